@@ -1,0 +1,31 @@
+/**
+ * One place for resource names and pipeline defaults, shared by the CDK app, the Lambda handlers,
+ * the local emulator stack and the CLI, so the local run creates exactly what `cdk deploy` creates.
+ */
+
+export const DEFAULT_INTERVALS = ['1m', '5m', '15m', '1h', '1d', '5m_1m'] as const;
+export const DEFAULT_ALLOWED_LATENESS_MS = 10 * 60_000;
+export const DEFAULT_DEDUP_HORIZON_MS = 60_000;
+/** Processing time a symbol may stay quiet before its watermark is advanced by the clock (live mode). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+export interface ResourceNames {
+  /** Kinesis stream of raw ticks. */
+  readonly tickStream: string;
+  /** DynamoDB table of per-symbol aggregation state (pk `symbol`). */
+  readonly stateTable: string;
+  /** DynamoDB table of closed bars, late ticks and quarantined records keyed by identity. */
+  readonly outputTable: string;
+  /** S3 bucket of the lake (bars, ticks, late, quarantine, features). */
+  readonly lakeBucket: string;
+}
+
+/** Resource names for a deployment prefix (`tickflow` by default). */
+export function resourceNames(prefix = 'tickflow'): ResourceNames {
+  return {
+    tickStream: `${prefix}-ticks`,
+    stateTable: `${prefix}-state`,
+    outputTable: `${prefix}-outputs`,
+    lakeBucket: `${prefix}-lake`,
+  };
+}
