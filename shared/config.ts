@@ -29,3 +29,13 @@ export function resourceNames(prefix = 'tickflow'): ResourceNames {
     lakeBucket: `${prefix}-lake`,
   };
 }
+
+/**
+ * Key schemas of the DynamoDB tables; the CDK app and the local stack both create them from here.
+ * - state: one item per symbol (`symbol`), holding the aggregator's snapshot, version and last applied sequence number.
+ * - outputs: closed bars, late ticks and quarantined records, each keyed by its identity (`pk`, `sk`).
+ */
+export const TABLE_KEYS = {
+  state: { partitionKey: 'symbol' },
+  outputs: { partitionKey: 'pk', sortKey: 'sk' },
+} as const;
