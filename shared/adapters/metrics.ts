@@ -1,0 +1,71 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { BatchReport } from '../pipeline/aggregation-service.js';
+
+/** CloudWatch namespace of every tickflow metric; the alarms in `infra/constructs/monitoring.ts` read it. */
+export const METRICS_NAMESPACE = 'Tickflow';
+
+/**
+ * Publishes a batch report as CloudWatch Embedded Metric Format on stdout (Powertools Metrics).
+ * Metric names match the alarms and dashboard of the CDK app.
+ */
+export class BatchMetricsPublisher {
+  private readonly metrics: Metrics;
+
+  constructor(serviceName = 'aggregator') {
+    this.metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
+  }
+
+  publish(report: BatchReport): void {
+    const m = this.metrics;
+    const seconds = Math.max(report.durationMs, 1) / 1000;
+    m.addMetric('Records', MetricUnit.Count, report.records);
+    m.addMetric('ValidTicks', MetricUnit.Count, report.valid);
+    m.addMetric('TicksPerSecond', MetricUnit.CountPerSecond, report.valid / seconds);
+    m.addMetric('Quarantined', MetricUnit.Count, report.quarantined);
+    m.addMetric('Duplicates', MetricUnit.Count, report.duplicates);
+    m.addMetric('ReplayedRecords', MetricUnit.Count, report.replayedRecords);
+    m.addMetric('LateTicks', MetricUnit.Count, sum(report.late));
+    m.addMetric('BarsEmitted', MetricUnit.Count, sum(report.bars));
+    m.addMetric('StateWrites', MetricUnit.Count, report.stateWrites);
+    m.addMetric('StateConflicts', MetricUnit.Count, report.stateConflicts);
+    m.addMetric('FailedSymbols', MetricUnit.Count, report.failedSymbols.length);
+    m.addMetric('WatermarkLagMs', MetricUnit.Milliseconds, report.watermarkLagMs);
+    m.publishStoredMetrics();
+    // Per-interval counts as a second EMF document with the interval as a dimension.
+    for (const interval of new Set([...Object.keys(report.bars), ...Object.keys(report.late)])) {
+      const single = m.singleMetric();
+      single.addDimension('Interval', interval);
+      single.addMetric('BarsEmitted', MetricUnit.Count, report.bars[interval] ?? 0);
+      single.addMetric('LateTicks', MetricUnit.Count, report.late[interval] ?? 0);
+    }
+  }
+}
+
+function sum(counts: Record<string, number>): number {
+  let s = 0;
+  for (const v of Object.values(counts)) s += v;
+  return s;
+}
+
+/** Adds one report into a running total (the local run's summary). */
+export function addReports(total: BatchReport, r: BatchReport): BatchReport {
+  const merge = (a: Record<string, number>, b: Record<string, number>) => {
+    const out = { ...a };
+    for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  return {
+    records: total.records + r.records,
+    valid: total.valid + r.valid,
+    quarantined: total.quarantined + r.quarantined,
+    duplicates: total.duplicates + r.duplicates,
+    replayedRecords: total.replayedRecords + r.replayedRecords,
+    late: merge(total.late, r.late),
+    bars: merge(total.bars, r.bars),
+    stateWrites: total.stateWrites + r.stateWrites,
+    stateConflicts: total.stateConflicts + r.stateConflicts,
+    failedSymbols: [...new Set([...total.failedSymbols, ...r.failedSymbols])],
+    watermarkLagMs: Math.max(total.watermarkLagMs, r.watermarkLagMs),
+    durationMs: total.durationMs + r.durationMs,
+  };
+}

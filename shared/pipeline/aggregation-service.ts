@@ -1,0 +1,308 @@
+import { decodeTickPayload } from '../domain/tick.js';
+import type { Bar, Tick, TickOrigin } from '../domain/types.js';
+import { runLimited } from './concurrency.js';
+import type { EngineFactory, SymbolEngine } from './engine-port.js';
+import {
+  type LateEntry,
+  type OriginTick,
+  type OutputStore,
+  type QuarantineEntry,
+  type ServingSink,
+  StateConflictError,
+  type StateStore,
+  type StoredSymbolState,
+  type SymbolCounters,
+} from './ports.js';
+import { compareSequenceNumbers } from './sequence.js';
+
+/** One Kinesis record after transport decoding (base64, KPL de-aggregation). */
+export interface DecodedRecord {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly arrivalTime: number;
+  /** UTF-8 payloads: one, or one per KPL user record. */
+  readonly payloads: readonly string[];
+}
+
+/** Counts of one batch or flush; published as metrics and summed by the local run. */
+export interface BatchReport {
+  records: number;
+  valid: number;
+  quarantined: number;
+  duplicates: number;
+  /** Records skipped because their sequence number was already applied (redelivery). */
+  replayedRecords: number;
+  late: Record<string, number>;
+  bars: Record<string, number>;
+  stateWrites: number;
+  stateConflicts: number;
+  failedSymbols: string[];
+  /** Largest processing-time minus watermark over the symbols touched, ms (0 when none). */
+  watermarkLagMs: number;
+  durationMs: number;
+}
+
+export interface AggregationServiceOptions {
+  readonly state: StateStore;
+  readonly outputs: OutputStore;
+  readonly serving?: ServingSink;
+  readonly engine: EngineFactory;
+  readonly now?: () => number;
+  /** How often a symbol is re-read and re-applied after losing a commit race. @default 5 */
+  readonly maxConflictRetries?: number;
+  /** Symbols settled concurrently within one batch. @default 8 */
+  readonly symbolConcurrency?: number;
+  /** Processing time a symbol may stay quiet before the idle flush closes its windows. */
+  readonly idleTimeoutMs?: number;
+  /** Told about a symbol left for retry (its records are reported as batch item failures). */
+  readonly onSymbolError?: (symbol: string, err: unknown) => void;
+}
+
+type SettleMode = { kind: 'batch' } | { kind: 'flush' } | { kind: 'idle'; idleTimeoutMs: number };
+
+/**
+ * Applies Kinesis batches to per-symbol state with exactly-once effect:
+ * per symbol, the state is read with its version and last applied sequence number per shard; records
+ * at or below it are skipped (redelivery); the rest are applied; closed bars, late ticks and the
+ * serving store are written (idempotently, keyed by identity) before the state commit, which is
+ * conditional on the version. A crash between any two writes is repaired by the retry; a zombie
+ * instance loses the conditional commit and re-applies on fresh state.
+ */
+export class AggregationService {
+  private readonly now: () => number;
+
+  constructor(private readonly opts: AggregationServiceOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * Processes one batch. Returns the sequence numbers of records that must be retried (for
+   * ReportBatchItemFailures) and the batch report. Throws only when the whole batch must be retried.
+   */
+  async processBatch(records: readonly DecodedRecord[]): Promise<{ failed: string[]; report: BatchReport }> {
+    const started = this.now();
+    const report = emptyReport(records.length);
+    const bySymbol = new Map<string, OriginTick[]>();
+    const quarantine: QuarantineEntry[] = [];
+
+    for (const record of records) {
+      let subIndex = 0;
+      for (const payload of record.payloads) {
+        for (const v of decodeTickPayload(payload)) {
+          const origin: TickOrigin = {
+            shardId: record.shardId,
+            sequenceNumber: record.sequenceNumber,
+            subIndex: subIndex++,
+            arrivalTime: record.arrivalTime,
+          };
+          if (v.ok) {
+            const list = bySymbol.get(v.tick.symbol);
+            if (list) list.push({ tick: v.tick, origin });
+            else bySymbol.set(v.tick.symbol, [{ tick: v.tick, origin }]);
+          } else {
+            quarantine.push({ raw: payload, reason: v.reason, field: v.field, origin });
+          }
+        }
+      }
+    }
+
+    // Quarantine is keyed by record identity, so rewriting it on a retry is harmless.
+    await this.opts.outputs.putQuarantine(quarantine);
+    report.quarantined = quarantine.length;
+
+    const symbols = [...bySymbol.keys()];
+    const preloaded = await this.opts.state.load(symbols);
+    const failed: string[] = [];
+    await runLimited(symbols, this.opts.symbolConcurrency ?? 8, async (symbol) => {
+      const ticks = bySymbol.get(symbol)!;
+      try {
+        await this.settle(symbol, ticks, { kind: 'batch' }, report, preloaded.get(symbol));
+      } catch (err) {
+        report.failedSymbols.push(symbol);
+        failed.push(ticks[0]!.origin.sequenceNumber);
+        this.opts.onSymbolError?.(symbol, err);
+      }
+    });
+    report.durationMs = this.now() - started;
+    return { failed, report };
+  }
+
+  /** Closes every open window of every symbol (the end of a replay). */
+  flushAll(): Promise<BatchReport> {
+    return this.settleAll({ kind: 'flush' });
+  }
+
+  /** Closes the windows of symbols that have been quiet for the idle timeout (live mode). */
+  flushIdle(idleTimeoutMs = this.opts.idleTimeoutMs ?? 60_000): Promise<BatchReport> {
+    return this.settleAll({ kind: 'idle', idleTimeoutMs });
+  }
+
+  private async settleAll(mode: SettleMode): Promise<BatchReport> {
+    const started = this.now();
+    const report = emptyReport(0);
+    const states = await this.opts.state.scan();
+    const candidates = states.filter((s) => {
+      if (mode.kind === 'flush') return !s.flushed;
+      return mode.kind === 'idle' && !s.flushed && this.now() - s.lastActivity >= mode.idleTimeoutMs;
+    });
+    let firstError: unknown;
+    await runLimited(candidates, this.opts.symbolConcurrency ?? 8, async (s) => {
+      try {
+        await this.settle(s.symbol, [], mode, report, s);
+      } catch (err) {
+        report.failedSymbols.push(s.symbol);
+        firstError ??= err;
+      }
+    });
+    report.durationMs = this.now() - started;
+    if (firstError !== undefined) throw firstError;
+    return report;
+  }
+
+  /** Applies one symbol's ticks (or a flush) and commits, re-reading state after a lost race. */
+  private async settle(
+    symbol: string,
+    ticks: readonly OriginTick[],
+    mode: SettleMode,
+    report: BatchReport,
+    preloaded: StoredSymbolState | undefined,
+  ): Promise<void> {
+    const maxRetries = this.opts.maxConflictRetries ?? 5;
+    let stored = preloaded;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.settleOnce(symbol, ticks, mode, report, stored);
+        return;
+      } catch (err) {
+        if (!(err instanceof StateConflictError) || attempt >= maxRetries) throw err;
+        report.stateConflicts++;
+        stored = (await this.opts.state.load([symbol])).get(symbol);
+      }
+    }
+  }
+
+  private async settleOnce(
+    symbol: string,
+    ticks: readonly OriginTick[],
+    mode: SettleMode,
+    report: BatchReport,
+    stored: StoredSymbolState | undefined,
+  ): Promise<void> {
+    const now = this.now();
+    const fresh = stored ? ticks.filter((t) => isAfter(t.origin, stored.applied)) : ticks;
+    if (mode.kind === 'batch') {
+      report.replayedRecords += countRecords(ticks) - countRecords(fresh);
+      if (fresh.length === 0) return;
+    }
+
+    const engine: SymbolEngine = stored
+      ? this.opts.engine.restore(symbol, stored.snapshot)
+      : this.opts.engine.create(symbol);
+    const origins = new Map<Tick, TickOrigin>();
+    for (const t of fresh) {
+      origins.set(t.tick, t.origin);
+      engine.apply(t.tick, now);
+    }
+    if (mode.kind === 'flush') engine.flush();
+    else if (mode.kind === 'idle') engine.advanceIdle(now, mode.idleTimeoutMs);
+
+    const out = engine.drain();
+    const late: LateEntry[] = out.late.map((l) => {
+      const origin = origins.get(l.tick);
+      if (!origin)
+        throw new Error(`engine returned a late tick of ${symbol} that was not applied in this step`);
+      return { ...l, origin };
+    });
+
+    // Sinks first, every write idempotent; the state commit last.
+    await this.opts.outputs.putBars(out.closed);
+    await this.opts.outputs.putLate(late);
+    if (this.opts.serving) {
+      await this.opts.serving.upsertBars(out.closed, true);
+      if (mode.kind === 'batch')
+        await this.opts.serving.upsertBars(newestPerInterval(engine.forming()), false);
+    }
+
+    const counters = addCounters(stored?.counters, fresh.length, out.duplicates, out.closed, late);
+    const applied = { ...(stored?.applied ?? {}) };
+    const last = fresh.at(-1)?.origin;
+    if (last) applied[last.shardId] = last.sequenceNumber;
+    await this.opts.state.commit({
+      symbol,
+      version: (stored?.version ?? 0) + 1,
+      applied,
+      snapshot: engine.snapshot(),
+      counters,
+      lastActivity: fresh.length > 0 ? now : (stored?.lastActivity ?? now),
+      flushed: mode.kind === 'flush' || (stored?.flushed === true && fresh.length === 0),
+    });
+
+    report.stateWrites++;
+    report.valid += fresh.length;
+    report.duplicates += out.duplicates;
+    for (const b of out.closed) report.bars[b.interval] = (report.bars[b.interval] ?? 0) + 1;
+    for (const l of late) report.late[l.interval] = (report.late[l.interval] ?? 0) + 1;
+    const wm = engine.watermark();
+    if (Number.isFinite(wm)) report.watermarkLagMs = Math.max(report.watermarkLagMs, now - wm);
+  }
+}
+
+function isAfter(origin: TickOrigin, applied: Readonly<Record<string, string>>): boolean {
+  const last = applied[origin.shardId];
+  return last === undefined || compareSequenceNumbers(origin.sequenceNumber, last) > 0;
+}
+
+function countRecords(ticks: readonly OriginTick[]): number {
+  let n = 0;
+  let prev: string | undefined;
+  for (const t of ticks) {
+    if (t.origin.sequenceNumber !== prev) n++;
+    prev = t.origin.sequenceNumber;
+  }
+  return n;
+}
+
+/** The forming bar of the newest open window per interval: the one the serving store shows as "now". */
+function newestPerInterval(forming: readonly Bar[]): Bar[] {
+  const newest = new Map<string, Bar>();
+  for (const b of forming) {
+    const cur = newest.get(b.interval);
+    if (!cur || b.windowStart > cur.windowStart) newest.set(b.interval, b);
+  }
+  return [...newest.values()];
+}
+
+function addCounters(
+  prev: SymbolCounters | undefined,
+  valid: number,
+  duplicates: number,
+  closed: readonly Bar[],
+  late: readonly LateEntry[],
+): SymbolCounters {
+  const c: SymbolCounters = {
+    valid: (prev?.valid ?? 0) + valid,
+    duplicates: (prev?.duplicates ?? 0) + duplicates,
+    late: { ...(prev?.late ?? {}) },
+    bars: { ...(prev?.bars ?? {}) },
+  };
+  for (const b of closed) c.bars[b.interval] = (c.bars[b.interval] ?? 0) + 1;
+  for (const l of late) c.late[l.interval] = (c.late[l.interval] ?? 0) + 1;
+  return c;
+}
+
+export function emptyReport(records: number): BatchReport {
+  return {
+    records,
+    valid: 0,
+    quarantined: 0,
+    duplicates: 0,
+    replayedRecords: 0,
+    late: {},
+    bars: {},
+    stateWrites: 0,
+    stateConflicts: 0,
+    failedSymbols: [],
+    watermarkLagMs: 0,
+    durationMs: 0,
+  };
+}

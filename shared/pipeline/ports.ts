@@ -1,0 +1,78 @@
+import type { Bar, LateTick, QuarantinedRecord, Tick, TickOrigin } from '../domain/types.js';
+
+/**
+ * The ports the aggregation service writes through. Adapters (DynamoDB, S3, Cassandra) implement them;
+ * tests and the local run plug the same adapters in against the emulators.
+ */
+
+/** Exact per-symbol accounting, committed atomically with the symbol's state. */
+export interface SymbolCounters {
+  valid: number;
+  duplicates: number;
+  late: Record<string, number>;
+  bars: Record<string, number>;
+}
+
+/** What the state table holds for one symbol. */
+export interface StoredSymbolState {
+  readonly symbol: string;
+  /** Incremented by every commit; the conditional write on it fences zombie instances. */
+  readonly version: number;
+  /** Last applied sequence number per shard: replayed records at or below it are skipped. */
+  readonly applied: Readonly<Record<string, string>>;
+  /** The aggregator's snapshot (opaque to the store). */
+  readonly snapshot: unknown;
+  readonly counters: SymbolCounters;
+  /** Processing time of the last tick applied, epoch ms (drives the idle flush). */
+  readonly lastActivity: number;
+  /** True once the symbol was flushed at the end of a replay: nothing is open any more. */
+  readonly flushed?: boolean;
+}
+
+/** Thrown by `StateStore.commit` when another writer committed first (the version moved on). */
+export class StateConflictError extends Error {
+  constructor(
+    readonly symbol: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`state of ${symbol} changed since version ${expectedVersion} was read`);
+    this.name = 'StateConflictError';
+  }
+}
+
+export interface StateStore {
+  /** Strongly consistent read of the symbols' states; absent symbols are missing from the map. */
+  load(symbols: readonly string[]): Promise<Map<string, StoredSymbolState>>;
+  /** Writes `next` only if the stored version is still `next.version - 1` (or absent when it is 1). */
+  commit(next: StoredSymbolState): Promise<void>;
+  /** Every symbol's state (for flushes and summaries). */
+  scan(): Promise<StoredSymbolState[]>;
+}
+
+/** A late tick with where it came from. */
+export interface LateEntry extends LateTick {
+  readonly origin: TickOrigin;
+}
+
+/** A quarantined record with where it came from. */
+export interface QuarantineEntry extends QuarantinedRecord {
+  readonly origin: TickOrigin;
+}
+
+/** Idempotent sink of closed bars, late ticks and quarantined records, keyed by their identity. */
+export interface OutputStore {
+  putBars(bars: readonly Bar[]): Promise<void>;
+  putLate(entries: readonly LateEntry[]): Promise<void>;
+  putQuarantine(entries: readonly QuarantineEntry[]): Promise<void>;
+}
+
+/** The serving store (Keyspaces / Cassandra): forming and final bars, newest first. */
+export interface ServingSink {
+  upsertBars(bars: readonly Bar[], isFinal: boolean): Promise<void>;
+}
+
+/** A valid tick with its origin, in arrival order. */
+export interface OriginTick {
+  readonly tick: Tick;
+  readonly origin: TickOrigin;
+}
