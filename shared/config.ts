@@ -39,3 +39,16 @@ export const TABLE_KEYS = {
   state: { partitionKey: 'symbol' },
   outputs: { partitionKey: 'pk', sortKey: 'sk' },
 } as const;
+
+/** Environment variables the Lambda handlers read at cold start; the CDK app sets them. */
+export const HANDLER_ENV = {
+  stateTable: 'TICKFLOW_STATE_TABLE',
+  outputTable: 'TICKFLOW_OUTPUT_TABLE',
+  lakeBucket: 'TICKFLOW_LAKE_BUCKET',
+  intervals: 'TICKFLOW_INTERVALS',
+  allowedLatenessMs: 'TICKFLOW_ALLOWED_LATENESS_MS',
+  dedupHorizonMs: 'TICKFLOW_DEDUP_HORIZON_MS',
+  idleTimeoutMs: 'TICKFLOW_IDLE_TIMEOUT_MS',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+} as const;

@@ -1,3 +1,6 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { createRandom, type Random } from '../random.js';
 
 /**
@@ -53,25 +56,15 @@ export class FaultInjector {
 /** Commands that change data, for the DynamoDB and S3 clients (plain and document clients). */
 const WRITE_COMMAND = /^(Put|BatchWrite|Update|Delete|TransactWrite|CompleteMultipartUpload)/;
 
-interface MiddlewareClient {
-  middlewareStack: {
-    add(
-      middleware: (
-        next: (args: unknown) => Promise<unknown>,
-        context: { commandName?: string },
-      ) => (args: unknown) => Promise<unknown>,
-      options: { step: 'initialize'; name: string; override?: boolean },
-    ): void;
-  };
-}
-
 /** Installs the injector on an SDK v3 client so every write command goes through it. */
-export function injectWriteFaults(client: MiddlewareClient, injector: FaultInjector): void {
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      const name = context.commandName ?? '';
-      return WRITE_COMMAND.test(name) ? injector.around(name, () => next(args)) : next(args);
-    },
-    { step: 'initialize', name: 'tickflowFaultInjection', override: true },
-  );
+export function injectWriteFaults(client: DynamoDBDocumentClient | S3Client, injector: FaultInjector): void {
+  const middleware: InitializeMiddleware<object, MetadataBearer> = (next, context) => (args) => {
+    const name = context.commandName ?? '';
+    return WRITE_COMMAND.test(name) ? injector.around(name, () => next(args)) : next(args);
+  };
+  (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(middleware, {
+    step: 'initialize',
+    name: 'tickflowFaultInjection',
+    override: true,
+  });
 }

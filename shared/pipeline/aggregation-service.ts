@@ -196,7 +196,7 @@ export class AggregationService {
     }
 
     const engine: SymbolEngine = stored
-      ? this.opts.engine.restore(symbol, stored.snapshot)
+      ? this.opts.engine.restore(stored.snapshot)
       : this.opts.engine.create(symbol);
     const origins = new Map<Tick, TickOrigin>();
     for (const t of fresh) {
@@ -242,8 +242,8 @@ export class AggregationService {
     report.duplicates += out.duplicates;
     for (const b of out.closed) report.bars[b.interval] = (report.bars[b.interval] ?? 0) + 1;
     for (const l of late) report.late[l.interval] = (report.late[l.interval] ?? 0) + 1;
-    const wm = engine.watermark();
-    if (Number.isFinite(wm)) report.watermarkLagMs = Math.max(report.watermarkLagMs, now - wm);
+    const wm = engine.watermark;
+    if (wm !== null) report.watermarkLagMs = Math.max(report.watermarkLagMs, now - wm);
   }
 }
 

@@ -12,13 +12,13 @@ export interface SymbolEngine {
   flush(): void;
   /** Advances the watermark by processing time when the symbol has been quiet for `idleTimeoutMs`. */
   advanceIdle(now: number, idleTimeoutMs: number): void;
-  /** Current watermark (event time, epoch ms), or -Infinity before the first tick. */
-  watermark(): number;
+  /** Current watermark (event time, epoch ms); null before the first tick. */
+  readonly watermark: number | null;
   /** JSON-serialisable state; `EngineFactory.restore` of it behaves identically. */
   snapshot(): unknown;
 }
 
 export interface EngineFactory {
   create(symbol: string): SymbolEngine;
-  restore(symbol: string, snapshot: unknown): SymbolEngine;
+  restore(snapshot: unknown): SymbolEngine;
 }

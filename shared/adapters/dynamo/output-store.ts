@@ -5,6 +5,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Bar } from '../../domain/types.js';
+import { barRow, lateTickRow, quarantineRow, utcDate } from '../../lake/index.js';
 import { runLimited } from '../../pipeline/concurrency.js';
 import type { LateEntry, OutputStore, QuarantineEntry } from '../../pipeline/ports.js';
 import { backoff } from './state-store.js';
@@ -39,10 +40,6 @@ const WRITE_CONCURRENCY = 4;
 /** DynamoDB items are ≤ 400 KB; a raw payload beyond this is stored truncated and flagged. */
 const MAX_RAW_CHARS = 300_000;
 
-export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 export function partitionPk(p: OutputPartition): string {
   return p.kind === 'quarantine'
     ? [p.kind, p.date].join(SEP)
@@ -69,15 +66,7 @@ export function barItem(b: Bar): Record<string, unknown> {
     sk: String(b.windowStart).padStart(16, '0'),
     symbol: b.symbol,
     interval: b.interval,
-    window_start: b.windowStart,
-    window_end: b.windowEnd,
-    open: b.open,
-    high: b.high,
-    low: b.low,
-    close: b.close,
-    volume: b.volume,
-    vwap: b.vwap,
-    trade_count: b.tradeCount,
+    ...barRow(b),
   };
 }
 
@@ -101,15 +90,7 @@ function lateItem(e: LateEntry): Record<string, unknown> {
   return {
     pk: partitionPk({ kind: 'late', interval: e.interval, symbol: e.tick.symbol, date: utcDate(e.tick.ts) }),
     sk: originSk(e.origin),
-    ts: e.tick.ts,
-    price: e.tick.price,
-    size: e.tick.size,
-    id: e.tick.id ?? null,
-    watermark: e.watermark,
-    arrival_time: e.origin.arrivalTime,
-    shard_id: e.origin.shardId,
-    sequence_number: e.origin.sequenceNumber,
-    sub_index: e.origin.subIndex,
+    ...lateTickRow(e, e.origin),
   };
 }
 
@@ -118,14 +99,8 @@ function quarantineItem(e: QuarantineEntry): Record<string, unknown> {
   return {
     pk: partitionPk({ kind: 'quarantine', date: utcDate(e.origin.arrivalTime) }),
     sk: originSk(e.origin),
-    raw: truncated ? e.raw.slice(0, MAX_RAW_CHARS) : e.raw,
-    raw_truncated: truncated,
-    reason: e.reason,
-    field: e.field ?? null,
-    arrival_time: e.origin.arrivalTime,
-    shard_id: e.origin.shardId,
-    sequence_number: e.origin.sequenceNumber,
-    sub_index: e.origin.subIndex,
+    ...quarantineRow(e, e.origin),
+    raw: truncated ? `${e.raw.slice(0, MAX_RAW_CHARS)}…[truncated]` : e.raw,
   };
 }
 
