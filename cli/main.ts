@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
+import { UsageError } from './options.js';
 
 /**
  * Builds the `tickflow` program. Each command lives in `cli/commands/<name>.ts` and exports a
@@ -26,6 +27,10 @@ export async function main(argv: string[]): Promise<number> {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0
         ? 0
         : 2;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`tickflow: ${err.message}\n(run with --help for usage)\n`);
+      return 2;
     }
     process.stderr.write(`tickflow: ${err instanceof Error ? err.message : String(err)}\n`);
     if (process.env.TICKFLOW_DEBUG) console.error(err);

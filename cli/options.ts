@@ -1,5 +1,13 @@
 import { InvalidArgumentError } from 'commander';
 
+/** A bad combination of flags found after parsing; the CLI prints it with a pointer to --help (exit 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 /**
  * Option parsers shared by every command. Each throws commander's InvalidArgumentError with a
  * message that says what a good value looks like, so a bad flag never reaches the pipeline.

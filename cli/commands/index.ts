@@ -1,4 +1,9 @@
 import type { Command } from 'commander';
+import { register as registerLocal } from './local.js';
+import { register as registerProduce } from './produce.js';
 
 /** Every command of the CLI, registered in help order. */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerLocal(program);
+  registerProduce(program);
+}

@@ -88,7 +88,9 @@ export class AggregationService {
     for (const record of records) {
       let subIndex = 0;
       for (const payload of record.payloads) {
-        for (const v of decodeTickPayload(payload)) {
+        const validations = decodeTickPayload(payload);
+        for (let i = 0; i < validations.length; i++) {
+          const v = validations[i]!;
           const origin: TickOrigin = {
             shardId: record.shardId,
             sequenceNumber: record.sequenceNumber,
@@ -100,7 +102,8 @@ export class AggregationService {
             if (list) list.push({ tick: v.tick, origin });
             else bySymbol.set(v.tick.symbol, [{ tick: v.tick, origin }]);
           } else {
-            quarantine.push({ raw: payload, reason: v.reason, field: v.field, origin });
+            const raw = validations.length > 1 ? elementText(payload, i) : payload;
+            quarantine.push({ raw, reason: v.reason, field: v.field, origin });
           }
         }
       }
@@ -245,6 +248,11 @@ export class AggregationService {
     const wm = engine.watermark;
     if (wm !== null) report.watermarkLagMs = Math.max(report.watermarkLagMs, now - wm);
   }
+}
+
+/** The JSON text of one element of a packed (JSON array) payload: what the quarantine keeps as raw. */
+function elementText(payload: string, index: number): string {
+  return JSON.stringify((JSON.parse(payload) as unknown[])[index]);
 }
 
 function isAfter(origin: TickOrigin, applied: Readonly<Record<string, string>>): boolean {

@@ -150,8 +150,9 @@ export class DynamoOutputStore implements OutputStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: marker.markerPk, sk: partitionPk(marker.partition) },
-          UpdateExpression: 'SET materialized = :n',
-          ConditionExpression: 'attribute_not_exists(materialized) OR materialized < :n',
+          UpdateExpression: 'SET #m = :n',
+          ConditionExpression: 'attribute_not_exists(#m) OR #m < :n',
+          ExpressionAttributeNames: { '#m': 'materialized' },
           ExpressionAttributeValues: { ':n': marker.changes },
         }),
       )
@@ -193,7 +194,8 @@ export class DynamoOutputStore implements OutputStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: markerPk, sk: pk },
-          UpdateExpression: 'ADD changes :one',
+          UpdateExpression: 'ADD #c :one',
+          ExpressionAttributeNames: { '#c': 'changes' },
           ExpressionAttributeValues: { ':one': 1 },
         }),
       ),

@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
+import { formatSummary } from '../../local/run/summary.js';
+import { parseIntervals } from '../../shared/domain/index.js';
+import { duration, list, positiveInt, positiveNumber, probability, UsageError } from '../options.js';
+
+interface LocalRunFlags {
+  replay?: string;
+  simulate?: boolean;
+  out: string;
+  symbols: number;
+  ticks: number;
+  rate?: number;
+  seed: string;
+  shards: number;
+  batchSize: number;
+  intervals: string[];
+  lateness: number;
+  dedupHorizon: number;
+  idleTimeout: number;
+  pack: number;
+  chaos: number;
+  progress: boolean;
+  start?: string;
+}
+
+/** Adds `tickflow local …` to the program. */
+export function register(program: Command): void {
+  const local = program
+    .command('local')
+    .description('Run tickflow on this machine with embedded AWS emulators.');
+  local
+    .command('run')
+    .description(
+      'Run the whole pipeline locally: producer → Kinesis (kinesalite) → event source mapping → aggregator → DynamoDB (dynalite) → Parquet lake in S3 (s3rver) → DIR/lake and DIR/summary.json.',
+    )
+    .addOption(
+      new Option('--replay <file>', 'replay a CSV file with header ts,symbol,price,size,id').conflicts(
+        'simulate',
+      ),
+    )
+    .addOption(
+      new Option('--simulate', 'publish a seeded market simulation (GBM; crypto, FOREX, metals, stocks)'),
+    )
+    .option('--out <dir>', 'output directory (lake/, summary.json, dlq.jsonl)', './.tickflow/local')
+    .option('--symbols <n>', 'simulated symbols', positiveInt, 8)
+    .option('--ticks <n>', 'simulated ticks', positiveInt, 100_000)
+    .option(
+      '--rate <ticksPerSecond>',
+      'publish at this rate (live mode: idle flush and lake refresh while running)',
+      positiveNumber,
+    )
+    .option('--seed <seed>', 'seed of the simulation and of --chaos', '1')
+    .option('--shards <n>', 'Kinesis shards (1–10)', shardCount, 2)
+    .option('--batch-size <n>', 'event source mapping batch size (1–10,000)', batchSize, 500)
+    .option('--intervals <list>', 'window labels, e.g. 1m,5m,15m,1h,1d,5m_1m', intervalList, [
+      '1m',
+      '5m',
+      '15m',
+      '1h',
+      '1d',
+      '5m_1m',
+    ])
+    .option('--lateness <duration>', 'allowed lateness of the watermark', duration, 600_000)
+    .option('--dedup-horizon <duration>', 'event-time horizon of trade-id dedup', duration, 60_000)
+    .option(
+      '--idle-timeout <duration>',
+      'processing time before a quiet symbol is flushed (live mode)',
+      duration,
+      10_000,
+    )
+    .option('--pack <n>', 'ticks packed per Kinesis record (JSON array)', positiveInt, 100)
+    .option(
+      '--chaos <p>',
+      'fail each state/sink write with probability p, and re-split retried batches',
+      probability,
+      0,
+    )
+    .option('--no-progress', 'no progress bar')
+    .action(async (flags: LocalRunFlags) => {
+      if (!flags.replay && !flags.simulate) {
+        throw new UsageError('choose a source: --simulate or --replay FILE.csv');
+      }
+      if (flags.replay && !existsSync(flags.replay)) {
+        throw new UsageError(`--replay: no such file: ${flags.replay}`);
+      }
+      const bar = flags.progress && process.stderr.isTTY ? progressBar() : undefined;
+      const options: LocalRunOptions = {
+        source: flags.replay
+          ? { kind: 'replay', file: flags.replay }
+          : {
+              kind: 'simulate',
+              simulation: { symbols: flags.symbols, ticks: flags.ticks, seed: flags.seed },
+            },
+        out: flags.out,
+        shards: flags.shards,
+        batchSize: flags.batchSize,
+        intervals: flags.intervals,
+        allowedLatenessMs: flags.lateness,
+        dedupHorizonMs: flags.dedupHorizon,
+        idleTimeoutMs: flags.idleTimeout,
+        rate: flags.rate,
+        pack: flags.pack,
+        chaos: flags.chaos,
+        seed: flags.seed,
+        onProgress: bar?.update,
+      };
+      try {
+        const summary = await runLocalPipeline(options);
+        bar?.stop();
+        process.stdout.write(formatSummary(summary));
+        process.stdout.write(`  summary       ${flags.out}/summary.json\n`);
+      } finally {
+        bar?.stop();
+      }
+    });
+}
+
+function progressBar(): { update: LocalRunOptions['onProgress'] & {}; stop: () => void } {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: ' {phase} |{bar}| {value}/{total} ticks applied · {published} published · {bars} bar files',
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: process.stderr,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let stopped = false;
+  return {
+    update: (p) => {
+      const total = p.totalHint ?? Math.max(p.published, 1);
+      const payload = { phase: p.phase.padEnd(11), published: p.published, bars: p.barsInLake };
+      if (!started) {
+        bar.start(total, p.applied, payload);
+        started = true;
+      } else {
+        bar.setTotal(Math.max(total, p.applied));
+        bar.update(p.applied, payload);
+      }
+    },
+    stop: () => {
+      if (started && !stopped) bar.stop();
+      stopped = true;
+    },
+  };
+}
+
+function shardCount(v: string): number {
+  const n = positiveInt(v);
+  if (n > 10) throw new InvalidArgumentError(`expected 1–10 shards (the local Kinesis limit), got ${v}`);
+  return n;
+}
+
+function batchSize(v: string): number {
+  const n = positiveInt(v);
+  if (n > 10_000)
+    throw new InvalidArgumentError(`expected a batch size of 1–10,000 (Lambda's limit), got ${v}`);
+  return n;
+}
+
+function intervalList(v: string): string[] {
+  const labels = list(v);
+  try {
+    parseIntervals(labels);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+  return labels;
+}

@@ -1,0 +1,153 @@
+/**
+ * The one typed configuration of the CDK app. Names and engine defaults come from `shared/config.ts`
+ * so a local run and `cdk deploy` agree; everything else is an AWS knob with a default that is safe
+ * for a first deployment (one shard, bounded retries, alarms on).
+ *
+ * Override from the CLI with a JSON context value, e.g.
+ * `cdk synth -c tickflow='{"stream":{"shards":"ON_DEMAND"},"consumer":{"parallelizationFactor":4}}'`.
+ */
+import {
+  DEFAULT_ALLOWED_LATENESS_MS,
+  DEFAULT_DEDUP_HORIZON_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_INTERVALS,
+} from '../shared/config.js';
+import { InfraConfigError } from './errors.js';
+
+/** Handler environment variable names live in `shared/config.ts` (handlers read them); re-exported here. */
+export { HANDLER_ENV } from '../shared/config.js';
+
+/** Provisioned shard count, or `'ON_DEMAND'` to let Kinesis scale the stream. */
+export type ShardCapacity = number | 'ON_DEMAND';
+
+export interface StreamConfig {
+  readonly shards: ShardCapacity;
+  readonly retentionHours: number;
+}
+
+/** Kinesis event source mapping and function sizing shared by the stream consumers. */
+export interface ConsumerConfig {
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly parallelizationFactor: number;
+  readonly maxRetryAttempts: number;
+  readonly maxRecordAgeSeconds: number;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+}
+
+export interface AlarmConfig {
+  /** GetRecords.IteratorAgeMilliseconds / Lambda IteratorAge maximum that pages someone. */
+  readonly iteratorAgeMs: number;
+  /** Function errors per 5 minutes. */
+  readonly functionErrors: number;
+  /** Function throttles per 5 minutes. */
+  readonly functionThrottles: number;
+  /** Visible messages in a dead-letter queue. */
+  readonly dlqDepth: number;
+  /** LateTicks / ValidTicks over 5 minutes, as a fraction. */
+  readonly lateRatio: number;
+  /** Duplicates / ValidTicks over 5 minutes, as a fraction. */
+  readonly duplicateRatio: number;
+}
+
+export interface TickflowConfig {
+  /** Resource name prefix passed to `resourceNames`. */
+  readonly prefix: string;
+  readonly intervals: readonly string[];
+  readonly allowedLatenessMs: number;
+  readonly dedupHorizonMs: number;
+  readonly idleTimeoutMs: number;
+  readonly stream: StreamConfig;
+  readonly consumer: ConsumerConfig;
+  readonly alarms: AlarmConfig;
+  /** Days after which lake objects' non-current versions expire. */
+  readonly lakeNoncurrentVersionDays: number;
+  /** Optional TTL attribute of the outputs table (epoch seconds); none by default. */
+  readonly outputsTtlAttribute?: string;
+  /** EventBridge cron for the nightly feature run; `undefined` keeps it off. */
+  readonly nightlySchedule?: string;
+  /** First date (yyyy-MM-dd) of the Glue date partition projection range. */
+  readonly lakeStartDate: string;
+}
+
+export const DEFAULT_CONFIG: TickflowConfig = {
+  prefix: 'tickflow',
+  intervals: DEFAULT_INTERVALS,
+  allowedLatenessMs: DEFAULT_ALLOWED_LATENESS_MS,
+  dedupHorizonMs: DEFAULT_DEDUP_HORIZON_MS,
+  idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
+  stream: { shards: 1, retentionHours: 24 },
+  consumer: {
+    batchSize: 500,
+    maxBatchingWindowSeconds: 1,
+    parallelizationFactor: 1,
+    maxRetryAttempts: 10,
+    maxRecordAgeSeconds: 6 * 3600,
+    memoryMb: 1024,
+    timeoutSeconds: 60,
+  },
+  alarms: {
+    iteratorAgeMs: 60_000,
+    functionErrors: 1,
+    functionThrottles: 1,
+    dlqDepth: 1,
+    lateRatio: 0.01,
+    duplicateRatio: 0.05,
+  },
+  lakeNoncurrentVersionDays: 30,
+  nightlySchedule: undefined,
+  lakeStartDate: '2020-01-01',
+};
+
+/** A partial override of {@link TickflowConfig}, one level deep for the nested groups. */
+export type TickflowConfigOverrides = Partial<Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms'>> & {
+  readonly stream?: Partial<StreamConfig>;
+  readonly consumer?: Partial<ConsumerConfig>;
+  readonly alarms?: Partial<AlarmConfig>;
+};
+
+/** Defaults, then the user's values; the constructs validate the merged values. */
+export function resolveConfig(overrides: TickflowConfigOverrides = {}): TickflowConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    ...overrides,
+    stream: { ...DEFAULT_CONFIG.stream, ...overrides.stream },
+    consumer: { ...DEFAULT_CONFIG.consumer, ...overrides.consumer },
+    alarms: { ...DEFAULT_CONFIG.alarms, ...overrides.alarms },
+  };
+}
+
+/**
+ * Reads the `tickflow` context value (an object from cdk.json, or a JSON string from `-c`) and
+ * resolves it against the defaults.
+ */
+export function configFromContext(value: unknown): TickflowConfig {
+  if (value === undefined || value === null) return resolveConfig();
+  const parsed = typeof value === 'string' ? parseJsonContext(value) : value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InfraConfigError('tickflow', value, 'pass an object, e.g. -c tickflow=\'{"prefix":"dev"}\'');
+  }
+  return resolveConfig(parsed as TickflowConfigOverrides);
+}
+
+function parseJsonContext(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InfraConfigError('tickflow', text, 'the context value must be valid JSON');
+  }
+}
+
+/** Namespace and names of the EMF metrics the handlers publish; alarms and dashboard read them. */
+export const PIPELINE_METRICS = {
+  namespace: 'Tickflow',
+  /** Powertools' `service` dimension each handler publishes with (POWERTOOLS_SERVICE_NAME). */
+  serviceDimension: 'service',
+  lateTicks: 'LateTicks',
+  validTicks: 'ValidTicks',
+  duplicates: 'Duplicates',
+  quarantined: 'Quarantined',
+  watermarkLagMs: 'WatermarkLagMs',
+  barsEmitted: 'BarsEmitted',
+} as const;

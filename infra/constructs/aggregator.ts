@@ -1,0 +1,91 @@
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { type ConsumerConfig, DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
+import {
+  DEFAULT_ENGINE,
+  type EngineSettings,
+  engineEnvironment,
+  metricsEnvironment,
+} from './handler-environment.js';
+import type { Lake, LakePrefix } from './lake.js';
+import { PipelineFunction } from './pipeline-function.js';
+import type { StateStore } from './state-store.js';
+import { StreamConsumer } from './stream-consumer.js';
+import { validateEngine } from './validate-engine.js';
+
+/** The lake prefixes the aggregator writes: closed bars, late ticks, quarantined records. */
+export const AGGREGATOR_LAKE_PREFIXES: readonly LakePrefix[] = ['bars/', 'late/', 'quarantine/'];
+/** The `service` dimension of the aggregator's EMF metrics. */
+export const AGGREGATOR_SERVICE = 'aggregator';
+
+export interface AggregatorProps {
+  readonly stream: kinesis.IStream;
+  /** The state and outputs tables; the function gets item access to both. */
+  readonly stateStore: StateStore;
+  readonly lake: Lake;
+  /** @default the defaults of `shared/config.ts` */
+  readonly engine?: EngineSettings;
+  /** @default DEFAULT_CONFIG.consumer */
+  readonly consumer?: Partial<ConsumerConfig>;
+  /** @default 'functions/aggregator/index.ts' */
+  readonly entry?: string;
+  /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
+  readonly code?: lambda.Code;
+  /** esbuild overrides, e.g. hooks that copy a `.wasm` file. @default none */
+  readonly bundling?: nodejs.BundlingOptions;
+  /** Extra environment (e.g. the serving store's keyspace and endpoint). @default none */
+  readonly environment?: Record<string, string>;
+  /** Key of the dead-letter queue. @default a new key */
+  readonly dlqKey?: kms.IKey;
+}
+
+/**
+ * The event-time aggregator: consumes the tick stream, keeps per-symbol state in DynamoDB, records
+ * closed bars, late ticks and quarantined records, and writes them to the lake. It may read the
+ * stream, read and write its two tables, and write the `bars/`, `late/` and `quarantine/` prefixes: nothing else.
+ */
+export class Aggregator extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: AggregatorProps) {
+    super(scope, id);
+    const engine = props.engine ?? DEFAULT_ENGINE;
+    validateEngine('Aggregator', engine);
+    const consumer = { ...DEFAULT_CONFIG.consumer, ...props.consumer };
+
+    const fn = new PipelineFunction(this, 'Handler', {
+      entry: props.entry ?? 'functions/aggregator/index.ts',
+      code: props.code,
+      bundling: props.bundling,
+      shipParquetWasm: true,
+      description: 'tickflow: event-time OHLCV aggregator (Kinesis consumer)',
+      memoryMb: consumer.memoryMb,
+      timeoutSeconds: consumer.timeoutSeconds,
+      environment: {
+        [HANDLER_ENV.stateTable]: props.stateStore.stateTable.tableName,
+        [HANDLER_ENV.outputTable]: props.stateStore.outputTable.tableName,
+        [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+        ...engineEnvironment(engine),
+        ...metricsEnvironment(AGGREGATOR_SERVICE),
+        ...props.environment,
+      },
+    }).function;
+    const source = new StreamConsumer(this, 'Source', {
+      function: fn,
+      stream: props.stream,
+      consumer,
+      dlqKey: props.dlqKey,
+    });
+
+    props.stateStore.grantStateAccess(fn);
+    props.stateStore.grantOutputAccess(fn);
+    props.lake.grantWrite(fn, AGGREGATOR_LAKE_PREFIXES);
+    this.function = fn;
+    this.deadLetterQueue = source.deadLetterQueue;
+  }
+}

@@ -1,0 +1,66 @@
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { type ConsumerConfig, DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
+import { metricsEnvironment } from './handler-environment.js';
+import type { Lake, LakePrefix } from './lake.js';
+import { PipelineFunction } from './pipeline-function.js';
+import { StreamConsumer } from './stream-consumer.js';
+
+/** The only lake prefix the bronze writer may write. */
+export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['ticks/'];
+export const BRONZE_SERVICE = 'bronze';
+
+export interface BronzeWriterProps {
+  readonly stream: kinesis.IStream;
+  readonly lake: Lake;
+  /** @default DEFAULT_CONFIG.consumer */
+  readonly consumer?: Partial<ConsumerConfig>;
+  /** @default 'functions/bronze/index.ts' */
+  readonly entry?: string;
+  /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
+  readonly code?: lambda.Code;
+  /** esbuild overrides. @default none */
+  readonly bundling?: nodejs.BundlingOptions;
+  /** Key of the dead-letter queue. @default a new key */
+  readonly dlqKey?: kms.IKey;
+}
+
+/**
+ * The second stream consumer: lands every raw tick in the lake's bronze layer (`ticks/`), with the
+ * same event-source safety switches as the aggregator. It can read the stream and write `ticks/`; nothing else.
+ */
+export class BronzeWriter extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: BronzeWriterProps) {
+    super(scope, id);
+    const consumer = { ...DEFAULT_CONFIG.consumer, ...props.consumer };
+    const fn = new PipelineFunction(this, 'Handler', {
+      entry: props.entry ?? 'functions/bronze/index.ts',
+      code: props.code,
+      bundling: props.bundling,
+      shipParquetWasm: true,
+      description: 'tickflow: bronze writer (raw ticks to Parquet)',
+      memoryMb: consumer.memoryMb,
+      timeoutSeconds: consumer.timeoutSeconds,
+      environment: {
+        [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+        ...metricsEnvironment(BRONZE_SERVICE),
+      },
+    }).function;
+    const source = new StreamConsumer(this, 'Source', {
+      function: fn,
+      stream: props.stream,
+      consumer,
+      dlqKey: props.dlqKey,
+    });
+    props.lake.grantWrite(fn, BRONZE_LAKE_PREFIXES);
+    this.function = fn;
+    this.deadLetterQueue = source.deadLetterQueue;
+  }
+}

@@ -1,0 +1,33 @@
+import { DEFAULT_CONFIG, HANDLER_ENV, PIPELINE_METRICS, type TickflowConfig } from '../config.js';
+
+/** The engine settings a handler reads at cold start (windows, lateness, dedup horizon, idle timeout). */
+export type EngineSettings = Pick<
+  TickflowConfig,
+  'intervals' | 'allowedLatenessMs' | 'dedupHorizonMs' | 'idleTimeoutMs'
+>;
+
+/** Engine settings from the defaults in `shared/config.ts`. */
+export const DEFAULT_ENGINE: EngineSettings = {
+  intervals: DEFAULT_CONFIG.intervals,
+  allowedLatenessMs: DEFAULT_CONFIG.allowedLatenessMs,
+  dedupHorizonMs: DEFAULT_CONFIG.dedupHorizonMs,
+  idleTimeoutMs: DEFAULT_CONFIG.idleTimeoutMs,
+};
+
+/** Environment entries for the engine settings, named by `HANDLER_ENV`. */
+export function engineEnvironment(engine: EngineSettings): Record<string, string> {
+  return {
+    [HANDLER_ENV.intervals]: engine.intervals.join(','),
+    [HANDLER_ENV.allowedLatenessMs]: String(engine.allowedLatenessMs),
+    [HANDLER_ENV.dedupHorizonMs]: String(engine.dedupHorizonMs),
+    [HANDLER_ENV.idleTimeoutMs]: String(engine.idleTimeoutMs),
+  };
+}
+
+/** Powertools metrics settings: namespace `Tickflow`, `service` dimension = the handler's name. */
+export function metricsEnvironment(service: string): Record<string, string> {
+  return {
+    [HANDLER_ENV.metricsNamespace]: PIPELINE_METRICS.namespace,
+    [HANDLER_ENV.serviceName]: service,
+  };
+}

@@ -1,0 +1,132 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { InvalidPropsError } from '../errors.js';
+import { acknowledgePrefixGrant, nagArnOf } from './nag.js';
+import { requireIntegerInRange } from './validate.js';
+
+/** Top-level prefixes of the lake (BRIEF §3); grants are made per prefix, never for the whole bucket. */
+export const LAKE_PREFIXES = ['bars/', 'ticks/', 'late/', 'quarantine/', 'features/'] as const;
+export type LakePrefix = (typeof LAKE_PREFIXES)[number];
+
+export interface LakeProps {
+  /**
+   * Physical bucket name (globally unique).
+   * @default a name CloudFormation generates
+   */
+  readonly bucketName?: string;
+  /**
+   * Customer-managed key for SSE-KMS. Readers (Athena, Glue, notebooks) then need kms:Decrypt too.
+   * @default SSE-S3 (S3-managed keys)
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Bucket that receives the lake's server access logs.
+   * @default a new SSE-S3, TLS-only, private bucket whose logs expire after 90 days
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+  /**
+   * Days a replaced or deleted Parquet file stays recoverable as a non-current version.
+   * @default 30
+   */
+  readonly noncurrentVersionDays?: number;
+  /**
+   * What happens to the lake when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The S3 Parquet lake: private, TLS-only, encrypted, versioned (a rewritten partition file can be
+ * recovered), incomplete multipart uploads aborted after a day, server access logs kept.
+ *
+ * Encryption decision: SSE-S3 by default. Every object is still encrypted at rest, Athena and Glue
+ * need no key grants, and reading thousands of small Parquet footers costs no KMS requests; pass
+ * `encryptionKey` when a policy demands customer-managed keys.
+ */
+export class Lake extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly accessLogsBucket: s3.IBucket;
+  readonly encryptionKey?: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: LakeProps = {}) {
+    super(scope, id);
+    const noncurrentVersionDays = props.noncurrentVersionDays ?? 30;
+    requireIntegerInRange('Lake', 'noncurrentVersionDays', noncurrentVersionDays, 1, 3650, 'days');
+
+    this.encryptionKey = props.encryptionKey;
+    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket();
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: props.bucketName,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: props.encryptionKey ? true : undefined,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'lake/',
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'expire-noncurrent', noncurrentVersionExpiration: Duration.days(noncurrentVersionDays) },
+      ],
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * Lets `grantee` write (PutObject, AbortMultipartUpload) under the given prefixes only, plus
+   * encrypt with the lake key when there is one. Example: `lake.grantWrite(fn, ['bars/', 'late/'])`.
+   */
+  grantWrite(grantee: iam.IGrantable, prefixes: readonly LakePrefix[]): void {
+    this.grantObjects(grantee, prefixes, ['s3:PutObject', 's3:AbortMultipartUpload']);
+    this.encryptionKey?.grantEncrypt(grantee);
+  }
+
+  /** Lets `grantee` read objects under the given prefixes only (and decrypt them). */
+  grantReadObjects(grantee: iam.IGrantable, prefixes: readonly LakePrefix[]): void {
+    this.grantObjects(grantee, prefixes, ['s3:GetObject']);
+    this.encryptionKey?.grantDecrypt(grantee);
+  }
+
+  private grantObjects(grantee: iam.IGrantable, prefixes: readonly LakePrefix[], actions: string[]): void {
+    if (prefixes.length === 0) {
+      throw new InvalidPropsError(
+        'Lake',
+        'prefixes',
+        prefixes,
+        `name at least one of ${LAKE_PREFIXES.join(', ')}`,
+      );
+    }
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+    });
+    const principal = grantee.grantPrincipal;
+    if (principal instanceof Construct) {
+      for (const prefix of prefixes) acknowledgePrefixGrant(principal, `${nagArnOf(this.bucket)}/${prefix}*`);
+    }
+  }
+
+  private createAccessLogsBucket(): s3.Bucket {
+    const logs = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ id: 'expire-logs', expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(logs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the access-log destination; logging it into itself would loop.',
+    });
+    return logs;
+  }
+}

@@ -1,0 +1,84 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { HANDLER_ENV } from '../config.js';
+import {
+  DEFAULT_ENGINE,
+  type EngineSettings,
+  engineEnvironment,
+  metricsEnvironment,
+} from './handler-environment.js';
+import type { Lake, LakePrefix } from './lake.js';
+import { PipelineFunction } from './pipeline-function.js';
+import type { StateStore } from './state-store.js';
+import { requireIntegerInRange } from './validate.js';
+import { validateEngine } from './validate-engine.js';
+
+export const MATERIALIZER_LAKE_PREFIXES: readonly LakePrefix[] = ['bars/', 'late/', 'quarantine/'];
+export const MATERIALIZER_SERVICE = 'materializer';
+
+export interface MaterializerProps {
+  /** The state and outputs tables; the function gets item access to both. */
+  readonly stateStore: StateStore;
+  readonly lake: Lake;
+  /** @default the defaults of `shared/config.ts` */
+  readonly engine?: EngineSettings;
+  /**
+   * Minutes between runs (the idle flush cannot be finer than this).
+   * @default 1
+   */
+  readonly everyMinutes?: number;
+  /** @default 'functions/materializer/index.ts' */
+  readonly entry?: string;
+  /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
+  readonly code?: lambda.Code;
+  /** esbuild overrides. @default none */
+  readonly bundling?: nodejs.BundlingOptions;
+}
+
+/**
+ * The scheduled idle flush and materializer: every minute it advances the watermark of symbols that
+ * went quiet (so their bars still close) and rewrites the lake's Parquet partitions from the closed
+ * outputs recorded in DynamoDB, deterministically per partition.
+ */
+export class Materializer extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly schedule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: MaterializerProps) {
+    super(scope, id);
+    const engine = props.engine ?? DEFAULT_ENGINE;
+    validateEngine('Materializer', engine);
+    const everyMinutes = props.everyMinutes ?? 1;
+    requireIntegerInRange('Materializer', 'everyMinutes', everyMinutes, 1, 60, 'minutes between runs');
+
+    this.function = new PipelineFunction(this, 'Handler', {
+      entry: props.entry ?? 'functions/materializer/index.ts',
+      code: props.code,
+      bundling: props.bundling,
+      shipParquetWasm: true,
+      description: 'tickflow: idle flush and lake materializer (scheduled)',
+      timeoutSeconds: 50,
+      environment: {
+        [HANDLER_ENV.stateTable]: props.stateStore.stateTable.tableName,
+        [HANDLER_ENV.outputTable]: props.stateStore.outputTable.tableName,
+        [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+        ...engineEnvironment(engine),
+        ...metricsEnvironment(MATERIALIZER_SERVICE),
+      },
+    }).function;
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: 'tickflow idle flush and materializer',
+      schedule: events.Schedule.rate(Duration.minutes(everyMinutes)),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+
+    props.stateStore.grantStateAccess(this.function);
+    props.stateStore.grantStateScan(this.function);
+    props.stateStore.grantOutputAccess(this.function);
+    props.lake.grantWrite(this.function, MATERIALIZER_LAKE_PREFIXES);
+  }
+}

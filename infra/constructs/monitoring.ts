@@ -1,0 +1,220 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { type AlarmConfig, DEFAULT_CONFIG, PIPELINE_METRICS } from '../config.js';
+import { requireIntegerInRange, requirePositiveAtMost } from './validate.js';
+
+/** A stream consumer to watch: its function and its dead-letter queue. */
+export interface MonitoredConsumer {
+  /** Short name used in alarm ids and on the dashboard, e.g. `Aggregator`. */
+  readonly name: string;
+  readonly function: lambda.IFunction;
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+export interface MonitoringProps {
+  readonly consumers: readonly MonitoredConsumer[];
+  /** Scheduled functions: error and throttle alarms only. @default none */
+  readonly scheduledFunctions?: readonly { readonly name: string; readonly function: lambda.IFunction }[];
+  /** State machines whose failed executions page someone. @default none */
+  readonly stateMachines?: readonly { readonly name: string; readonly stateMachine: sfn.IStateMachine }[];
+  /** `service` dimension of the aggregator's EMF metrics (late ratio, duplicates). */
+  readonly metricsService: string;
+  /** @default DEFAULT_CONFIG.alarms */
+  readonly alarms?: Partial<AlarmConfig>;
+  /** @default 'tickflow' */
+  readonly dashboardName?: string;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * Alarms, an SNS topic and a dashboard for the pipeline. Every alarm notifies the topic on ALARM and
+ * OK; missing data is not breaching (a quiet market is not an incident).
+ */
+export class Monitoring extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+  private readonly thresholds: AlarmConfig;
+  private readonly service: string;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.thresholds = { ...DEFAULT_CONFIG.alarms, ...props.alarms };
+    validateAlarms(this.thresholds);
+    this.service = props.metricsService;
+    this.topic = this.createTopic();
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName ?? 'tickflow',
+    });
+
+    for (const consumer of props.consumers) this.watchConsumer(consumer);
+    for (const scheduled of props.scheduledFunctions ?? [])
+      this.watchFunction(scheduled.name, scheduled.function);
+    for (const machine of props.stateMachines ?? []) {
+      const failed = machine.stateMachine.metricFailed({ statistic: 'Sum', period: FIVE_MINUTES });
+      this.addAlarm(`${machine.name}FailedExecutions`, failed, 1, 1, 'executions failed');
+    }
+    this.watchPipelineMetrics();
+  }
+
+  private createTopic(): sns.Topic {
+    const key = new kms.Key(this, 'TopicKey', {
+      description: 'Encrypts tickflow alarm notifications',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch must be able to publish to a topic encrypted with a customer-managed key.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+      }),
+    );
+    return new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'tickflow alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+  }
+
+  private watchConsumer(consumer: MonitoredConsumer): void {
+    const iteratorAge = consumer.function.metric('IteratorAge', {
+      statistic: 'Maximum',
+      period: Duration.minutes(1),
+    });
+    const dlqDepth = consumer.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: 'Maximum',
+      period: Duration.minutes(1),
+    });
+    this.addAlarm(
+      `${consumer.name}IteratorAge`,
+      iteratorAge,
+      this.thresholds.iteratorAgeMs,
+      3,
+      'records wait too long',
+    );
+    this.addAlarm(
+      `${consumer.name}DlqDepth`,
+      dlqDepth,
+      this.thresholds.dlqDepth,
+      1,
+      'batches were given up on',
+    );
+    this.watchFunction(consumer.name, consumer.function);
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: `${consumer.name} iterator age (ms)`, left: [iteratorAge] }),
+      new cloudwatch.GraphWidget({ title: `${consumer.name} DLQ depth`, left: [dlqDepth] }),
+    );
+  }
+
+  private watchFunction(name: string, fn: lambda.IFunction): void {
+    const errors = fn.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES });
+    const throttles = fn.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES });
+    this.addAlarm(`${name}Errors`, errors, this.thresholds.functionErrors, 1, 'invocations failed');
+    this.addAlarm(
+      `${name}Throttles`,
+      throttles,
+      this.thresholds.functionThrottles,
+      1,
+      'invocations were throttled',
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: `${name} errors and throttles`, left: [errors, throttles] }),
+    );
+  }
+
+  /** Late ratio and duplicate ratio from the aggregator's EMF metrics, as metric math over ValidTicks. */
+  private watchPipelineMetrics(): void {
+    const m = (metricName: string, statistic = 'Sum') =>
+      new cloudwatch.Metric({
+        namespace: PIPELINE_METRICS.namespace,
+        metricName,
+        dimensionsMap: { [PIPELINE_METRICS.serviceDimension]: this.service },
+        statistic,
+        period: FIVE_MINUTES,
+      });
+    const valid = m(PIPELINE_METRICS.validTicks);
+    // Distinct ids per numerator: one graph shows both ratios and CloudWatch needs unique ids there.
+    const ratio = (label: string, id: string, numerator: cloudwatch.Metric) =>
+      new cloudwatch.MathExpression({
+        label,
+        expression: `IF(valid > 0, ${id} / valid, 0)`,
+        usingMetrics: { [id]: numerator, valid },
+        period: FIVE_MINUTES,
+      });
+    const lateRatio = ratio('late ratio', 'late', m(PIPELINE_METRICS.lateTicks));
+    const duplicateRatio = ratio('duplicate ratio', 'duplicates', m(PIPELINE_METRICS.duplicates));
+    this.addAlarm('LateRatio', lateRatio, this.thresholds.lateRatio, 1, 'too many ticks miss their windows');
+    this.addAlarm(
+      'DuplicateRatio',
+      duplicateRatio,
+      this.thresholds.duplicateRatio,
+      1,
+      'producers retry too much',
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Ticks',
+        left: [
+          valid,
+          m(PIPELINE_METRICS.lateTicks),
+          m(PIPELINE_METRICS.duplicates),
+          m(PIPELINE_METRICS.quarantined),
+        ],
+      }),
+      new cloudwatch.GraphWidget({ title: 'Bars emitted', left: [m(PIPELINE_METRICS.barsEmitted)] }),
+      new cloudwatch.GraphWidget({
+        title: 'Watermark lag (ms)',
+        left: [m(PIPELINE_METRICS.watermarkLagMs, 'Maximum')],
+      }),
+      new cloudwatch.GraphWidget({ title: 'Late and duplicate ratio', left: [lateRatio, duplicateRatio] }),
+    );
+  }
+
+  private addAlarm(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    evaluationPeriods: number,
+    meaning: string,
+  ): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmDescription: `tickflow: ${meaning} (threshold ${threshold})`,
+      metric,
+      threshold,
+      evaluationPeriods,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    alarm.addOkAction(new actions.SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}
+
+function validateAlarms(a: AlarmConfig): void {
+  const name = 'Monitoring';
+  requireIntegerInRange(name, 'alarms.iteratorAgeMs', a.iteratorAgeMs, 1000, 7 * 86_400_000, 'ms');
+  requireIntegerInRange(
+    name,
+    'alarms.functionErrors',
+    a.functionErrors,
+    1,
+    1_000_000,
+    'errors per 5 minutes',
+  );
+  requireIntegerInRange(name, 'alarms.functionThrottles', a.functionThrottles, 1, 1_000_000, 'per 5 minutes');
+  requireIntegerInRange(name, 'alarms.dlqDepth', a.dlqDepth, 1, 1_000_000, 'visible messages');
+  requirePositiveAtMost(name, 'alarms.lateRatio', a.lateRatio, 1, 'fraction of valid ticks');
+  requirePositiveAtMost(name, 'alarms.duplicateRatio', a.duplicateRatio, 1, 'fraction of valid ticks');
+}

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { InvalidPropsError } from '../errors.js';
+import { acknowledgeKmsGrantFamilies } from './nag.js';
+import { requireIntegerInRange } from './validate.js';
+
+/** The repository root (holds package.json and package-lock.json), whatever the working directory. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The Lambda runtime of every tickflow handler (FINDINGS: Node 22 or newer in Lambda). */
+export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_22_X;
+
+export interface PipelineFunctionProps {
+  /** Handler file relative to the project root, exporting `handler`, e.g. `functions/aggregator/index.ts`. */
+  readonly entry: string;
+  /**
+   * A prebuilt bundle (e.g. from CI); when set, `entry` is not bundled and need not exist.
+   * @default the entry is bundled by esbuild
+   */
+  readonly code?: lambda.Code;
+  /** @default 1024 */
+  readonly memoryMb?: number;
+  /** @default 60 */
+  readonly timeoutSeconds?: number;
+  /** Environment variables for the handler. */
+  readonly environment?: Record<string, string>;
+  readonly description?: string;
+  /**
+   * esbuild options merged over the defaults (ESM, minified, source maps, `require` shim); use
+   * `commandHooks` to ship extra files such as a `.wasm` module.
+   * @default ESM output for node22
+   */
+  readonly bundling?: nodejs.BundlingOptions;
+  /**
+   * Copy parquet-wasm's `parquet_wasm_bg.wasm` next to the bundle, where the Parquet adapter looks
+   * for it (`$LAMBDA_TASK_ROOT`). Needed by every handler that writes Parquet.
+   * @default false
+   */
+  readonly shipParquetWasm?: boolean;
+}
+
+/** The WebAssembly file parquet-wasm loads at run time, relative to the project root. */
+export const PARQUET_WASM_PATH = 'node_modules/parquet-wasm/esm/parquet_wasm_bg.wasm';
+
+/**
+ * One tickflow Lambda function: Node 22 on arm64, ESM bundle, a log group with a retention, source
+ * maps on. The stream consumers and the scheduled functions all build on it.
+ */
+export class PipelineFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    const memoryMb = props.memoryMb ?? 1024;
+    const timeoutSeconds = props.timeoutSeconds ?? 60;
+    requireIntegerInRange('PipelineFunction', 'memoryMb', memoryMb, 128, 10240, 'Lambda memory in MB');
+    requireIntegerInRange('PipelineFunction', 'timeoutSeconds', timeoutSeconds, 1, 900, 'Lambda timeout');
+    const entry = resolve(PROJECT_ROOT, props.entry);
+    if (props.code === undefined && !existsSync(entry)) {
+      throw new InvalidPropsError(
+        'PipelineFunction',
+        'entry',
+        props.entry,
+        'write that handler file (it must export `handler`), or pass `code` with a prebuilt bundle',
+      );
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Own role instead of AWSLambdaBasicExecutionRole: logs go to this function's log group only.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    this.logGroup.grantWrite(role);
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      role,
+      ...(props.code ? { code: props.code, handler: 'index.handler' } : { entry, handler: 'handler' }),
+      description: props.description,
+      runtime: HANDLER_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: memoryMb,
+      timeout: Duration.seconds(timeoutSeconds),
+      logGroup: this.logGroup,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies (cassandra-driver, kinesis decoders) call require() inside an ESM bundle.
+        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        commandHooks: props.shipParquetWasm ? shipParquetWasmHooks : undefined,
+        ...props.bundling,
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the pinned handler runtime (HANDLER_RUNTIME); it is raised deliberately, with tests.',
+    });
+    acknowledgeKmsGrantFamilies(role);
+  }
+}
+
+const shipParquetWasmHooks: nodejs.ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir: string, outputDir: string) => [
+    `cp "${inputDir}/${PARQUET_WASM_PATH}" "${outputDir}/"`,
+  ],
+};

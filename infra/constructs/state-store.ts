@@ -1,0 +1,122 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { TABLE_KEYS } from '../../shared/config.js';
+import { InvalidPropsError } from '../errors.js';
+
+export interface StateStoreProps {
+  /** Physical name of the per-symbol state table. */
+  readonly stateTableName: string;
+  /** Physical name of the outputs table (closed bars, late ticks, quarantined records). */
+  readonly outputTableName: string;
+  /**
+   * Attribute (epoch seconds) DynamoDB uses to expire output items once they are in the lake.
+   * @default no TTL: outputs stay until removed
+   */
+  readonly outputsTtlAttribute?: string;
+  /**
+   * Customer-managed key for both tables.
+   * @default a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * What happens to the tables when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Item-level access the handlers need, conditional writes and transactions included
+ * (TransactWriteItems is authorised by these per-item actions). No Scan, no stream reads, no table admin.
+ */
+export const ITEM_READ_WRITE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+] as const;
+
+/** What DynamoDB needs on a customer-managed table key for a principal that reads and writes items. */
+const TABLE_KEY_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+];
+
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
+
+/**
+ * The aggregator's DynamoDB tables, keyed exactly as `TABLE_KEYS` says (the local stack uses the same
+ * schema): on-demand capacity, point-in-time recovery, customer-managed encryption.
+ */
+export class StateStore extends Construct {
+  readonly stateTable: dynamodb.Table;
+  readonly outputTable: dynamodb.Table;
+  readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: StateStoreProps) {
+    super(scope, id);
+    if (props.outputsTtlAttribute !== undefined && !ATTRIBUTE_NAME.test(props.outputsTtlAttribute)) {
+      throw new InvalidPropsError(
+        'StateStore',
+        'outputsTtlAttribute',
+        props.outputsTtlAttribute,
+        'use a DynamoDB attribute name of 1-255 characters from [A-Za-z0-9_.-], or leave it unset for no TTL',
+      );
+    }
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: 'Encrypts the tickflow state and outputs tables',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    const common = {
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    };
+    this.stateTable = new dynamodb.Table(this, 'StateTable', {
+      ...common,
+      tableName: props.stateTableName,
+      partitionKey: { name: TABLE_KEYS.state.partitionKey, type: dynamodb.AttributeType.STRING },
+    });
+    this.outputTable = new dynamodb.Table(this, 'OutputTable', {
+      ...common,
+      tableName: props.outputTableName,
+      partitionKey: { name: TABLE_KEYS.outputs.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.outputs.sortKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: props.outputsTtlAttribute,
+    });
+  }
+
+  /** Item reads and writes (no Scan) on the state table, plus use of its key. */
+  grantStateAccess(grantee: iam.IGrantable): void {
+    this.stateTable.grant(grantee, ...ITEM_READ_WRITE_ACTIONS);
+    this.encryptionKey.grant(grantee, ...TABLE_KEY_ACTIONS);
+  }
+
+  /** Item reads and writes (no Scan) on the outputs table, plus use of its key. */
+  grantOutputAccess(grantee: iam.IGrantable): void {
+    this.outputTable.grant(grantee, ...ITEM_READ_WRITE_ACTIONS);
+    this.encryptionKey.grant(grantee, ...TABLE_KEY_ACTIONS);
+  }
+
+  /** Scan of the state table: the idle flush walks every symbol to find quiet ones. */
+  grantStateScan(grantee: iam.IGrantable): void {
+    this.stateTable.grant(grantee, 'dynamodb:Scan');
+    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+  }
+}

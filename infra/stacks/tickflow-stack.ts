@@ -1,0 +1,133 @@
+import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import { resourceNames } from '../../shared/config.js';
+import { DEFAULT_CONFIG, type TickflowConfig } from '../config.js';
+import { AGGREGATOR_SERVICE, Aggregator } from '../constructs/aggregator.js';
+import { BronzeWriter } from '../constructs/bronze-writer.js';
+import { Catalog } from '../constructs/catalog.js';
+import { Lake } from '../constructs/lake.js';
+import { Materializer } from '../constructs/materializer.js';
+import { Monitoring } from '../constructs/monitoring.js';
+import { StateStore } from '../constructs/state-store.js';
+import { TickStream } from '../constructs/tick-stream.js';
+import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+
+/** Prebuilt bundles per handler, for CI artifacts; a handler without one is bundled from `functions/`. */
+export interface HandlerCode {
+  readonly aggregator?: lambda.Code;
+  readonly bronze?: lambda.Code;
+  readonly materializer?: lambda.Code;
+}
+
+export interface TickflowStackProps extends StackProps {
+  /** @default DEFAULT_CONFIG */
+  readonly config?: TickflowConfig;
+  /** @default every handler bundled from its entry file */
+  readonly handlerCode?: HandlerCode;
+}
+
+/**
+ * The whole streaming pipeline in one stack: tick stream → aggregator (+ bronze writer) → state
+ * tables → lake, the scheduled materializer, the Glue/Athena catalog and the alarms. The serving store (Keyspaces) composes
+ * in here too: create it after `aggregator` and pass its settings through the aggregator's `environment`.
+ */
+export class TickflowStack extends Stack {
+  readonly dataKey: kms.Key;
+  readonly tickStream: TickStream;
+  readonly stateStore: StateStore;
+  readonly lake: Lake;
+  readonly aggregator: Aggregator;
+  readonly bronzeWriter: BronzeWriter;
+  readonly materializer: Materializer;
+  readonly monitoring: Monitoring;
+  readonly catalog: Catalog;
+
+  constructor(scope: Construct, id: string, props: TickflowStackProps = {}) {
+    super(scope, id, props);
+    const config = props.config ?? DEFAULT_CONFIG;
+    const names = resourceNames(config.prefix);
+    const engine = config;
+
+    this.dataKey = new kms.Key(this, 'DataKey', {
+      description: 'Encrypts the tickflow stream, state tables and dead-letter queues',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.tickStream = new TickStream(this, 'Ticks', {
+      streamName: names.tickStream,
+      shards: config.stream.shards,
+      retentionHours: config.stream.retentionHours,
+      encryptionKey: this.dataKey,
+    });
+    this.stateStore = new StateStore(this, 'State', {
+      stateTableName: names.stateTable,
+      outputTableName: names.outputTable,
+      outputsTtlAttribute: config.outputsTtlAttribute,
+      encryptionKey: this.dataKey,
+    });
+    this.lake = new Lake(this, 'Lake', {
+      bucketName: `${names.lakeBucket}-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
+      noncurrentVersionDays: config.lakeNoncurrentVersionDays,
+    });
+    this.aggregator = new Aggregator(this, 'Aggregator', {
+      stream: this.tickStream.stream,
+      stateStore: this.stateStore,
+      lake: this.lake,
+      engine,
+      consumer: config.consumer,
+      code: props.handlerCode?.aggregator,
+      dlqKey: this.dataKey,
+    });
+    this.bronzeWriter = new BronzeWriter(this, 'Bronze', {
+      stream: this.tickStream.stream,
+      lake: this.lake,
+      consumer: config.consumer,
+      code: props.handlerCode?.bronze,
+      dlqKey: this.dataKey,
+    });
+    this.materializer = new Materializer(this, 'Materializer', {
+      stateStore: this.stateStore,
+      lake: this.lake,
+      engine,
+      code: props.handlerCode?.materializer,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      consumers: [
+        {
+          name: 'Aggregator',
+          function: this.aggregator.function,
+          deadLetterQueue: this.aggregator.deadLetterQueue,
+        },
+        {
+          name: 'Bronze',
+          function: this.bronzeWriter.function,
+          deadLetterQueue: this.bronzeWriter.deadLetterQueue,
+        },
+      ],
+      scheduledFunctions: [{ name: 'Materializer', function: this.materializer.function }],
+      metricsService: AGGREGATOR_SERVICE,
+      alarms: config.alarms,
+      dashboardName: config.prefix,
+    });
+    // Glue/Athena names allow no hyphens: `tickflow-dev` → `tickflow_dev`.
+    const databaseName = config.prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+    this.catalog = new Catalog(this, 'Catalog', {
+      lake: this.lake,
+      databaseName,
+      workGroupName: config.prefix,
+      intervals: config.intervals,
+      startDate: config.lakeStartDate,
+    });
+
+    new CfnOutput(this, 'TickStreamName', { value: this.tickStream.stream.streamName });
+    new CfnOutput(this, 'StateTableName', { value: this.stateStore.stateTable.tableName });
+    new CfnOutput(this, 'OutputTableName', { value: this.stateStore.outputTable.tableName });
+    new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
+    new CfnOutput(this, 'GlueDatabaseName', { value: databaseName });
+    new CfnOutput(this, 'AthenaWorkGroupName', { value: this.catalog.workGroup.ref });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    acknowledgeNagFindings(this);
+  }
+}

@@ -1,0 +1,9 @@
+export {
+  CassandraInstallError,
+  CassandraStartError,
+  JavaUnavailableError,
+  LocalCassandraError,
+} from './errors.js';
+export { CASSANDRA_VERSION, cassandraLibDir, ensureCassandraJars } from './install.js';
+export { isJavaAvailable, javaMajorVersion } from './java.js';
+export { type LocalCassandra, type LocalCassandraOptions, startLocalCassandra } from './launcher.js';

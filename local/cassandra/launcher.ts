@@ -1,0 +1,157 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { jvmArgs, renderCassandraYaml, renderLogback } from './config.js';
+import { probeCql } from './cql-probe.js';
+import { CassandraStartError, JavaUnavailableError } from './errors.js';
+import { freePorts } from './free-port.js';
+import { CASSANDRA_VERSION, ensureCassandraJars } from './install.js';
+import { isJavaAvailable } from './java.js';
+import { trackChild } from './reaper.js';
+
+export interface LocalCassandraOptions {
+  /** Maximum heap of the JVM in MiB (default 768). */
+  readonly heapMb?: number;
+  /** How long to wait for the CQL port to answer (default 180 s). */
+  readonly startTimeoutMs?: number;
+  readonly version?: string;
+  readonly javaBin?: string;
+  /** Parent folder of the node's tmp folder (default the OS tmp dir). */
+  readonly tmpRoot?: string;
+}
+
+/** A running single-node Cassandra on 127.0.0.1. */
+export interface LocalCassandra {
+  readonly contactPoint: string;
+  /** CQL native-transport port. */
+  readonly port: number;
+  /** Data center name to give the driver as `localDataCenter`. */
+  readonly localDataCenter: string;
+  /** The JVM's process id. */
+  readonly pid: number;
+  /** The node's tmp folder (data, commit log, logs); removed by `stop()`. */
+  readonly baseDir: string;
+  /** Milliseconds from spawning the JVM to the first CQL answer. */
+  readonly startupMs: number;
+  /** Kills the JVM and removes its tmp folder (the data is throwaway: no drain). Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a throwaway Cassandra from the jars Maven fetched (fetching them first when missing), on free
+ * 127.0.0.1 ports, and resolves once it answers CQL. The JVM cannot outlive this process: it is killed
+ * on exit and on SIGINT/SIGTERM, and on Linux the kernel kills it if this process dies (PDEATHSIG).
+ *
+ * @example
+ * const cassandra = await startLocalCassandra();
+ * const client = new cassandraDriver.Client({ contactPoints: [cassandra.contactPoint], protocolOptions: { port: cassandra.port }, localDataCenter: cassandra.localDataCenter });
+ * // …
+ * await cassandra.stop();
+ */
+export async function startLocalCassandra(opts: LocalCassandraOptions = {}): Promise<LocalCassandra> {
+  const javaBin = opts.javaBin ?? 'java';
+  if (!isJavaAvailable(javaBin)) throw new JavaUnavailableError(`"${javaBin} -version" failed or is < 17`);
+  const libDir = await ensureCassandraJars({ version: opts.version ?? CASSANDRA_VERSION });
+
+  const baseDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), 'tickflow-cassandra-'));
+  const [nativePort, storagePort, sslStoragePort] = (await freePorts(3)) as [number, number, number];
+  const yamlFile = join(baseDir, 'cassandra.yaml');
+  const logbackFile = join(baseDir, 'logback.xml');
+  const logFile = join(baseDir, 'logs', 'system.log');
+  const consoleFile = join(baseDir, 'logs', 'console.log');
+  mkdirSync(join(baseDir, 'logs'));
+  writeFileSync(
+    yamlFile,
+    renderCassandraYaml({ baseDir, nativePort, storagePort, sslStoragePort, clusterName: 'tickflow-local' }),
+  );
+  writeFileSync(logbackFile, renderLogback(logFile));
+
+  const args = [
+    ...jvmArgs({ baseDir, heapMb: opts.heapMb ?? 768, yamlFile, logbackFile }),
+    '-cp',
+    `${libDir}/*`,
+    'org.apache.cassandra.service.CassandraDaemon',
+  ];
+  const consoleFd = openSync(consoleFile, 'a');
+  const started = Date.now();
+  const child = spawnJvm(javaBin, args, consoleFd);
+  const untrack = trackChild(child, baseDir);
+
+  const logTail = () => tail(logFile, consoleFile);
+  const stop = onceAsync(async () => {
+    await terminate(child);
+    untrack();
+    rmSync(baseDir, { recursive: true, force: true });
+  });
+
+  try {
+    await waitForCql(child, nativePort, opts.startTimeoutMs ?? 180_000, logTail);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    contactPoint: '127.0.0.1',
+    port: nativePort,
+    localDataCenter: 'datacenter1',
+    pid: child.pid!,
+    baseDir,
+    startupMs: Date.now() - started,
+    stop,
+  };
+}
+
+/** On Linux the JVM is started through `setpriv --pdeathsig KILL` so it dies with its parent even on SIGKILL. */
+function spawnJvm(javaBin: string, args: string[], consoleFd: number): ChildProcess {
+  const stdio: ['ignore', number, number] = ['ignore', consoleFd, consoleFd];
+  if (process.platform === 'linux' && existsSync('/usr/bin/setpriv')) {
+    return spawn('/usr/bin/setpriv', ['--pdeathsig', 'KILL', javaBin, ...args], { stdio });
+  }
+  return spawn(javaBin, args, { stdio });
+}
+
+async function waitForCql(
+  child: ChildProcess,
+  port: number,
+  timeoutMs: number,
+  logTail: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new CassandraStartError(
+        `the JVM exited (${child.exitCode ?? child.signalCode})`,
+        logTail(),
+        child.exitCode,
+      );
+    }
+    if (await probeCql('127.0.0.1', port)) return;
+    await sleep(250);
+  }
+  throw new CassandraStartError(`CQL port ${port} did not answer within ${timeoutMs} ms`, logTail());
+}
+
+/** SIGKILL, not a graceful drain: a drain takes ~5 s and flushes data that is deleted right after. */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+function tail(...files: string[]): string {
+  return files
+    .filter((f) => existsSync(f))
+    .map((f) => readFileSync(f, 'utf8').split('\n').slice(-40).join('\n'))
+    .join('\n');
+}
+
+function onceAsync(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= fn();
+    return running;
+  };
+}

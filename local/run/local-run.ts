@@ -1,0 +1,317 @@
+import { createReadStream } from 'node:fs';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
+import { FaultInjector } from '../../shared/adapters/chaos.js';
+import { decodeKinesisRecords } from '../../shared/adapters/kinesis/records.js';
+import {
+  KinesisPublisher,
+  type PublishStats,
+  putRecordsWith,
+} from '../../shared/adapters/kinesis-publisher.js';
+import { addReports } from '../../shared/adapters/metrics.js';
+import { decodeParquet } from '../../shared/adapters/parquet/index.js';
+import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../../shared/config.js';
+import { aggregatorConfig, parseIntervals } from '../../shared/domain/index.js';
+import { parsePartitionPath, utcDate } from '../../shared/lake/index.js';
+import { type BatchReport, emptyReport } from '../../shared/pipeline/aggregation-service.js';
+import type { ServingSink } from '../../shared/pipeline/ports.js';
+import { CsvTickParser, replayCsv } from '../../shared/producer/csv-replay.js';
+import { MarketSimulator, type SimulationOptions } from '../../shared/producer/simulator.js';
+import type { ProducerRecord } from '../../shared/producer/types.js';
+import { startLocalAws } from '../aws-stack.js';
+import { EventSourceMappingRunner } from '../esm-runner.js';
+import { exportLake } from './export-lake.js';
+import { countsFromStates, type RunSummary } from './summary.js';
+
+export type RunSource =
+  | { readonly kind: 'simulate'; readonly simulation: SimulationOptions }
+  | { readonly kind: 'replay'; readonly file: string };
+
+export interface LocalRunOptions {
+  readonly source: RunSource;
+  /** Output directory: `lake/`, `summary.json`, `dlq.jsonl`. */
+  readonly out: string;
+  readonly shards?: number;
+  readonly batchSize?: number;
+  readonly intervals?: readonly string[];
+  readonly allowedLatenessMs?: number;
+  readonly dedupHorizonMs?: number;
+  /** Records per second the producer publishes (live mode); unlimited when absent. */
+  readonly rate?: number;
+  /** Ticks packed per Kinesis record (JSON arrays). @default 1 */
+  readonly pack?: number;
+  /** Probability that a state or sink write fails (half before, half after it takes effect). @default 0 */
+  readonly chaos?: number;
+  readonly seed?: number | string;
+  /** Idle timeout of the live idle flush (processing time). */
+  readonly idleTimeoutMs?: number;
+  /** Serving store to write forming and final bars to; its lifetime is the caller's. */
+  readonly serving?: ServingSink & { exportCsv?(path: string): Promise<number> };
+  /** Progress: ticks published and ticks applied so far. */
+  readonly onProgress?: (p: RunProgress) => void;
+}
+
+export interface RunProgress {
+  readonly phase: 'stream' | 'flush' | 'materialize' | 'export';
+  readonly published: number;
+  readonly applied: number;
+  readonly totalHint?: number;
+  readonly barsInLake: number;
+}
+
+/**
+ * The whole pipeline on one machine: emulators (Kinesis, DynamoDB, S3) → producer → local event
+ * source mapping with Lambda's semantics → the aggregator handler → DynamoDB state and outputs →
+ * materialized Parquet lake → exported to `out/lake`, with `out/summary.json`. Everything started
+ * here is stopped here, on success, failure or Ctrl-C.
+ */
+export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSummary> {
+  const t0 = performance.now();
+  const durations: Record<string, number> = {};
+  const out = resolve(options.out);
+  await mkdir(out, { recursive: true });
+  const dlqPath = join(out, 'dlq.jsonl');
+  await writeFile(dlqPath, '');
+  const seed = options.seed ?? 1;
+  const chaos = options.chaos ?? 0;
+  const engine = aggregatorConfig({
+    intervals: parseIntervals(options.intervals ?? aggregatorConfig().intervals.map((i) => i.label)),
+    allowedLatenessMs: options.allowedLatenessMs,
+    dedupHorizonMs: options.dedupHorizonMs,
+  });
+  const live = options.source.kind === 'simulate' && options.rate !== undefined;
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+
+  const aws = await startLocalAws({ shards: options.shards ?? 2 });
+  let runner: EventSourceMappingRunner | undefined;
+  let liveTimer: NodeJS.Timeout | undefined;
+  try {
+    durations.startup = performance.now() - t0;
+    const faults = chaos > 0 ? new FaultInjector(chaos, seed) : undefined;
+    const serving = options.serving && faults ? faultySink(options.serving, faults) : options.serving;
+    const pipeline = wirePipeline({
+      aws: aws.clientConfig,
+      stateTable: aws.names.stateTable,
+      outputTable: aws.names.outputTable,
+      lakeBucket: aws.names.lakeBucket,
+      engine,
+      idleTimeoutMs,
+      serving,
+      faults,
+    });
+
+    let totals: BatchReport = emptyReport(0);
+    let published = 0;
+    let barsInLake = 0;
+    const progress = (phase: RunProgress['phase'], totalHint?: number) =>
+      options.onProgress?.({
+        phase,
+        published,
+        applied: totals.valid + totals.quarantined,
+        totalHint,
+        barsInLake,
+      });
+
+    const kinesis = createKinesisClient(aws.clientConfig);
+    runner = new EventSourceMappingRunner({
+      kinesis,
+      streamName: aws.names.tickStream,
+      batchSize: options.batchSize ?? 500,
+      bisectBatchOnFunctionError: true,
+      reportBatchItemFailures: true,
+      // Injected faults are transient: retry until they pass. Bounded retries are the AWS default
+      // (infra/config.ts) and are tested with the runner itself.
+      maximumRetryAttempts: faults ? -1 : 10,
+      retryBackoff: { initialMs: 5, maxMs: 200 },
+      chaos: faults ? { seed: Number(seedNumber(seed)), resplit: true } : undefined,
+      handler: async (event) => {
+        const { failed, report } = await pipeline.service.processBatch(decodeKinesisRecords(event.Records));
+        totals = addReports(totals, report);
+        progress('stream');
+        return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+      },
+      onFailure: (record) => appendFile(dlqPath, `${JSON.stringify(record)}\n`),
+    });
+    await runner.start();
+
+    if (live) {
+      // Live mode: close quiet symbols' windows by processing time and refresh the lake while running.
+      let busy = false;
+      liveTimer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        void retrying(async () => {
+          await pipeline.service.flushIdle(idleTimeoutMs);
+          await pipeline.materializer.materialize(markerDates());
+          barsInLake = (await pipeline.lake.list('bars/')).length;
+        })
+          .catch(() => undefined)
+          .finally(() => {
+            busy = false;
+          });
+      }, 2_000);
+    }
+
+    const tStream = performance.now();
+    const { records, totalHint, describe, stats } = await sourceRecords(options.source);
+    const publisher = new KinesisPublisher({
+      streamName: aws.names.tickStream,
+      putRecords: putRecordsWith(kinesis),
+      maxTicksPerRecord: options.pack ?? 1,
+      rateLimit: options.rate ? { perSecond: options.rate, unit: 'ticks' } : undefined,
+      onProgress: (s: Readonly<PublishStats>) => {
+        published = s.ticks;
+        progress('stream', totalHint);
+      },
+    });
+    const publishStats = await publisher.publish(records);
+    await runner.waitUntilIdle();
+    durations.stream = performance.now() - tStream;
+    if (liveTimer) clearInterval(liveTimer);
+
+    const tFlush = performance.now();
+    progress('flush', totalHint);
+    const flushReport = await retrying(() => pipeline.service.flushAll());
+    totals = addReports(totals, flushReport);
+    durations.flush = performance.now() - tFlush;
+
+    const tMat = performance.now();
+    progress('materialize', totalHint);
+    await retrying(() => pipeline.materializer.materialize(markerDates()));
+    durations.materialize = performance.now() - tMat;
+
+    const tExport = performance.now();
+    progress('export', totalHint);
+    const lakeDir = join(out, 'lake');
+    const files = await exportLake(pipeline.lake, lakeDir);
+    const lakeCounts = await countLake(lakeDir, files);
+    barsInLake = Object.values(lakeCounts.barRows).reduce((a, b) => a + b, 0);
+    let servingSummary: RunSummary['serving'];
+    if (options.serving?.exportCsv) {
+      const exported = join(out, 'serving', 'bars.csv');
+      await mkdir(join(out, 'serving'), { recursive: true });
+      servingSummary = { kind: 'cassandra', exported, rows: await options.serving.exportCsv(exported) };
+    }
+    durations.export = performance.now() - tExport;
+
+    const states = await pipeline.state.scan();
+    const counts = countsFromStates(states);
+    durations.total = performance.now() - t0;
+    const summary: RunSummary = {
+      mode: options.source.kind,
+      source: describe,
+      rows: counts.valid + lakeCounts.quarantined,
+      valid: counts.valid,
+      quarantined: lakeCounts.quarantined,
+      duplicates: counts.duplicates,
+      late: counts.late,
+      bars: counts.bars,
+      symbols: states.length,
+      records: { produced: publishStats.records, toDestination: runner.stats.recordsToDestination },
+      lake: { dir: lakeDir, files: files.length, barRows: lakeCounts.barRows },
+      eventSourceMapping: {
+        invocations: runner.stats.invocations,
+        retries: runner.stats.retries,
+        partialFailures: runner.stats.partialFailures,
+        bisections: runner.stats.bisections,
+      },
+      chaos: {
+        probability: chaos,
+        injectedBefore: faults?.injected.before ?? 0,
+        injectedAfter: faults?.injected.after ?? 0,
+        stateConflicts: totals.stateConflicts,
+      },
+      serving: servingSummary,
+      durationsMs: Object.fromEntries(Object.entries(durations).map(([k, v]) => [k, Math.round(v)])),
+      ticksPerSecond: counts.valid / Math.max(durations.stream / 1000, 1e-3),
+      ...(stats ? { producer: stats() } : {}),
+    };
+    await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    return summary;
+  } finally {
+    if (liveTimer) clearInterval(liveTimer);
+    await runner?.stop();
+    await aws.stop();
+  }
+}
+
+function seedNumber(seed: number | string): number {
+  if (typeof seed === 'number') return seed >>> 0;
+  let h = 2166136261;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** Today's and yesterday's marker dates (a run may straddle a UTC midnight of processing time). */
+function markerDates(): string[] {
+  const now = Date.now();
+  return [utcDate(now - 86_400_000), utcDate(now)];
+}
+
+/** Retries an idempotent step until it passes (chaos faults are transient); gives up after 50 tries. */
+async function retrying<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      if (attempt >= 50) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(200, 5 * attempt)));
+    }
+  }
+}
+
+function faultySink(sink: ServingSink, faults: FaultInjector): ServingSink {
+  return {
+    upsertBars: (bars, isFinal) => faults.around('ServingUpsert', () => sink.upsertBars(bars, isFinal)),
+  };
+}
+
+async function sourceRecords(source: RunSource): Promise<{
+  records: AsyncIterable<ProducerRecord> | Iterable<ProducerRecord>;
+  totalHint?: number;
+  describe: string;
+  stats?: () => unknown;
+}> {
+  if (source.kind === 'simulate') {
+    const sim = new MarketSimulator(source.simulation);
+    return {
+      records: sim.records(),
+      totalHint: source.simulation.ticks,
+      describe: `${sim.instruments.length} simulated symbols, seed ${String(source.simulation.seed ?? 'default')}`,
+      stats: () => ({ ...sim.counts }),
+    };
+  }
+  const lines = (await readFile(source.file, 'utf8')).split('\n').length - 2;
+  const parser = new CsvTickParser();
+  return {
+    records: replayCsv(createReadStream(source.file), parser),
+    totalHint: Math.max(lines, 0),
+    describe: source.file,
+  };
+}
+
+/** Rows per dataset in the exported lake (quarantine total and bars per interval). */
+async function countLake(
+  dir: string,
+  files: readonly string[],
+): Promise<{ quarantined: number; barRows: Record<string, number> }> {
+  let quarantined = 0;
+  const barRows: Record<string, number> = {};
+  for (const key of files) {
+    const loc = parsePartitionPath(key);
+    if (loc.dataset !== 'quarantine' && loc.dataset !== 'bars') continue;
+    const rows = (
+      await decodeParquet(await readFile(join(dir, key)), [
+        loc.dataset === 'bars' ? 'window_start' : 'reason',
+      ])
+    ).length;
+    if (loc.dataset === 'quarantine') quarantined += rows;
+    else {
+      const interval = loc.partition.interval!;
+      barRows[interval] = (barRows[interval] ?? 0) + rows;
+    }
+  }
+  return { quarantined, barRows };
+}

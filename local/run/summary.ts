@@ -1,0 +1,97 @@
+import type { StoredSymbolState } from '../../shared/pipeline/ports.js';
+
+/** What `tickflow local run` writes to `DIR/summary.json` and prints at the end. */
+export interface RunSummary {
+  readonly mode: 'simulate' | 'replay';
+  readonly source: string;
+  /** Ticks in: every tick of every record (valid + quarantined). */
+  readonly rows: number;
+  readonly valid: number;
+  readonly quarantined: number;
+  readonly duplicates: number;
+  /** Valid ticks that missed every window of an interval, per interval label. */
+  readonly late: Record<string, number>;
+  /** Final bars per interval label. */
+  readonly bars: Record<string, number>;
+  readonly symbols: number;
+  readonly records: { readonly produced: number; readonly toDestination: number };
+  readonly lake: { readonly dir: string; readonly files: number; readonly barRows: Record<string, number> };
+  readonly eventSourceMapping: {
+    invocations: number;
+    retries: number;
+    partialFailures: number;
+    bisections: number;
+  };
+  readonly chaos: {
+    probability: number;
+    injectedBefore: number;
+    injectedAfter: number;
+    stateConflicts: number;
+  };
+  readonly serving?: { readonly kind: 'cassandra'; readonly exported: string; readonly rows: number };
+  readonly durationsMs: Record<string, number>;
+  /** Valid ticks per second of the stream phase (produce + aggregate, wall time). */
+  readonly ticksPerSecond: number;
+}
+
+/** Exact counts from the committed per-symbol counters (not from batch reports, which retries repeat). */
+export function countsFromStates(states: readonly StoredSymbolState[]): {
+  valid: number;
+  duplicates: number;
+  late: Record<string, number>;
+  bars: Record<string, number>;
+} {
+  const out = {
+    valid: 0,
+    duplicates: 0,
+    late: {} as Record<string, number>,
+    bars: {} as Record<string, number>,
+  };
+  for (const s of states) {
+    out.valid += s.counters.valid;
+    out.duplicates += s.counters.duplicates;
+    for (const [k, v] of Object.entries(s.counters.late)) out.late[k] = (out.late[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(s.counters.bars)) out.bars[k] = (out.bars[k] ?? 0) + v;
+  }
+  return out;
+}
+
+/** A readable end-of-run summary for the terminal. */
+export function formatSummary(s: RunSummary): string {
+  const labels = [...new Set([...Object.keys(s.bars), ...Object.keys(s.late)])];
+  const lines = [
+    '',
+    `tickflow local run — ${s.mode} (${s.source})`,
+    `  ticks in      ${fmt(s.rows)}  = valid ${fmt(s.valid)} + quarantined ${fmt(s.quarantined)}`,
+    `  duplicates    ${fmt(s.duplicates)} dropped`,
+    `  symbols       ${fmt(s.symbols)}`,
+    '',
+    `  interval   bars      late`,
+    ...labels.map(
+      (l) => `  ${l.padEnd(9)}  ${fmt(s.bars[l] ?? 0).padStart(8)}  ${fmt(s.late[l] ?? 0).padStart(8)}`,
+    ),
+    '',
+    `  throughput    ${fmt(Math.round(s.ticksPerSecond))} ticks/s (stream phase, wall time)`,
+    `  durations     ${Object.entries(s.durationsMs)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
+      .join(', ')}`,
+    `  lake          ${s.lake.files} Parquet files under ${s.lake.dir}`,
+  ];
+  if (s.chaos.probability > 0) {
+    lines.push(
+      `  chaos         p=${s.chaos.probability}: ${s.chaos.injectedBefore} faults before and ${s.chaos.injectedAfter} after a write, ${s.eventSourceMapping.retries} redeliveries`,
+    );
+  }
+  if (s.serving)
+    lines.push(`  serving       ${s.serving.rows} rows read back from Cassandra → ${s.serving.exported}`);
+  if (s.records.toDestination > 0) {
+    lines.push(
+      `  WARNING       ${s.records.toDestination} records went to the on-failure destination (see dlq.jsonl)`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}

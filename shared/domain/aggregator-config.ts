@@ -1,0 +1,44 @@
+import { DEFAULT_ALLOWED_LATENESS_MS, DEFAULT_DEDUP_HORIZON_MS, DEFAULT_INTERVALS } from '../config.js';
+import { InvalidAggregatorConfigError } from './errors.js';
+import { type IntervalSpec, parseIntervals } from './intervals.js';
+
+/** What a symbol aggregator computes and how long it waits for late data. */
+export interface AggregatorConfig {
+  readonly intervals: readonly IntervalSpec[];
+  /** The watermark trails the symbol's max event time by this much (BRIEF §2: 10 min). */
+  readonly allowedLatenessMs: number;
+  /** How far back in event time a repeated trade id counts as a duplicate (BRIEF §2: 60 s). */
+  readonly dedupHorizonMs: number;
+}
+
+/**
+ * A validated configuration: the pipeline defaults from shared/config.ts, overridden by `overrides`.
+ * @example aggregatorConfig({ intervals: parseIntervals(['1m', '5m_1m']), allowedLatenessMs: 0 })
+ * @throws InvalidAggregatorConfigError when a value cannot work.
+ */
+export function aggregatorConfig(overrides: Partial<AggregatorConfig> = {}): AggregatorConfig {
+  const config: AggregatorConfig = {
+    intervals: overrides.intervals ?? parseIntervals(DEFAULT_INTERVALS),
+    allowedLatenessMs: overrides.allowedLatenessMs ?? DEFAULT_ALLOWED_LATENESS_MS,
+    dedupHorizonMs: overrides.dedupHorizonMs ?? DEFAULT_DEDUP_HORIZON_MS,
+  };
+  validateAggregatorConfig(config);
+  return config;
+}
+
+/** @throws InvalidAggregatorConfigError when a value cannot work. */
+export function validateAggregatorConfig(config: AggregatorConfig): void {
+  if (config.intervals.length === 0) {
+    throw new InvalidAggregatorConfigError('intervals', 'must list at least one interval');
+  }
+  const labels = new Set(config.intervals.map((spec) => spec.label));
+  if (labels.size !== config.intervals.length) {
+    throw new InvalidAggregatorConfigError('intervals', 'must not repeat a label');
+  }
+  for (const field of ['allowedLatenessMs', 'dedupHorizonMs'] as const) {
+    const value = config[field];
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new InvalidAggregatorConfigError(field, `must be an integer ≥ 0 (got ${value})`);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+import { type AggregatorConfig, aggregatorConfig, validateAggregatorConfig } from './aggregator-config.js';
+import { DedupIndex } from './dedup.js';
+import { PendingOutputsError, SymbolMismatchError } from './errors.js';
+import { IntervalWindows } from './interval-windows.js';
+import { OHLCV_FIELDS } from './ohlcv.js';
+import { assertSnapshotShape, type SymbolSnapshot } from './snapshot.js';
+import type { Bar, LateTick, Tick } from './types.js';
+
+/** Everything the aggregator produced since the previous `drain()`. */
+export interface AggregatorOutputs {
+  /** Final bars, each emitted exactly once, in the order their windows closed. */
+  readonly closed: Bar[];
+  /** Valid ticks that reached no open window of an interval, one entry per (tick, interval). */
+  readonly late: LateTick[];
+  /** Ticks dropped as duplicates of an earlier trade id. */
+  readonly duplicates: number;
+  /** Valid ticks applied, duplicates included. */
+  readonly ticks: number;
+}
+
+const NONE = Number.NEGATIVE_INFINITY;
+
+/**
+ * Event-time OHLCV aggregation of one symbol (BRIEF §2): dedup by trade id, a watermark trailing
+ * the max event time by the allowed lateness, windows closed exactly once when `window_end ≤ W`,
+ * late ticks reported per interval. Feed ticks in arrival order with `apply`, take results with
+ * `drain`, persist with `snapshot` / `SymbolAggregator.restore`.
+ *
+ * @example
+ * const agg = new SymbolAggregator('BTC-USD');
+ * for (const tick of ticks) agg.apply(tick);
+ * agg.flush();
+ * const { closed, late, duplicates } = agg.drain();
+ */
+export class SymbolAggregator {
+  readonly config: AggregatorConfig;
+  private readonly windows: IntervalWindows[];
+  private dedup = new DedupIndex();
+  private maxTsValue = NONE;
+  private watermarkValue = NONE;
+  private lastArrivalMs: number | null = null;
+  private closed: Bar[] = [];
+  private late: LateTick[] = [];
+  private duplicates = 0;
+  private ticks = 0;
+
+  constructor(
+    readonly symbol: string,
+    config: AggregatorConfig = aggregatorConfig(),
+  ) {
+    validateAggregatorConfig(config);
+    this.config = config;
+    this.windows = config.intervals.map((spec) => new IntervalWindows(spec));
+  }
+
+  /**
+   * Applies one valid tick of this symbol. `processingTimeMs` (wall clock at arrival) is recorded
+   * for `advanceIdle`; leave it out in replays.
+   * @throws SymbolMismatchError when the tick belongs to another symbol.
+   */
+  apply(tick: Tick, processingTimeMs?: number): void {
+    if (tick.symbol !== this.symbol) throw new SymbolMismatchError(this.symbol, tick.symbol);
+    if (processingTimeMs !== undefined) this.lastArrivalMs = processingTimeMs;
+    this.ticks++;
+    const ts = tick.ts;
+    const maxBefore = this.maxTsValue;
+    const duplicate =
+      tick.id !== undefined && this.dedup.observe(tick.id, ts, maxBefore - this.config.dedupHorizonMs);
+    if (ts > maxBefore) {
+      this.maxTsValue = ts;
+      // Raising W first is safe: every window holding a tick at the new max ts ends after ts − lateness.
+      this.raiseWatermark(ts - this.config.allowedLatenessMs);
+    }
+    if (duplicate) {
+      this.duplicates++;
+      return;
+    }
+    const w = this.watermarkValue;
+    const windows = this.windows;
+    for (let i = 0; i < windows.length; i++) {
+      const interval = windows[i]!;
+      if (!interval.add(ts, tick.price, tick.size, w)) {
+        this.late.push({ tick, interval: interval.label, watermark: w });
+      }
+    }
+  }
+
+  /**
+   * Live mode: when no tick arrived for `idleTimeoutMs` of processing time, moves the watermark to
+   * maxTs + (now − last arrival) − lateness (never lower), so a quiet symbol's bars still close.
+   * Does nothing before a tick with a processing time was applied.
+   */
+  advanceIdle(nowProcessingMs: number, idleTimeoutMs: number): void {
+    if (this.lastArrivalMs === null || this.maxTsValue === NONE) return;
+    const quietMs = nowProcessingMs - this.lastArrivalMs;
+    if (quietMs < idleTimeoutMs) return;
+    this.raiseWatermark(this.maxTsValue + quietMs - this.config.allowedLatenessMs);
+  }
+
+  /** End of a replay: closes every open window by raising the watermark past the latest one. */
+  flush(): void {
+    let end = NONE;
+    for (const interval of this.windows) end = Math.max(end, interval.latestWindowEnd());
+    this.raiseWatermark(end);
+  }
+
+  /** Takes the outputs accumulated since the previous call. */
+  drain(): AggregatorOutputs {
+    const outputs = { closed: this.closed, late: this.late, duplicates: this.duplicates, ticks: this.ticks };
+    this.closed = [];
+    this.late = [];
+    this.duplicates = 0;
+    this.ticks = 0;
+    return outputs;
+  }
+
+  /** Current bars of the open windows that got ticks (`is_final = false` in the serving store). */
+  forming(): Bar[] {
+    const bars: Bar[] = [];
+    for (const interval of this.windows) interval.forming(this.watermarkValue, this.symbol, bars);
+    return bars;
+  }
+
+  /** The watermark W: windows with `window_end ≤ W` are closed. Null before the first tick. */
+  get watermark(): number | null {
+    return this.watermarkValue === NONE ? null : this.watermarkValue;
+  }
+
+  /** Max event time of the valid ticks applied (duplicates and late ticks included). Null before the first. */
+  get maxTs(): number | null {
+    return this.maxTsValue === NONE ? null : this.maxTsValue;
+  }
+
+  /**
+   * The state as plain, deterministic JSON for the state table.
+   * @throws PendingOutputsError when outputs were not drained: they are not part of the state.
+   */
+  snapshot(): SymbolSnapshot {
+    if (this.closed.length > 0 || this.late.length > 0 || this.duplicates > 0 || this.ticks > 0) {
+      throw new PendingOutputsError(
+        this.symbol,
+        this.closed.length,
+        this.late.length,
+        this.duplicates,
+        this.ticks,
+      );
+    }
+    return {
+      v: 1,
+      symbol: this.symbol,
+      maxTs: this.maxTs,
+      watermark: this.watermark,
+      lastArrivalMs: this.lastArrivalMs,
+      dedup: this.dedup.live(this.maxTsValue - this.config.dedupHorizonMs),
+      intervals: this.windows.map((interval) => ({
+        label: interval.label,
+        panes: interval.panes.heldPanes().map((p) => {
+          const offset = interval.panes.offsetOf(p);
+          return [p, ...interval.panes.accumulators.subarray(offset, offset + OHLCV_FIELDS)];
+        }),
+      })),
+    };
+  }
+
+  /**
+   * An aggregator that continues exactly where the one that took `snapshot` stopped.
+   * @throws InvalidSnapshotError when the snapshot is malformed or its intervals differ from the config's.
+   */
+  static restore(config: AggregatorConfig, snapshot: SymbolSnapshot): SymbolAggregator {
+    assertSnapshotShape(
+      snapshot,
+      config.intervals.map((spec) => spec.label),
+    );
+    const aggregator = new SymbolAggregator(snapshot.symbol, config);
+    aggregator.maxTsValue = snapshot.maxTs ?? NONE;
+    aggregator.watermarkValue = snapshot.watermark ?? NONE;
+    aggregator.lastArrivalMs = snapshot.lastArrivalMs;
+    aggregator.dedup = DedupIndex.from(snapshot.dedup);
+    snapshot.intervals.forEach((interval, i) => {
+      const windows = aggregator.windows[i]!;
+      for (const [p, ...fields] of interval.panes) windows.panes.load(p!, fields);
+      windows.resetWatermark(aggregator.watermarkValue);
+    });
+    return aggregator;
+  }
+
+  private raiseWatermark(candidate: number): void {
+    const before = this.watermarkValue;
+    if (candidate <= before) return;
+    this.watermarkValue = candidate;
+    for (const interval of this.windows) interval.close(before, candidate, this.symbol, this.closed);
+  }
+}

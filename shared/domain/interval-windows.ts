@@ -1,0 +1,109 @@
+import type { IntervalSpec } from './intervals.js';
+import { COUNT, mergeOhlcv, OHLCV_FIELDS, toBar } from './ohlcv.js';
+import { PaneRing } from './pane-ring.js';
+import type { Bar } from './types.js';
+
+/**
+ * The windows of one interval for one symbol. Ticks go into panes of gcd(size, slide) ms, so a
+ * tick costs one pane update however many sliding windows hold it; a window's bar is the merge of
+ * its size/pane panes, built only when it closes or is shown as forming. For a tumbling interval a
+ * pane is the window itself.
+ */
+export class IntervalWindows {
+  readonly label: string;
+  readonly panes = new PaneRing();
+  private readonly sizeMs: number;
+  private readonly slideMs: number;
+  private readonly paneMs: number;
+  private readonly panesPerWindow: number;
+  private readonly panesPerSlide: number;
+  /** End of the earliest window not closed yet (as far as the watermark knows); closing below it is a no-op. */
+  private nextCloseEnd = Number.NEGATIVE_INFINITY;
+  private readonly scratch = new Float64Array(OHLCV_FIELDS);
+
+  constructor(spec: IntervalSpec) {
+    this.label = spec.label;
+    this.sizeMs = spec.sizeMs;
+    this.slideMs = spec.slideMs;
+    this.paneMs = gcd(spec.sizeMs, spec.slideMs);
+    this.panesPerWindow = spec.sizeMs / this.paneMs;
+    this.panesPerSlide = spec.slideMs / this.paneMs;
+  }
+
+  /**
+   * Adds a tick to its open windows under watermark `w`. Returns false, adding nothing, when every
+   * window holding the tick has `window_end ≤ w`: the tick is late for this interval.
+   */
+  add(ts: number, price: number, size: number, w: number): boolean {
+    const p = Math.floor(ts / this.paneMs);
+    const lastWindow = Math.floor(p / this.panesPerSlide);
+    if (lastWindow * this.slideMs + this.sizeMs <= w) return false;
+    this.panes.add(p, ts, price, size);
+    return true;
+  }
+
+  /**
+   * Emits, in window order, the bar of every window that got ticks and whose end is in
+   * (wBefore, w], then drops the panes no open window needs.
+   */
+  close(wBefore: number, w: number, symbol: string, out: Bar[]): void {
+    if (w < this.nextCloseEnd) return;
+    const lastClosed = Math.floor((w - this.sizeMs) / this.slideMs);
+    this.nextCloseEnd = (lastClosed + 1) * this.slideMs + this.sizeMs;
+    if (this.panes.isEmpty) return;
+    const first = Math.max(this.firstWindowHolding(this.panes.low), this.firstOpenWindow(wBefore));
+    const last = Math.min(Math.floor(this.panes.high / this.panesPerSlide), lastClosed);
+    for (let k = first; k <= last; k++) this.emitWindow(k, symbol, out);
+    this.panes.evictThrough((lastClosed + 1) * this.panesPerSlide - 1);
+  }
+
+  /** Bars of the open windows (end > w) that got ticks, in window order. */
+  forming(w: number, symbol: string, out: Bar[]): void {
+    if (this.panes.isEmpty) return;
+    const first = Math.max(this.firstWindowHolding(this.panes.low), this.firstOpenWindow(w));
+    const last = Math.floor(this.panes.high / this.panesPerSlide);
+    for (let k = first; k <= last; k++) this.emitWindow(k, symbol, out);
+  }
+
+  /** End of the latest window holding a tick, -Infinity when none: a watermark there closes them all. */
+  latestWindowEnd(): number {
+    if (this.panes.isEmpty) return Number.NEGATIVE_INFINITY;
+    return Math.floor(this.panes.high / this.panesPerSlide) * this.slideMs + this.sizeMs;
+  }
+
+  /** Re-aligns the close pointer with a restored watermark. */
+  resetWatermark(w: number): void {
+    this.nextCloseEnd =
+      w === Number.NEGATIVE_INFINITY
+        ? w
+        : (Math.floor((w - this.sizeMs) / this.slideMs) + 1) * this.slideMs + this.sizeMs;
+  }
+
+  private emitWindow(k: number, symbol: string, out: Bar[]): void {
+    const acc = this.scratch;
+    acc[COUNT] = 0;
+    const firstPane = k * this.panesPerSlide;
+    for (let p = firstPane; p < firstPane + this.panesPerWindow; p++) {
+      const offset = this.panes.offsetOf(p);
+      if (offset >= 0) mergeOhlcv(acc, 0, this.panes.accumulators, offset);
+    }
+    if (acc[COUNT] === 0) return;
+    const start = k * this.slideMs;
+    out.push(toBar(acc, 0, symbol, this.label, start, start + this.sizeMs));
+  }
+
+  /** Smallest window number whose panes include pane p. */
+  private firstWindowHolding(p: number): number {
+    return Math.ceil((p - this.panesPerWindow + 1) / this.panesPerSlide);
+  }
+
+  /** Smallest window number with end > w. */
+  private firstOpenWindow(w: number): number {
+    return Math.floor((w - this.sizeMs) / this.slideMs) + 1;
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}

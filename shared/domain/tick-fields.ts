@@ -1,0 +1,90 @@
+import { parseEventTimeText } from './event-time.js';
+
+/**
+ * Parsers of the individual tick fields (BRIEF §2). Each returns the parsed value or a
+ * `FieldRejection` whose reason names the field, what it must be, and what was received.
+ */
+
+export type TickField = 'symbol' | 'ts' | 'price' | 'size' | 'id';
+
+export interface FieldRejection {
+  readonly field: TickField;
+  readonly reason: string;
+}
+
+/** Longest trade id kept: ids live in the per-symbol dedup state, which must stay small. */
+export const MAX_ID_LENGTH = 128;
+
+const SYMBOL = /^[A-Za-z0-9._:/-]{1,32}$/;
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+export function isRejection(value: unknown): value is FieldRejection {
+  return typeof value === 'object' && value !== null && 'reason' in value;
+}
+
+export function parseSymbol(value: unknown): string | FieldRejection {
+  if (value === undefined || value === null) return reject('symbol', 'symbol is required');
+  if (typeof value === 'string' && SYMBOL.test(value)) return value;
+  return reject('symbol', `symbol must be 1–32 characters of A-Z a-z 0-9 . _ : / - (got ${describe(value)})`);
+}
+
+export function parseTs(value: unknown): number | FieldRejection {
+  if (value === undefined || value === null) return reject('ts', 'ts is required');
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string') {
+    const ts = parseEventTimeText(value.trim());
+    if (ts !== null) return ts;
+  }
+  return reject(
+    'ts',
+    `ts must be integer epoch milliseconds or an ISO-8601 date-time (got ${describe(value)})`,
+  );
+}
+
+export function parsePrice(value: unknown): number | FieldRejection {
+  const price = parseDecimal(value);
+  if (price !== null && Number.isFinite(price) && price > 0) return price;
+  return reject('price', `price must be a finite number > 0 (got ${describe(value)})`);
+}
+
+export function parseSize(value: unknown): number | FieldRejection {
+  const size = parseDecimal(value);
+  if (size !== null && Number.isFinite(size) && size >= 0) return size;
+  return reject('size', `size must be a finite number ≥ 0 (got ${describe(value)})`);
+}
+
+/** Trade id as a string; `undefined` when absent or null (such ticks are never deduplicated). */
+export function parseId(value: unknown): string | undefined | FieldRejection {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH) return value;
+  return reject(
+    'id',
+    `id must be a non-empty string of at most ${MAX_ID_LENGTH} characters or a number (got ${describe(value)})`,
+  );
+}
+
+/** A JSON number, or a string holding a plain decimal number as exchanges send (`"123.45"`). */
+function parseDecimal(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    return DECIMAL.test(text) ? Number(text) : null;
+  }
+  return null;
+}
+
+function reject(field: TickField, reason: string): FieldRejection {
+  return { field, reason };
+}
+
+/** A short rendering of a received value for a reason: strings quoted, long values cut. */
+export function describe(value: unknown): string {
+  let text: string;
+  if (value === undefined) text = 'nothing';
+  else if (typeof value === 'number' || typeof value === 'bigint') text = String(value);
+  else if (Array.isArray(value)) text = 'an array';
+  else if (typeof value === 'object' && value !== null) text = 'an object';
+  else text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { configFromContext, DEFAULT_CONFIG, resolveConfig } from '../../infra/config.js';
+import { InfraConfigError } from '../../infra/errors.js';
+import {
+  DEFAULT_ALLOWED_LATENESS_MS,
+  DEFAULT_DEDUP_HORIZON_MS,
+  DEFAULT_INTERVALS,
+} from '../../shared/config.js';
+
+describe('infra config', () => {
+  it('takes the engine defaults from shared/config.ts so local and cloud agree', () => {
+    expect(DEFAULT_CONFIG.intervals).toEqual(DEFAULT_INTERVALS);
+    expect(DEFAULT_CONFIG.allowedLatenessMs).toBe(DEFAULT_ALLOWED_LATENESS_MS);
+    expect(DEFAULT_CONFIG.dedupHorizonMs).toBe(DEFAULT_DEDUP_HORIZON_MS);
+  });
+
+  it('keeps the nightly schedule off and retries bounded by default', () => {
+    expect(DEFAULT_CONFIG.nightlySchedule).toBeUndefined();
+    expect(DEFAULT_CONFIG.consumer.maxRetryAttempts).toBeGreaterThanOrEqual(0);
+  });
+
+  it('merges nested overrides over the defaults without losing sibling values', () => {
+    const config = resolveConfig({ consumer: { batchSize: 100 }, alarms: { lateRatio: 0.2 } });
+    expect(config.consumer).toEqual({ ...DEFAULT_CONFIG.consumer, batchSize: 100 });
+    expect(config.alarms.lateRatio).toBe(0.2);
+    expect(config.alarms.iteratorAgeMs).toBe(DEFAULT_CONFIG.alarms.iteratorAgeMs);
+  });
+
+  it('reads a JSON context string as given with cdk -c', () => {
+    const config = configFromContext('{"prefix":"dev","stream":{"shards":"ON_DEMAND"}}');
+    expect(config.prefix).toBe('dev');
+    expect(config.stream).toEqual({ ...DEFAULT_CONFIG.stream, shards: 'ON_DEMAND' });
+  });
+
+  it('reads an object context as written in cdk.json, and no context as the defaults', () => {
+    expect(configFromContext({ prefix: 'qa' }).prefix).toBe('qa');
+    expect(configFromContext(undefined)).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('refuses a context string that is not JSON, naming the key', () => {
+    expect(() => configFromContext('{prefix:dev')).toThrow(InfraConfigError);
+    expect(() => configFromContext('{prefix:dev')).toThrow(/context tickflow/);
+  });
+
+  it('refuses a context value that is not an object', () => {
+    expect(() => configFromContext('[1,2]')).toThrow(/pass an object/);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Helpers for the template tests: an App that skips bundling and the 9 MB CloudFormation validator
+ * (FINDINGS: 12.9 s → 2.3 s for a 7-test suite), and handler code that stands in for a bundle until
+ * a handler file exists. Template tests never run handler code, so an inline placeholder changes no
+ * assertion; once `functions/<name>/index.ts` exists the real entry is used.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { PROJECT_ROOT } from '../../infra/constructs/pipeline-function.js';
+import type { HandlerCode } from '../../infra/stacks/tickflow-stack.js';
+
+export const HANDLER_ENTRIES = {
+  aggregator: 'functions/aggregator/index.ts',
+  bronze: 'functions/bronze/index.ts',
+  materializer: 'functions/materializer/index.ts',
+} as const;
+
+/** An App for template assertions: no bundling, no built-in CloudFormation validation. */
+export function templateApp(context: Record<string, unknown> = {}): App {
+  return new App({
+    builtinCloudFormationValidation: false,
+    context: { 'aws:cdk:bundling-stacks': [], ...context },
+  });
+}
+
+/** A throwaway stack for construct-level tests. */
+export function throwawayStack(): Stack {
+  return new Stack(templateApp(), 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
+}
+
+/** Whether a handler's entry file exists yet (others write them). */
+export function handlerExists(entry: string): boolean {
+  return existsSync(resolve(PROJECT_ROOT, entry));
+}
+
+/** Inline code for handlers whose entry does not exist yet; `undefined` (bundle the entry) for the others. */
+export function codeUnlessPresent(entry: string): lambda.Code | undefined {
+  return handlerExists(entry)
+    ? undefined
+    : lambda.Code.fromInline('export const handler = async () => ({});');
+}
+
+/** `HandlerCode` for the stack: real entries where they exist, placeholders elsewhere. */
+export function handlerCodeForTests(): HandlerCode {
+  return {
+    aggregator: codeUnlessPresent(HANDLER_ENTRIES.aggregator),
+    bronze: codeUnlessPresent(HANDLER_ENTRIES.bronze),
+    materializer: codeUnlessPresent(HANDLER_ENTRIES.materializer),
+  };
+}
+
+export function templateOf(stack: Stack): Template {
+  return Template.fromStack(stack);
+}

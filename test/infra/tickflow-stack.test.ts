@@ -1,0 +1,280 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, HANDLER_ENV, PIPELINE_METRICS, resolveConfig } from '../../infra/config.js';
+import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
+import { resourceNames, TABLE_KEYS } from '../../shared/config.js';
+import { handlerCodeForTests, templateApp } from './support.js';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+function synthStack(config = DEFAULT_CONFIG): Template {
+  const app = templateApp();
+  const stack = new TickflowStack(app, 'Tickflow', {
+    env: { account: '123456789012', region: 'eu-west-1' },
+    config,
+    handlerCode: handlerCodeForTests(),
+  });
+  return Template.fromStack(stack);
+}
+
+function statementsOf(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) =>
+      (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+        .Statement,
+  );
+}
+
+function policyOfFunction(template: Template, servicePrefix: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const entry = Object.entries(policies).find(([id]) => id.startsWith(servicePrefix));
+  if (!entry) throw new Error(`no policy for ${servicePrefix}`);
+  return (entry[1] as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+    .PolicyDocument.Statement;
+}
+
+const actionsOf = (statements: Statement[]) =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+describe('TickflowStack with the default config', () => {
+  let template: Template;
+  const names = resourceNames(DEFAULT_CONFIG.prefix);
+  beforeAll(() => {
+    template = synthStack();
+  });
+
+  it('creates one KMS-encrypted tick stream with the configured shard count', () => {
+    template.resourceCountIs('AWS::Kinesis::Stream', 1);
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      Name: names.tickStream,
+      ShardCount: DEFAULT_CONFIG.stream.shards,
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
+      RetentionPeriodHours: 24,
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: Match.anyValue() },
+    });
+  });
+
+  it('maps both consumers with bisect, partial-batch failures, bounded retries and an SQS on-failure destination', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: DEFAULT_CONFIG.consumer.batchSize,
+      MaximumBatchingWindowInSeconds: DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: DEFAULT_CONFIG.consumer.maxRetryAttempts,
+      MaximumRecordAgeInSeconds: DEFAULT_CONFIG.consumer.maxRecordAgeSeconds,
+      ParallelizationFactor: DEFAULT_CONFIG.consumer.parallelizationFactor,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } },
+      },
+    });
+  });
+
+  it('encrypts the dead-letter queues with KMS and denies non-TLS access to them', () => {
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() }, 2);
+    template.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      },
+      2,
+    );
+  });
+
+  it('runs the aggregator on Node 22 arm64 with table, bucket and engine settings in its environment', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: Match.objectLike({
+          [HANDLER_ENV.stateTable]: { Ref: Match.stringLikeRegexp('StateTable') },
+          [HANDLER_ENV.outputTable]: { Ref: Match.stringLikeRegexp('OutputTable') },
+          [HANDLER_ENV.lakeBucket]: { Ref: Match.stringLikeRegexp('LakeBucket') },
+          [HANDLER_ENV.intervals]: DEFAULT_CONFIG.intervals.join(','),
+          [HANDLER_ENV.allowedLatenessMs]: String(DEFAULT_CONFIG.allowedLatenessMs),
+          [HANDLER_ENV.dedupHorizonMs]: String(DEFAULT_CONFIG.dedupHorizonMs),
+          [HANDLER_ENV.metricsNamespace]: PIPELINE_METRICS.namespace,
+          [HANDLER_ENV.serviceName]: 'aggregator',
+        }),
+      },
+    });
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(3);
+    for (const fn of functions) {
+      expect((fn as { Properties: { Runtime: string } }).Properties.Runtime).toBe('nodejs22.x');
+    }
+  });
+
+  it('grants no wildcard actions and no data access on "*"', () => {
+    const statements = statementsOf(template);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const action of actionsOf(statements)) {
+      expect(action).not.toBe('*');
+      expect(action).not.toMatch(/^[a-z0-9-]+:\*$/);
+    }
+    for (const statement of statements) expect(statement.Resource).not.toBe('*');
+    expect(actionsOf(statements)).not.toContain('dynamodb:GetRecords');
+  });
+
+  it('lets each function write only its own lake prefixes', () => {
+    const s3Resources = (prefix: string) =>
+      policyOfFunction(template, prefix)
+        .filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')))
+        .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+        .map((r) => JSON.stringify(r).match(/"\/([a-z]+\/\*)"/)?.[1]);
+    expect(s3Resources('Aggregator').sort()).toEqual(['bars/*', 'late/*', 'quarantine/*']);
+    expect(s3Resources('Bronze')).toEqual(['ticks/*']);
+    expect(s3Resources('Materializer').sort()).toEqual(['bars/*', 'late/*', 'quarantine/*']);
+    expect(actionsOf(policyOfFunction(template, 'Bronze'))).not.toContain('dynamodb:PutItem');
+    expect(actionsOf(policyOfFunction(template, 'Aggregator'))).not.toContain('dynamodb:Scan');
+    expect(actionsOf(policyOfFunction(template, 'Materializer'))).toContain('dynamodb:Scan');
+  });
+
+  it('keeps every bucket (lake, access logs, Athena results) private, TLS-only and encrypted', () => {
+    const buckets = Object.keys(template.findResources('AWS::S3::Bucket')).length;
+    expect(buckets).toBe(3);
+    template.resourcePropertiesCountIs(
+      'AWS::S3::Bucket',
+      {
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: Match.anyValue() }],
+        },
+      },
+      buckets,
+    );
+    template.resourcePropertiesCountIs(
+      'AWS::S3::BucketPolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      },
+      buckets,
+    );
+  });
+
+  it('versions the lake, aborts incomplete uploads and logs access', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'lake/' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+        ]),
+      },
+    });
+  });
+
+  it('keys the tables as TABLE_KEYS says, on demand, with PITR and customer-managed encryption', () => {
+    const common = {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+    };
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...common,
+      TableName: names.stateTable,
+      KeySchema: [{ AttributeName: TABLE_KEYS.state.partitionKey, KeyType: 'HASH' }],
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...common,
+      TableName: names.outputTable,
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.outputs.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.outputs.sortKey, KeyType: 'RANGE' },
+      ],
+    });
+  });
+
+  it('alarms on iterator age, errors, throttles, DLQ depth, late ratio and duplicates, notifying SNS', () => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    // 2 consumers × (iterator age, DLQ, errors, throttles) + materializer × 2 + late + duplicates
+    expect(Object.keys(alarms)).toHaveLength(12);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Statistic: 'Maximum',
+      Threshold: DEFAULT_CONFIG.alarms.iteratorAgeMs,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: DEFAULT_CONFIG.alarms.dlqDepth,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 1 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Threshold: 1 });
+    for (const [metricName, threshold] of [
+      [PIPELINE_METRICS.lateTicks, DEFAULT_CONFIG.alarms.lateRatio],
+      [PIPELINE_METRICS.duplicates, DEFAULT_CONFIG.alarms.duplicateRatio],
+    ] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Threshold: threshold,
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: Match.stringLikeRegexp('/ valid') }),
+          Match.objectLike({
+            MetricStat: Match.objectLike({
+              Metric: {
+                Namespace: PIPELINE_METRICS.namespace,
+                MetricName: metricName,
+                Dimensions: [{ Name: 'service', Value: 'aggregator' }],
+              },
+            }),
+          }),
+        ]),
+      });
+    }
+  });
+
+  it('encrypts the alarm topic and lets only TLS publishers in', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('runs the materializer every minute', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Materializer'), 'Arn'] } })],
+    });
+  });
+});
+
+describe('TickflowStack with overrides', () => {
+  it('switches the stream to on-demand and passes consumer settings through', () => {
+    const template = synthStack(
+      resolveConfig({
+        stream: { shards: 'ON_DEMAND' },
+        consumer: { parallelizationFactor: 4, maxRetryAttempts: 3 },
+      }),
+    );
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      ShardCount: Match.absent(),
+    });
+    template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
+      ParallelizationFactor: 4,
+      MaximumRetryAttempts: 3,
+    });
+  });
+});
