@@ -45,7 +45,7 @@ export interface AlarmConfig {
   readonly functionThrottles: number;
   /** Visible messages in a dead-letter queue. */
   readonly dlqDepth: number;
-  /** LateTicks / ValidTicks over 5 minutes, as a fraction. */
+  /** LateTicks / ValidTicks over 5 minutes; a late tick counts once per interval it missed, so this can exceed 1. */
   readonly lateRatio: number;
   /** Duplicates / ValidTicks over 5 minutes, as a fraction. */
   readonly duplicateRatio: number;

@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
+import { register as registerBars } from './bars.js';
 import { register as registerLocal } from './local.js';
 import { register as registerProduce } from './produce.js';
+import { register as registerQuery } from './query.js';
 
 /** Every command of the CLI, registered in help order. */
 export function registerCommands(program: Command): void {
   registerLocal(program);
   registerProduce(program);
+  registerQuery(program);
+  registerBars(program);
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
+import { type ServingChoice, startLocalServing } from '../../local/run/serving.js';
 import { formatSummary } from '../../local/run/summary.js';
 import { parseIntervals } from '../../shared/domain/index.js';
 import { duration, list, positiveInt, positiveNumber, probability, UsageError } from '../options.js';
@@ -23,6 +24,7 @@ interface LocalRunFlags {
   pack: number;
   chaos: number;
   progress: boolean;
+  serving: ServingChoice;
   start?: string;
 }
 
@@ -78,6 +80,14 @@ export function register(program: Command): void {
       probability,
       0,
     )
+    .addOption(
+      new Option(
+        '--serving <store>',
+        'serving store for forming and final bars: a local Cassandra, or auto (when Java is present)',
+      )
+        .choices(['none', 'cassandra', 'auto'])
+        .default('none'),
+    )
     .option('--no-progress', 'no progress bar')
     .action(async (flags: LocalRunFlags) => {
       if (!flags.replay && !flags.simulate) {
@@ -107,13 +117,15 @@ export function register(program: Command): void {
         seed: flags.seed,
         onProgress: bar?.update,
       };
+      const serving = await startLocalServing(flags.serving, (line) => process.stderr.write(`${line}\n`));
       try {
-        const summary = await runLocalPipeline(options);
+        const summary = await runLocalPipeline({ ...options, serving });
         bar?.stop();
         process.stdout.write(formatSummary(summary));
         process.stdout.write(`  summary       ${flags.out}/summary.json\n`);
       } finally {
         bar?.stop();
+        await serving?.stop();
       }
     });
 }

@@ -215,6 +215,12 @@ function validateAlarms(a: AlarmConfig): void {
   );
   requireIntegerInRange(name, 'alarms.functionThrottles', a.functionThrottles, 1, 1_000_000, 'per 5 minutes');
   requireIntegerInRange(name, 'alarms.dlqDepth', a.dlqDepth, 1, 1_000_000, 'visible messages');
-  requirePositiveAtMost(name, 'alarms.lateRatio', a.lateRatio, 1, 'fraction of valid ticks');
+  requirePositiveAtMost(
+    name,
+    'alarms.lateRatio',
+    a.lateRatio,
+    100,
+    'late ticks per valid tick, summed over intervals',
+  );
   requirePositiveAtMost(name, 'alarms.duplicateRatio', a.duplicateRatio, 1, 'fraction of valid ticks');
 }

@@ -12,7 +12,6 @@ import { Materializer } from '../constructs/materializer.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { StateStore } from '../constructs/state-store.js';
 import { TickStream } from '../constructs/tick-stream.js';
-import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 
 /** Prebuilt bundles per handler, for CI artifacts; a handler without one is bundled from `functions/`. */
 export interface HandlerCode {
@@ -128,6 +127,5 @@ export class TickflowStack extends Stack {
     new CfnOutput(this, 'GlueDatabaseName', { value: databaseName });
     new CfnOutput(this, 'AthenaWorkGroupName', { value: this.catalog.workGroup.ref });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
-    acknowledgeNagFindings(this);
   }
 }

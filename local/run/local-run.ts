@@ -23,6 +23,7 @@ import type { ProducerRecord } from '../../shared/producer/types.js';
 import { startLocalAws } from '../aws-stack.js';
 import { EventSourceMappingRunner } from '../esm-runner.js';
 import { exportLake } from './export-lake.js';
+import type { LocalServing, ServingPartitionRange } from './serving.js';
 import { countsFromStates, type RunSummary } from './summary.js';
 
 export type RunSource =
@@ -48,7 +49,7 @@ export interface LocalRunOptions {
   /** Idle timeout of the live idle flush (processing time). */
   readonly idleTimeoutMs?: number;
   /** Serving store to write forming and final bars to; its lifetime is the caller's. */
-  readonly serving?: ServingSink & { exportCsv?(path: string): Promise<number> };
+  readonly serving?: LocalServing;
   /** Progress: ticks published and ticks applied so far. */
   readonly onProgress?: (p: RunProgress) => void;
 }
@@ -189,10 +190,11 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     const lakeCounts = await countLake(lakeDir, files);
     barsInLake = Object.values(lakeCounts.barRows).reduce((a, b) => a + b, 0);
     let servingSummary: RunSummary['serving'];
-    if (options.serving?.exportCsv) {
+    if (options.serving) {
       const exported = join(out, 'serving', 'bars.csv');
       await mkdir(join(out, 'serving'), { recursive: true });
-      servingSummary = { kind: 'cassandra', exported, rows: await options.serving.exportCsv(exported) };
+      const rows = await options.serving.exportCsv(exported, servingRanges(files));
+      servingSummary = { kind: 'cassandra', exported, rows };
     }
     durations.export = performance.now() - tExport;
 
@@ -235,6 +237,25 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     await runner?.stop();
     await aws.stop();
   }
+}
+
+/** The (symbol, interval) pairs of the lake's bars and their date range, for reading the serving store back. */
+function servingRanges(files: readonly string[]): ServingPartitionRange[] {
+  const ranges = new Map<string, { symbol: string; interval: string; from: number; to: number }>();
+  for (const key of files) {
+    const loc = parsePartitionPath(key);
+    if (loc.dataset !== 'bars') continue;
+    const { symbol, interval, date } = loc.partition as { symbol: string; interval: string; date: string };
+    const day = Date.parse(`${date}T00:00:00Z`);
+    const id = `${interval}|${symbol}`;
+    const r = ranges.get(id);
+    if (!r) ranges.set(id, { symbol, interval, from: day, to: day + 86_400_000 });
+    else {
+      r.from = Math.min(r.from, day);
+      r.to = Math.max(r.to, day + 86_400_000);
+    }
+  }
+  return [...ranges.values()];
 }
 
 function seedNumber(seed: number | string): number {

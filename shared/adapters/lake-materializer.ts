@@ -38,8 +38,9 @@ export class LakeMaterializer {
     const dirty = await this.outputs.dirtyPartitions(markerDates);
     const report: MaterializeReport = { partitions: 0, rows: 0, files: [] };
     await runLimited(dirty, this.concurrency, async (marker: DirtyMarker) => {
+      const readStartedAt = Date.now();
       const { key, rows } = await this.writePartition(marker.partition);
-      await this.outputs.markMaterialized(marker);
+      await this.outputs.markMaterialized(marker, readStartedAt);
       report.partitions++;
       report.rows += rows;
       report.files.push(key);

@@ -39,6 +39,10 @@ export class SymbolAggregator {
   private maxTsValue = NONE;
   private watermarkValue = NONE;
   private lastArrivalMs: number | null = null;
+  private readonly allowedLatenessMs: number;
+  private readonly dedupHorizonMs: number;
+  /** Smallest end among the windows the intervals may close next: a lower watermark closes nothing. */
+  private nextCloseAt = NONE;
   private closed: Bar[] = [];
   private late: LateTick[] = [];
   private duplicates = 0;
@@ -50,6 +54,8 @@ export class SymbolAggregator {
   ) {
     validateAggregatorConfig(config);
     this.config = config;
+    this.allowedLatenessMs = config.allowedLatenessMs;
+    this.dedupHorizonMs = config.dedupHorizonMs;
     this.windows = config.intervals.map((spec) => new IntervalWindows(spec));
   }
 
@@ -65,11 +71,11 @@ export class SymbolAggregator {
     const ts = tick.ts;
     const maxBefore = this.maxTsValue;
     const duplicate =
-      tick.id !== undefined && this.dedup.observe(tick.id, ts, maxBefore - this.config.dedupHorizonMs);
+      tick.id !== undefined && this.dedup.observe(tick.id, ts, maxBefore - this.dedupHorizonMs);
     if (ts > maxBefore) {
       this.maxTsValue = ts;
       // Raising W first is safe: every window holding a tick at the new max ts ends after ts − lateness.
-      this.raiseWatermark(ts - this.config.allowedLatenessMs);
+      this.raiseWatermark(ts - this.allowedLatenessMs);
     }
     if (duplicate) {
       this.duplicates++;
@@ -181,6 +187,7 @@ export class SymbolAggregator {
       for (const [p, ...fields] of interval.panes) windows.panes.load(p!, fields);
       windows.resetWatermark(aggregator.watermarkValue);
     });
+    aggregator.nextCloseAt = Math.min(...aggregator.windows.map((windows) => windows.nextWindowEnd));
     return aggregator;
   }
 
@@ -188,6 +195,12 @@ export class SymbolAggregator {
     const before = this.watermarkValue;
     if (candidate <= before) return;
     this.watermarkValue = candidate;
-    for (const interval of this.windows) interval.close(before, candidate, this.symbol, this.closed);
+    if (candidate < this.nextCloseAt) return;
+    let nextCloseAt = Number.POSITIVE_INFINITY;
+    for (const interval of this.windows) {
+      interval.close(before, candidate, this.symbol, this.closed);
+      nextCloseAt = Math.min(nextCloseAt, interval.nextWindowEnd);
+    }
+    this.nextCloseAt = nextCloseAt;
   }
 }

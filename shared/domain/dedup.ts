@@ -10,15 +10,19 @@
  */
 export class DedupIndex {
   private ids: (string | undefined)[];
+  /** Hash of each slot's id: probing compares these first, so other ids' strings are never read. */
+  private hashes: Int32Array;
   private lastTs: Float64Array;
   private mask: number;
   private used = 0;
   /** The previous table's arrays, reused by the next rebuild of the same size. */
   private spareIds: (string | undefined)[] | undefined;
+  private spareHashes: Int32Array | undefined;
   private spareLastTs: Float64Array | undefined;
 
   constructor(capacity = MIN_CAPACITY) {
     this.ids = new Array<string | undefined>(capacity).fill(undefined);
+    this.hashes = new Int32Array(capacity);
     this.lastTs = new Float64Array(capacity);
     this.mask = capacity - 1;
   }
@@ -29,10 +33,12 @@ export class DedupIndex {
    */
   observe(id: string, ts: number, horizonStart: number): boolean {
     const ids = this.ids;
+    const hashes = this.hashes;
     const mask = this.mask;
-    let slot = hashId(id) & mask;
+    const hash = hashId(id);
+    let slot = hash & mask;
     for (let held = ids[slot]; held !== undefined; held = ids[slot]) {
-      if (held === id) {
+      if (hashes[slot] === hash && held === id) {
         const previous = this.lastTs[slot]!;
         if (ts > previous) this.lastTs[slot] = ts;
         return previous >= horizonStart;
@@ -40,6 +46,7 @@ export class DedupIndex {
       slot = (slot + 1) & mask;
     }
     ids[slot] = id;
+    hashes[slot] = hash;
     this.lastTs[slot] = ts;
     this.used++;
     if (this.used * 2 >= ids.length) this.rebuild(horizonStart);
@@ -62,12 +69,13 @@ export class DedupIndex {
   /** Rebuilds the index from `live()` output. */
   static from(entries: readonly (readonly [string, number])[]): DedupIndex {
     const index = new DedupIndex(capacityFor(entries.length));
-    for (const [id, ts] of entries) index.insert(id, ts);
+    for (const [id, ts] of entries) index.insert(id, hashId(id), ts);
     return index;
   }
 
   private rebuild(horizonStart: number): void {
     const ids = this.ids;
+    const hashes = this.hashes;
     const lastTs = this.lastTs;
     let live = 0;
     for (let slot = 0; slot < ids.length; slot++)
@@ -75,26 +83,30 @@ export class DedupIndex {
     const capacity = capacityFor(live);
     if (this.spareIds?.length === capacity) {
       this.ids = this.spareIds.fill(undefined);
+      this.hashes = this.spareHashes!;
       this.lastTs = this.spareLastTs!;
     } else {
       this.ids = new Array<string | undefined>(capacity).fill(undefined);
+      this.hashes = new Int32Array(capacity);
       this.lastTs = new Float64Array(capacity);
     }
     this.spareIds = ids;
+    this.spareHashes = hashes;
     this.spareLastTs = lastTs;
     this.mask = capacity - 1;
     this.used = 0;
     for (let slot = 0; slot < ids.length; slot++) {
       const id = ids[slot];
-      if (id !== undefined && lastTs[slot]! >= horizonStart + 100) this.insert(id, lastTs[slot]!);
+      if (id !== undefined && lastTs[slot]! >= horizonStart) this.insert(id, hashes[slot]!, lastTs[slot]!);
     }
   }
 
   /** Inserts an id known to be absent. */
-  private insert(id: string, ts: number): void {
-    let slot = hashId(id) & this.mask;
+  private insert(id: string, hash: number, ts: number): void {
+    let slot = hash & this.mask;
     while (this.ids[slot] !== undefined) slot = (slot + 1) & this.mask;
     this.ids[slot] = id;
+    this.hashes[slot] = hash;
     this.lastTs[slot] = ts;
     this.used++;
   }
@@ -102,10 +114,10 @@ export class DedupIndex {
 
 const MIN_CAPACITY = 64;
 
-/** A power of two with room for `count` ids at a load of at most 1/8, so rebuilds stay rare. */
+/** A power of two with room for `count` ids at a load of at most 1/4. */
 function capacityFor(count: number): number {
   let capacity = MIN_CAPACITY;
-  while (capacity < count * 8) capacity *= 2;
+  while (capacity < count * 4) capacity *= 2;
   return capacity;
 }
 

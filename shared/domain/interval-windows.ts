@@ -20,6 +20,14 @@ export class IntervalWindows {
   /** End of the earliest window not closed yet (as far as the watermark knows); closing below it is a no-op. */
   private nextCloseEnd = Number.NEGATIVE_INFINITY;
   private readonly scratch = new Float64Array(OHLCV_FIELDS);
+  /**
+   * The pane of the previous tick, its time range and its last window's end: ticks mostly arrive
+   * in order, so the next one usually falls in the same pane and needs no division. NaN until used.
+   */
+  private cachedPaneStart = Number.NaN;
+  private cachedPaneEnd = Number.NaN;
+  private cachedPane = 0;
+  private cachedLastWindowEnd = 0;
 
   constructor(spec: IntervalSpec) {
     this.label = spec.label;
@@ -35,11 +43,15 @@ export class IntervalWindows {
    * window holding the tick has `window_end ≤ w`: the tick is late for this interval.
    */
   add(ts: number, price: number, size: number, w: number): boolean {
-    const p = Math.floor(ts / this.paneMs);
-    const lastWindow = Math.floor(p / this.panesPerSlide);
-    if (lastWindow * this.slideMs + this.sizeMs <= w) return false;
-    this.panes.add(p, ts, price, size);
+    if (!(ts >= this.cachedPaneStart && ts < this.cachedPaneEnd)) this.locatePane(ts);
+    if (this.cachedLastWindowEnd <= w) return false;
+    this.panes.add(this.cachedPane, ts, price, size);
     return true;
+  }
+
+  /** Earliest window end this interval can close next: a watermark below it closes nothing here. */
+  get nextWindowEnd(): number {
+    return this.nextCloseEnd;
   }
 
   /**
@@ -77,6 +89,14 @@ export class IntervalWindows {
       w === Number.NEGATIVE_INFINITY
         ? w
         : (Math.floor((w - this.sizeMs) / this.slideMs) + 1) * this.slideMs + this.sizeMs;
+  }
+
+  private locatePane(ts: number): void {
+    const p = Math.floor(ts / this.paneMs);
+    this.cachedPane = p;
+    this.cachedPaneStart = p * this.paneMs;
+    this.cachedPaneEnd = this.cachedPaneStart + this.paneMs;
+    this.cachedLastWindowEnd = Math.floor(p / this.panesPerSlide) * this.slideMs + this.sizeMs;
   }
 
   private emitWindow(k: number, symbol: string, out: Bar[]): void {

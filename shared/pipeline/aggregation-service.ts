@@ -110,7 +110,7 @@ export class AggregationService {
     }
 
     // Quarantine is keyed by record identity, so rewriting it on a retry is harmless.
-    await this.opts.outputs.putQuarantine(quarantine);
+    if (quarantine.length > 0) await this.opts.outputs.put({ quarantine });
     report.quarantined = quarantine.length;
 
     const symbols = [...bySymbol.keys()];
@@ -218,8 +218,7 @@ export class AggregationService {
     });
 
     // Sinks first, every write idempotent; the state commit last.
-    await this.opts.outputs.putBars(out.closed);
-    await this.opts.outputs.putLate(late);
+    if (out.closed.length > 0 || late.length > 0) await this.opts.outputs.put({ bars: out.closed, late });
     if (this.opts.serving) {
       await this.opts.serving.upsertBars(out.closed, true);
       if (mode.kind === 'batch')

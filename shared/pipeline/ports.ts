@@ -61,9 +61,12 @@ export interface QuarantineEntry extends QuarantinedRecord {
 
 /** Idempotent sink of closed bars, late ticks and quarantined records, keyed by their identity. */
 export interface OutputStore {
-  putBars(bars: readonly Bar[]): Promise<void>;
-  putLate(entries: readonly LateEntry[]): Promise<void>;
-  putQuarantine(entries: readonly QuarantineEntry[]): Promise<void>;
+  /** Writes all of them in as few round trips as the store allows; rewriting the same outputs is harmless. */
+  put(outputs: {
+    bars?: readonly Bar[];
+    late?: readonly LateEntry[];
+    quarantine?: readonly QuarantineEntry[];
+  }): Promise<void>;
 }
 
 /** The serving store (Keyspaces / Cassandra): forming and final bars, newest first. */

@@ -10,7 +10,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTickflowApp } from '../../infra/tickflow-app.js';
-import { HANDLER_ENTRIES, handlerCodeForTests, handlerExists } from './support.js';
+import { HANDLER_ENTRIES, handlerCodeForTests, handlerExists, testOutdir } from './support.js';
 
 interface Violation {
   readonly ruleName: string;
@@ -84,6 +84,7 @@ describe('full synth with validation and cdk-nag', () => {
 describe('the AwsSolutions pack is active', () => {
   it('fails the synth on a finding nobody acknowledged', () => {
     const { app } = createTickflowApp({
+      outdir: testOutdir(),
       builtinCloudFormationValidation: false,
       context: { 'aws:cdk:bundling-stacks': [] },
       env: { account: '123456789012', region: 'eu-west-1' },

@@ -212,7 +212,7 @@ describe('Monitoring props', () => {
     ['alarms.functionErrors', { functionErrors: 0 }],
     ['alarms.functionThrottles', { functionThrottles: 0.5 }],
     ['alarms.dlqDepth', { dlqDepth: 0 }],
-    ['alarms.lateRatio', { lateRatio: 1.5 }],
+    ['alarms.lateRatio', { lateRatio: 101 }],
     ['alarms.duplicateRatio', { duplicateRatio: 0 }],
   ] as const)('refuses an out-of-range %s', (prop, alarms) => {
     expectPropsError((s) => monitoringWith(s, alarms), 'Monitoring', prop);

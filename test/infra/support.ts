@@ -4,11 +4,13 @@
  * a handler file exists. Template tests never run handler code, so an inline placeholder changes no
  * assertion; once `functions/<name>/index.ts` exists the real entry is used.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { afterAll } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/constructs/pipeline-function.js';
 import type { HandlerCode } from '../../infra/stacks/tickflow-stack.js';
 
@@ -18,9 +20,20 @@ export const HANDLER_ENTRIES = {
   materializer: 'functions/materializer/index.ts',
 } as const;
 
+// Every App of a test file synthesizes under one directory, removed after that file's tests
+// (a top-level afterAll registered here joins the importing file's root suite).
+const OUTDIR_ROOT = mkdtempSync(join(tmpdir(), 'tickflow-infra-'));
+afterAll(() => rmSync(OUTDIR_ROOT, { recursive: true, force: true }));
+
+/** A fresh cloud-assembly directory that is cleaned up with the test process. */
+export function testOutdir(): string {
+  return mkdtempSync(join(OUTDIR_ROOT, 'app-'));
+}
+
 /** An App for template assertions: no bundling, no built-in CloudFormation validation. */
 export function templateApp(context: Record<string, unknown> = {}): App {
   return new App({
+    outdir: testOutdir(),
     builtinCloudFormationValidation: false,
     context: { 'aws:cdk:bundling-stacks': [], ...context },
   });

@@ -1,8 +1,8 @@
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
+  PutCommand,
   QueryCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Bar } from '../../domain/types.js';
 import { barRow, lateTickRow, quarantineRow, utcDate } from '../../lake/index.js';
@@ -111,16 +111,12 @@ export class DynamoOutputStore implements OutputStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  putBars(bars: readonly Bar[]): Promise<void> {
-    return this.write(bars.map(barItem));
-  }
-
-  putLate(entries: readonly LateEntry[]): Promise<void> {
-    return this.write(entries.map(lateItem));
-  }
-
-  putQuarantine(entries: readonly QuarantineEntry[]): Promise<void> {
-    return this.write(entries.map(quarantineItem));
+  put(outputs: Outputs): Promise<void> {
+    return this.write([
+      ...(outputs.bars ?? []).map(barItem),
+      ...(outputs.late ?? []).map(lateItem),
+      ...(outputs.quarantine ?? []).map(quarantineItem),
+    ]);
   }
 
   /** Items of one lake partition, in key order. */
@@ -128,32 +124,42 @@ export class DynamoOutputStore implements OutputStore {
     return this.queryAll(partitionPk(p));
   }
 
-  /** Partitions changed since they were last materialized, from the markers of the given processing dates. */
+  /**
+   * Partitions changed since they were last materialized: markers of the given processing dates whose
+   * `changedAt` is past the progress recorded by {@link markMaterialized}.
+   */
   async dirtyPartitions(dates: readonly string[]): Promise<DirtyMarker[]> {
     const out: DirtyMarker[] = [];
     for (const date of dates) {
+      const progress = new Map<string, number>();
+      for (const item of await this.queryAll(['materialized', date].join(SEP))) {
+        progress.set(String(item.sk), Number(item.upTo));
+      }
       for (const item of await this.queryAll(['dirty', date].join(SEP))) {
-        const changes = Number(item.changes ?? 0);
-        const materialized = Number(item.materialized ?? 0);
-        if (changes > materialized) {
-          out.push({ markerPk: String(item.pk), partition: parsePartitionPk(String(item.sk)), changes });
+        const changedAt = Number(item.changedAt);
+        if (changedAt > (progress.get(String(item.sk)) ?? Number.NEGATIVE_INFINITY)) {
+          out.push({ date, partition: parsePartitionPk(String(item.sk)), changedAt });
         }
       }
     }
     return out;
   }
 
-  /** Records that a partition was materialized up to `changes` (never moves backwards). */
-  async markMaterialized(marker: DirtyMarker): Promise<void> {
+  /**
+   * Records that a partition was materialized from a read that started at `readStartedAt`. Markers
+   * written within {@link MARKER_SAFETY_MS} before that read stay dirty (a BatchWriteItem is not atomic:
+   * a marker may land before its items), so the next run rewrites the partition once more; progress
+   * never moves backwards.
+   */
+  async markMaterialized(marker: DirtyMarker, readStartedAt: number): Promise<void> {
+    const upTo = Math.min(marker.changedAt, readStartedAt - MARKER_SAFETY_MS);
     await this.doc
       .send(
-        new UpdateCommand({
+        new PutCommand({
           TableName: this.tableName,
-          Key: { pk: marker.markerPk, sk: partitionPk(marker.partition) },
-          UpdateExpression: 'SET #m = :n',
-          ConditionExpression: 'attribute_not_exists(#m) OR #m < :n',
-          ExpressionAttributeNames: { '#m': 'materialized' },
-          ExpressionAttributeValues: { ':n': marker.changes },
+          Item: { pk: ['materialized', marker.date].join(SEP), sk: partitionPk(marker.partition), upTo },
+          ConditionExpression: 'attribute_not_exists(upTo) OR upTo < :v',
+          ExpressionAttributeValues: { ':v': upTo },
         }),
       )
       .catch((err: Error) => {
@@ -180,26 +186,23 @@ export class DynamoOutputStore implements OutputStore {
     return out;
   }
 
+  /**
+   * Writes the items and, in the same BatchWriteItem calls, one marker per lake partition touched
+   * (`dirty|<processing date>`, `changedAt` = now): one round trip for a typical batch's outputs.
+   */
   private async write(items: Record<string, unknown>[]): Promise<void> {
     if (items.length === 0) return;
+    const now = this.now();
+    const markerPk = ['dirty', utcDate(now)].join(SEP);
+    const markers = [...new Set(items.map((i) => String(i.pk)))].map((sk) => ({
+      pk: markerPk,
+      sk,
+      changedAt: now,
+    }));
+    const all = [...items, ...markers];
     const chunks: Record<string, unknown>[][] = [];
-    for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT)
-      chunks.push(items.slice(i, i + BATCH_WRITE_LIMIT));
+    for (let i = 0; i < all.length; i += BATCH_WRITE_LIMIT) chunks.push(all.slice(i, i + BATCH_WRITE_LIMIT));
     await runLimited(chunks, WRITE_CONCURRENCY, (chunk) => this.batchWrite(chunk));
-    // Markers last: a crash before them is repaired by the retry, which rewrites the items and then marks.
-    const partitions = [...new Set(items.map((i) => String(i.pk)))];
-    const markerPk = ['dirty', utcDate(this.now())].join(SEP);
-    await runLimited(partitions, WRITE_CONCURRENCY, (pk) =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: markerPk, sk: pk },
-          UpdateExpression: 'ADD #c :one',
-          ExpressionAttributeNames: { '#c': 'changes' },
-          ExpressionAttributeValues: { ':one': 1 },
-        }),
-      ),
-    );
   }
 
   private async batchWrite(chunk: Record<string, unknown>[]): Promise<void> {
@@ -217,7 +220,19 @@ export class DynamoOutputStore implements OutputStore {
 }
 
 export interface DirtyMarker {
-  readonly markerPk: string;
+  /** Processing date of the marker (UTC, YYYY-MM-DD). */
+  readonly date: string;
   readonly partition: OutputPartition;
-  readonly changes: number;
+  /** When the partition last changed (processing time, epoch ms). */
+  readonly changedAt: number;
 }
+
+/** What one `put` writes. */
+export interface Outputs {
+  readonly bars?: readonly Bar[];
+  readonly late?: readonly LateEntry[];
+  readonly quarantine?: readonly QuarantineEntry[];
+}
+
+/** Clock skew and non-atomic batch writes the materializer's progress allows for. */
+export const MARKER_SAFETY_MS = 5_000;

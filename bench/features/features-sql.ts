@@ -1,0 +1,104 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Bar } from '../../shared/domain/types.js';
+
+/**
+ * The features that plain SQL window functions compute without recursion (BRIEF §4). EMA and RSI are
+ * recursive (each value depends on the previous one) and left out: a recursive CTE over 1M rows runs
+ * one iteration per grid row, which would measure DuckDB's recursion, not its window functions.
+ */
+export const SQL_FEATURES = [
+  'log_return',
+  'volatility_10',
+  'volatility_30',
+  'volatility_60',
+  'mean_return_5',
+  'mean_return_10',
+  'mean_return_20',
+  'spread',
+  'change',
+  'log_range',
+  'williams_r_14',
+  'ultimate_oscillator',
+  'close_lag_1',
+  'close_lag_2',
+  'close_lag_3',
+  'close_lag_4',
+  'close_lag_5',
+] as const;
+
+/** Loads bars into `table` (window_start as BIGINT epoch ms). */
+export async function loadBars(connection: DuckDBConnection, series: readonly (readonly Bar[])[], table = 'bars'): Promise<void> {
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${table}_raw (symbol VARCHAR, window_start DOUBLE, window_end DOUBLE, open DOUBLE, high DOUBLE,
+      low DOUBLE, close DOUBLE, volume DOUBLE, vwap DOUBLE, trade_count DOUBLE)`,
+  );
+  const appender = await connection.createAppender(`${table}_raw`);
+  for (const bars of series) {
+    for (const b of bars) {
+      appender.appendVarchar(b.symbol);
+      appender.appendDouble(b.windowStart);
+      appender.appendDouble(b.windowEnd);
+      appender.appendDouble(b.open);
+      appender.appendDouble(b.high);
+      appender.appendDouble(b.low);
+      appender.appendDouble(b.close);
+      appender.appendDouble(b.volume);
+      if (b.vwap === null) appender.appendNull();
+      else appender.appendDouble(b.vwap);
+      appender.appendDouble(b.tradeCount);
+      appender.endRow();
+    }
+  }
+  appender.closeSync();
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${table} AS SELECT symbol, CAST(window_start AS BIGINT) AS window_start,
+      CAST(window_end AS BIGINT) AS window_end, open, high, low, close, volume, vwap,
+      CAST(trade_count AS BIGINT) AS trade_count FROM ${table}_raw`,
+  );
+  await connection.run(`DROP TABLE ${table}_raw`);
+}
+
+/**
+ * `CREATE TABLE target AS` the grid (BRIEF §4; a missing window takes the last bar at or before it by ASOF JOIN, i.e. the previous close) and {@link SQL_FEATURES} of every
+ * symbol, with the contract's null rules: a rolling feature is null until its window holds `w`
+ * defined inputs (`t` is the row number in the symbol's grid), Williams %R null when HH = LL,
+ * the ultimate oscillator null when a ΣTR is 0.
+ */
+export function featuresSql(stepMs: number, source = 'bars', target = 'sql_features'): string {
+  const rows = (n: number) => `(w ROWS BETWEEN ${n - 1} PRECEDING AND CURRENT ROW)`;
+  const vol = (n: number) => `CASE WHEN t >= ${n} THEN stddev_samp(log_return) OVER ${rows(n)} END AS volatility_${n}`;
+  const mean = (n: number) => `CASE WHEN t >= ${n} THEN avg(log_return) OVER ${rows(n)} END AS mean_return_${n}`;
+  const sums = (n: number) => `sum(bp) OVER ${rows(n)} AS bp_${n}, sum(tr) OVER ${rows(n)} AS tr_${n}`;
+  return `CREATE OR REPLACE TABLE ${target} AS
+    WITH spans AS (SELECT symbol, min(window_start) AS first, max(window_start) AS last FROM ${source} GROUP BY symbol),
+    grid AS (SELECT symbol, unnest(generate_series(first, last, ${stepMs})) AS window_start FROM spans),
+    filled AS (
+      SELECT g.symbol, g.window_start, b.window_start <> g.window_start AS filled,
+        CASE WHEN b.window_start <> g.window_start THEN b.close ELSE b.open END AS open,
+        CASE WHEN b.window_start <> g.window_start THEN b.close ELSE b.high END AS high,
+        CASE WHEN b.window_start <> g.window_start THEN b.close ELSE b.low END AS low, b.close,
+        CASE WHEN b.window_start <> g.window_start THEN 0 ELSE b.volume END AS volume,
+        CASE WHEN b.window_start <> g.window_start THEN NULL ELSE b.vwap END AS vwap,
+        CASE WHEN b.window_start <> g.window_start THEN 0 ELSE b.trade_count END AS trade_count
+      FROM grid g ASOF JOIN ${source} b ON b.symbol = g.symbol AND b.window_start <= g.window_start),
+    base AS (
+      SELECT *, row_number() OVER w - 1 AS t, lag(close) OVER w AS prev_close,
+        ln(close / lag(close) OVER w) AS log_return,
+        close - least(low, lag(close) OVER w) AS bp,
+        greatest(high, lag(close) OVER w) - least(low, lag(close) OVER w) AS tr
+      FROM filled WINDOW w AS (PARTITION BY symbol ORDER BY window_start)),
+    rolled AS (
+      SELECT *, ${[10, 30, 60].map(vol).join(', ')}, ${[5, 10, 20].map(mean).join(', ')},
+        max(high) OVER ${rows(14)} AS hh, min(low) OVER ${rows(14)} AS ll,
+        ${[7, 14, 28].map(sums).join(', ')},
+        ${[1, 2, 3, 4, 5].map((k) => `lag(close, ${k}) OVER w AS close_lag_${k}`).join(', ')}
+      FROM base WINDOW w AS (PARTITION BY symbol ORDER BY window_start))
+    SELECT symbol, window_start, filled, open, high, low, close, volume, vwap, trade_count, log_return,
+      volatility_10, volatility_30, volatility_60, mean_return_5, mean_return_10, mean_return_20,
+      high - low AS spread, close - open AS change, ln(high / low) AS log_range,
+      CASE WHEN t >= 13 AND hh > ll THEN -100 * (hh - close) / (hh - ll) END AS williams_r_14,
+      CASE WHEN t >= 28 AND tr_7 > 0 AND tr_14 > 0 AND tr_28 > 0
+        THEN 100 * (4 * bp_7 / tr_7 + 2 * bp_14 / tr_14 + bp_28 / tr_28) / 7 END AS ultimate_oscillator,
+      close_lag_1, close_lag_2, close_lag_3, close_lag_4, close_lag_5
+    FROM rolled`;
+}

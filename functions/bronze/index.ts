@@ -1,0 +1,12 @@
+import { BronzeMetricsPublisher, lakeBucketFromEnv, wireBronze } from '../../shared/adapters/bronze/index.js';
+import { createBronzeHandler } from './handler.js';
+
+// Created once per execution environment and reused across invocations.
+const bronze = wireBronze({ lakeBucket: lakeBucketFromEnv() });
+const metrics = new BronzeMetricsPublisher('bronze');
+
+/** Kinesis event source mapping target (second consumer of the tick stream). */
+export const handler = createBronzeHandler({
+  writer: bronze.writer,
+  onReport: (report) => metrics.publishBatch(report),
+});

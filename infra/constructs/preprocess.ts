@@ -1,0 +1,299 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sfnTasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { HANDLER_ENV } from '../config.js';
+import type { Lake } from './lake.js';
+import { acknowledgePrefixGrant, nagArnOf } from './nag.js';
+import { PipelineFunction } from './pipeline-function.js';
+import { requireIntegerInRange } from './validate.js';
+
+/** The three Lambda functions the state machine invokes. */
+export interface PreprocessTasks {
+  readonly prepare: lambda.IFunction;
+  readonly features: lambda.IFunction;
+  readonly finalize: lambda.IFunction;
+}
+
+export interface PreprocessDefinitionOptions {
+  /** Symbols processed at once by the Map. @default 8 */
+  readonly maxConcurrency?: number;
+  /** Timeout of one symbol's features task (and of its Lambda). @default 15 minutes */
+  readonly featuresTimeout?: Duration;
+}
+
+/** State names of the definition; the local runner and the tests find the states by them. */
+export const PREPROCESS_STATES = {
+  prepare: 'Prepare',
+  map: 'FeaturesPerSymbol',
+  features: 'EngineerSymbolFeatures',
+  recordFailure: 'RecordFailedSymbol',
+  finalize: 'Finalize',
+} as const;
+
+/** Errors worth retrying with backoff: Lambda's own transient failures and task timeouts. */
+export const TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+  'States.Timeout',
+] as const;
+
+export const DEFAULT_MAX_CONCURRENCY = 8;
+const PREPARE_TIMEOUT = Duration.minutes(5);
+
+/**
+ * The preprocess workflow (BRIEF §4) as a chain: Prepare → Map over the prepared symbols (bounded
+ * concurrency; per symbol the features task with backoff retries, and a Catch that turns a failure
+ * into a `{ symbol, ok: false, error, cause }` result instead of failing the run) → Finalize.
+ * A factory, so the deployed machine and the local runner render the same ASL.
+ *
+ * @example new sfn.StateMachine(this, 'M', { definitionBody: sfn.DefinitionBody.fromChainable(preprocessDefinition(this, fns)) })
+ */
+export function preprocessDefinition(
+  parent: Construct,
+  tasks: PreprocessTasks,
+  options: PreprocessDefinitionOptions = {},
+): sfn.IChainable {
+  const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+  requireIntegerInRange(
+    'Preprocess',
+    'maxConcurrency',
+    maxConcurrency,
+    1,
+    40,
+    'symbols at once; inline Map runs ≤ 40',
+  );
+  const featuresTimeout = options.featuresTimeout ?? Duration.minutes(15);
+  // States live in their own scope, so their ids (= state names) never clash with the caller's constructs.
+  const scope = new Construct(parent, 'Definition');
+
+  const prepare = invoke(scope, PREPROCESS_STATES.prepare, tasks.prepare, PREPARE_TIMEOUT);
+  const features = invoke(scope, PREPROCESS_STATES.features, tasks.features, featuresTimeout);
+  // Anything else (a corrupt file, a bug) gets one more try before the Catch records it.
+  features.addRetry({
+    errors: ['States.ALL'],
+    interval: Duration.seconds(1),
+    maxAttempts: 1,
+    backoffRate: 2,
+  });
+  const recordFailure = new sfn.Pass(scope, PREPROCESS_STATES.recordFailure, {
+    parameters: {
+      symbol: sfn.JsonPath.stringAt('$.symbol'),
+      ok: false,
+      error: sfn.JsonPath.stringAt('$.failure.Error'),
+      cause: sfn.JsonPath.stringAt('$.failure.Cause'),
+    },
+  });
+  features.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+
+  const perSymbol = new sfn.Map(scope, PREPROCESS_STATES.map, {
+    itemsPath: '$.symbols',
+    itemSelector: {
+      interval: sfn.JsonPath.stringAt('$.interval'),
+      stepMs: sfn.JsonPath.numberAt('$.stepMs'),
+      range: sfn.JsonPath.objectAt('$.range'),
+      boundaries: sfn.JsonPath.objectAt('$.boundaries'),
+      symbol: sfn.JsonPath.stringAt('$$.Map.Item.Value.symbol'),
+      first: sfn.JsonPath.numberAt('$$.Map.Item.Value.first'),
+      last: sfn.JsonPath.numberAt('$$.Map.Item.Value.last'),
+    },
+    maxConcurrency,
+    resultPath: '$.results',
+  });
+  perSymbol.itemProcessor(features);
+
+  const finalize = invoke(scope, PREPROCESS_STATES.finalize, tasks.finalize, PREPARE_TIMEOUT);
+  return sfn.Chain.start(prepare).next(perSymbol).next(finalize);
+}
+
+function invoke(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  timeout: Duration,
+): sfnTasks.LambdaInvoke {
+  const task = new sfnTasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    payloadResponseOnly: true,
+    taskTimeout: sfn.Timeout.duration(timeout),
+    retryOnServiceExceptions: false,
+  });
+  task.addRetry({
+    errors: [...TRANSIENT_ERRORS],
+    interval: Duration.seconds(2),
+    maxAttempts: 6,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(60),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+}
+
+/** Prebuilt bundles per preprocess handler (CI artifacts); each one missing is bundled from `functions/`. */
+export interface PreprocessCode {
+  readonly prepare?: lambda.Code;
+  readonly features?: lambda.Code;
+  readonly finalize?: lambda.Code;
+}
+
+export interface PreprocessProps {
+  /** The lake: tasks read `bars/` and write `features/`. */
+  readonly lake: Lake;
+  /** @default 8 */
+  readonly maxConcurrency?: number;
+  /** Whole-run timeout. @default 2 hours */
+  readonly timeout?: Duration;
+  /** Memory of the features task; one symbol at a time, a year of 1m bars fits 1 GB. @default 1024 */
+  readonly featuresMemoryMb?: number;
+  /** Nightly run's schedule. @default cron 02:30 UTC every day */
+  readonly schedule?: events.Schedule;
+  /** Whether the nightly rule is on. @default false */
+  readonly scheduleEnabled?: boolean;
+  /** Execution input of the nightly run. @default {} (interval 1m, the whole lake) */
+  readonly scheduledInput?: Readonly<Record<string, string | number>>;
+  /** @default bundle each handler from `functions/preprocess/<task>/index.ts` */
+  readonly code?: PreprocessCode;
+  /** esbuild overrides for the three handlers. @default none */
+  readonly bundling?: nodejs.BundlingOptions;
+}
+
+/**
+ * Batch feature engineering on Step Functions: the three task functions, the Standard state machine
+ * from {@link preprocessDefinition} with a timeout, CloudWatch Logs (ALL, with execution data) and
+ * X-Ray, and a nightly EventBridge rule that is off unless `scheduleEnabled`. Each function gets only
+ * what its task does: prepare lists and reads `bars/`; features reads `bars/`, writes and deletes its
+ * files under `features/split=…/`; finalize reads the summaries and writes the manifest.
+ */
+export class Preprocess extends Construct {
+  readonly prepareFunction: nodejs.NodejsFunction;
+  readonly featuresFunction: nodejs.NodejsFunction;
+  readonly finalizeFunction: nodejs.NodejsFunction;
+  readonly stateMachine: sfn.StateMachine;
+  readonly logGroup: logs.LogGroup;
+  readonly nightlyRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: PreprocessProps) {
+    super(scope, id);
+    const featuresMemoryMb = props.featuresMemoryMb ?? 1024;
+    requireIntegerInRange(
+      'Preprocess',
+      'featuresMemoryMb',
+      featuresMemoryMb,
+      512,
+      10240,
+      'Lambda memory in MB',
+    );
+    const timeout = props.timeout ?? Duration.hours(2);
+    requireIntegerInRange(
+      'Preprocess',
+      'timeout',
+      timeout.toSeconds(),
+      60,
+      86_400,
+      'seconds, 1 minute to 1 day',
+    );
+
+    const fn = (task: keyof PreprocessCode, memoryMb: number, timeoutSeconds: number) =>
+      new PipelineFunction(this, `${task[0]!.toUpperCase()}${task.slice(1)}`, {
+        entry: `functions/preprocess/${task}/index.ts`,
+        code: props.code?.[task],
+        bundling: props.bundling,
+        shipParquetWasm: true,
+        memoryMb,
+        timeoutSeconds,
+        description: `tickflow preprocess: ${task} task`,
+        environment: { [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName },
+      }).function;
+    this.prepareFunction = fn('prepare', 512, PREPARE_TIMEOUT.toSeconds());
+    this.featuresFunction = fn('features', featuresMemoryMb, 900);
+    this.finalizeFunction = fn('finalize', 512, PREPARE_TIMEOUT.toSeconds());
+    this.grantLakeAccess(props.lake);
+
+    this.logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const definition = preprocessDefinition(
+      this,
+      { prepare: this.prepareFunction, features: this.featuresFunction, finalize: this.finalizeFunction },
+      { maxConcurrency: props.maxConcurrency, featuresTimeout: Duration.minutes(15) },
+    );
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout,
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+    this.nightlyRule = new events.Rule(this, 'Nightly', {
+      description: 'tickflow: nightly feature engineering run',
+      schedule: props.schedule ?? events.Schedule.cron({ minute: '30', hour: '2' }),
+      enabled: props.scheduleEnabled ?? false,
+      targets: [
+        new targets.SfnStateMachine(this.stateMachine, {
+          input: events.RuleTargetInput.fromObject(props.scheduledInput ?? {}),
+          retryAttempts: 2,
+        }),
+      ],
+    });
+    this.acknowledgeServiceWildcards();
+  }
+
+  private grantLakeAccess(lake: Lake): void {
+    const bucket = lake.bucket;
+    const list = (fn: lambda.IFunction, prefixes: string[]) =>
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': prefixes } },
+        }),
+      );
+    const objects = (fn: lambda.IFunction, actions: string[], keys: string[]) => {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions, resources: keys.map((k) => bucket.arnForObjects(k)) }),
+      );
+      for (const key of keys.filter((k) => k.includes('*'))) {
+        acknowledgePrefixGrant(fn.role!, `${nagArnOf(bucket)}/${key}`);
+      }
+    };
+    list(this.prepareFunction, ['bars/*']);
+    lake.grantReadObjects(this.prepareFunction, ['bars/']);
+
+    list(this.featuresFunction, ['bars/*', 'features/*']);
+    lake.grantReadObjects(this.featuresFunction, ['bars/']);
+    lake.grantWrite(this.featuresFunction, ['features/']);
+    objects(this.featuresFunction, ['s3:DeleteObject'], ['features/split=*']);
+
+    list(this.finalizeFunction, ['features/*']);
+    objects(this.finalizeFunction, ['s3:GetObject'], ['features/_summaries/*']);
+    objects(this.finalizeFunction, ['s3:PutObject'], ['features/_manifest.json']);
+    objects(this.finalizeFunction, ['s3:DeleteObject'], ['features/split=*', 'features/_summaries/*']);
+    lake.encryptionKey?.grantEncryptDecrypt(this.finalizeFunction);
+  }
+
+  /** The wildcards CDK itself writes into the state machine's role, each with its reason. */
+  private acknowledgeServiceWildcards(): void {
+    const role = this.stateMachine.role;
+    for (const fn of [this.prepareFunction, this.featuresFunction, this.finalizeFunction]) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagArnOf(fn)}:*]`,
+        reason: 'LambdaInvoke grants the function and its versions/aliases (`:*`) of this one function only.',
+      });
+    }
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/GetSampling* and CloudWatch Logs delivery actions support no resource scoping.',
+    });
+  }
+}

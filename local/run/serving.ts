@@ -1,0 +1,104 @@
+import { writeFile } from 'node:fs/promises';
+import { ServingStore, type StoredBar } from '../../shared/adapters/serving/index.js';
+import type { ServingSink } from '../../shared/pipeline/ports.js';
+import { isJavaAvailable, type LocalCassandra, startLocalCassandra } from '../cassandra/index.js';
+
+/** The serving store of a local run: a real Cassandra started for the run, and its export. */
+export interface LocalServing extends ServingSink {
+  /** Reads every bar of the given symbols and intervals back over CQL into a CSV; returns the row count. */
+  exportCsv(path: string, partitions: readonly ServingPartitionRange[]): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** One (symbol, interval) and the window_start range to read back. */
+export interface ServingPartitionRange {
+  readonly symbol: string;
+  readonly interval: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+export type ServingChoice = 'none' | 'cassandra' | 'auto';
+
+/**
+ * Starts a local Cassandra (Maven Central jars, 127.0.0.1, a free port, a temporary data directory)
+ * and connects the serving store to it. `auto` falls back to no serving store, with one line that
+ * says why, when Java is missing.
+ */
+export async function startLocalServing(
+  choice: ServingChoice,
+  log: (line: string) => void,
+): Promise<LocalServing | undefined> {
+  if (choice === 'none') return undefined;
+  if (!isJavaAvailable()) {
+    if (choice === 'cassandra')
+      throw new Error('--serving cassandra needs Java 17+ on the PATH (java -version)');
+    log(
+      'serving store skipped: Java 17+ is not on the PATH (install a JDK, or pass --serving none to silence this)',
+    );
+    return undefined;
+  }
+  log('starting a local Cassandra for the serving store (first run downloads it from Maven Central)…');
+  const node: LocalCassandra = await startLocalCassandra();
+  let store: ServingStore | undefined;
+  try {
+    store = await ServingStore.connect({
+      kind: 'local',
+      contactPoints: [`${node.contactPoint}:${node.port}`],
+    });
+    await store.ensureSchema();
+  } catch (err) {
+    await store?.close().catch(() => undefined);
+    await node.stop();
+    throw err;
+  }
+  return servingOver(store, () => node.stop());
+}
+
+/** A {@link LocalServing} over a connected store; `stop` closes it, then runs `release`. */
+export function servingOver(s: ServingStore, release: () => Promise<void> = async () => {}): LocalServing {
+  return {
+    upsertBars: async (bars, isFinal) => {
+      await s.upsertBars(bars, isFinal);
+    },
+    exportCsv: async (path, partitions) => {
+      const lines = [
+        'symbol,interval,window_start,window_end,open,high,low,close,volume,vwap,trade_count,is_final',
+      ];
+      for (const p of partitions) {
+        const bars = await s.readBars({
+          symbol: p.symbol,
+          interval: p.interval,
+          from: p.from,
+          to: p.to,
+          limit: 100_000,
+        });
+        for (const b of bars.reverse()) lines.push(csvLine(b));
+      }
+      await writeFile(path, `${lines.join('\n')}\n`);
+      return lines.length - 1;
+    },
+    stop: async () => {
+      await s.close().catch(() => undefined);
+      await release();
+    },
+  };
+}
+
+function csvLine(b: StoredBar): string {
+  const symbol = /[",\n]/.test(b.symbol) ? `"${b.symbol.replaceAll('"', '""')}"` : b.symbol;
+  return [
+    symbol,
+    b.interval,
+    b.windowStart,
+    b.windowEnd,
+    b.open,
+    b.high,
+    b.low,
+    b.close,
+    b.volume,
+    b.vwap ?? '',
+    b.tradeCount,
+    b.isFinal,
+  ].join(',');
+}

@@ -1,0 +1,22 @@
+import { HANDLER_ENV } from '../../config.js';
+import type { TickCompactorOptions } from '../../pipeline/bronze/tick-compactor.js';
+import { integer, requireString } from '../env.js';
+
+/** Environment variables of the compactor beyond `HANDLER_ENV` (all optional). */
+export const COMPACTOR_ENV = {
+  objectsPerChunk: 'TICKFLOW_COMPACTION_OBJECTS_PER_CHUNK',
+  maxObjectsPerRun: 'TICKFLOW_COMPACTION_MAX_OBJECTS_PER_RUN',
+} as const;
+
+/** The lake bucket of the bronze functions; fails loudly at cold start when it is missing. */
+export function lakeBucketFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return requireString(env, HANDLER_ENV.lakeBucket);
+}
+
+/** Compaction bounds from the environment, defaults from {@link TickCompactorOptions}. */
+export function compactionOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): TickCompactorOptions {
+  return {
+    objectsPerChunk: integer(env, COMPACTOR_ENV.objectsPerChunk, 200),
+    maxObjectsPerRun: integer(env, COMPACTOR_ENV.maxObjectsPerRun, 5000),
+  };
+}

@@ -1,0 +1,49 @@
+import type { DecodedRecord } from '../aggregation-service.js';
+import type { StagingArea } from './ports.js';
+import { stageBatch } from './staged-ticks.js';
+import { stagingKey } from './staging-keys.js';
+
+/** Counts of one bronze batch (metrics, the local run's summary). */
+export interface BronzeBatchReport {
+  readonly records: number;
+  /** Valid ticks written to staging. */
+  readonly ticks: number;
+  readonly invalid: number;
+  readonly unpartitionable: number;
+  /** Keys of the staged objects written (one per shard in the batch; a Lambda batch has one shard). */
+  readonly stagedKeys: readonly string[];
+}
+
+/**
+ * The bronze consumer's core: keeps the valid ticks of a batch and lands them, with their stream origin,
+ * as one staged object per shard. Exactly once in effect without any state: the write is idempotent per
+ * row set (see {@link stagingKey}) and compaction deduplicates by tick identity, so retries, bisections
+ * and differently split redeliveries never double a tick in the lake. A failed write throws: the event
+ * source mapping retries the batch.
+ */
+export class BronzeWriter {
+  constructor(private readonly staging: StagingArea) {}
+
+  /**
+   * Stages the valid ticks of one batch.
+   * @example const report = await writer.writeBatch(decodeKinesisRecords(event.Records));
+   */
+  async writeBatch(records: readonly DecodedRecord[]): Promise<BronzeBatchReport> {
+    const batch = stageBatch(records);
+    const stagedKeys: string[] = [];
+    let ticks = 0;
+    for (const shardTicks of batch.byShard.values()) {
+      const key = stagingKey(shardTicks);
+      await this.staging.write(key, shardTicks);
+      stagedKeys.push(key);
+      ticks += shardTicks.length;
+    }
+    return {
+      records: records.length,
+      ticks,
+      invalid: batch.invalid,
+      unpartitionable: batch.unpartitionable,
+      stagedKeys,
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { parsePartitionPath } from '../../../shared/lake/keys.js';
+import { groupByHourFile, hourFileOf } from '../../../shared/pipeline/bronze/hour-files.js';
+import { STAGING_PREFIX, stagingKey } from '../../../shared/pipeline/bronze/staging-keys.js';
+import { originTick, seq } from './factories.js';
+
+describe('hour files', () => {
+  it('names one file per symbol, UTC date and hour of ts, with Hive escaping', () => {
+    const file = hourFileOf('EUR/USD', Date.UTC(2024, 0, 2, 13, 59, 59, 999));
+    expect(file).toEqual({
+      key: 'ticks/symbol=EUR%2FUSD/date=2024-01-02/part-h13.parquet',
+      symbol: 'EUR/USD',
+      date: '2024-01-02',
+      hour: 13,
+    });
+    expect(parsePartitionPath(file.key)).toEqual({
+      dataset: 'ticks',
+      partition: { symbol: 'EUR/USD', date: '2024-01-02' },
+      fileName: 'part-h13.parquet',
+    });
+    expect(hourFileOf('X', Date.UTC(2024, 0, 3, 0, 0)).key).toBe(
+      'ticks/symbol=X/date=2024-01-03/part-h00.parquet',
+    );
+  });
+
+  it('gives a symbol-day at most 24 files', () => {
+    const keys = new Set<string>();
+    for (let ms = Date.UTC(2024, 0, 2); ms < Date.UTC(2024, 0, 3); ms += 7 * 60_000)
+      keys.add(hourFileOf('A', ms).key);
+    expect(keys.size).toBe(24);
+  });
+
+  it('groups ticks by symbol and hour', () => {
+    const h = (hour: number, minute = 0) => Date.UTC(2024, 0, 2, hour, minute);
+    const ticks = [
+      originTick({ symbol: 'A', ts: h(9, 1) }),
+      originTick({ symbol: 'B', ts: h(9, 2) }),
+      originTick({ symbol: 'A', ts: h(9, 59) }),
+      originTick({ symbol: 'A', ts: h(10) }),
+    ];
+    const groups = groupByHourFile(ticks);
+    expect([...groups.entries()].map(([key, g]) => [key, g.ticks.length])).toEqual([
+      ['ticks/symbol=A/date=2024-01-02/part-h09.parquet', 2],
+      ['ticks/symbol=B/date=2024-01-02/part-h09.parquet', 1],
+      ['ticks/symbol=A/date=2024-01-02/part-h10.parquet', 1],
+    ]);
+  });
+});
+
+describe('stagingKey', () => {
+  const batch = [
+    originTick({}, { sequenceNumber: seq(1) }),
+    originTick({}, { sequenceNumber: seq(1), subIndex: 1 }),
+    originTick({}, { sequenceNumber: seq(5) }),
+  ];
+
+  it('lives outside the table locations and names the shard and the sequence range', () => {
+    const key = stagingKey(batch);
+    expect(key.startsWith(STAGING_PREFIX)).toBe(true);
+    expect(key).toMatch(
+      new RegExp(`^staging/ticks/shard=shardId-000000000000/${seq(1)}-${seq(5)}-[0-9a-f]{16}\\.parquet$`),
+    );
+  });
+
+  it('is a function of the rows: same rows, same key; other rows in the same range, another key', () => {
+    expect(stagingKey(batch.map((t) => ({ ...t })))).toBe(stagingKey(batch));
+    expect(stagingKey([batch[0]!, batch[2]!])).not.toBe(stagingKey(batch));
+  });
+
+  it('refuses an empty batch', () => {
+    expect(() => stagingKey([])).toThrow(RangeError);
+  });
+});
