@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: [],
+    globalSetup: ['test/integration/cassandra.global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 600_000,
     pool: 'forks',

@@ -32,7 +32,8 @@ export function simulateTicks(options: TickWorkloadOptions): Tick[] {
   const ticks: Tick[] = [];
   for (const record of simulator.records()) {
     const validation = validateTick(record.payload);
-    if (!validation.ok) throw new BenchWorkloadError('workload', `simulator emitted an invalid tick: ${validation.reason}`);
+    if (!validation.ok)
+      throw new BenchWorkloadError('workload', `simulator emitted an invalid tick: ${validation.reason}`);
     ticks.push(validation.tick);
   }
   return ticks;

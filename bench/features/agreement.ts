@@ -38,21 +38,30 @@ export async function checkFeaturesAgree(
        WHERE symbol = '${grid.symbol}' ORDER BY window_start`,
     );
     const length = sql.window_start!.length;
-    if (length !== grid.length) throw new BenchDisagreementError(suite, 'grid rows', grid.symbol, grid.length, length);
+    if (length !== grid.length)
+      throw new BenchDisagreementError(suite, 'grid rows', grid.symbol, grid.length, length);
     for (let i = 0; i < length; i++) {
       const key = `${grid.symbol} row ${i}`;
       if (Number(sql.window_start![i]) !== grid.windowStart[i]) {
-        throw new BenchDisagreementError(suite, 'window_start', key, grid.windowStart[i], sql.window_start![i]);
+        throw new BenchDisagreementError(
+          suite,
+          'window_start',
+          key,
+          grid.windowStart[i],
+          sql.window_start![i],
+        );
       }
       if (sql.filled![i] !== (grid.filled[i] === 1)) {
         throw new BenchDisagreementError(suite, 'filled', key, grid.filled[i], sql.filled![i]);
       }
-      if (sql.close![i] !== grid.close[i]) throw new BenchDisagreementError(suite, 'close', key, grid.close[i], sql.close![i]);
+      if (sql.close![i] !== grid.close[i])
+        throw new BenchDisagreementError(suite, 'close', key, grid.close[i], sql.close![i]);
       for (const name of SQL_FEATURES) {
         const ours = frame.features[name][i]!;
         const theirs = sql[name]![i] as number | null;
         if (Number.isNaN(ours) || theirs === null) {
-          if (!(Number.isNaN(ours) && theirs === null)) throw new BenchDisagreementError(suite, name, key, ours, theirs);
+          if (!(Number.isNaN(ours) && theirs === null))
+            throw new BenchDisagreementError(suite, name, key, ours, theirs);
           continue;
         }
         const difference = Math.abs(ours - theirs);

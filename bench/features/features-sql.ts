@@ -27,7 +27,11 @@ export const SQL_FEATURES = [
 ] as const;
 
 /** Loads bars into `table` (window_start as BIGINT epoch ms). */
-export async function loadBars(connection: DuckDBConnection, series: readonly (readonly Bar[])[], table = 'bars'): Promise<void> {
+export async function loadBars(
+  connection: DuckDBConnection,
+  series: readonly (readonly Bar[])[],
+  table = 'bars',
+): Promise<void> {
   await connection.run(
     `CREATE OR REPLACE TABLE ${table}_raw (symbol VARCHAR, window_start DOUBLE, window_end DOUBLE, open DOUBLE, high DOUBLE,
       low DOUBLE, close DOUBLE, volume DOUBLE, vwap DOUBLE, trade_count DOUBLE)`,
@@ -59,28 +63,31 @@ export async function loadBars(connection: DuckDBConnection, series: readonly (r
 }
 
 /**
- * `CREATE TABLE target AS` the grid (BRIEF §4; a missing window takes the last bar at or before it by ASOF JOIN, i.e. the previous close) and {@link SQL_FEATURES} of every
+ * `CREATE TABLE target AS` the grid (forward-filled, BRIEF §4) and {@link SQL_FEATURES} of every
  * symbol, with the contract's null rules: a rolling feature is null until its window holds `w`
  * defined inputs (`t` is the row number in the symbol's grid), Williams %R null when HH = LL,
  * the ultimate oscillator null when a ΣTR is 0.
  */
 export function featuresSql(stepMs: number, source = 'bars', target = 'sql_features'): string {
   const rows = (n: number) => `(w ROWS BETWEEN ${n - 1} PRECEDING AND CURRENT ROW)`;
-  const vol = (n: number) => `CASE WHEN t >= ${n} THEN stddev_samp(log_return) OVER ${rows(n)} END AS volatility_${n}`;
-  const mean = (n: number) => `CASE WHEN t >= ${n} THEN avg(log_return) OVER ${rows(n)} END AS mean_return_${n}`;
+  const vol = (n: number) =>
+    `CASE WHEN t >= ${n} THEN stddev_samp(log_return) OVER ${rows(n)} END AS volatility_${n}`;
+  const mean = (n: number) =>
+    `CASE WHEN t >= ${n} THEN avg(log_return) OVER ${rows(n)} END AS mean_return_${n}`;
   const sums = (n: number) => `sum(bp) OVER ${rows(n)} AS bp_${n}, sum(tr) OVER ${rows(n)} AS tr_${n}`;
   return `CREATE OR REPLACE TABLE ${target} AS
     WITH spans AS (SELECT symbol, min(window_start) AS first, max(window_start) AS last FROM ${source} GROUP BY symbol),
     grid AS (SELECT symbol, unnest(generate_series(first, last, ${stepMs})) AS window_start FROM spans),
+    joined AS (
+      SELECT g.symbol, g.window_start, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trade_count,
+        last_value(b.close IGNORE NULLS) OVER (PARTITION BY g.symbol ORDER BY g.window_start
+          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS carried
+      FROM grid g LEFT JOIN ${source} b ON b.symbol = g.symbol AND b.window_start = g.window_start),
     filled AS (
-      SELECT g.symbol, g.window_start, b.window_start <> g.window_start AS filled,
-        CASE WHEN b.window_start <> g.window_start THEN b.close ELSE b.open END AS open,
-        CASE WHEN b.window_start <> g.window_start THEN b.close ELSE b.high END AS high,
-        CASE WHEN b.window_start <> g.window_start THEN b.close ELSE b.low END AS low, b.close,
-        CASE WHEN b.window_start <> g.window_start THEN 0 ELSE b.volume END AS volume,
-        CASE WHEN b.window_start <> g.window_start THEN NULL ELSE b.vwap END AS vwap,
-        CASE WHEN b.window_start <> g.window_start THEN 0 ELSE b.trade_count END AS trade_count
-      FROM grid g ASOF JOIN ${source} b ON b.symbol = g.symbol AND b.window_start <= g.window_start),
+      SELECT symbol, window_start, close IS NULL AS filled,
+        coalesce(open, carried) AS open, coalesce(high, carried) AS high, coalesce(low, carried) AS low,
+        carried AS close, coalesce(volume, 0) AS volume, vwap, coalesce(trade_count, 0) AS trade_count
+      FROM joined),
     base AS (
       SELECT *, row_number() OVER w - 1 AS t, lag(close) OVER w AS prev_close,
         ln(close / lag(close) OVER w) AS log_return,

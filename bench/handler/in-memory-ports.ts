@@ -42,16 +42,15 @@ export class InMemoryOutputStore implements OutputStore {
   readonly late = new Map<string, LateEntry>();
   readonly quarantine = new Map<string, QuarantineEntry>();
 
-  async putBars(bars: readonly Bar[]): Promise<void> {
-    for (const bar of bars) this.bars.set(`${bar.symbol} ${bar.interval} ${bar.windowStart}`, bar);
-  }
-
-  async putLate(entries: readonly LateEntry[]): Promise<void> {
-    for (const e of entries) this.late.set(`${e.interval} ${originKey(e.origin)}`, e);
-  }
-
-  async putQuarantine(entries: readonly QuarantineEntry[]): Promise<void> {
-    for (const e of entries) this.quarantine.set(originKey(e.origin), e);
+  async put(outputs: {
+    bars?: readonly Bar[];
+    late?: readonly LateEntry[];
+    quarantine?: readonly QuarantineEntry[];
+  }): Promise<void> {
+    for (const bar of outputs.bars ?? [])
+      this.bars.set(`${bar.symbol} ${bar.interval} ${bar.windowStart}`, bar);
+    for (const e of outputs.late ?? []) this.late.set(`${e.interval} ${originKey(e.origin)}`, e);
+    for (const e of outputs.quarantine ?? []) this.quarantine.set(originKey(e.origin), e);
   }
 }
 

@@ -29,7 +29,10 @@ export async function runHandlerBench({ quick, log }: SuiteContext): Promise<Sui
   const runs = quick ? 10 : 30;
   const batches = warmup + runs;
   log(`${SUITE}: simulating ${batches} batches of ${formatCount(RECORDS_PER_BATCH)} records…`);
-  const events = kinesisEvents(simulateTicks({ ticks: batches * RECORDS_PER_BATCH, seed: 23 }), RECORDS_PER_BATCH);
+  const events = kinesisEvents(
+    simulateTicks({ ticks: batches * RECORDS_PER_BATCH, seed: 23 }),
+    RECORDS_PER_BATCH,
+  );
   const config = aggregatorConfig();
 
   const state = new InMemoryStateStore();
@@ -46,7 +49,10 @@ export async function runHandlerBench({ quick, log }: SuiteContext): Promise<Sui
     const timed = await timeOnce(() => handler(event));
     const response = timed.result as Awaited<ReturnType<typeof handler>>;
     if (response.batchItemFailures.length > 0) {
-      throw new BenchWorkloadError(SUITE, `batch ${i} reported ${response.batchItemFailures.length} failures`);
+      throw new BenchWorkloadError(
+        SUITE,
+        `batch ${i} reported ${response.batchItemFailures.length} failures`,
+      );
     }
     const naiveTimed = await timeOnce(() => naive.process(event));
     if (i >= warmup) {
@@ -57,19 +63,32 @@ export async function runHandlerBench({ quick, log }: SuiteContext): Promise<Sui
 
   await service.flushAll();
   const totals = reports.reduce(
-    (t, r) => ({ valid: t.valid + r.valid, quarantined: t.quarantined + r.quarantined, late: t.late + sum(r.late) }),
+    (t, r) => ({
+      valid: t.valid + r.valid,
+      quarantined: t.quarantined + r.quarantined,
+      late: t.late + sum(r.late),
+    }),
     { valid: 0, quarantined: 0, late: 0 },
   );
   if (totals.quarantined > 0 || totals.late > 0 || naive.rejected > 0) {
-    throw new BenchWorkloadError(SUITE, `expected only valid, on-time ticks (quarantined ${totals.quarantined}, late ${totals.late})`);
+    throw new BenchWorkloadError(
+      SUITE,
+      `expected only valid, on-time ticks (quarantined ${totals.quarantined}, late ${totals.late})`,
+    );
   }
   const compared = assertSameBars(SUITE, [...outputs.bars.values()], naive.result());
   log(`${SUITE}: ${formatCount(compared)} bars agree with the naive aggregator`);
 
   const oursTiming = summarize(ours);
   const refTiming = summarize(reference);
-  const oursCpu = quantile(ours.map((s) => s.cpuMs), 0.5);
-  const refCpu = quantile(reference.map((s) => s.cpuMs), 0.5);
+  const oursCpu = quantile(
+    ours.map((s) => s.cpuMs),
+    0.5,
+  );
+  const refCpu = quantile(
+    reference.map((s) => s.cpuMs),
+    0.5,
+  );
   const row = (label: string, o: number, r: number): BenchRow => ({
     suite: SUITE,
     name: `one ${formatCount(RECORDS_PER_BATCH)}-record batch, ${label}`,

@@ -15,7 +15,8 @@ export function kinesisEvents(ticks: readonly Tick[], recordsPerEvent: number): 
   const events: KinesisStreamEvent[] = [];
   for (let start = 0; start < ticks.length; start += recordsPerEvent) {
     const records: KinesisStreamRecord[] = [];
-    for (let i = start; i < Math.min(start + recordsPerEvent, ticks.length); i++) records.push(kinesisRecord(ticks[i]!, i));
+    for (let i = start; i < Math.min(start + recordsPerEvent, ticks.length); i++)
+      records.push(kinesisRecord(ticks[i]!, i));
     events.push({ Records: records });
   }
   return events;

@@ -70,7 +70,14 @@ export class NaiveBarAggregator {
     }));
   }
 
-  private add(symbol: string, spec: IntervalSpec, start: number, ts: number, price: number, size: number): void {
+  private add(
+    symbol: string,
+    spec: IntervalSpec,
+    start: number,
+    ts: number,
+    price: number,
+    size: number,
+  ): void {
     const key = `${symbol}|${spec.label}|${start}`;
     const bar = this.bars.get(key);
     if (bar === undefined) {

@@ -20,7 +20,8 @@ export function assertSameBars(suite: string, ours: readonly Bar[], reference: r
     const bar = byKey.get(key);
     if (!bar) throw new BenchDisagreementError(suite, 'a bar only the reference has', key, 'none', 'a bar');
     for (const field of ['windowEnd', 'open', 'high', 'low', 'close', 'tradeCount'] as const) {
-      if (bar[field] !== ref[field]) throw new BenchDisagreementError(suite, field, key, bar[field], ref[field]);
+      if (bar[field] !== ref[field])
+        throw new BenchDisagreementError(suite, field, key, bar[field], ref[field]);
     }
     for (const field of ['volume', 'vwap'] as const) {
       if (!closeEnough(bar[field], ref[field])) {

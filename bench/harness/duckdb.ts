@@ -30,11 +30,17 @@ export async function setThreads(connection: DuckDBConnection, threads: number):
 }
 
 /** Rows of a query as plain JS objects (BIGINT as bigint). */
-export async function readRows(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
+export async function readRows(
+  connection: DuckDBConnection,
+  sql: string,
+): Promise<Record<string, unknown>[]> {
   return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
 }
 
 /** Columns of a query as plain JS arrays, keyed by column name. */
-export async function readColumns(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown[]>> {
+export async function readColumns(
+  connection: DuckDBConnection,
+  sql: string,
+): Promise<Record<string, unknown[]>> {
   return (await connection.runAndReadAll(sql)).getColumnsObjectJS() as Record<string, unknown[]>;
 }

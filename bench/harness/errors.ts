@@ -18,7 +18,9 @@ export class BenchDisagreementError extends BenchError {
     readonly ours: unknown,
     readonly reference: unknown,
   ) {
-    super(`${suite}: ours and the reference disagree on ${what} at ${key}: ours ${String(ours)}, reference ${String(reference)}`);
+    super(
+      `${suite}: ours and the reference disagree on ${what} at ${key}: ours ${String(ours)}, reference ${String(reference)}`,
+    );
   }
 }
 

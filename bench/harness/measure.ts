@@ -33,7 +33,9 @@ export interface RoundOptions {
 }
 
 /** Times one call of `run`. */
-export async function timeOnce(run: () => unknown | Promise<unknown>): Promise<{ sample: Sample; result: unknown }> {
+export async function timeOnce(
+  run: () => unknown | Promise<unknown>,
+): Promise<{ sample: Sample; result: unknown }> {
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
   const result = await run();

@@ -50,8 +50,14 @@ function cells(row: BenchRow): string[] {
 export function renderConsoleTable(rows: readonly BenchRow[]): string {
   const table = [HEADERS as readonly string[], ...rows.map(cells)];
   const widths = HEADERS.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
-  const line = (r: readonly string[]) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
-  return [line(table[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line)].join('\n');
+  const line = (r: readonly string[]) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd();
+  return [line(table[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 /** The whole report as markdown, ready to paste into the README. */
@@ -66,9 +72,7 @@ export function renderMarkdown(report: BenchReport): string {
       `${m.loadAverageEnd.map((l) => l.toFixed(2)).join(' / ')} at end (1/5/15 min); ${report.generatedAt}; ` +
       `${report.totalSeconds.toFixed(0)} s in all.`,
     '',
-    `| ${HEADERS.join(' | ')} |`,
-    `|${HEADERS.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${cells(r).join(' | ')} |`),
+    ...markdownTable([HEADERS, ...rows.map(cells)]),
     '',
   ];
   for (const suite of report.suites) {
@@ -76,6 +80,13 @@ export function renderMarkdown(report: BenchReport): string {
     out.push(`**${suite.suite}**`, '', ...suite.notes.map((n) => `- ${n}`), '');
   }
   return out.join('\n');
+}
+
+/** A markdown table with padded columns (the layout the formatter keeps). */
+function markdownTable(table: readonly (readonly string[])[]): string[] {
+  const widths = table[0]!.map((_, c) => Math.max(3, ...table.map((r) => r[c]!.length)));
+  const line = (r: readonly string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  return [line(table[0]!), line(widths.map((w) => '-'.repeat(w))), ...table.slice(1).map(line)];
 }
 
 /** Writes results.json and RESULTS.md next to each other. */

@@ -12,7 +12,11 @@ import { BenchWorkloadError } from '../harness/errors.js';
  */
 
 /** Loads ticks into `table` (seq = arrival index). Returns the number of bits the arrival index needs. */
-export async function loadTicks(connection: DuckDBConnection, ticks: readonly Tick[], table = 'ticks'): Promise<number> {
+export async function loadTicks(
+  connection: DuckDBConnection,
+  ticks: readonly Tick[],
+  table = 'ticks',
+): Promise<number> {
   await connection.run(
     `CREATE OR REPLACE TABLE ${table}_raw (seq INTEGER, symbol VARCHAR, ts DOUBLE, price DOUBLE, size DOUBLE)`,
   );
@@ -34,13 +38,21 @@ export async function loadTicks(connection: DuckDBConnection, ticks: readonly Ti
   const seqBits = Math.max(1, Math.ceil(Math.log2(ticks.length + 1)));
   const maxTs = ticks.reduce((m, t) => Math.max(m, t.ts), 0);
   if (maxTs * 2 ** seqBits >= 2 ** 63) {
-    throw new BenchWorkloadError('stream-core', `ts · 2^${seqBits} overflows BIGINT: too many ticks for the order key`);
+    throw new BenchWorkloadError(
+      'stream-core',
+      `ts · 2^${seqBits} overflows BIGINT: too many ticks for the order key`,
+    );
   }
   return seqBits;
 }
 
 /** `CREATE TABLE target AS` the bars of every interval (tumbling by integer division, sliding by expansion). */
-export function barsSql(intervals: readonly IntervalSpec[], seqBits: number, source = 'ticks', target = 'sql_bars'): string {
+export function barsSql(
+  intervals: readonly IntervalSpec[],
+  seqBits: number,
+  source = 'ticks',
+  target = 'sql_bars',
+): string {
   const key = `ts * ${2 ** seqBits} + seq`;
   const selects = intervals.map((spec) => {
     const perTick = spec.sizeMs / spec.slideMs;

@@ -64,7 +64,11 @@ export async function runStreamCoreBench({ quick, db, log }: SuiteContext): Prom
       ratio,
       target: '≥ 1.00× (as fast as SQL)',
       status: verdict(ratio >= 1),
-      values: { oursWallMs: ours!.wallMedianMs, referenceWallMs: duck!.wallMedianMs, referenceCpuMs: duck!.cpuMedianMs },
+      values: {
+        oursWallMs: ours!.wallMedianMs,
+        referenceWallMs: duck!.wallMedianMs,
+        referenceCpuMs: duck!.cpuMedianMs,
+      },
     };
   };
   return {

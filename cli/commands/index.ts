@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerBars } from './bars.js';
 import { register as registerLocal } from './local.js';
+import { register as registerPreprocess } from './preprocess.js';
 import { register as registerProduce } from './produce.js';
 import { register as registerQuery } from './query.js';
 
@@ -8,6 +9,7 @@ import { register as registerQuery } from './query.js';
 export function registerCommands(program: Command): void {
   registerLocal(program);
   registerProduce(program);
+  registerPreprocess(program);
   registerQuery(program);
   registerBars(program);
 }

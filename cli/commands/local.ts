@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
 import { type ServingChoice, startLocalServing } from '../../local/run/serving.js';
 import { formatSummary } from '../../local/run/summary.js';
 import { parseIntervals } from '../../shared/domain/index.js';
 import { duration, list, positiveInt, positiveNumber, probability, UsageError } from '../options.js';
+import { renderOutcome, renderProgress } from './preprocess.js';
 
 interface LocalRunFlags {
   replay?: string;
@@ -25,6 +27,7 @@ interface LocalRunFlags {
   chaos: number;
   progress: boolean;
   serving: ServingChoice;
+  preprocess: boolean;
   start?: string;
 }
 
@@ -88,6 +91,7 @@ export function register(program: Command): void {
         .choices(['none', 'cassandra', 'auto'])
         .default('none'),
     )
+    .option('--no-preprocess', 'skip the feature-engineering state machine after the stream part')
     .option('--no-progress', 'no progress bar')
     .action(async (flags: LocalRunFlags) => {
       if (!flags.replay && !flags.simulate) {
@@ -122,6 +126,15 @@ export function register(program: Command): void {
         const summary = await runLocalPipeline({ ...options, serving });
         bar?.stop();
         process.stdout.write(formatSummary(summary));
+        if (flags.preprocess) {
+          process.stdout.write('\npreprocess (Step Functions definition on a local ASL interpreter)\n');
+          const { outcome } = await runPreprocessLocally({
+            lakeDir: summary.lake.dir,
+            onSymbol: (p) => process.stderr.write(renderProgress(p)),
+          });
+          process.stdout.write(renderOutcome(outcome));
+          if (outcome.status !== 'SUCCEEDED') process.exitCode = 1;
+        }
         process.stdout.write(`  summary       ${flags.out}/summary.json\n`);
       } finally {
         bar?.stop();

@@ -3,6 +3,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { NAMED_QUERIES, savedQueryText } from '../../shared/query/index.js';
 import { DEFAULT_CONFIG } from '../config.js';
 import { InvalidPropsError } from '../errors.js';
 import { lakeTables, projectionParameters } from './catalog-tables.js';
@@ -107,18 +108,13 @@ export class Catalog extends Construct {
     this.addNamedQueries(props.databaseName);
   }
 
+  /** The named queries of `tickflow query --named`, saved in the workgroup with example parameter values. */
   private addNamedQueries(database: string): void {
-    const queries = {
-      'final-bars-of-a-symbol-day': `SELECT window_start, open, high, low, close, volume, vwap, trade_count
-FROM bars WHERE interval = '1m' AND symbol = 'EUR/USD' AND date = '2024-01-02' ORDER BY window_start`,
-      'late-ticks-per-interval': `SELECT interval, count(*) AS late_ticks
-FROM late WHERE symbol = 'EUR/USD' AND date = '2024-01-02' GROUP BY interval`,
-      'quarantine-reasons': `SELECT reason, field, count(*) AS records FROM quarantine
-WHERE date = '2024-01-02' GROUP BY reason, field ORDER BY records DESC`,
-    };
+    const queries = Object.fromEntries(NAMED_QUERIES.map((q) => [q.name, savedQueryText(q)]));
     for (const [name, queryString] of Object.entries(queries)) {
       const query = new athena.CfnNamedQuery(this, `Query-${name}`, {
         name: `tickflow: ${name}`,
+        description: NAMED_QUERIES.find((q) => q.name === name)?.description,
         database,
         workGroup: this.workGroup.ref,
         queryString,

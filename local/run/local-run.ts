@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { createBronzeHandler } from '../../functions/bronze/handler.js';
 import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
+import { wireBronze } from '../../shared/adapters/bronze/index.js';
 import { FaultInjector } from '../../shared/adapters/chaos.js';
 import { decodeKinesisRecords } from '../../shared/adapters/kinesis/records.js';
 import {
@@ -41,7 +43,7 @@ export interface LocalRunOptions {
   readonly dedupHorizonMs?: number;
   /** Records per second the producer publishes (live mode); unlimited when absent. */
   readonly rate?: number;
-  /** Ticks packed per Kinesis record (JSON arrays). @default 1 */
+  /** Ticks packed per Kinesis record (JSON arrays). @default 100 */
   readonly pack?: number;
   /** Probability that a state or sink write fails (half before, half after it takes effect). @default 0 */
   readonly chaos?: number;
@@ -87,6 +89,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
 
   const aws = await startLocalAws({ shards: options.shards ?? 2 });
   let runner: EventSourceMappingRunner | undefined;
+  let bronzeRunner: EventSourceMappingRunner | undefined;
   let liveTimer: NodeJS.Timeout | undefined;
   try {
     durations.startup = performance.now() - t0;
@@ -126,7 +129,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       // (infra/config.ts) and are tested with the runner itself.
       maximumRetryAttempts: faults ? -1 : 10,
       retryBackoff: { initialMs: 5, maxMs: 200 },
-      chaos: faults ? { seed: Number(seedNumber(seed)), resplit: true } : undefined,
+      chaos: faults ? { seed: seedNumber(seed), resplit: true } : undefined,
       handler: async (event) => {
         const { failed, report } = await pipeline.service.processBatch(decodeKinesisRecords(event.Records));
         totals = addReports(totals, report);
@@ -136,6 +139,22 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       onFailure: (record) => appendFile(dlqPath, `${JSON.stringify(record)}\n`),
     });
     await runner.start();
+
+    // The second consumer: raw valid ticks to staging, compacted into the bronze lake at the end.
+    const bronze = wireBronze({ aws: aws.clientConfig, lakeBucket: aws.names.lakeBucket, faults });
+    bronzeRunner = new EventSourceMappingRunner({
+      kinesis,
+      streamName: aws.names.tickStream,
+      functionName: 'tickflow-bronze',
+      batchSize: options.batchSize ?? 500,
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: faults ? -1 : 10,
+      retryBackoff: { initialMs: 5, maxMs: 200 },
+      chaos: faults ? { seed: seedNumber(seed) + 1, resplit: true } : undefined,
+      handler: createBronzeHandler({ writer: bronze.writer }),
+      onFailure: (record) => appendFile(dlqPath, `${JSON.stringify({ consumer: 'bronze', ...record })}\n`),
+    });
+    await bronzeRunner.start();
 
     if (live) {
       // Live mode: close quiet symbols' windows by processing time and refresh the lake while running.
@@ -160,7 +179,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     const publisher = new KinesisPublisher({
       streamName: aws.names.tickStream,
       putRecords: putRecordsWith(kinesis),
-      maxTicksPerRecord: options.pack ?? 1,
+      maxTicksPerRecord: options.pack ?? 100,
       rateLimit: options.rate ? { perSecond: options.rate, unit: 'ticks' } : undefined,
       onProgress: (s: Readonly<PublishStats>) => {
         published = s.ticks;
@@ -168,7 +187,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       },
     });
     const publishStats = await publisher.publish(records);
-    await runner.waitUntilIdle();
+    await Promise.all([runner.waitUntilIdle(), bronzeRunner.waitUntilIdle()]);
     durations.stream = performance.now() - tStream;
     if (liveTimer) clearInterval(liveTimer);
 
@@ -181,6 +200,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     const tMat = performance.now();
     progress('materialize', totalHint);
     await retrying(() => pipeline.materializer.materialize(markerDates()));
+    const compaction = await retrying(() => bronze.compactor.run());
     durations.materialize = performance.now() - tMat;
 
     const tExport = performance.now();
@@ -211,7 +231,15 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       late: counts.late,
       bars: counts.bars,
       symbols: states.length,
-      records: { produced: publishStats.records, toDestination: runner.stats.recordsToDestination },
+      records: {
+        produced: publishStats.records,
+        toDestination: runner.stats.recordsToDestination + bronzeRunner.stats.recordsToDestination,
+      },
+      bronze: {
+        ticks: compaction.rowsOut,
+        files: compaction.filesWritten,
+        duplicatesDropped: compaction.duplicatesDropped,
+      },
       lake: { dir: lakeDir, files: files.length, barRows: lakeCounts.barRows },
       eventSourceMapping: {
         invocations: runner.stats.invocations,
@@ -235,6 +263,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
   } finally {
     if (liveTimer) clearInterval(liveTimer);
     await runner?.stop();
+    await bronzeRunner?.stop();
     await aws.stop();
   }
 }
@@ -317,22 +346,23 @@ async function sourceRecords(source: RunSource): Promise<{
 async function countLake(
   dir: string,
   files: readonly string[],
-): Promise<{ quarantined: number; barRows: Record<string, number> }> {
+): Promise<{ quarantined: number; ticks: number; barRows: Record<string, number> }> {
+  const COUNT_COLUMN: Partial<Record<string, string>> = {
+    quarantine: 'reason',
+    ticks: 'ts',
+    bars: 'window_start',
+  };
   let quarantined = 0;
+  let ticks = 0;
   const barRows: Record<string, number> = {};
   for (const key of files) {
     const loc = parsePartitionPath(key);
-    if (loc.dataset !== 'quarantine' && loc.dataset !== 'bars') continue;
-    const rows = (
-      await decodeParquet(await readFile(join(dir, key)), [
-        loc.dataset === 'bars' ? 'window_start' : 'reason',
-      ])
-    ).length;
+    const column = COUNT_COLUMN[loc.dataset];
+    if (!column) continue;
+    const rows = (await decodeParquet(await readFile(join(dir, key)), [column])).length;
     if (loc.dataset === 'quarantine') quarantined += rows;
-    else {
-      const interval = loc.partition.interval!;
-      barRows[interval] = (barRows[interval] ?? 0) + rows;
-    }
+    else if (loc.dataset === 'ticks') ticks += rows;
+    else barRows[loc.partition.interval!] = (barRows[loc.partition.interval!] ?? 0) + rows;
   }
-  return { quarantined, barRows };
+  return { quarantined, ticks, barRows };
 }

@@ -16,6 +16,8 @@ export interface RunSummary {
   readonly symbols: number;
   readonly records: { readonly produced: number; readonly toDestination: number };
   readonly lake: { readonly dir: string; readonly files: number; readonly barRows: Record<string, number> };
+  /** The bronze layer after compaction: raw valid ticks in hourly files. */
+  readonly bronze: { readonly ticks: number; readonly files: number; readonly duplicatesDropped: number };
   readonly eventSourceMapping: {
     invocations: number;
     retries: number;
@@ -76,6 +78,7 @@ export function formatSummary(s: RunSummary): string {
       .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
       .join(', ')}`,
     `  lake          ${s.lake.files} Parquet files under ${s.lake.dir}`,
+    `  bronze        ${fmt(s.bronze.ticks)} raw ticks in ${s.bronze.files} hourly files (ticks/)`,
   ];
   if (s.chaos.probability > 0) {
     lines.push(

@@ -170,6 +170,9 @@ describe('TickCompactor on S3', () => {
       return store;
     }
 
+    // Two chunks, so a crash can also fall after the first chunk's deletes, before the second one's writes.
+    const TWO_CHUNKS = { objectsPerChunk: 4, concurrency: 4 };
+
     /** What a reader may see at any instant: no tick twice, none invented, none lost (lake ∪ staging). */
     async function checkReaderView(store: ObjectStore): Promise<void> {
       const lake = (await readTickLake(store)).ticks;
@@ -182,7 +185,7 @@ describe('TickCompactor on S3', () => {
 
     it('is repaired by the next run, and readers never see a tick twice or miss one', async () => {
       const counting = new CrashingObjectStore(await scenario(), Number.POSITIVE_INFINITY, 'after');
-      await bronzeOver(counting).compactor.run();
+      await bronzeOver(counting, TWO_CHUNKS).compactor.run();
       const writes = counting.writes;
       expect(writes).toBeGreaterThanOrEqual(6);
 
@@ -191,7 +194,7 @@ describe('TickCompactor on S3', () => {
           const store = await scenario();
           const crashing = new CrashingObjectStore(store, k, phase, () => checkReaderView(store));
           await expect(
-            bronzeOver(crashing).compactor.run(),
+            bronzeOver(crashing, TWO_CHUNKS).compactor.run(),
             `crash ${phase} write ${k}`,
           ).rejects.toBeInstanceOf(SimulatedCrash);
           await checkReaderView(store);

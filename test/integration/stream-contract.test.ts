@@ -78,7 +78,7 @@ async function lakeLate(lake: string): Promise<string[]> {
         SELECT symbol, interval, epoch_ms(ts) AS ts, price, size, id
         FROM read_parquet('${lake}/late/**/*.parquet', hive_partitioning = true)`)
     ).getRowObjectsJS() as Record<string, unknown>[];
-    return rows.map((r) => lateKey({ ...(r as never), ts: Number(r.ts) })).sort();
+    return rows.map((r) => lateKey({ ...(r as ReferenceResult['late'][number]), ts: Number(r.ts) })).sort();
   } finally {
     c.closeSync();
     db.closeSync();
@@ -145,8 +145,8 @@ describe('the stream contract against an independent SQL reference', { timeout: 
     expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());
   });
 
-  it('with 4 shards and batches of 37 records (1 tick each) the result is identical', async () => {
-    const { summary, lake } = await run('sharded', { shards: 4, batchSize: 37, pack: 1 });
+  it('with 4 shards and batches of 37 records (2 ticks each) the result is identical', async () => {
+    const { summary, lake } = await run('sharded', { shards: 4, batchSize: 37, pack: 2 });
     expectCounts(summary);
     expectSameBars(await lakeBars(lake), reference.bars);
     expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());

@@ -59,8 +59,10 @@ export function contractCsv(n = 4000, seed = 7): ContractCsv {
     prices.set(symbol, p);
     const roll = r();
     let ts = clock;
-    if (roll < 0.1) ts = clock - Math.floor(r() * 120_000); // out of order within the lateness
-    else if (roll < 0.13) ts = clock - 11 * 60_000 - Math.floor(r() * 3_600_000); // beyond the lateness
+    if (roll < 0.1)
+      ts = clock - Math.floor(r() * 120_000); // out of order within the lateness
+    else if (roll < 0.13)
+      ts = clock - 11 * 60_000 - Math.floor(r() * 3_600_000); // beyond the lateness
     else if (roll < 0.16 && recent.length > 0) ts = recent[recent.length - 1]!.ts; // equal timestamps
     const price = String(Number(p.toPrecision(8)));
     const size = r() < 0.05 ? '0' : String(Number((r() * 3).toFixed(4)));

@@ -20,7 +20,14 @@ export interface ReferenceResult {
   readonly quarantined: number;
   readonly duplicates: number;
   readonly bars: ReferenceBar[];
-  readonly late: { symbol: string; interval: string; ts: number; price: number; size: number; id: string | null }[];
+  readonly late: {
+    symbol: string;
+    interval: string;
+    ts: number;
+    price: number;
+    size: number;
+    id: string | null;
+  }[];
 }
 
 export interface ReferenceBar {
@@ -47,7 +54,9 @@ export async function referenceFor(
   const c = await db.connect();
   try {
     await c.run(`SET TimeZone = 'UTC'`);
-    await c.run(`CREATE TABLE raw (seq BIGINT, ts VARCHAR, symbol VARCHAR, price VARCHAR, size VARCHAR, id VARCHAR, ok_cols BOOLEAN)`);
+    await c.run(
+      `CREATE TABLE raw (seq BIGINT, ts VARCHAR, symbol VARCHAR, price VARCHAR, size VARCHAR, id VARCHAR, ok_cols BOOLEAN)`,
+    );
     const appender = await c.createAppender('raw');
     for (const r of rows) {
       const f = r.fields;
@@ -58,7 +67,8 @@ export async function referenceFor(
     }
     appender.closeSync();
     await c.run(`CREATE TABLE intervals (label VARCHAR, size_ms BIGINT, slide_ms BIGINT)`);
-    for (const i of intervals) await c.run(`INSERT INTO intervals VALUES ('${i.label}', ${i.sizeMs}, ${i.slideMs})`);
+    for (const i of intervals)
+      await c.run(`INSERT INTO intervals VALUES ('${i.label}', ${i.sizeMs}, ${i.slideMs})`);
 
     await c.run(`
       CREATE TABLE valid AS
@@ -89,7 +99,8 @@ export async function referenceFor(
       FROM marked m, intervals i, range(0, 100) k(k)
       WHERE NOT m.dup AND k.k < i.size_ms // i.slide_ms
         AND (m.wm IS NULL OR (m.ts // i.slide_ms) * i.slide_ms - k.k * i.slide_ms + i.size_ms > m.wm)`);
-    const read = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+    const read = async (sql: string) =>
+      (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
     const bars = (
       await read(`
       SELECT symbol, label AS interval, window_start, window_start + size_ms AS window_end,
@@ -111,7 +122,8 @@ export async function referenceFor(
       WHERE NOT m.dup AND m.wm IS NOT NULL AND (m.ts // i.slide_ms) * i.slide_ms + i.size_ms <= m.wm
       ORDER BY m.symbol, interval, m.seq`)
     ).map((l) => ({ ...(l as never as ReferenceResult['late'][number]), ts: Number(l.ts) }));
-    const [counts] = await read(`SELECT (SELECT count(*) FROM raw) AS rows, (SELECT count(*) FROM valid) AS valid,
+    const [counts] =
+      await read(`SELECT (SELECT count(*) FROM raw) AS rows, (SELECT count(*) FROM valid) AS valid,
       (SELECT count(*) FROM marked WHERE dup) AS duplicates`);
     return {
       rows: Number(counts!.rows),

@@ -6,8 +6,13 @@ import type { HourFile, StagingArea, TickLake } from './ports.js';
 import { mergeTicks } from './tick-order.js';
 
 export interface TickCompactorOptions {
-  /** Staged objects read, merged and then deleted together; bounds memory. @default 200 */
+  /** Staged objects read, merged and then deleted together at most. @default 200 */
   readonly objectsPerChunk?: number;
+  /**
+   * Staged rows per chunk: a chunk closes once it holds this many (bounds memory with the hour files it
+   * touches). @default 200_000
+   */
+  readonly rowsPerChunk?: number;
   /** Staged objects consumed by one run at most; the rest wait for the next run. @default 5000 */
   readonly maxObjectsPerRun?: number;
   /** Concurrent reads, file rewrites and deletes. @default 4 */
@@ -45,6 +50,7 @@ export interface CompactionReport {
  */
 export class TickCompactor {
   private readonly objectsPerChunk: number;
+  private readonly rowsPerChunk: number;
   private readonly maxObjectsPerRun: number;
   private readonly concurrency: number;
 
@@ -54,6 +60,7 @@ export class TickCompactor {
     options: TickCompactorOptions = {},
   ) {
     this.objectsPerChunk = positive('objectsPerChunk', options.objectsPerChunk ?? 200);
+    this.rowsPerChunk = positive('rowsPerChunk', options.rowsPerChunk ?? 200_000);
     this.maxObjectsPerRun = positive('maxObjectsPerRun', options.maxObjectsPerRun ?? 5000);
     this.concurrency = positive('concurrency', options.concurrency ?? 4);
   }
@@ -75,8 +82,15 @@ export class TickCompactor {
       remaining: keys.length - selected.length,
     };
     const rowsByFile = new Map<string, number>();
-    for (let i = 0; i < selected.length; i += this.objectsPerChunk) {
-      await this.compactChunk(selected.slice(i, i + this.objectsPerChunk), report, rowsByFile);
+    let chunk: StagedChunk = { keys: [], ticks: [] };
+    // Read in waves of `concurrency` objects; merge and delete whenever the chunk is full.
+    for (let i = 0; i < selected.length; i += this.concurrency) {
+      await this.readWave(selected.slice(i, i + this.concurrency), chunk, report);
+      const last = i + this.concurrency >= selected.length;
+      if (last || chunk.keys.length >= this.objectsPerChunk || chunk.ticks.length >= this.rowsPerChunk) {
+        await this.compactChunk(chunk, report, rowsByFile);
+        chunk = { keys: [], ticks: [] };
+      }
     }
     report.filesWritten = rowsByFile.size;
     for (const rows of rowsByFile.values()) report.rowsOut += rows;
@@ -84,30 +98,40 @@ export class TickCompactor {
     return report;
   }
 
-  private async compactChunk(
+  /** Reads staged objects into the chunk (unreadable ones are reported and skipped). */
+  private async readWave(
     keys: readonly string[],
+    chunk: StagedChunk,
+    report: CompactionReport,
+  ): Promise<void> {
+    const read: (OriginTick[] | undefined)[] = new Array(keys.length);
+    await runLimited([...keys.keys()], this.concurrency, async (j) => {
+      read[j] = await this.readStaged(keys[j]!, report);
+    });
+    keys.forEach((key, j) => {
+      const ticks = read[j];
+      if (ticks === undefined) return;
+      chunk.keys.push(key);
+      for (const t of ticks) chunk.ticks.push(t);
+    });
+  }
+
+  /** Merges a chunk into its hour files, then deletes its staged objects. */
+  private async compactChunk(
+    chunk: StagedChunk,
     report: CompactionReport,
     rowsByFile: Map<string, number>,
   ): Promise<void> {
-    const staged: OriginTick[] = [];
-    const consumed: string[] = [];
-    await runLimited(keys, this.concurrency, async (key) => {
-      const ticks = await this.readStaged(key, report);
-      if (ticks === undefined) return;
-      for (const t of ticks) staged.push(t);
-      consumed.push(key);
-    });
-    report.rowsIn += staged.length;
-
-    const groups = [...groupByHourFile(staged).values()];
+    report.rowsIn += chunk.ticks.length;
+    const groups = [...groupByHourFile(chunk.ticks).values()];
     await runLimited(groups, this.concurrency, async ({ file, ticks }) => {
       const rows = await this.rewrite(file, ticks, report);
       if (rows !== undefined) rowsByFile.set(file.key, rows);
     });
 
     // Every affected file now holds the chunk's rows: its staged objects can go.
-    await runLimited(consumed, this.concurrency, (key) => this.staging.remove(key));
-    report.stagedFiles += consumed.length;
+    await runLimited(chunk.keys, this.concurrency, (key) => this.staging.remove(key));
+    report.stagedFiles += chunk.keys.length;
   }
 
   /** The ticks of a staged object; undefined when it is gone or unreadable (then reported, kept). */
@@ -138,6 +162,12 @@ export class TickCompactor {
     await this.lake.write(file, merged.ticks);
     return merged.ticks.length;
   }
+}
+
+/** Staged objects read but not yet merged, with their ticks. */
+interface StagedChunk {
+  readonly keys: string[];
+  readonly ticks: OriginTick[];
 }
 
 function positive(option: string, value: number): number {

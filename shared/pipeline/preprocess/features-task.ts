@@ -10,11 +10,14 @@ import type { StoredSymbolSummary, SymbolTaskInput, SymbolTaskSucceeded } from '
 
 const FEATURES_SCHEMA = featuresSchema(FEATURE_NAMES);
 const JSON_TYPE = 'application/json';
+/** Rows per features file (≈ 25 MB of Parquet): few large files, with a bounded encode. */
+export const FEATURE_FILE_ROWS = 131_072;
 
 /**
  * The per-symbol features task: reads the symbol's gold bars of the range, engineers the features,
  * cuts them at the run's global boundaries and writes
- * `features/split=<split>/symbol=<S>/part-00000.parquet` per non-empty split, then the summary for
+ * `features/split=<split>/symbol=<S>/part-0000k.parquet` per non-empty split (k = 0, 1, … per
+ * {@link FEATURE_FILE_ROWS} rows), then the summary for
  * finalize. Idempotent: the same bars and boundaries give the same bytes at the same keys, and
  * files under the symbol's split folders that this run did not write are deleted afterwards (new
  * files first, so a crash in between leaves a retry everything it needs).
@@ -31,10 +34,14 @@ export async function engineerSymbol(
   const written: string[] = [];
   for (const split of SPLITS) {
     const { start, end } = ranges[split];
-    if (end <= start) continue;
-    const key = partitionFileKey(featuresPartitionKey(split, input.symbol));
-    await store.put(key, encodeParquet(FEATURES_SCHEMA, featureColumns(sliceFrame(frame, start, end))));
-    written.push(key);
+    // Files of at most FEATURE_FILE_ROWS rows, numbered in row order: the Parquet writer's WebAssembly
+    // memory never shrinks, so the largest encode sets the task's peak memory.
+    for (let part = 0, from = start; from < end; part++, from += FEATURE_FILE_ROWS) {
+      const key = partitionFileKey(featuresPartitionKey(split, input.symbol), part);
+      const rows = sliceFrame(frame, from, Math.min(end, from + FEATURE_FILE_ROWS));
+      await store.put(key, encodeParquet(FEATURES_SCHEMA, featureColumns(rows)));
+      written.push(key);
+    }
   }
   await deleteStaleFiles(store, input.symbol, new Set(written));
   const stored: StoredSymbolSummary = {

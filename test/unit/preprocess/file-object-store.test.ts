@@ -18,12 +18,19 @@ describe('FileObjectStore (an ObjectStore over a lake directory)', () => {
   it('reads back what it wrote and answers undefined for a missing key', async () => {
     await store.put('features/split=train/symbol=A/part-00000.parquet', bytes('one'));
     await store.put('features/split=train/symbol=A/part-00000.parquet', bytes('two'));
-    expect(new TextDecoder().decode(await store.get('features/split=train/symbol=A/part-00000.parquet'))).toBe('two');
+    expect(
+      new TextDecoder().decode(await store.get('features/split=train/symbol=A/part-00000.parquet')),
+    ).toBe('two');
     expect(await store.get('features/nothing.json')).toBeUndefined();
   });
 
   it('lists keys under a prefix in lexicographic order, like S3, including partial last segments', async () => {
-    for (const key of ['bars/interval=1m/symbol=B/x', 'bars/interval=1m/symbol=A/y', 'bars/interval=1m/symbol=AB/z', 'bars/interval=5m/symbol=A/w']) {
+    for (const key of [
+      'bars/interval=1m/symbol=B/x',
+      'bars/interval=1m/symbol=A/y',
+      'bars/interval=1m/symbol=AB/z',
+      'bars/interval=5m/symbol=A/w',
+    ]) {
       await store.put(key, bytes(key));
     }
     expect(await store.list('bars/interval=1m/')).toEqual([
@@ -32,7 +39,10 @@ describe('FileObjectStore (an ObjectStore over a lake directory)', () => {
       'bars/interval=1m/symbol=B/x',
     ]);
     expect(await store.list('bars/interval=1m/symbol=A/')).toEqual(['bars/interval=1m/symbol=A/y']);
-    expect(await store.list('bars/interval=1m/symbol=A')).toEqual(['bars/interval=1m/symbol=A/y', 'bars/interval=1m/symbol=AB/z']);
+    expect(await store.list('bars/interval=1m/symbol=A')).toEqual([
+      'bars/interval=1m/symbol=A/y',
+      'bars/interval=1m/symbol=AB/z',
+    ]);
     expect(await store.list('ticks/')).toEqual([]);
   });
 
