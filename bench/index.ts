@@ -44,8 +44,10 @@ console.log(`mode: ${quick ? 'quick' : 'full'} · suites: ${selected.join(', ')}
 const suites: SuiteResult[] = [];
 try {
   for (const name of selected) {
+    const suiteStarted = performance.now();
     try {
       suites.push(await SUITES[name]!({ quick, db, log: (line) => console.log(`  ${line}`) }));
+      console.log(`  ${name}: done in ${((performance.now() - suiteStarted) / 1000).toFixed(0)} s`);
     } catch (err) {
       console.error(`  ${name}: ${err instanceof Error ? err.message : String(err)}`);
       suites.push({

@@ -12,6 +12,7 @@ import {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_INTERVALS,
 } from '../shared/config.js';
+import { DEFAULT_KEYSPACE, DEFAULT_TTL_S } from '../shared/adapters/serving/config.js';
 import { InfraConfigError } from './errors.js';
 
 /** Handler environment variable names live in `shared/config.ts` (handlers read them); re-exported here. */
@@ -51,6 +52,16 @@ export interface AlarmConfig {
   readonly duplicateRatio: number;
 }
 
+/** The serving store (Amazon Keyspaces) the aggregator writes forming and final bars to. */
+export interface ServingConfig {
+  /** Create the keyspace and let the aggregator and the idle flush write to it. */
+  readonly enabled: boolean;
+  /** CQL identifier: letters, digits and _, starting with a letter. */
+  readonly keyspaceName: string;
+  /** Default TTL of the bars table in seconds (TTL must be on; writers set one per interval). */
+  readonly ttlSeconds: number;
+}
+
 export interface TickflowConfig {
   /** Resource name prefix passed to `resourceNames`. */
   readonly prefix: string;
@@ -61,6 +72,7 @@ export interface TickflowConfig {
   readonly stream: StreamConfig;
   readonly consumer: ConsumerConfig;
   readonly alarms: AlarmConfig;
+  readonly serving: ServingConfig;
   /** Days after which lake objects' non-current versions expire. */
   readonly lakeNoncurrentVersionDays: number;
   /** Optional TTL attribute of the outputs table (epoch seconds); none by default. */
@@ -95,16 +107,20 @@ export const DEFAULT_CONFIG: TickflowConfig = {
     lateRatio: 0.01,
     duplicateRatio: 0.05,
   },
+  serving: { enabled: true, keyspaceName: DEFAULT_KEYSPACE, ttlSeconds: DEFAULT_TTL_S },
   lakeNoncurrentVersionDays: 30,
   nightlySchedule: undefined,
   lakeStartDate: '2020-01-01',
 };
 
 /** A partial override of {@link TickflowConfig}, one level deep for the nested groups. */
-export type TickflowConfigOverrides = Partial<Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms'>> & {
+export type TickflowConfigOverrides = Partial<
+  Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms' | 'serving'>
+> & {
   readonly stream?: Partial<StreamConfig>;
   readonly consumer?: Partial<ConsumerConfig>;
   readonly alarms?: Partial<AlarmConfig>;
+  readonly serving?: Partial<ServingConfig>;
 };
 
 /** Defaults, then the user's values; the constructs validate the merged values. */
@@ -115,6 +131,7 @@ export function resolveConfig(overrides: TickflowConfigOverrides = {}): Tickflow
     stream: { ...DEFAULT_CONFIG.stream, ...overrides.stream },
     consumer: { ...DEFAULT_CONFIG.consumer, ...overrides.consumer },
     alarms: { ...DEFAULT_CONFIG.alarms, ...overrides.alarms },
+    serving: { ...DEFAULT_CONFIG.serving, ...overrides.serving },
   };
 }
 

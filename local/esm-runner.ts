@@ -15,8 +15,8 @@ import {
   ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
+import { createRandom } from '../shared/random.js';
 import { type EventSourceMappingOptions, type ResolvedOptions, resolveOptions } from './esm/options.js';
-import { seededRandom } from './esm/prng.js';
 import { type ConsumerContext, ShardConsumer } from './esm/shard-consumer.js';
 import type { EventSourceMappingStats } from './esm/types.js';
 
@@ -94,7 +94,7 @@ export class EventSourceMappingRunner {
       },
       functionArn,
       stats: this.stats,
-      resplit: o.chaos?.resplit ? seededRandom(o.chaos.seed) : undefined,
+      resplit: o.chaos?.resplit ? createRandom(`resplit:${o.chaos.seed}`).next : undefined,
       abort: this.abort.signal,
       changed: () => this.notifyChanged(),
       shardEnded: () => void this.adoptChildShards(),

@@ -13,6 +13,7 @@ import {
 } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
 import { PipelineFunction } from './pipeline-function.js';
+import type { ServingStore } from './serving-store.js';
 import type { StateStore } from './state-store.js';
 import { StreamConsumer } from './stream-consumer.js';
 import { validateEngine } from './validate-engine.js';
@@ -33,6 +34,12 @@ export interface AggregatorProps {
   readonly consumer?: Partial<ConsumerConfig>;
   /** @default 'functions/aggregator/index.ts' */
   readonly entry?: string;
+  /**
+   * The serving store to upsert bars to: its settings go into the environment, the function gets
+   * write access and ships the Cassandra driver.
+   * @default none (no serving store)
+   */
+  readonly serving?: ServingStore;
   /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
   readonly code?: lambda.Code;
   /** esbuild overrides, e.g. hooks that copy a `.wasm` file. @default none */
@@ -63,6 +70,7 @@ export class Aggregator extends Construct {
       code: props.code,
       bundling: props.bundling,
       shipParquetWasm: true,
+      shipServingDriver: props.serving !== undefined,
       description: 'tickflow: event-time OHLCV aggregator (Kinesis consumer)',
       memoryMb: consumer.memoryMb,
       timeoutSeconds: consumer.timeoutSeconds,
@@ -71,6 +79,7 @@ export class Aggregator extends Construct {
         [HANDLER_ENV.outputTable]: props.stateStore.outputTable.tableName,
         [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
         ...engineEnvironment(engine),
+        ...props.serving?.environment(),
         ...metricsEnvironment(AGGREGATOR_SERVICE),
         ...props.environment,
       },
@@ -84,6 +93,7 @@ export class Aggregator extends Construct {
 
     props.stateStore.grantStateAccess(fn);
     props.stateStore.grantOutputAccess(fn);
+    props.serving?.grantWrite(fn);
     props.lake.grantWrite(fn, AGGREGATOR_LAKE_PREFIXES);
     this.function = fn;
     this.deadLetterQueue = source.deadLetterQueue;

@@ -10,8 +10,11 @@ import type { Lake, LakePrefix } from './lake.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { StreamConsumer } from './stream-consumer.js';
 
-/** The only lake prefix the bronze writer may write. */
-export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['ticks/'];
+/**
+ * The only lake prefix the bronze writer may write: its staged objects. The compactor, not the
+ * writer, moves them into `ticks/`, so the writer has no access to the table itself.
+ */
+export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['staging/ticks/'];
 export const BRONZE_SERVICE = 'bronze';
 
 export interface BronzeWriterProps {
@@ -30,8 +33,9 @@ export interface BronzeWriterProps {
 }
 
 /**
- * The second stream consumer: lands every raw tick in the lake's bronze layer (`ticks/`), with the
- * same event-source safety switches as the aggregator. It can read the stream and write `ticks/`; nothing else.
+ * The second stream consumer: stages every raw tick for the lake's bronze layer (`staging/ticks/`, which
+ * the Compactor folds into `ticks/`), with the same event-source safety switches as the aggregator. It
+ * can read the stream and write `staging/ticks/`; nothing else.
  */
 export class BronzeWriter extends Construct {
   readonly function: nodejs.NodejsFunction;

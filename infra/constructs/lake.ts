@@ -3,13 +3,20 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { STAGING_PREFIX } from '../../shared/pipeline/bronze/staging-keys.js';
 import { InvalidPropsError } from '../errors.js';
 import { acknowledgePrefixGrant, nagArnOf } from './nag.js';
 import { requireIntegerInRange } from './validate.js';
 
-/** Top-level prefixes of the lake (BRIEF §3); grants are made per prefix, never for the whole bucket. */
+/** Top-level table prefixes of the lake (BRIEF §3); grants are made per prefix, never for the whole bucket. */
 export const LAKE_PREFIXES = ['bars/', 'ticks/', 'late/', 'quarantine/', 'features/'] as const;
-export type LakePrefix = (typeof LAKE_PREFIXES)[number];
+/**
+ * Work areas of the bucket that are no table: the bronze writer's staged objects, which the compactor
+ * folds into `ticks/` and deletes. No lifecycle rule expires them (an expired, uncompacted object would
+ * lose its ticks); `StagedBacklog` alarms when they pile up.
+ */
+export const STAGING_PREFIXES = [STAGING_PREFIX] as const;
+export type LakePrefix = (typeof LAKE_PREFIXES)[number] | (typeof STAGING_PREFIXES)[number];
 
 export interface LakeProps {
   /**
@@ -94,13 +101,28 @@ export class Lake extends Construct {
     this.encryptionKey?.grantDecrypt(grantee);
   }
 
+  /** Lets `grantee` delete objects under the given prefixes only (the compactor's consumed staged objects). */
+  grantDeleteObjects(grantee: iam.IGrantable, prefixes: readonly LakePrefix[]): void {
+    this.grantObjects(grantee, prefixes, ['s3:DeleteObject']);
+  }
+
+  /**
+   * Lets `grantee` list the bucket's keys (s3:ListBucket on the bucket, no object access). Besides
+   * listing, this is what makes S3 answer 404 rather than 403 for a key that does not exist, which
+   * readers of optional objects (an hour file not written yet) depend on. S3 checks that permission
+   * without an `s3:prefix` in the request context, so it cannot be narrowed by prefix.
+   */
+  grantListBucket(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
+  }
+
   private grantObjects(grantee: iam.IGrantable, prefixes: readonly LakePrefix[], actions: string[]): void {
     if (prefixes.length === 0) {
       throw new InvalidPropsError(
         'Lake',
         'prefixes',
         prefixes,
-        `name at least one of ${LAKE_PREFIXES.join(', ')}`,
+        `name at least one of ${[...LAKE_PREFIXES, ...STAGING_PREFIXES].join(', ')}`,
       );
     }
     iam.Grant.addToPrincipal({

@@ -13,6 +13,7 @@ import {
 } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
 import { PipelineFunction } from './pipeline-function.js';
+import type { ServingStore } from './serving-store.js';
 import type { StateStore } from './state-store.js';
 import { requireIntegerInRange } from './validate.js';
 import { validateEngine } from './validate-engine.js';
@@ -33,6 +34,12 @@ export interface MaterializerProps {
   readonly everyMinutes?: number;
   /** @default 'functions/materializer/index.ts' */
   readonly entry?: string;
+  /**
+   * The serving store to upsert bars to: its settings go into the environment, the function gets
+   * write access and ships the Cassandra driver.
+   * @default none (no serving store)
+   */
+  readonly serving?: ServingStore;
   /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
   readonly code?: lambda.Code;
   /** esbuild overrides. @default none */
@@ -60,6 +67,7 @@ export class Materializer extends Construct {
       code: props.code,
       bundling: props.bundling,
       shipParquetWasm: true,
+      shipServingDriver: props.serving !== undefined,
       description: 'tickflow: idle flush and lake materializer (scheduled)',
       timeoutSeconds: 50,
       environment: {
@@ -67,6 +75,7 @@ export class Materializer extends Construct {
         [HANDLER_ENV.outputTable]: props.stateStore.outputTable.tableName,
         [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
         ...engineEnvironment(engine),
+        ...props.serving?.environment(),
         ...metricsEnvironment(MATERIALIZER_SERVICE),
       },
     }).function;
@@ -79,6 +88,7 @@ export class Materializer extends Construct {
     props.stateStore.grantStateAccess(this.function);
     props.stateStore.grantStateScan(this.function);
     props.stateStore.grantOutputAccess(this.function);
+    props.serving?.grantWrite(this.function);
     props.lake.grantWrite(this.function, MATERIALIZER_LAKE_PREFIXES);
   }
 }

@@ -19,12 +19,27 @@ export interface MonitoredConsumer {
   readonly deadLetterQueue: sqs.IQueue;
 }
 
+/** An alarm on a metric some construct publishes, e.g. the compactor's `StagedBacklog`. */
+export interface MetricAlarmSpec {
+  /** Alarm id and dashboard title, e.g. `CompactorStagedBacklog`. */
+  readonly name: string;
+  readonly metric: cloudwatch.IMetric;
+  /** Alarms at or above this value. */
+  readonly threshold: number;
+  /** Consecutive breaching periods before it alarms. @default 1 */
+  readonly evaluationPeriods?: number;
+  /** What a breach means, for the alarm description, e.g. `compaction falls behind`. */
+  readonly meaning: string;
+}
+
 export interface MonitoringProps {
   readonly consumers: readonly MonitoredConsumer[];
   /** Scheduled functions: error and throttle alarms only. @default none */
   readonly scheduledFunctions?: readonly { readonly name: string; readonly function: lambda.IFunction }[];
   /** State machines whose failed executions page someone. @default none */
   readonly stateMachines?: readonly { readonly name: string; readonly stateMachine: sfn.IStateMachine }[];
+  /** Alarms on metrics of other constructs (e.g. `Compactor.alarmSpecs`). @default none */
+  readonly metricAlarms?: readonly MetricAlarmSpec[];
   /** `service` dimension of the aggregator's EMF metrics (late ratio, duplicates). */
   readonly metricsService: string;
   /** @default DEFAULT_CONFIG.alarms */
@@ -63,7 +78,13 @@ export class Monitoring extends Construct {
       const failed = machine.stateMachine.metricFailed({ statistic: 'Sum', period: FIVE_MINUTES });
       this.addAlarm(`${machine.name}FailedExecutions`, failed, 1, 1, 'executions failed');
     }
+    for (const spec of props.metricAlarms ?? []) this.watchMetric(spec);
     this.watchPipelineMetrics();
+  }
+
+  private watchMetric(spec: MetricAlarmSpec): void {
+    this.addAlarm(spec.name, spec.metric, spec.threshold, spec.evaluationPeriods ?? 1, spec.meaning);
+    this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: spec.name, left: [spec.metric] }));
   }
 
   private createTopic(): sns.Topic {

@@ -29,6 +29,11 @@ export interface PipelineFunctionProps {
   readonly memoryMb?: number;
   /** @default 60 */
   readonly timeoutSeconds?: number;
+  /**
+   * Concurrent executions reserved (and allowed at most), e.g. 1 for a job that must never overlap itself.
+   * @default none (the account's unreserved pool)
+   */
+  readonly reservedConcurrency?: number;
   /** Environment variables for the handler. */
   readonly environment?: Record<string, string>;
   readonly description?: string;
@@ -44,6 +49,12 @@ export interface PipelineFunctionProps {
    * @default false
    */
   readonly shipParquetWasm?: boolean;
+  /**
+   * Ship the Cassandra driver and the Keyspaces SigV4 plugin as `node_modules/` beside the bundle (see
+   * {@link SERVING_DRIVER_MODULES}). Needed by every handler that connects to the serving store.
+   * @default false
+   */
+  readonly shipServingDriver?: boolean;
 }
 
 /** The WebAssembly file parquet-wasm loads at run time, relative to the project root. */
@@ -63,6 +74,9 @@ export class PipelineFunction extends Construct {
     const timeoutSeconds = props.timeoutSeconds ?? 60;
     requireIntegerInRange('PipelineFunction', 'memoryMb', memoryMb, 128, 10240, 'Lambda memory in MB');
     requireIntegerInRange('PipelineFunction', 'timeoutSeconds', timeoutSeconds, 1, 900, 'Lambda timeout');
+    if (props.reservedConcurrency !== undefined) {
+      requireIntegerInRange('PipelineFunction', 'reservedConcurrency', props.reservedConcurrency, 1, 1000, 'executions');
+    }
     const entry = resolve(PROJECT_ROOT, props.entry);
     if (props.code === undefined && !existsSync(entry)) {
       throw new InvalidPropsError(
@@ -92,6 +106,7 @@ export class PipelineFunction extends Construct {
       memorySize: memoryMb,
       timeout: Duration.seconds(timeoutSeconds),
       logGroup: this.logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
@@ -103,7 +118,8 @@ export class PipelineFunction extends Construct {
         mainFields: ['module', 'main'],
         // CommonJS dependencies (cassandra-driver, kinesis decoders) call require() inside an ESM bundle.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        commandHooks: props.shipParquetWasm ? shipParquetWasmHooks : undefined,
+        ...(props.shipServingDriver && { externalModules: [...RUNTIME_MODULES, ...SERVING_DRIVER_MODULES] }),
+        commandHooks: afterBundlingHooks(props),
         ...props.bundling,
       },
     });
@@ -116,10 +132,42 @@ export class PipelineFunction extends Construct {
   }
 }
 
-const shipParquetWasmHooks: nodejs.ICommandHooks = {
-  beforeBundling: () => [],
-  beforeInstall: () => [],
-  afterBundling: (inputDir: string, outputDir: string) => [
-    `cp "${inputDir}/${PARQUET_WASM_PATH}" "${outputDir}/"`,
-  ],
-};
+/** Modules the Node.js Lambda runtime provides; NodejsFunction leaves them out by default. */
+const RUNTIME_MODULES = ['@aws-sdk/*'];
+
+/**
+ * The serving store's driver modules, each shipped as one esbuild-bundled CommonJS file under
+ * `node_modules/<name>/index.js` instead of inside the ESM bundle, because:
+ * - the serving adapter loads `aws-sigv4-auth-cassandra-plugin` with `createRequire` at run time
+ *   (esbuild cannot see it), so it must be resolvable from the function's `node_modules`;
+ * - the plugin subclasses the driver's `AuthProvider`, and the driver checks `instanceof`, so the
+ *   handler and the plugin must load the same single copy of `cassandra-driver`.
+ * The plugin's `aws-sdk` (v2, 100 MB) is narrowed to `aws-sdk/global` (credentials only, what the
+ * plugin uses): each file is ≈ 0.4 MB minified.
+ */
+export const SERVING_DRIVER_MODULES = ['cassandra-driver', 'aws-sigv4-auth-cassandra-plugin'] as const;
+
+function afterBundlingHooks(props: PipelineFunctionProps): nodejs.ICommandHooks | undefined {
+  if (!props.shipParquetWasm && !props.shipServingDriver) return undefined;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      ...(props.shipParquetWasm ? [`cp "${inputDir}/${PARQUET_WASM_PATH}" "${outputDir}/"`] : []),
+      ...(props.shipServingDriver ? servingDriverCommands(inputDir, outputDir) : []),
+    ],
+  };
+}
+
+function servingDriverCommands(inputDir: string, outputDir: string): string[] {
+  const esbuild = `"${inputDir}/node_modules/.bin/esbuild"`;
+  const common = '--bundle --platform=node --format=cjs --target=node22 --minify --log-level=error';
+  return SERVING_DRIVER_MODULES.flatMap((name) => {
+    const dir = `${outputDir}/node_modules/${name}`;
+    const narrow = name === 'aws-sigv4-auth-cassandra-plugin' ? ' --alias:aws-sdk=aws-sdk/global --external:cassandra-driver' : '';
+    return [
+      `${esbuild} "${inputDir}/node_modules/${name}/index.js" ${common}${narrow} --outfile="${dir}/index.js"`,
+      `echo '{"name":"${name}","main":"index.js"}' > "${dir}/package.json"`,
+    ];
+  });
+}

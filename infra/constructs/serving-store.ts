@@ -1,9 +1,10 @@
-import { Arn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cassandra from 'aws-cdk-lib/aws-cassandra';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BARS_TABLE, DEFAULT_KEYSPACE, DEFAULT_TTL_S } from '../../shared/adapters/serving/config.js';
+import { SERVING_ENV } from '../../shared/adapters/serving/env.js';
 import {
   CLUSTERING_KEY,
   KEYSPACE_NAME,
@@ -114,8 +115,32 @@ export class ServingStore extends Construct {
       actions: ['cassandra:Select'],
       resourceArns: [this.keyspaceArnPattern('system*')],
     });
+    const principal = grantee.grantPrincipal;
+    if (principal instanceof Construct) {
+      Validations.of(principal).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${this.nagArnPattern('system*')}]`,
+        reason:
+          'Read-only Select on the Cassandra system keyspaces (system, system_schema, system_virtual_schema…), which every driver reads to connect; no data keyspace matches.',
+      });
+    }
     this.encryptionKey?.grantEncryptDecrypt(grantee);
     return grant;
+  }
+
+  /**
+   * The environment a handler needs to reach this store (read by `servingConfigFromEnv`): Keyspaces in
+   * the function's own region (`AWS_REGION`, which Lambda sets), this keyspace.
+   */
+  environment(): Record<string, string> {
+    return { [SERVING_ENV.kind]: 'keyspaces', [SERVING_ENV.keyspace]: this.keyspaceName };
+  }
+
+  /** The ARN as cdk-nag prints it in a finding (pseudo parameters in angle brackets). */
+  private nagArnPattern(keyspace: string): string {
+    const stack = Stack.of(this);
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    return `arn:<AWS::Partition>:cassandra:${region}:${account}:/keyspace/${keyspace}/`;
   }
 
   private keyspaceArnPattern(keyspace: string): string {

@@ -1,4 +1,5 @@
 import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
@@ -7,9 +8,12 @@ import { DEFAULT_CONFIG, type TickflowConfig } from '../config.js';
 import { AGGREGATOR_SERVICE, Aggregator } from '../constructs/aggregator.js';
 import { BronzeWriter } from '../constructs/bronze-writer.js';
 import { Catalog } from '../constructs/catalog.js';
+import { Compactor } from '../constructs/compactor.js';
 import { Lake } from '../constructs/lake.js';
 import { Materializer } from '../constructs/materializer.js';
 import { Monitoring } from '../constructs/monitoring.js';
+import { Preprocess } from '../constructs/preprocess.js';
+import { ServingStore } from '../constructs/serving-store.js';
 import { StateStore } from '../constructs/state-store.js';
 import { TickStream } from '../constructs/tick-stream.js';
 
@@ -18,6 +22,10 @@ export interface HandlerCode {
   readonly aggregator?: lambda.Code;
   readonly bronze?: lambda.Code;
   readonly materializer?: lambda.Code;
+  readonly compactor?: lambda.Code;
+  readonly preprocessPrepare?: lambda.Code;
+  readonly preprocessFeatures?: lambda.Code;
+  readonly preprocessFinalize?: lambda.Code;
 }
 
 export interface TickflowStackProps extends StackProps {
@@ -28,9 +36,9 @@ export interface TickflowStackProps extends StackProps {
 }
 
 /**
- * The whole streaming pipeline in one stack: tick stream → aggregator (+ bronze writer) → state
- * tables → lake, the scheduled materializer, the Glue/Athena catalog and the alarms. The serving store (Keyspaces) composes
- * in here too: create it after `aggregator` and pass its settings through the aggregator's `environment`.
+ * The whole pipeline in one stack: tick stream → aggregator (+ bronze writer, staged ticks compacted
+ * every 5 minutes) → state tables → lake and the Keyspaces serving store, the scheduled materializer,
+ * the preprocess state machine, the Glue/Athena catalog and the alarms.
  */
 export class TickflowStack extends Stack {
   readonly dataKey: kms.Key;
@@ -40,6 +48,10 @@ export class TickflowStack extends Stack {
   readonly aggregator: Aggregator;
   readonly bronzeWriter: BronzeWriter;
   readonly materializer: Materializer;
+  readonly compactor: Compactor;
+  readonly preprocess: Preprocess;
+  /** `undefined` when `config.serving.enabled` is false. */
+  readonly servingStore?: ServingStore;
   readonly monitoring: Monitoring;
   readonly catalog: Catalog;
 
@@ -70,12 +82,19 @@ export class TickflowStack extends Stack {
       bucketName: `${names.lakeBucket}-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
       noncurrentVersionDays: config.lakeNoncurrentVersionDays,
     });
+    this.servingStore = config.serving.enabled
+      ? new ServingStore(this, 'Serving', {
+          keyspaceName: config.serving.keyspaceName,
+          defaultTimeToLiveSeconds: config.serving.ttlSeconds,
+        })
+      : undefined;
     this.aggregator = new Aggregator(this, 'Aggregator', {
       stream: this.tickStream.stream,
       stateStore: this.stateStore,
       lake: this.lake,
       engine,
       consumer: config.consumer,
+      serving: this.servingStore,
       code: props.handlerCode?.aggregator,
       dlqKey: this.dataKey,
     });
@@ -90,7 +109,23 @@ export class TickflowStack extends Stack {
       stateStore: this.stateStore,
       lake: this.lake,
       engine,
+      // The idle flush closes bars too; their final values must reach the serving store.
+      serving: this.servingStore,
       code: props.handlerCode?.materializer,
+    });
+    this.compactor = new Compactor(this, 'Compactor', {
+      lake: this.lake,
+      code: props.handlerCode?.compactor,
+    });
+    this.preprocess = new Preprocess(this, 'Preprocess', {
+      lake: this.lake,
+      scheduleEnabled: config.nightlySchedule !== undefined,
+      ...(config.nightlySchedule ? { schedule: events.Schedule.expression(config.nightlySchedule) } : {}),
+      code: {
+        prepare: props.handlerCode?.preprocessPrepare,
+        features: props.handlerCode?.preprocessFeatures,
+        finalize: props.handlerCode?.preprocessFinalize,
+      },
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       consumers: [
@@ -105,7 +140,12 @@ export class TickflowStack extends Stack {
           deadLetterQueue: this.bronzeWriter.deadLetterQueue,
         },
       ],
-      scheduledFunctions: [{ name: 'Materializer', function: this.materializer.function }],
+      scheduledFunctions: [
+        { name: 'Materializer', function: this.materializer.function },
+        { name: 'Compactor', function: this.compactor.function },
+      ],
+      stateMachines: [{ name: 'Preprocess', stateMachine: this.preprocess.stateMachine }],
+      metricAlarms: this.compactor.alarmSpecs,
       metricsService: AGGREGATOR_SERVICE,
       alarms: config.alarms,
       dashboardName: config.prefix,
@@ -127,5 +167,9 @@ export class TickflowStack extends Stack {
     new CfnOutput(this, 'GlueDatabaseName', { value: databaseName });
     new CfnOutput(this, 'AthenaWorkGroupName', { value: this.catalog.workGroup.ref });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'PreprocessStateMachineArn', { value: this.preprocess.stateMachine.stateMachineArn });
+    if (this.servingStore) {
+      new CfnOutput(this, 'ServingKeyspaceName', { value: this.servingStore.keyspaceName });
+    }
   }
 }

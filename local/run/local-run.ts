@@ -22,6 +22,7 @@ import type { ServingSink } from '../../shared/pipeline/ports.js';
 import { CsvTickParser, replayCsv } from '../../shared/producer/csv-replay.js';
 import { MarketSimulator, type SimulationOptions } from '../../shared/producer/simulator.js';
 import type { ProducerRecord } from '../../shared/producer/types.js';
+import { seedToState } from '../../shared/random.js';
 import { startLocalAws } from '../aws-stack.js';
 import { EventSourceMappingRunner } from '../esm-runner.js';
 import { exportLake } from './export-lake.js';
@@ -129,7 +130,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       // (infra/config.ts) and are tested with the runner itself.
       maximumRetryAttempts: faults ? -1 : 10,
       retryBackoff: { initialMs: 5, maxMs: 200 },
-      chaos: faults ? { seed: seedNumber(seed), resplit: true } : undefined,
+      chaos: faults ? { seed: seedToState(seed), resplit: true } : undefined,
       handler: async (event) => {
         const { failed, report } = await pipeline.service.processBatch(decodeKinesisRecords(event.Records));
         totals = addReports(totals, report);
@@ -150,7 +151,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       bisectBatchOnFunctionError: true,
       maximumRetryAttempts: faults ? -1 : 10,
       retryBackoff: { initialMs: 5, maxMs: 200 },
-      chaos: faults ? { seed: seedNumber(seed) + 1, resplit: true } : undefined,
+      chaos: faults ? { seed: seedToState(seed) + 1, resplit: true } : undefined,
       handler: createBronzeHandler({ writer: bronze.writer }),
       onFailure: (record) => appendFile(dlqPath, `${JSON.stringify({ consumer: 'bronze', ...record })}\n`),
     });
@@ -285,13 +286,6 @@ function servingRanges(files: readonly string[]): ServingPartitionRange[] {
     }
   }
   return [...ranges.values()];
-}
-
-function seedNumber(seed: number | string): number {
-  if (typeof seed === 'number') return seed >>> 0;
-  let h = 2166136261;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
-  return h >>> 0;
 }
 
 /** Today's and yesterday's marker dates (a run may straddle a UTC midnight of processing time). */

@@ -10,6 +10,7 @@ import { DynamoStateStore } from './dynamo/state-store.js';
 import { integer, requireString, stringList } from './env.js';
 import { LakeMaterializer } from './lake-materializer.js';
 import { S3ObjectStore } from './s3-object-store.js';
+import { servingConfigFromEnv } from './serving/env.js';
 
 /** Where the pipeline's state and outputs live. */
 export interface PipelineResources {
@@ -78,5 +79,25 @@ export function pipelineOptionsFromEnv(
       dedupHorizonMs: integer(env, HANDLER_ENV.dedupHorizonMs, aggregatorConfig().dedupHorizonMs),
     }),
     idleTimeoutMs: integer(env, HANDLER_ENV.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS),
+  };
+}
+
+/**
+ * The serving store the environment names (`TICKFLOW_SERVING…`, see `serving/env.ts`), connected once
+ * per process, as the pipeline's {@link ServingSink}; `undefined` when the environment turns it off.
+ * Await it at module level so the connection is made during the Lambda init phase.
+ *
+ * @example const pipeline = wirePipeline({ ...pipelineOptionsFromEnv(), serving: await servingSinkFromEnv() });
+ */
+export async function servingSinkFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<ServingSink | undefined> {
+  const config = servingConfigFromEnv(env);
+  if (config === undefined) return undefined;
+  // Loaded only when configured: the Cassandra driver is not needed by handlers without a serving store.
+  const { sharedServingStore } = await import('./serving/serving-store.js');
+  const store = await sharedServingStore(config);
+  return {
+    async upsertBars(bars, isFinal) {
+      await store.upsertBars(bars, isFinal);
+    },
   };
 }

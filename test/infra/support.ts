@@ -18,6 +18,10 @@ export const HANDLER_ENTRIES = {
   aggregator: 'functions/aggregator/index.ts',
   bronze: 'functions/bronze/index.ts',
   materializer: 'functions/materializer/index.ts',
+  compactor: 'functions/compactor/index.ts',
+  preprocessPrepare: 'functions/preprocess/prepare/index.ts',
+  preprocessFeatures: 'functions/preprocess/features/index.ts',
+  preprocessFinalize: 'functions/preprocess/finalize/index.ts',
 } as const;
 
 // Every App of a test file synthesizes under one directory, removed after that file's tests
@@ -58,11 +62,8 @@ export function codeUnlessPresent(entry: string): lambda.Code | undefined {
 
 /** `HandlerCode` for the stack: real entries where they exist, placeholders elsewhere. */
 export function handlerCodeForTests(): HandlerCode {
-  return {
-    aggregator: codeUnlessPresent(HANDLER_ENTRIES.aggregator),
-    bronze: codeUnlessPresent(HANDLER_ENTRIES.bronze),
-    materializer: codeUnlessPresent(HANDLER_ENTRIES.materializer),
-  };
+  const entries = Object.entries(HANDLER_ENTRIES) as [keyof typeof HANDLER_ENTRIES, string][];
+  return Object.fromEntries(entries.map(([name, entry]) => [name, codeUnlessPresent(entry)]));
 }
 
 export function templateOf(stack: Stack): Template {

@@ -104,7 +104,8 @@ describe('TickflowStack with the default config', () => {
       },
     });
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(3);
+    // aggregator, bronze, materializer, compactor, preprocess prepare/features/finalize
+    expect(functions).toHaveLength(7);
     for (const fn of functions) {
       expect((fn as { Properties: { Runtime: string } }).Properties.Runtime).toBe('nodejs22.x');
     }
@@ -117,7 +118,13 @@ describe('TickflowStack with the default config', () => {
       expect(action).not.toBe('*');
       expect(action).not.toMatch(/^[a-z0-9-]+:\*$/);
     }
-    for (const statement of statements) expect(statement.Resource).not.toBe('*');
+    // Only X-Ray and CloudWatch Logs delivery (the state machine's tracing and logging) take no resource.
+    const unscoped = statements.filter((s) => s.Resource === '*');
+    expect(
+      actionsOf(unscoped).filter(
+        (a) => !/^(xray:|logs:.*(LogDelivery|LogDeliveries|ResourcePolic|LogGroups))/.test(a),
+      ),
+    ).toEqual([]);
     expect(actionsOf(statements)).not.toContain('dynamodb:GetRecords');
   });
 
@@ -126,9 +133,9 @@ describe('TickflowStack with the default config', () => {
       policyOfFunction(template, prefix)
         .filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')))
         .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
-        .map((r) => JSON.stringify(r).match(/"\/([a-z]+\/\*)"/)?.[1]);
+        .map((r) => JSON.stringify(r).match(/"\/([a-z/]+\/\*)"/)?.[1]);
     expect(s3Resources('Aggregator').sort()).toEqual(['bars/*', 'late/*', 'quarantine/*']);
-    expect(s3Resources('Bronze')).toEqual(['ticks/*']);
+    expect(s3Resources('Bronze')).toEqual(['staging/ticks/*']);
     expect(s3Resources('Materializer').sort()).toEqual(['bars/*', 'late/*', 'quarantine/*']);
     expect(actionsOf(policyOfFunction(template, 'Bronze'))).not.toContain('dynamodb:PutItem');
     expect(actionsOf(policyOfFunction(template, 'Aggregator'))).not.toContain('dynamodb:Scan');
@@ -205,8 +212,9 @@ describe('TickflowStack with the default config', () => {
 
   it('alarms on iterator age, errors, throttles, DLQ depth, late ratio and duplicates, notifying SNS', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    // 2 consumers × (iterator age, DLQ, errors, throttles) + materializer × 2 + late + duplicates
-    expect(Object.keys(alarms)).toHaveLength(12);
+    // 2 consumers × (iterator age, DLQ, errors, throttles) + (materializer, compactor) × (errors,
+    // throttles) + compactor backlog and unreadable objects + preprocess failures + late + duplicates
+    expect(Object.keys(alarms)).toHaveLength(17);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'IteratorAge',
       Statistic: 'Maximum',

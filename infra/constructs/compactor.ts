@@ -1,0 +1,156 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { COMPACTOR_ENV } from '../../shared/adapters/bronze/env.js';
+import { HANDLER_ENV, PIPELINE_METRICS } from '../config.js';
+import { InvalidPropsError } from '../errors.js';
+import { metricsEnvironment } from './handler-environment.js';
+import type { Lake, LakePrefix } from './lake.js';
+import type { MetricAlarmSpec } from './monitoring.js';
+import { PipelineFunction } from './pipeline-function.js';
+import { requireIntegerInRange } from './validate.js';
+
+/** The `service` dimension of the compactor's EMF metrics (see shared/adapters/bronze/metrics.ts). */
+export const COMPACTOR_SERVICE = 'compactor';
+/** The compactor's EMF metrics worth paging on. */
+export const COMPACTOR_METRICS = {
+  /** Staged objects a run left for the next one: compaction is falling behind. */
+  stagedBacklog: 'StagedBacklog',
+  /** Staged objects left in place because they cannot be read: a poison object needs a human. */
+  unreadableStagedObjects: 'UnreadableStagedObjects',
+} as const;
+
+/** Prefixes the compactor reads and deletes (consumed staged objects) and reads and writes (hour files). */
+export const COMPACTOR_STAGING_PREFIXES: readonly LakePrefix[] = ['staging/ticks/'];
+export const COMPACTOR_LAKE_PREFIXES: readonly LakePrefix[] = ['ticks/'];
+
+export interface CompactorProps {
+  readonly lake: Lake;
+  /** Minutes between runs. @default 5 */
+  readonly everyMinutes?: number;
+  /** Timeout of one run; must end before the next run starts. @default 4 minutes */
+  readonly timeoutSeconds?: number;
+  /** @default 2048 (a chunk of 200,000 staged rows plus the hour files it rewrites) */
+  readonly memoryMb?: number;
+  /** Staged objects merged per chunk. @default the handler's (200) */
+  readonly objectsPerChunk?: number;
+  /** Staged objects consumed per run at most. @default the handler's (5000) */
+  readonly maxObjectsPerRun?: number;
+  /** Runs in a row that must leave a backlog before it alarms. @default 3 (15 minutes at the default rate) */
+  readonly backlogAlarmPeriods?: number;
+  /** @default 'functions/compactor/index.ts' */
+  readonly entry?: string;
+  /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
+  readonly code?: lambda.Code;
+  /** esbuild overrides. @default none */
+  readonly bundling?: nodejs.BundlingOptions;
+}
+
+/**
+ * The scheduled bronze compactor: every 5 minutes folds the staged objects of `staging/ticks/` into the
+ * hourly files of `ticks/` ("few large files"), exactly once per tick, then deletes what it consumed.
+ * Reserved concurrency 1: two runs rewriting one hour file at once could lose rows. A run that fails
+ * is not retried; the next one repairs whatever it left. `alarmSpecs` are meant for Monitoring.
+ */
+export class Compactor extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly schedule: events.Rule;
+  readonly stagedBacklog: cloudwatch.Metric;
+  readonly unreadableStagedObjects: cloudwatch.Metric;
+  /** Backlog over `backlogAlarmPeriods` runs, and any unreadable staged object. */
+  readonly alarmSpecs: readonly MetricAlarmSpec[];
+
+  constructor(scope: Construct, id: string, props: CompactorProps) {
+    super(scope, id);
+    const everyMinutes = props.everyMinutes ?? 5;
+    const timeoutSeconds = props.timeoutSeconds ?? 240;
+    const backlogAlarmPeriods = props.backlogAlarmPeriods ?? 3;
+    validate(props, everyMinutes, timeoutSeconds, backlogAlarmPeriods);
+
+    this.function = new PipelineFunction(this, 'Handler', {
+      entry: props.entry ?? 'functions/compactor/index.ts',
+      code: props.code,
+      bundling: props.bundling,
+      shipParquetWasm: true,
+      reservedConcurrency: 1,
+      description: 'tickflow: bronze compactor (staged ticks to hourly Parquet files, scheduled)',
+      memoryMb: props.memoryMb ?? 2048,
+      timeoutSeconds,
+      environment: {
+        [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+        ...(props.objectsPerChunk !== undefined && {
+          [COMPACTOR_ENV.objectsPerChunk]: String(props.objectsPerChunk),
+        }),
+        ...(props.maxObjectsPerRun !== undefined && {
+          [COMPACTOR_ENV.maxObjectsPerRun]: String(props.maxObjectsPerRun),
+        }),
+        ...metricsEnvironment(COMPACTOR_SERVICE),
+      },
+    }).function;
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: 'tickflow bronze compaction',
+      schedule: events.Schedule.rate(Duration.minutes(everyMinutes)),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+
+    props.lake.grantListBucket(this.function);
+    props.lake.grantReadObjects(this.function, [...COMPACTOR_STAGING_PREFIXES, ...COMPACTOR_LAKE_PREFIXES]);
+    props.lake.grantDeleteObjects(this.function, COMPACTOR_STAGING_PREFIXES);
+    props.lake.grantWrite(this.function, COMPACTOR_LAKE_PREFIXES);
+
+    const metric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: PIPELINE_METRICS.namespace,
+        metricName,
+        dimensionsMap: { [PIPELINE_METRICS.serviceDimension]: COMPACTOR_SERVICE },
+        statistic: 'Maximum',
+        period: Duration.minutes(everyMinutes),
+      });
+    this.stagedBacklog = metric(COMPACTOR_METRICS.stagedBacklog);
+    this.unreadableStagedObjects = metric(COMPACTOR_METRICS.unreadableStagedObjects);
+    this.alarmSpecs = [
+      {
+        name: 'CompactorStagedBacklog',
+        metric: this.stagedBacklog,
+        threshold: 1,
+        evaluationPeriods: backlogAlarmPeriods,
+        meaning: 'bronze compaction falls behind (staged objects left after each run)',
+      },
+      {
+        name: 'CompactorUnreadableStagedObjects',
+        metric: this.unreadableStagedObjects,
+        threshold: 1,
+        meaning: 'a staged bronze object cannot be read; inspect and remove it',
+      },
+    ];
+  }
+}
+
+function validate(
+  props: CompactorProps,
+  everyMinutes: number,
+  timeoutSeconds: number,
+  backlogAlarmPeriods: number,
+): void {
+  requireIntegerInRange('Compactor', 'everyMinutes', everyMinutes, 1, 60, 'minutes between runs');
+  requireIntegerInRange('Compactor', 'timeoutSeconds', timeoutSeconds, 10, 900, 'Lambda timeout');
+  if (timeoutSeconds >= everyMinutes * 60) {
+    throw new InvalidPropsError(
+      'Compactor',
+      'timeoutSeconds',
+      timeoutSeconds,
+      `keep it below the schedule (${everyMinutes * 60} s) so a run ends before the next one is due`,
+    );
+  }
+  requireIntegerInRange('Compactor', 'backlogAlarmPeriods', backlogAlarmPeriods, 1, 288, 'runs in a row');
+  for (const [prop, value] of [
+    ['objectsPerChunk', props.objectsPerChunk],
+    ['maxObjectsPerRun', props.maxObjectsPerRun],
+  ] as const) {
+    if (value !== undefined) requireIntegerInRange('Compactor', prop, value, 1, 1_000_000, 'staged objects');
+  }
+}

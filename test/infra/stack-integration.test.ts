@@ -1,0 +1,215 @@
+/**
+ * The pieces composed into TickflowStack beside the streaming core: the bronze compactor, the
+ * preprocess state machine and the Keyspaces serving store (with the aggregator's wiring to it).
+ */
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_CONFIG,
+  HANDLER_ENV,
+  PIPELINE_METRICS,
+  resolveConfig,
+  type TickflowConfig,
+} from '../../infra/config.js';
+import { COMPACTOR_METRICS } from '../../infra/constructs/compactor.js';
+import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
+import { SERVING_ENV } from '../../shared/adapters/serving/env.js';
+import { handlerCodeForTests, templateApp } from './support.js';
+
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+type Resource = { Properties: Record<string, unknown> };
+
+function synth(config: TickflowConfig = DEFAULT_CONFIG): Template {
+  const stack = new TickflowStack(templateApp(), 'Tickflow', {
+    env: { account: '123456789012', region: 'eu-west-1' },
+    config,
+    handlerCode: handlerCodeForTests(),
+  });
+  return Template.fromStack(stack);
+}
+
+/** The Lambda function whose logical id starts with `prefix`. */
+function functionOf(template: Template, prefix: string): Resource {
+  const entry = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+    id.startsWith(prefix),
+  );
+  if (!entry) throw new Error(`no function ${prefix}`);
+  return entry[1] as Resource;
+}
+
+function envOf(template: Template, prefix: string): Record<string, unknown> {
+  return (functionOf(template, prefix).Properties.Environment as { Variables: Record<string, unknown> })
+    .Variables;
+}
+
+function statementsOf(template: Template, prefix: string): Statement[] {
+  return Object.entries(template.findResources('AWS::IAM::Policy'))
+    .filter(([id]) => id.startsWith(prefix))
+    .flatMap(
+      ([, p]) =>
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+}
+
+const actions = (statements: Statement[]) =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+/** `"/staging/ticks/*"` → `staging/ticks/*`; the bucket itself → `<bucket>`. */
+const lakePaths = (s: Statement) =>
+  (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(
+    (r) =>
+      JSON.stringify(r).match(/"\/([a-z/]+\*)"/)?.[1] ??
+      (JSON.stringify(r).includes('LakeBucket') ? '<bucket>' : 'other'),
+  );
+
+describe('TickflowStack: bronze compaction', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synth();
+  });
+
+  it('runs the compactor every 5 minutes, never two at once, and does not retry a failed run', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Compactor'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+    const fn = functionOf(template, 'Compactor').Properties;
+    expect(fn.ReservedConcurrentExecutions).toBe(1);
+    expect(fn.Timeout).toBeLessThan(300);
+    expect(envOf(template, 'Compactor')).toMatchObject({
+      [HANDLER_ENV.lakeBucket]: { Ref: expect.stringMatching(/^LakeBucket/) },
+      [HANDLER_ENV.serviceName]: 'compactor',
+      [HANDLER_ENV.metricsNamespace]: PIPELINE_METRICS.namespace,
+    });
+  });
+
+  it('lets the compactor list the lake, read and delete staged objects, read and write ticks/, nothing else', () => {
+    const s3 = statementsOf(template, 'Compactor').filter((s) =>
+      actions([s]).some((a) => a.startsWith('s3:')),
+    );
+    const grants = s3
+      .flatMap((s) => actions([s]).flatMap((a) => lakePaths(s).map((p) => `${a} ${p}`)))
+      .sort();
+    expect(grants).toEqual([
+      's3:AbortMultipartUpload ticks/*',
+      's3:DeleteObject staging/ticks/*',
+      's3:GetObject staging/ticks/*',
+      's3:GetObject ticks/*',
+      's3:ListBucket <bucket>',
+      's3:PutObject ticks/*',
+    ]);
+  });
+
+  it('lets the bronze writer write only staging/ticks/ (the compactor owns ticks/)', () => {
+    const s3 = statementsOf(template, 'Bronze').filter((s) => actions([s]).some((a) => a.startsWith('s3:')));
+    expect(s3.flatMap(lakePaths)).toEqual(['staging/ticks/*']);
+    expect(actions(s3).sort()).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
+  });
+
+  it('never expires staged objects by lifecycle (an uncompacted object would lose ticks)', () => {
+    const lake = Object.values(template.findResources('AWS::S3::Bucket')).find(
+      (b) => (b as Resource).Properties.VersioningConfiguration,
+    ) as Resource;
+    const rules = (lake.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule).not.toHaveProperty('ExpirationInDays');
+      expect(rule).not.toHaveProperty('ExpirationDate');
+    }
+  });
+
+  it('alarms on a staged backlog left by 3 runs in a row and on any unreadable staged object', () => {
+    const compactorMetric = (metricName: string) => ({
+      Namespace: PIPELINE_METRICS.namespace,
+      MetricName: metricName,
+      Dimensions: [{ Name: 'service', Value: 'compactor' }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...compactorMetric(COMPACTOR_METRICS.stagedBacklog),
+      EvaluationPeriods: 3,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...compactorMetric(COMPACTOR_METRICS.unreadableStagedObjects),
+      EvaluationPeriods: 1,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Compactor') } }],
+    });
+  });
+});
+
+describe('TickflowStack: preprocess', () => {
+  it('deploys the state machine with its nightly rule off, an alarm on failed executions and its ARN as output', () => {
+    const template = synth();
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      State: 'DISABLED',
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') } })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsFailed',
+      Namespace: 'AWS/States',
+      Dimensions: [
+        { Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') } },
+      ],
+    });
+    template.hasOutput('PreprocessStateMachineArn', {
+      Value: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') },
+    });
+  });
+
+  it('turns the nightly rule on with the configured schedule expression', () => {
+    const template = synth(resolveConfig({ nightlySchedule: 'cron(15 3 * * ? *)' }));
+    template.hasResourceProperties('AWS::Events::Rule', {
+      State: 'ENABLED',
+      ScheduleExpression: 'cron(15 3 * * ? *)',
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') } })],
+    });
+  });
+});
+
+describe('TickflowStack: serving store', () => {
+  it('creates the keyspace and bars table from the config and points the aggregator and the idle flush at them', () => {
+    const template = synth(resolveConfig({ serving: { keyspaceName: 'bars_dev', ttlSeconds: 86_400 } }));
+    template.hasResourceProperties('AWS::Cassandra::Keyspace', { KeyspaceName: 'bars_dev' });
+    template.hasResourceProperties('AWS::Cassandra::Table', {
+      KeyspaceName: 'bars_dev',
+      TableName: 'bars',
+      DefaultTimeToLive: 86_400,
+    });
+    for (const fn of ['Aggregator', 'Materializer']) {
+      expect({ fn, env: envOf(template, fn) }).toMatchObject({
+        fn,
+        env: { [SERVING_ENV.kind]: 'keyspaces', [SERVING_ENV.keyspace]: 'bars_dev' },
+      });
+      const cassandra = statementsOf(template, fn).filter((s) =>
+        actions([s]).some((a) => a.startsWith('cassandra:')),
+      );
+      expect(JSON.stringify(cassandra)).toContain(
+        ':cassandra:eu-west-1:123456789012:/keyspace/bars_dev/table/bars',
+      );
+      expect(actions(cassandra).sort()).toEqual(['cassandra:Modify', 'cassandra:Select', 'cassandra:Select']);
+    }
+    template.hasOutput('ServingKeyspaceName', { Value: 'bars_dev' });
+  });
+
+  it('leaves no serving resource, grant or setting behind when disabled', () => {
+    const template = synth(resolveConfig({ serving: { enabled: false } }));
+    template.resourceCountIs('AWS::Cassandra::Keyspace', 0);
+    template.resourceCountIs('AWS::Cassandra::Table', 0);
+    for (const fn of ['Aggregator', 'Materializer']) {
+      expect(envOf(template, fn)).not.toHaveProperty(SERVING_ENV.kind);
+      expect(actions(statementsOf(template, fn)).filter((a) => a.startsWith('cassandra:'))).toEqual([]);
+    }
+  });
+});
