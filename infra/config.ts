@@ -6,13 +6,14 @@
  * Override from the CLI with a JSON context value, e.g.
  * `cdk synth -c tickflow='{"stream":{"shards":"ON_DEMAND"},"consumer":{"parallelizationFactor":4}}'`.
  */
+
+import { DEFAULT_KEYSPACE, DEFAULT_TTL_S } from '../shared/adapters/serving/config.js';
 import {
   DEFAULT_ALLOWED_LATENESS_MS,
   DEFAULT_DEDUP_HORIZON_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_INTERVALS,
 } from '../shared/config.js';
-import { DEFAULT_KEYSPACE, DEFAULT_TTL_S } from '../shared/adapters/serving/config.js';
 import { InfraConfigError } from './errors.js';
 
 /** Handler environment variable names live in `shared/config.ts` (handlers read them); re-exported here. */

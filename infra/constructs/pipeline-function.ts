@@ -75,7 +75,14 @@ export class PipelineFunction extends Construct {
     requireIntegerInRange('PipelineFunction', 'memoryMb', memoryMb, 128, 10240, 'Lambda memory in MB');
     requireIntegerInRange('PipelineFunction', 'timeoutSeconds', timeoutSeconds, 1, 900, 'Lambda timeout');
     if (props.reservedConcurrency !== undefined) {
-      requireIntegerInRange('PipelineFunction', 'reservedConcurrency', props.reservedConcurrency, 1, 1000, 'executions');
+      requireIntegerInRange(
+        'PipelineFunction',
+        'reservedConcurrency',
+        props.reservedConcurrency,
+        1,
+        1000,
+        'executions',
+      );
     }
     const entry = resolve(PROJECT_ROOT, props.entry);
     if (props.code === undefined && !existsSync(entry)) {
@@ -164,7 +171,10 @@ function servingDriverCommands(inputDir: string, outputDir: string): string[] {
   const common = '--bundle --platform=node --format=cjs --target=node22 --minify --log-level=error';
   return SERVING_DRIVER_MODULES.flatMap((name) => {
     const dir = `${outputDir}/node_modules/${name}`;
-    const narrow = name === 'aws-sigv4-auth-cassandra-plugin' ? ' --alias:aws-sdk=aws-sdk/global --external:cassandra-driver' : '';
+    const narrow =
+      name === 'aws-sigv4-auth-cassandra-plugin'
+        ? ' --alias:aws-sdk=aws-sdk/global --external:cassandra-driver'
+        : '';
     return [
       `${esbuild} "${inputDir}/node_modules/${name}/index.js" ${common}${narrow} --outfile="${dir}/index.js"`,
       `echo '{"name":"${name}","main":"index.js"}' > "${dir}/package.json"`,

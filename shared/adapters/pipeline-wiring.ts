@@ -89,7 +89,9 @@ export function pipelineOptionsFromEnv(
  *
  * @example const pipeline = wirePipeline({ ...pipelineOptionsFromEnv(), serving: await servingSinkFromEnv() });
  */
-export async function servingSinkFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<ServingSink | undefined> {
+export async function servingSinkFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ServingSink | undefined> {
   const config = servingConfigFromEnv(env);
   if (config === undefined) return undefined;
   // Loaded only when configured: the Cassandra driver is not needed by handlers without a serving store.

@@ -42,7 +42,10 @@ export function servingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   if (kind === 'off') return undefined;
   const keyspace = optionalString(env, SERVING_ENV.keyspace);
   if (keyspace !== undefined && !KEYSPACE_NAME.test(keyspace)) {
-    throw new ConfigurationError(SERVING_ENV.keyspace, `must be a CQL identifier (letters, digits, _), got "${keyspace}"`);
+    throw new ConfigurationError(
+      SERVING_ENV.keyspace,
+      `must be a CQL identifier (letters, digits, _), got "${keyspace}"`,
+    );
   }
   return kind === 'keyspaces' ? keyspacesConfig(env, keyspace) : cassandraConfig(env, keyspace);
 }
@@ -50,7 +53,10 @@ export function servingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
 function servingKind(env: NodeJS.ProcessEnv): ServingKind {
   const value = optionalString(env, SERVING_ENV.kind)?.toLowerCase() ?? 'off';
   if (!(SERVING_KINDS as readonly string[]).includes(value)) {
-    throw new ConfigurationError(SERVING_ENV.kind, `must be one of ${SERVING_KINDS.join(', ')}, got "${value}"`);
+    throw new ConfigurationError(
+      SERVING_ENV.kind,
+      `must be one of ${SERVING_KINDS.join(', ')}, got "${value}"`,
+    );
   }
   return value as ServingKind;
 }
@@ -73,7 +79,10 @@ function cassandraConfig(env: NodeJS.ProcessEnv, keyspace: string | undefined): 
   const contactPoints = stringList(env, SERVING_ENV.contactPoints, []);
   for (const point of contactPoints) {
     if (!/^[^\s:]+(:\d{1,5})?$/.test(point)) {
-      throw new ConfigurationError(SERVING_ENV.contactPoints, `expected host or host:port entries, got "${point}"`);
+      throw new ConfigurationError(
+        SERVING_ENV.contactPoints,
+        `expected host or host:port entries, got "${point}"`,
+      );
     }
   }
   const localDataCenter = optionalString(env, SERVING_ENV.localDataCenter);
