@@ -1,9 +1,10 @@
 import { BatchMetricsPublisher } from '../../shared/adapters/metrics.js';
-import { pipelineOptionsFromEnv, wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
+import { pipelineOptionsFromEnv, servingSinkFromEnv, wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
 import { utcDate } from '../../shared/lake/index.js';
 
 const options = pipelineOptionsFromEnv();
-const pipeline = wirePipeline(options);
+// The idle flush closes bars too: their final values go to the serving store like the aggregator's.
+const pipeline = wirePipeline({ ...options, serving: await servingSinkFromEnv() });
 const metrics = new BatchMetricsPublisher('materializer');
 
 /**

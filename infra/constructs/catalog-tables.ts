@@ -14,6 +14,17 @@
  * symbol with `=` or `IN`.
  */
 
+import { FEATURE_NAMES } from '../../shared/domain/features/index.js';
+import {
+  BARS_SCHEMA,
+  featuresSchema,
+  LAKE_SQL_TYPES,
+  LATE_SCHEMA,
+  type LakeSchema,
+  QUARANTINE_SCHEMA,
+  TICKS_SCHEMA,
+} from '../../shared/lake/index.js';
+
 /** A Glue column: name and Hive type. */
 export interface CatalogColumn {
   readonly name: string;
@@ -35,45 +46,10 @@ export interface CatalogTableSpec {
 }
 
 const col = (name: string, type: string): CatalogColumn => ({ name, type });
-const TICK_COLUMNS = [
-  col('ts', 'timestamp'),
-  col('price', 'double'),
-  col('size', 'double'),
-  col('id', 'string'),
-  col('arrival_time', 'timestamp'),
-  col('shard_id', 'string'),
-  col('sequence_number', 'string'),
-  col('sub_index', 'int'),
-];
-const BAR_COLUMNS = [
-  col('window_start', 'timestamp'),
-  col('window_end', 'timestamp'),
-  ...['open', 'high', 'low', 'close', 'volume', 'vwap'].map((n) => col(n, 'double')),
-  col('trade_count', 'bigint'),
-];
-/** Feature columns of BRIEF §4, all nullable doubles. */
-export const FEATURE_NAMES = [
-  'log_return',
-  'volatility_10',
-  'volatility_30',
-  'volatility_60',
-  'mean_return_5',
-  'mean_return_10',
-  'mean_return_20',
-  'spread',
-  'change',
-  'log_range',
-  'ema_12',
-  'ema_26',
-  'rsi_14',
-  'williams_r_14',
-  'ultimate_oscillator',
-  'close_lag_1',
-  'close_lag_2',
-  'close_lag_3',
-  'close_lag_4',
-  'close_lag_5',
-] as const;
+
+/** Glue columns of a lake schema: the same columns, in the same order, as the Parquet files. */
+const columnsOf = (schema: LakeSchema): CatalogColumn[] =>
+  schema.columns.map((c) => col(c.name, LAKE_SQL_TYPES[c.type]));
 
 /** The five lake tables for the given interval labels and first partition date. */
 export function lakeTables(intervals: readonly string[], startDate: string): CatalogTableSpec[] {
@@ -88,28 +64,11 @@ export function lakeTables(intervals: readonly string[], startDate: string): Cat
     projection: { type: 'enum', values: ['train', 'val', 'test'] } as const,
   };
   return [
-    { name: 'bars', columns: BAR_COLUMNS, partitionKeys: [interval, symbol, date] },
-    { name: 'ticks', columns: TICK_COLUMNS, partitionKeys: [symbol, date] },
-    {
-      name: 'late',
-      columns: [...TICK_COLUMNS.slice(0, 4), col('watermark', 'timestamp'), ...TICK_COLUMNS.slice(4)],
-      partitionKeys: [interval, symbol, date],
-    },
-    {
-      name: 'quarantine',
-      columns: [
-        col('raw', 'string'),
-        col('reason', 'string'),
-        col('field', 'string'),
-        ...TICK_COLUMNS.slice(4),
-      ],
-      partitionKeys: [date],
-    },
-    {
-      name: 'features',
-      columns: [...BAR_COLUMNS, col('filled', 'boolean'), ...FEATURE_NAMES.map((n) => col(n, 'double'))],
-      partitionKeys: [split, symbol],
-    },
+    { name: 'bars', columns: columnsOf(BARS_SCHEMA), partitionKeys: [interval, symbol, date] },
+    { name: 'ticks', columns: columnsOf(TICKS_SCHEMA), partitionKeys: [symbol, date] },
+    { name: 'late', columns: columnsOf(LATE_SCHEMA), partitionKeys: [interval, symbol, date] },
+    { name: 'quarantine', columns: columnsOf(QUARANTINE_SCHEMA), partitionKeys: [date] },
+    { name: 'features', columns: columnsOf(featuresSchema(FEATURE_NAMES)), partitionKeys: [split, symbol] },
   ];
 }
 

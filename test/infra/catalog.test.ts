@@ -1,9 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../infra/constructs/catalog.js';
-import { FEATURE_NAMES } from '../../infra/constructs/catalog-tables.js';
 import { Lake } from '../../infra/constructs/lake.js';
 import { InvalidPropsError } from '../../infra/errors.js';
+import { FEATURE_NAMES } from '../../shared/domain/features/index.js';
 import { throwawayStack } from './support.js';
 
 type GlueTableProps = {

@@ -26,6 +26,16 @@ describe('infra config', () => {
     expect(config.alarms.iteratorAgeMs).toBe(DEFAULT_CONFIG.alarms.iteratorAgeMs);
   });
 
+  it('turns the Keyspaces serving store on by default and merges a partial serving override', () => {
+    expect(DEFAULT_CONFIG.serving).toEqual({
+      enabled: true,
+      keyspaceName: 'tickflow',
+      ttlSeconds: 2_592_000,
+    });
+    const config = configFromContext('{"serving":{"enabled":false}}');
+    expect(config.serving).toEqual({ ...DEFAULT_CONFIG.serving, enabled: false });
+  });
+
   it('reads a JSON context string as given with cdk -c', () => {
     const config = configFromContext('{"prefix":"dev","stream":{"shards":"ON_DEMAND"}}');
     expect(config.prefix).toBe('dev');
