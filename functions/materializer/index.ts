@@ -1,5 +1,9 @@
 import { BatchMetricsPublisher } from '../../shared/adapters/metrics.js';
-import { pipelineOptionsFromEnv, servingSinkFromEnv, wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
+import {
+  pipelineOptionsFromEnv,
+  servingSinkFromEnv,
+  wirePipeline,
+} from '../../shared/adapters/pipeline-wiring.js';
 import { utcDate } from '../../shared/lake/index.js';
 
 const options = pipelineOptionsFromEnv();

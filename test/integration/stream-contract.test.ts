@@ -135,7 +135,9 @@ describe('the stream contract against an independent SQL reference', { timeout: 
     expect(reference.bars.some((b) => b.vwap === null)).toBe(true);
     const days = new Set(reference.bars.map((b) => new Date(b.window_start).toISOString().slice(0, 10)));
     expect(days.size).toBeGreaterThanOrEqual(2);
-    expect(new Set(reference.bars.map((b) => b.symbol))).toEqual(new Set(['AAPL', 'BTC-USDT', 'EUR/USD', 'XAU:USD']));
+    expect(new Set(reference.bars.map((b) => b.symbol))).toEqual(
+      new Set(['AAPL', 'BTC-USDT', 'EUR/USD', 'XAU:USD']),
+    );
   });
 
   it('a replay gives exactly the reference bars, late ticks and counts', async () => {
