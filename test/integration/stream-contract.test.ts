@@ -9,12 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { runLocalPipeline } from '../../local/run/local-run.js';
 import { servingOver } from '../../local/run/serving.js';
 import type { RunSummary } from '../../local/run/summary.js';
+import { DuckDbLake } from '../../shared/adapters/query/index.js';
 import { ServingStore } from '../../shared/adapters/serving/index.js';
+import { NAMED_QUERIES, renderNamedQuery } from '../../shared/query/index.js';
 import { type ContractCsv, contractCsv } from '../support/contract-csv.js';
 import { type ReferenceBar, type ReferenceResult, referenceFor } from '../support/reference.js';
+import { close, referenceBoundaries, referenceRows } from '../unit/preprocess/feature-reference.js';
 import { type CassandraEndpoint, cassandraForTests } from './cassandra-node.js';
 
 const INTERVALS = [
@@ -31,6 +35,7 @@ let csvPath: string;
 let csv: ContractCsv;
 let reference: ReferenceResult;
 let cassandra: CassandraEndpoint | undefined;
+let plainLake: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tickflow-contract-'));
@@ -142,9 +147,89 @@ describe('the stream contract against an independent SQL reference', { timeout: 
 
   it('a replay gives exactly the reference bars, late ticks and counts', async () => {
     const { summary, lake } = await run('plain');
+    plainLake = lake;
     expectCounts(summary);
     expectSameBars(await lakeBars(lake), reference.bars);
     expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());
+  });
+
+  it('tickflow query answers over that lake what the reference computes from the CSV', async () => {
+    const db = await DuckDbLake.open({ lakeDir: plainLake });
+    try {
+      const one = async (sql: string) => (await db.run(sql)).rows;
+      // Bronze keeps every valid tick (duplicates too: dedup is the aggregator's business).
+      expect(await one('SELECT count(*) FROM ticks')).toEqual([[reference.valid]]);
+      expect(await one(`SELECT count(*) FROM quarantine`)).toEqual([[reference.quarantined]]);
+      const volumes = await one(
+        `SELECT symbol, sum(volume), sum(trade_count) FROM bars WHERE interval = '1h' GROUP BY symbol ORDER BY symbol`,
+      );
+      const expected = new Map<string, [number, number]>();
+      for (const b of reference.bars.filter((x) => x.interval === '1h')) {
+        const [v, n] = expected.get(b.symbol) ?? [0, 0];
+        expected.set(b.symbol, [v + b.volume, n + b.trade_count]);
+      }
+      expect(volumes.map((r) => r[0])).toEqual([...expected.keys()].sort());
+      for (const [symbol, volume, trades] of volumes) {
+        const [v, n] = expected.get(symbol as string)!;
+        expect(volume as number).toBeCloseTo(v, 6);
+        expect(Number(trades)).toBe(n);
+      }
+      for (const q of NAMED_QUERIES) {
+        const values: Record<string, string> = { symbols: 'EUR/USD,XAU:USD', symbol: 'EUR/USD' };
+        const declared = new Set(q.parameters.map((p) => p.name));
+        const sql = renderNamedQuery(
+          q,
+          Object.fromEntries(Object.entries(values).filter(([k]) => declared.has(k))),
+        );
+        expect((await db.run(sql)).rows.length).toBeGreaterThan(0);
+      }
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('tickflow preprocess over that lake gives the features an independent implementation gives', async () => {
+    const { outcome } = await runPreprocessLocally({ lakeDir: plainLake, retryDelayMs: 5 });
+    expect(outcome.status).toBe('SUCCEEDED');
+    const bySymbol = new Map<string, ReferenceBar[]>();
+    for (const b of reference.bars.filter((x) => x.interval === '1m')) {
+      bySymbol.set(b.symbol, [...(bySymbol.get(b.symbol) ?? []), b]);
+    }
+    const kept = [...bySymbol].flatMap(
+      ([symbol, bars]) =>
+        referenceRows(
+          symbol,
+          bars.map((b) => ({ ...b, windowStart: b.window_start, tradeCount: b.trade_count })),
+          60_000,
+        ).kept,
+    );
+    const { n, b1, b2 } = referenceBoundaries(kept);
+    expect(outcome.rows.train + outcome.rows.val + outcome.rows.test).toBe(n);
+    expect(outcome.rows.train).toBe(kept.filter((r) => r.windowStart < b1).length);
+    expect(outcome.rows.test).toBe(kept.filter((r) => r.windowStart >= b2).length);
+    const db = await DuckDbLake.open({ lakeDir: plainLake });
+    try {
+      const { rows, columns } = await db.run(
+        `SELECT symbol, epoch_ms(window_start) AS t, rsi_14, ema_26, volatility_60, ultimate_oscillator FROM features ORDER BY symbol, t`,
+      );
+      expect(columns.map((c) => c.name)).toEqual([
+        'symbol',
+        't',
+        'rsi_14',
+        'ema_26',
+        'volatility_60',
+        'ultimate_oscillator',
+      ]);
+      const ref = new Map(kept.map((r) => [`${r.symbol}|${r.windowStart}`, r]));
+      expect(rows.length).toBe(n);
+      for (const [symbol, t, ...values] of rows) {
+        const r = ref.get(`${symbol}|${Number(t)}`)!;
+        const names = ['rsi_14', 'ema_26', 'volatility_60', 'ultimate_oscillator'];
+        names.forEach((name, i) => expect(close(values[i] as number | null, r.f[name]!)).toBe(true));
+      }
+    } finally {
+      await db.close();
+    }
   });
 
   it('with 4 shards and batches of 37 records (2 ticks each) the result is identical', async () => {
