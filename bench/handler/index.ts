@@ -1,4 +1,5 @@
 import { createAggregatorHandler } from '../../functions/aggregator/handler.js';
+import { InMemoryOutputStore, InMemoryStateStore } from '../../shared/adapters/memory/stores.js';
 import { aggregatorConfig } from '../../shared/domain/index.js';
 import type { BatchReport } from '../../shared/pipeline/aggregation-service.js';
 import { AggregationService } from '../../shared/pipeline/aggregation-service.js';
@@ -9,7 +10,6 @@ import { BenchWorkloadError } from '../harness/errors.js';
 import { quantile, type Sample, summarize, timeOnce } from '../harness/measure.js';
 import { type BenchRow, formatCount, formatMs, type SuiteResult, verdict } from '../harness/report.js';
 import type { SuiteContext } from '../harness/suite.js';
-import { InMemoryOutputStore, InMemoryStateStore } from './in-memory-ports.js';
 import { kinesisEvents } from './kinesis-event.js';
 import { NaiveBarAggregator } from './naive-aggregator.js';
 
@@ -35,7 +35,7 @@ export async function runHandlerBench({ quick, log }: SuiteContext): Promise<Sui
   );
   const config = aggregatorConfig();
 
-  const state = new InMemoryStateStore();
+  const state = new InMemoryStateStore('reference');
   const outputs = new InMemoryOutputStore();
   const service = new AggregationService({ state, outputs, engine: domainEngineFactory(config) });
   const reports: BatchReport[] = [];
