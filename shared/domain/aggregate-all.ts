@@ -24,18 +24,15 @@ export function aggregateAll(
   ticks: Iterable<Tick>,
   config: AggregatorConfig = aggregatorConfig(),
 ): AggregationResult {
-  const bySymbol = new Map<string, SymbolAggregator>();
-  let current: SymbolAggregator | undefined;
-  for (const tick of ticks) {
-    if (current === undefined || current.symbol !== tick.symbol) {
-      current = bySymbol.get(tick.symbol);
-      if (current === undefined) {
-        current = new SymbolAggregator(tick.symbol, config);
-        bySymbol.set(tick.symbol, current);
-      }
-    }
-    current.apply(tick);
+  const router = new SymbolRouter(config);
+  if (Array.isArray(ticks)) {
+    // Indexed, not for-of: the array iterator cost an allocation per tick on V8 (measured, Node 20).
+    const list = ticks as readonly Tick[];
+    for (let i = 0; i < list.length; i++) router.apply(list[i]!);
+  } else {
+    for (const tick of ticks) router.apply(tick);
   }
+  const bySymbol = router.bySymbol;
   const bars: Bar[] = [];
   const late: LateTick[] = [];
   let duplicates = 0;
@@ -49,4 +46,25 @@ export function aggregateAll(
     applied += outputs.ticks;
   }
   return { bars, late, duplicates, ticks: applied, symbols: bySymbol.size };
+}
+
+/** One aggregator per symbol, created on first sight; consecutive ticks of one symbol skip the lookup. */
+class SymbolRouter {
+  readonly bySymbol = new Map<string, SymbolAggregator>();
+  private current: SymbolAggregator | undefined;
+
+  constructor(private readonly config: AggregatorConfig) {}
+
+  apply(tick: Tick): void {
+    let current = this.current;
+    if (current === undefined || current.symbol !== tick.symbol) {
+      current = this.bySymbol.get(tick.symbol);
+      if (current === undefined) {
+        current = new SymbolAggregator(tick.symbol, this.config);
+        this.bySymbol.set(tick.symbol, current);
+      }
+      this.current = current;
+    }
+    current.apply(tick);
+  }
 }

@@ -19,6 +19,8 @@ export class DedupIndex {
   private spareIds: (string | undefined)[] | undefined;
   private spareHashes: Int32Array | undefined;
   private spareLastTs: Float64Array | undefined;
+  /** Scratch for `rebuild`: the slots of the ids still inside the horizon. */
+  private liveSlots = new Int32Array(0);
 
   constructor(capacity = MIN_CAPACITY) {
     this.ids = new Array<string | undefined>(capacity).fill(undefined);
@@ -77,9 +79,13 @@ export class DedupIndex {
     const ids = this.ids;
     const hashes = this.hashes;
     const lastTs = this.lastTs;
+    // One scan finds the live slots; the re-insert then visits only those.
+    if (this.liveSlots.length < this.used) this.liveSlots = new Int32Array(ids.length);
+    const liveSlots = this.liveSlots;
     let live = 0;
-    for (let slot = 0; slot < ids.length; slot++)
-      if (ids[slot] !== undefined && lastTs[slot]! >= horizonStart) live++;
+    for (let slot = 0; slot < ids.length; slot++) {
+      if (ids[slot] !== undefined && lastTs[slot]! >= horizonStart) liveSlots[live++] = slot;
+    }
     const capacity = capacityFor(live);
     if (this.spareIds?.length === capacity) {
       this.ids = this.spareIds.fill(undefined);
@@ -95,9 +101,9 @@ export class DedupIndex {
     this.spareLastTs = lastTs;
     this.mask = capacity - 1;
     this.used = 0;
-    for (let slot = 0; slot < ids.length; slot++) {
-      const id = ids[slot];
-      if (id !== undefined && lastTs[slot]! >= horizonStart) this.insert(id, hashes[slot]!, lastTs[slot]!);
+    for (let i = 0; i < live; i++) {
+      const slot = liveSlots[i]!;
+      this.insert(ids[slot]!, hashes[slot]!, lastTs[slot]!);
     }
   }
 
@@ -114,10 +120,13 @@ export class DedupIndex {
 
 const MIN_CAPACITY = 64;
 
-/** A power of two with room for `count` ids at a load of at most 1/4. */
+/**
+ * A power of two with room for `count` ids at a load of at most 1/8: the table then takes about
+ * 3·count new ids before it is half full and rebuilt, so rebuild scans cost little per tick.
+ */
 function capacityFor(count: number): number {
   let capacity = MIN_CAPACITY;
-  while (capacity < count * 4) capacity *= 2;
+  while (capacity < count * 8) capacity *= 2;
   return capacity;
 }
 

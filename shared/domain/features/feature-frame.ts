@@ -9,10 +9,10 @@ import {
   WILLIAMS_R_PERIOD,
 } from './constants.js';
 import { type BarGrid, sliceGrid } from './grid/bar-grid.js';
-import { closeLag } from './indicators/close-lag.js';
+import { closeLagView } from './indicators/close-lag.js';
 import { ema } from './indicators/ema.js';
 import { logReturns } from './indicators/log-return.js';
-import { meanReturn } from './indicators/mean-return.js';
+import { nestedMeanReturns } from './indicators/mean-return.js';
 import { priceShape } from './indicators/price-shape.js';
 import { rsi } from './indicators/rsi.js';
 import { ultimateOscillator } from './indicators/ultimate-oscillator.js';
@@ -25,28 +25,42 @@ export interface FeatureFrame {
   readonly features: Readonly<Record<FeatureName, Float64Array>>;
 }
 
+/** The features computed into fresh memory (the close lags are views of the grid's close column). */
+const COMPUTED_COLUMNS = 15;
+
 /**
  * Computes every feature of the contract over a whole grid, in vectorised passes over its
  * columns. Row t only ever looks at rows ≤ t. Warm-up rows (not yet defined) are NaN; with the
  * default periods every feature is defined from row 60 on, except the degenerate nulls
  * (williams_r_14 when HH = LL, ultimate_oscillator when a ΣTR is 0).
+ *
+ * The computed columns share one allocation and the close lags are views of the grid's `close`
+ * when it carries NaN history slots (as `buildBarGrid`'s does): every byte of backing store
+ * counts towards V8's external-memory budget, and each overrun costs a full GC of the whole heap.
  */
 export function computeFeatures(grid: BarGrid): FeatureFrame {
   const { open, high, low, close } = grid;
-  const logReturn = logReturns(close);
-  const shape = priceShape(open, high, low, close);
-  const [v10, v30, v60] = VOLATILITY_WINDOWS.map((w) => rollingVolatility(logReturn, w)) as [
+  const n = grid.length;
+  const buffer = new ArrayBuffer(COMPUTED_COLUMNS * n * Float64Array.BYTES_PER_ELEMENT);
+  let next = 0;
+  const column = (): Float64Array => new Float64Array(buffer, n * Float64Array.BYTES_PER_ELEMENT * next++, n);
+
+  const logReturn = logReturns(close, column());
+  const shape = priceShape(open, high, low, close, {
+    spread: column(),
+    change: column(),
+    logRange: column(),
+  });
+  const [v10, v30, v60] = VOLATILITY_WINDOWS.map((w) => rollingVolatility(logReturn, w, column())) as [
     Float64Array,
     Float64Array,
     Float64Array,
   ];
-  const [m5, m10, m20] = MEAN_RETURN_WINDOWS.map((w) => meanReturn(logReturn, w)) as [
-    Float64Array,
-    Float64Array,
-    Float64Array,
-  ];
-  const [ema12, ema26] = EMA_PERIODS.map((p) => ema(close, p)) as [Float64Array, Float64Array];
-  const [lag1, lag2, lag3, lag4, lag5] = CLOSE_LAGS.map((k) => closeLag(close, k)) as [
+  const means = MEAN_RETURN_WINDOWS.map(() => column()) as [Float64Array, Float64Array, Float64Array];
+  nestedMeanReturns(logReturn, MEAN_RETURN_WINDOWS, means);
+  const [m5, m10, m20] = means;
+  const [ema12, ema26] = EMA_PERIODS.map((p) => ema(close, p, column())) as [Float64Array, Float64Array];
+  const [lag1, lag2, lag3, lag4, lag5] = CLOSE_LAGS.map((k) => closeLagView(close, k)) as [
     Float64Array,
     Float64Array,
     Float64Array,
@@ -68,9 +82,9 @@ export function computeFeatures(grid: BarGrid): FeatureFrame {
       log_range: shape.logRange,
       ema_12: ema12,
       ema_26: ema26,
-      rsi_14: rsi(close, RSI_PERIOD),
-      williams_r_14: williamsR(high, low, close, WILLIAMS_R_PERIOD),
-      ultimate_oscillator: ultimateOscillator(high, low, close, ULTIMATE_OSCILLATOR_PERIODS),
+      rsi_14: rsi(close, RSI_PERIOD, column()),
+      williams_r_14: williamsR(high, low, close, WILLIAMS_R_PERIOD, column()),
+      ultimate_oscillator: ultimateOscillator(high, low, close, ULTIMATE_OSCILLATOR_PERIODS, column()),
       close_lag_1: lag1,
       close_lag_2: lag2,
       close_lag_3: lag3,

@@ -1,3 +1,11 @@
+import { CLOSE_LAGS } from '../constants.js';
+
+/**
+ * NaN slots that `buildBarGrid` keeps in front of a grid's `close` column (same buffer), so every
+ * close lag of the contract is a view of it instead of a copy.
+ */
+export const CLOSE_HISTORY_ROWS = Math.max(...CLOSE_LAGS);
+
 /**
  * One symbol's bars of one interval laid on a regular time grid, as columns.
  * Columns are typed arrays so indicators run as tight loops; a row index is the same in every column.

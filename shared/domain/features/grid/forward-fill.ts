@@ -5,7 +5,7 @@ import {
   MisalignedWindowError,
   MixedSeriesError,
 } from '../errors.js';
-import type { BarGrid } from './bar-grid.js';
+import { type BarGrid, CLOSE_HISTORY_ROWS } from './bar-grid.js';
 
 /**
  * Lays one symbol's gold bars of one interval on the features grid (BRIEF §4): every window_start
@@ -36,19 +36,34 @@ export function buildBarGrid(
   const length = (last - first) / stepMs + 1;
 
   const grid = allocate(symbol, interval, stepMs, length);
+  const { windowStart, open, high, low, close, volume, vwap, tradeCount, filled } = grid;
   let barIndex = 0;
   for (let i = 0; i < length; i++) {
     const t = first + i * stepMs;
-    grid.windowStart[i] = t;
-    grid.windowEnd[i] = t + stepMs;
+    windowStart[i] = t;
     const bar = sorted[barIndex];
     if (bar !== undefined && bar.windowStart === t) {
-      copyBar(grid, i, bar);
+      open[i] = bar.open;
+      high[i] = bar.high;
+      low[i] = bar.low;
+      close[i] = bar.close;
+      volume[i] = bar.volume;
+      vwap[i] = bar.vwap ?? Number.NaN;
+      tradeCount[i] = bar.tradeCount;
       barIndex++;
     } else {
-      fillFromPrevious(grid, i);
+      // No bar for this window: a flat bar at the previous close (volume and trade_count stay 0).
+      const previousClose = close[i - 1]!;
+      open[i] = previousClose;
+      high[i] = previousClose;
+      low[i] = previousClose;
+      close[i] = previousClose;
+      vwap[i] = Number.NaN;
+      filled[i] = 1;
     }
   }
+  // windowEnd is windowStart shifted by one row: its last value is the slot after the grid.
+  if (length > 0) grid.windowEnd[length - 1] = first + length * stepMs;
   return grid;
 }
 
@@ -80,43 +95,39 @@ function isAscending(bars: readonly Bar[]): boolean {
   return true;
 }
 
+/**
+ * Every column of the grid in one allocation (fewer, larger backing stores: each one counts towards
+ * V8's external-memory budget, whose overrun forces a full GC). `windowEnd` is `windowStart` shifted
+ * by one row — on a regular grid the end of row i is the start of row i+1 — and `close` is preceded
+ * by `CLOSE_HISTORY_ROWS` NaN slots, so close lags can be views of it (see `closeLagView`).
+ */
 function allocate(symbol: string, interval: string, stepMs: number, length: number): BarGrid {
+  const f64 = Float64Array.BYTES_PER_ELEMENT;
+  const times = length + 1;
+  const closeSlots = CLOSE_HISTORY_ROWS + length;
+  const buffer = new ArrayBuffer((times + closeSlots + 6 * length) * f64 + length);
+  let offset = 0;
+  const take = (count: number): Float64Array => {
+    const column = new Float64Array(buffer, offset, count);
+    offset += count * f64;
+    return column;
+  };
+  const time = take(times);
+  const closeWithHistory = take(closeSlots).fill(Number.NaN, 0, CLOSE_HISTORY_ROWS);
   return {
     symbol,
     interval,
     stepMs,
     length,
-    windowStart: new Float64Array(length),
-    windowEnd: new Float64Array(length),
-    open: new Float64Array(length),
-    high: new Float64Array(length),
-    low: new Float64Array(length),
-    close: new Float64Array(length),
-    volume: new Float64Array(length),
-    vwap: new Float64Array(length),
-    tradeCount: new Float64Array(length),
-    filled: new Uint8Array(length),
+    windowStart: time.subarray(0, length),
+    windowEnd: time.subarray(1, times),
+    open: take(length),
+    high: take(length),
+    low: take(length),
+    close: closeWithHistory.subarray(CLOSE_HISTORY_ROWS),
+    volume: take(length),
+    vwap: take(length),
+    tradeCount: take(length),
+    filled: new Uint8Array(buffer, offset, length),
   };
-}
-
-function copyBar(grid: BarGrid, i: number, bar: Bar): void {
-  grid.open[i] = bar.open;
-  grid.high[i] = bar.high;
-  grid.low[i] = bar.low;
-  grid.close[i] = bar.close;
-  grid.volume[i] = bar.volume;
-  grid.vwap[i] = bar.vwap ?? Number.NaN;
-  grid.tradeCount[i] = bar.tradeCount;
-}
-
-function fillFromPrevious(grid: BarGrid, i: number): void {
-  const previousClose = grid.close[i - 1]!;
-  grid.open[i] = previousClose;
-  grid.high[i] = previousClose;
-  grid.low[i] = previousClose;
-  grid.close[i] = previousClose;
-  grid.volume[i] = 0;
-  grid.vwap[i] = Number.NaN;
-  grid.tradeCount[i] = 0;
-  grid.filled[i] = 1;
 }

@@ -5,7 +5,11 @@ import { assertPeriod } from './rolling-sum.js';
  * α = 2/(period+1), seeded at row period−1 with the simple mean of the first `period` closes,
  * then `ema[t] = ema[t−1] + α·(close[t] − ema[t−1])`. Rows before period−1 are NaN (null).
  */
-export function ema(close: Float64Array, period: number, out = new Float64Array(close.length)): Float64Array {
+export function ema(
+  close: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(close.length),
+): Float64Array {
   assertPeriod('period', period);
   const n = close.length;
   const seedRow = period - 1;

@@ -8,21 +8,27 @@ export interface PriceShape {
   readonly logRange: Float64Array;
 }
 
-/** Computes spread, change and log_range for every row (BRIEF §4). */
+/** Computes spread, change and log_range for every row (BRIEF §4), into `out` when given. */
 export function priceShape(
   open: Float64Array,
   high: Float64Array,
   low: Float64Array,
   close: Float64Array,
+  out?: PriceShape,
 ): PriceShape {
   const n = close.length;
-  const spread = new Float64Array(n);
-  const change = new Float64Array(n);
-  const logRange = new Float64Array(n);
+  const { spread, change, logRange } = out ?? {
+    spread: new Float64Array(n),
+    change: new Float64Array(n),
+    logRange: new Float64Array(n),
+  };
   for (let t = 0; t < n; t++) {
-    spread[t] = high[t]! - low[t]!;
+    const h = high[t]!;
+    const l = low[t]!;
+    spread[t] = h - l;
     change[t] = close[t]! - open[t]!;
-    logRange[t] = Math.log(high[t]! / low[t]!);
+    // A filled (flat) row has high = low: its log range is exactly 0, no logarithm needed.
+    logRange[t] = h === l ? 0 : Math.log(h / l);
   }
   return { spread, change, logRange };
 }

@@ -11,7 +11,7 @@ export function rollingSum(
   values: Float64Array,
   window: number,
   firstRow = 0,
-  out = new Float64Array(values.length),
+  out: Float64Array = new Float64Array(values.length),
 ): Float64Array {
   assertPeriod('window', window);
   const n = values.length;

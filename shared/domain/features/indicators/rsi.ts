@@ -7,7 +7,11 @@ import { assertPeriod } from './rolling-sum.js';
  * RSI = 100·gain/(gain+loss) = 100 − 100/(1 + gain/loss). Average loss 0 gives 100, and both
  * averages 0 (a flat stretch) give 50 — TA-Lib returns 0 there; BRIEF §4 keeps the usual 50.
  */
-export function rsi(close: Float64Array, period: number, out = new Float64Array(close.length)): Float64Array {
+export function rsi(
+  close: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(close.length),
+): Float64Array {
   assertPeriod('period', period);
   const n = close.length;
   out.fill(Number.NaN, 0, Math.min(period, n));

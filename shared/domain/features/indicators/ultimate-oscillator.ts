@@ -1,3 +1,4 @@
+import { ringMask } from './ring.js';
 import { assertPeriod } from './rolling-sum.js';
 
 /** Rows between exact re-summations of the rolling sums (bounds add/subtract drift). */
@@ -19,63 +20,59 @@ export function ultimateOscillator(
   low: Float64Array,
   close: Float64Array,
   periods: readonly [number, number, number] = [7, 14, 28],
-  out = new Float64Array(close.length),
+  out: Float64Array = new Float64Array(close.length),
 ): Float64Array {
   for (const p of periods) assertPeriod('period', p);
   const n = close.length;
-  const bp = new Float64Array(n);
-  const tr = new Float64Array(n);
-  for (let t = 1; t < n; t++) {
-    const prevClose = close[t - 1]!;
-    const trueLow = Math.min(low[t]!, prevClose);
-    bp[t] = close[t]! - trueLow;
-    tr[t] = Math.max(high[t]!, prevClose) - trueLow;
-  }
   const longest = Math.max(...periods);
   out.fill(Number.NaN, 0, Math.min(longest, n));
-  const sums = periods.map((p) => new WindowSums(bp, tr, p));
-  for (let t = longest; t < n; t++) {
+  // BP and TR of the last rows in rings (row k at k & mask): a window needs the row leaving it,
+  // period + 1 rows back at most.
+  const mask = ringMask(longest + 1);
+  const bpRing = new Float64Array(mask + 1);
+  const trRing = new Float64Array(mask + 1);
+  const bpSum = new Float64Array(3);
+  const trSum = new Float64Array(3);
+  const activeTr = new Int32Array(3);
+  for (let t = 1; t < n; t++) {
+    const prevClose = close[t - 1]!;
+    const l = low[t]!;
+    const h = high[t]!;
+    const trueLow = Math.min(l, prevClose);
+    bpRing[t & mask] = close[t]! - trueLow;
+    trRing[t & mask] = Math.max(h, prevClose) - trueLow;
+    if (t < longest) continue;
+    // Each sum is rebuilt from its rows at the first row and every RESYNC_EVERY rows (bounds the
+    // add/subtract drift), and otherwise advanced by one row.
+    const resync = t === longest || t % RESYNC_EVERY === 0;
     let weighted = 0;
     for (let i = 0; i < 3; i++) {
-      const s = sums[i]!;
-      s.endAt(t);
-      weighted = s.activeTr > 0 ? weighted + (WEIGHTS[i]! * s.bp) / s.tr : Number.NaN;
+      const period = periods[i]!;
+      if (resync) {
+        let bp = 0;
+        let tr = 0;
+        let active = 0;
+        for (let k = t - period + 1; k <= t; k++) {
+          bp += bpRing[k & mask]!;
+          const x = trRing[k & mask]!;
+          tr += x;
+          if (x > 0) active++;
+        }
+        bpSum[i] = bp;
+        trSum[i] = tr;
+        activeTr[i] = active;
+      } else {
+        const entering = t & mask;
+        const leaving = (t - period) & mask;
+        const trIn = trRing[entering]!;
+        const trOut = trRing[leaving]!;
+        bpSum[i] = bpSum[i]! + bpRing[entering]! - bpRing[leaving]!;
+        trSum[i] = trSum[i]! + trIn - trOut;
+        activeTr[i] = activeTr[i]! + (trIn > 0 ? 1 : 0) - (trOut > 0 ? 1 : 0);
+      }
+      weighted = activeTr[i]! > 0 ? weighted + (WEIGHTS[i]! * bpSum[i]!) / trSum[i]! : Number.NaN;
     }
     out[t] = (100 * weighted) / 7;
   }
   return out;
-}
-
-/** ΣBP, ΣTR and the count of non-zero TRs over rows (t−period, t], advanced one row at a time. */
-class WindowSums {
-  bp = 0;
-  tr = 0;
-  activeTr = 0;
-  private last = -1;
-
-  constructor(
-    private readonly bpRows: Float64Array,
-    private readonly trRows: Float64Array,
-    private readonly period: number,
-  ) {}
-
-  endAt(t: number): void {
-    const { bpRows, trRows, period } = this;
-    if (this.last !== t - 1 || t % RESYNC_EVERY === 0) {
-      this.bp = 0;
-      this.tr = 0;
-      this.activeTr = 0;
-      for (let k = t - period + 1; k <= t; k++) this.add(bpRows[k]!, trRows[k]!, 1);
-    } else {
-      this.add(bpRows[t]!, trRows[t]!, 1);
-      this.add(bpRows[t - period]!, trRows[t - period]!, -1);
-    }
-    this.last = t;
-  }
-
-  private add(bp: number, tr: number, sign: 1 | -1): void {
-    this.bp += sign * bp;
-    this.tr += sign * tr;
-    if (tr > 0) this.activeTr += sign;
-  }
 }

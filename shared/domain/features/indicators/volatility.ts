@@ -13,22 +13,24 @@ import { assertPeriod } from './rolling-sum.js';
 export function rollingVolatility(
   logReturn: Float64Array,
   window: number,
-  out = new Float64Array(logReturn.length),
+  out: Float64Array = new Float64Array(logReturn.length),
 ): Float64Array {
   assertPeriod('window', window, 2);
   const n = logReturn.length;
   out.fill(Number.NaN, 0, Math.min(window, n));
-  // Front stack: suffix aggregates of rows [frontStart, frontEnd), slot = row % slots. A flip holds
-  // up to window + 1 rows (the one about to leave included), hence one slot more than the window.
+  // Front stack: suffix aggregates of rows [frontStart, frontEnd), row k at slot k − frontBase. A flip
+  // holds up to window + 1 rows (the one about to leave included), hence one slot more than the window.
   const slots = window + 1;
   const frontMean = new Float64Array(slots);
   const frontM2 = new Float64Array(slots);
+  let frontBase = 1;
   let frontStart = 1;
   let frontEnd = 1;
   // Back stack: one running aggregate of rows [frontEnd, t].
   let backCount = 0;
   let backMean = 0;
   let backM2 = 0;
+  const divisor = window - 1;
   for (let t = 1; t < n; t++) {
     const x = logReturn[t]!;
     backCount++;
@@ -38,17 +40,18 @@ export function rollingVolatility(
     if (t - frontStart + 1 > window) {
       if (frontStart === frontEnd) {
         // Flip: turn the back stack's rows into suffix aggregates, newest first.
+        frontBase = frontEnd;
         let count = 0;
         let mean = 0;
         let m2 = 0;
-        for (let k = t; k >= frontEnd; k--) {
+        for (let k = t; k >= frontBase; k--) {
           const v = logReturn[k]!;
           count++;
           const d = v - mean;
           mean += d / count;
           m2 += d * (v - mean);
-          frontMean[k % slots] = mean;
-          frontM2[k % slots] = m2;
+          frontMean[k - frontBase] = mean;
+          frontM2[k - frontBase] = m2;
         }
         frontEnd = t + 1;
         backCount = 0;
@@ -61,11 +64,11 @@ export function rollingVolatility(
     const frontCount = frontEnd - frontStart;
     let m2 = backM2;
     if (frontCount > 0) {
-      const slot = frontStart % slots;
+      const slot = frontStart - frontBase;
       const d = backMean - frontMean[slot]!;
       m2 += frontM2[slot]! + (d * d * frontCount * backCount) / (frontCount + backCount);
     }
-    out[t] = Math.sqrt(m2 / (window - 1));
+    out[t] = Math.sqrt(m2 / divisor);
   }
   return out;
 }

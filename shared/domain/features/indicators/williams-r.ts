@@ -1,3 +1,4 @@
+import { ringMask } from './ring.js';
 import { assertPeriod } from './rolling-sum.js';
 
 /**
@@ -10,16 +11,34 @@ export function williamsR(
   low: Float64Array,
   close: Float64Array,
   period: number,
-  out = new Float64Array(close.length),
+  out: Float64Array = new Float64Array(close.length),
 ): Float64Array {
   assertPeriod('period', period);
   const n = close.length;
-  const hh = rollingExtreme(high, period, 1);
-  const ll = rollingExtreme(low, period, -1);
   out.fill(Number.NaN, 0, Math.min(period - 1, n));
-  for (let t = period - 1; t < n; t++) {
-    const range = hh[t]! - ll[t]!;
-    out[t] = range > 0 ? (-100 * (hh[t]! - close[t]!)) / range : Number.NaN;
+  // Monotonic deques of row indices (highs decreasing, lows increasing) in rings: a deque holds at
+  // most period + 1 rows, so a power-of-two ring of that size never overwrites a live entry.
+  const mask = ringMask(period + 1);
+  const highRows = new Int32Array(mask + 1);
+  const lowRows = new Int32Array(mask + 1);
+  let highHead = 0;
+  let highTail = 0;
+  let lowHead = 0;
+  let lowTail = 0;
+  for (let t = 0; t < n; t++) {
+    const h = high[t]!;
+    while (highTail > highHead && high[highRows[(highTail - 1) & mask]!]! <= h) highTail--;
+    highRows[highTail++ & mask] = t;
+    if (highRows[highHead & mask]! <= t - period) highHead++;
+    const l = low[t]!;
+    while (lowTail > lowHead && low[lowRows[(lowTail - 1) & mask]!]! >= l) lowTail--;
+    lowRows[lowTail++ & mask] = t;
+    if (lowRows[lowHead & mask]! <= t - period) lowHead++;
+    if (t < period - 1) continue;
+    const hh = high[highRows[highHead & mask]!]!;
+    const ll = low[lowRows[lowHead & mask]!]!;
+    const range = hh - ll;
+    out[t] = range > 0 ? (-100 * (hh - close[t]!)) / range : Number.NaN;
   }
   return out;
 }
