@@ -11,15 +11,12 @@ import {
   engineEnvironment,
   metricsEnvironment,
 } from './handler-environment.js';
-import type { Lake, LakePrefix } from './lake.js';
 import { PipelineFunction } from './pipeline-function.js';
 import type { ServingStore } from './serving-store.js';
 import type { StateStore } from './state-store.js';
 import { StreamConsumer } from './stream-consumer.js';
 import { validateEngine } from './validate-engine.js';
 
-/** The lake prefixes the aggregator writes: closed bars, late ticks, quarantined records. */
-export const AGGREGATOR_LAKE_PREFIXES: readonly LakePrefix[] = ['bars/', 'late/', 'quarantine/'];
 /** The `service` dimension of the aggregator's EMF metrics. */
 export const AGGREGATOR_SERVICE = 'aggregator';
 
@@ -27,7 +24,6 @@ export interface AggregatorProps {
   readonly stream: kinesis.IStream;
   /** The state and outputs tables; the function gets item access to both. */
   readonly stateStore: StateStore;
-  readonly lake: Lake;
   /** @default the defaults of `shared/config.ts` */
   readonly engine?: EngineSettings;
   /** @default DEFAULT_CONFIG.consumer */
@@ -51,9 +47,10 @@ export interface AggregatorProps {
 }
 
 /**
- * The event-time aggregator: consumes the tick stream, keeps per-symbol state in DynamoDB, records
- * closed bars, late ticks and quarantined records, and writes them to the lake. It may read the
- * stream, read and write its two tables, and write the `bars/`, `late/` and `quarantine/` prefixes: nothing else.
+ * The event-time aggregator: consumes the tick stream, keeps per-symbol state in DynamoDB and records
+ * closed bars, late ticks and quarantined records in the outputs table (the materializer turns them
+ * into the lake). It may read the stream and read and write its two tables (and the serving store
+ * when there is one): no S3 access at all.
  */
 export class Aggregator extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -69,7 +66,6 @@ export class Aggregator extends Construct {
       entry: props.entry ?? 'functions/aggregator/index.ts',
       code: props.code,
       bundling: props.bundling,
-      shipParquetWasm: true,
       shipServingDriver: props.serving !== undefined,
       description: 'tickflow: event-time OHLCV aggregator (Kinesis consumer)',
       memoryMb: consumer.memoryMb,
@@ -77,7 +73,6 @@ export class Aggregator extends Construct {
       environment: {
         [HANDLER_ENV.stateTable]: props.stateStore.stateTable.tableName,
         [HANDLER_ENV.outputTable]: props.stateStore.outputTable.tableName,
-        [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
         ...engineEnvironment(engine),
         ...props.serving?.environment(),
         ...metricsEnvironment(AGGREGATOR_SERVICE),
@@ -94,7 +89,6 @@ export class Aggregator extends Construct {
     props.stateStore.grantStateAccess(fn);
     props.stateStore.grantOutputAccess(fn);
     props.serving?.grantWrite(fn);
-    props.lake.grantWrite(fn, AGGREGATOR_LAKE_PREFIXES);
     this.function = fn;
     this.deadLetterQueue = source.deadLetterQueue;
   }

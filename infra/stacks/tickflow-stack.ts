@@ -91,7 +91,6 @@ export class TickflowStack extends Stack {
     this.aggregator = new Aggregator(this, 'Aggregator', {
       stream: this.tickStream.stream,
       stateStore: this.stateStore,
-      lake: this.lake,
       engine,
       consumer: config.consumer,
       serving: this.servingStore,

@@ -12,10 +12,14 @@ import { LakeMaterializer } from './lake-materializer.js';
 import { S3ObjectStore } from './s3-object-store.js';
 import { servingConfigFromEnv } from './serving/env.js';
 
-/** Where the pipeline's state and outputs live. */
-export interface PipelineResources {
+/** Where the aggregation keeps its state and outputs (the aggregator Lambda needs nothing else). */
+export interface AggregationResources {
   readonly stateTable: string;
   readonly outputTable: string;
+}
+
+/** The aggregation's resources plus the lake the materializer writes. */
+export interface PipelineResources extends AggregationResources {
   readonly lakeBucket: string;
 }
 
@@ -24,7 +28,7 @@ export interface PipelineSettings {
   readonly idleTimeoutMs: number;
 }
 
-export interface PipelineWiringOptions extends PipelineResources, PipelineSettings {
+export interface AggregationWiringOptions extends AggregationResources, PipelineSettings {
   readonly aws?: AwsClientConfig;
   readonly serving?: ServingSink;
   /** Fault injection on every DynamoDB and S3 write (`--chaos`). */
@@ -32,26 +36,29 @@ export interface PipelineWiringOptions extends PipelineResources, PipelineSettin
   readonly onSymbolError?: (symbol: string, err: unknown) => void;
 }
 
-/** The wired pipeline: what a handler or the local run calls. */
-export interface Pipeline {
+export interface PipelineWiringOptions extends AggregationWiringOptions {
+  readonly lakeBucket: string;
+}
+
+/** The wired aggregation: the service and the DynamoDB stores it writes through. */
+export interface Aggregation {
   readonly service: AggregationService;
   readonly outputs: DynamoOutputStore;
   readonly state: DynamoStateStore;
+}
+
+/** The wired pipeline: what a handler or the local run calls. */
+export interface Pipeline extends Aggregation {
   readonly lake: S3ObjectStore;
   readonly materializer: LakeMaterializer;
 }
 
-/** Builds the adapters and the aggregation service over one set of clients (created once, reused). */
-export function wirePipeline(opts: PipelineWiringOptions): Pipeline {
+/** Builds the DynamoDB stores and the aggregation service over one client (created once, reused). */
+export function wireAggregation(opts: AggregationWiringOptions): Aggregation {
   const doc = createDocumentClient(opts.aws);
-  const s3 = createS3Client(opts.aws);
-  if (opts.faults) {
-    injectWriteFaults(doc, opts.faults);
-    injectWriteFaults(s3, opts.faults);
-  }
+  if (opts.faults) injectWriteFaults(doc, opts.faults);
   const state = new DynamoStateStore(doc, opts.stateTable);
   const outputs = new DynamoOutputStore(doc, opts.outputTable);
-  const lake = new S3ObjectStore(s3, opts.lakeBucket);
   const service = new AggregationService({
     state,
     outputs,
@@ -60,17 +67,25 @@ export function wirePipeline(opts: PipelineWiringOptions): Pipeline {
     idleTimeoutMs: opts.idleTimeoutMs,
     onSymbolError: opts.onSymbolError,
   });
-  return { service, outputs, state, lake, materializer: new LakeMaterializer(outputs, lake) };
+  return { service, outputs, state };
 }
 
-/** Resources and engine settings from the Lambda environment the CDK app sets (fails loudly when missing). */
-export function pipelineOptionsFromEnv(
+/** The aggregation plus the lake bucket and the materializer that writes it. */
+export function wirePipeline(opts: PipelineWiringOptions): Pipeline {
+  const aggregation = wireAggregation(opts);
+  const s3 = createS3Client(opts.aws);
+  if (opts.faults) injectWriteFaults(s3, opts.faults);
+  const lake = new S3ObjectStore(s3, opts.lakeBucket);
+  return { ...aggregation, lake, materializer: new LakeMaterializer(aggregation.outputs, lake) };
+}
+
+/** Tables and engine settings from the Lambda environment the CDK app sets (fails loudly when missing). */
+export function aggregationOptionsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
-): PipelineResources & PipelineSettings {
+): AggregationResources & PipelineSettings {
   return {
     stateTable: requireString(env, HANDLER_ENV.stateTable),
     outputTable: requireString(env, HANDLER_ENV.outputTable),
-    lakeBucket: requireString(env, HANDLER_ENV.lakeBucket),
     engine: aggregatorConfig({
       intervals: parseIntervals(
         stringList(env, HANDLER_ENV.intervals, [...aggregatorConfig().intervals.map((i) => i.label)]),
@@ -80,6 +95,13 @@ export function pipelineOptionsFromEnv(
     }),
     idleTimeoutMs: integer(env, HANDLER_ENV.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS),
   };
+}
+
+/** {@link aggregationOptionsFromEnv} plus the lake bucket (the materializer). */
+export function pipelineOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): PipelineResources & PipelineSettings {
+  return { ...aggregationOptionsFromEnv(env), lakeBucket: requireString(env, HANDLER_ENV.lakeBucket) };
 }
 
 /**

@@ -40,7 +40,6 @@ function aggregatorWith(stack: Stack, engine: Partial<EngineSettings>): void {
   new Aggregator(stack, 'Aggregator', {
     stream: new kinesis.Stream(stack, 'S'),
     stateStore: new StateStore(stack, 'State', { stateTableName: 's', outputTableName: 'o' }),
-    lake: new Lake(stack, 'Lake'),
     engine: { ...DEFAULT_ENGINE, ...engine },
     code: inline(),
   });

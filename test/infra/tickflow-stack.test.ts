@@ -86,7 +86,7 @@ describe('TickflowStack with the default config', () => {
     );
   });
 
-  it('runs the aggregator on Node 22 arm64 with table, bucket and engine settings in its environment', () => {
+  it('runs the aggregator on Node 22 arm64 with table and engine settings in its environment', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -94,7 +94,6 @@ describe('TickflowStack with the default config', () => {
         Variables: Match.objectLike({
           [HANDLER_ENV.stateTable]: { Ref: Match.stringLikeRegexp('StateTable') },
           [HANDLER_ENV.outputTable]: { Ref: Match.stringLikeRegexp('OutputTable') },
-          [HANDLER_ENV.lakeBucket]: { Ref: Match.stringLikeRegexp('LakeBucket') },
           [HANDLER_ENV.intervals]: DEFAULT_CONFIG.intervals.join(','),
           [HANDLER_ENV.allowedLatenessMs]: String(DEFAULT_CONFIG.allowedLatenessMs),
           [HANDLER_ENV.dedupHorizonMs]: String(DEFAULT_CONFIG.dedupHorizonMs),
@@ -128,13 +127,16 @@ describe('TickflowStack with the default config', () => {
     expect(actionsOf(statements)).not.toContain('dynamodb:GetRecords');
   });
 
-  it('lets each function write only its own lake prefixes', () => {
+  it('lets each function write only its own lake prefixes, and the aggregator none (the materializer writes its outputs)', () => {
     const s3Resources = (prefix: string) =>
       policyOfFunction(template, prefix)
         .filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')))
         .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
         .map((r) => JSON.stringify(r).match(/"\/([a-z/]+\/\*)"/)?.[1]);
-    expect(s3Resources('Aggregator').sort()).toEqual(['bars/*', 'late/*', 'quarantine/*']);
+    expect(s3Resources('Aggregator')).toEqual([]);
+    expect(actionsOf(policyOfFunction(template, 'Aggregator')).filter((a) => a.startsWith('s3:'))).toEqual(
+      [],
+    );
     expect(s3Resources('Bronze')).toEqual(['staging/ticks/*']);
     expect(s3Resources('Materializer').sort()).toEqual(['bars/*', 'late/*', 'quarantine/*']);
     expect(actionsOf(policyOfFunction(template, 'Bronze'))).not.toContain('dynamodb:PutItem');
