@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { EmulatorHostOptions, EmulatorPorts, HostMessage, ParentMessage } from './protocol.js';
+import { makeS3rverObjectsAtomic } from './s3rver-atomic-objects.js';
 
 const require = createRequire(import.meta.url);
 const HOST = '127.0.0.1';
@@ -61,6 +62,7 @@ async function startEmulators(options: EmulatorHostOptions): Promise<EmulatorPor
     options.credentials.accessKeyId,
     options.credentials.secretAccessKey,
   );
+  makeS3rverObjectsAtomic(require('s3rver/lib/stores/filesystem'), require('s3rver/lib/models/object'));
   s3 = new S3rver({ address: HOST, port: 0, silent: true, directory: options.s3Directory });
   const s3Address = await s3.run();
   return { kinesis, dynamodb, s3: s3Address.port };
