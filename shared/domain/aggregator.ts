@@ -1,10 +1,9 @@
 import { type AggregatorConfig, aggregatorConfig, validateAggregatorConfig } from './aggregator-config.js';
 import { DedupIndex } from './dedup.js';
 import { PendingOutputsError, SymbolMismatchError } from './errors.js';
-import { IntervalWindows } from './interval-windows.js';
-import { OHLCV_FIELDS } from './ohlcv.js';
 import { assertSnapshotShape, type SymbolSnapshot } from './snapshot.js';
 import type { Bar, LateTick, Tick } from './types.js';
+import { WindowSet } from './window-set.js';
 
 /** Everything the aggregator produced since the previous `drain()`. */
 export interface AggregatorOutputs {
@@ -34,15 +33,12 @@ const NONE = Number.NEGATIVE_INFINITY;
  */
 export class SymbolAggregator {
   readonly config: AggregatorConfig;
-  private readonly windows: IntervalWindows[];
-  private dedup = new DedupIndex();
+  private readonly windows: WindowSet;
+  private dedup: DedupIndex;
   private maxTsValue = NONE;
   private watermarkValue = NONE;
   private lastArrivalMs: number | null = null;
   private readonly allowedLatenessMs: number;
-  private readonly dedupHorizonMs: number;
-  /** Smallest end among the windows the intervals may close next: a lower watermark closes nothing. */
-  private nextCloseAt = NONE;
   private closed: Bar[] = [];
   private late: LateTick[] = [];
   private duplicates = 0;
@@ -55,8 +51,8 @@ export class SymbolAggregator {
     validateAggregatorConfig(config);
     this.config = config;
     this.allowedLatenessMs = config.allowedLatenessMs;
-    this.dedupHorizonMs = config.dedupHorizonMs;
-    this.windows = config.intervals.map((spec) => new IntervalWindows(spec));
+    this.dedup = new DedupIndex(config.dedupHorizonMs);
+    this.windows = new WindowSet(config.intervals);
   }
 
   /**
@@ -70,10 +66,10 @@ export class SymbolAggregator {
     this.ticks++;
     const ts = tick.ts;
     const maxBefore = this.maxTsValue;
-    const duplicate =
-      tick.id !== undefined && this.dedup.observe(tick.id, ts, maxBefore - this.dedupHorizonMs);
+    const duplicate = this.dedup.observe(tick);
     if (ts > maxBefore) {
       this.maxTsValue = ts;
+      this.dedup.advance(ts);
       // Raising W first is safe: every window holding a tick at the new max ts ends after ts − lateness.
       this.raiseWatermark(ts - this.allowedLatenessMs);
     }
@@ -81,14 +77,7 @@ export class SymbolAggregator {
       this.duplicates++;
       return;
     }
-    const w = this.watermarkValue;
-    const windows = this.windows;
-    for (let i = 0; i < windows.length; i++) {
-      const interval = windows[i]!;
-      if (!interval.add(ts, tick.price, tick.size, w)) {
-        this.late.push({ tick, interval: interval.label, watermark: w });
-      }
-    }
+    this.windows.add(tick, this.late);
   }
 
   /**
@@ -105,9 +94,7 @@ export class SymbolAggregator {
 
   /** End of a replay: closes every open window by raising the watermark past the latest one. */
   flush(): void {
-    let end = NONE;
-    for (const interval of this.windows) end = Math.max(end, interval.latestWindowEnd());
-    this.raiseWatermark(end);
+    this.raiseWatermark(this.windows.latestWindowEnd());
   }
 
   /** Takes the outputs accumulated since the previous call. */
@@ -123,7 +110,7 @@ export class SymbolAggregator {
   /** Current bars of the open windows that got ticks (`is_final = false` in the serving store). */
   forming(): Bar[] {
     const bars: Bar[] = [];
-    for (const interval of this.windows) interval.forming(this.watermarkValue, this.symbol, bars);
+    this.windows.forming(this.symbol, bars);
     return bars;
   }
 
@@ -151,19 +138,18 @@ export class SymbolAggregator {
         this.ticks,
       );
     }
+    const panes = this.windows.panes();
     return {
-      v: 1,
+      v: 2,
       symbol: this.symbol,
       maxTs: this.maxTs,
       watermark: this.watermark,
       lastArrivalMs: this.lastArrivalMs,
-      dedup: this.dedup.live(this.maxTsValue - this.config.dedupHorizonMs),
-      intervals: this.windows.map((interval) => ({
+      dedup: this.dedup.live(),
+      basePanes: panes.base,
+      intervals: this.windows.intervals.map((interval, i) => ({
         label: interval.label,
-        panes: interval.panes.heldPanes().map((p) => {
-          const offset = interval.panes.offsetOf(p);
-          return [p, ...interval.panes.accumulators.subarray(offset, offset + OHLCV_FIELDS)];
-        }),
+        panes: panes.intervals[i]!,
       })),
     };
   }
@@ -181,26 +167,18 @@ export class SymbolAggregator {
     aggregator.maxTsValue = snapshot.maxTs ?? NONE;
     aggregator.watermarkValue = snapshot.watermark ?? NONE;
     aggregator.lastArrivalMs = snapshot.lastArrivalMs;
-    aggregator.dedup = DedupIndex.from(snapshot.dedup);
-    snapshot.intervals.forEach((interval, i) => {
-      const windows = aggregator.windows[i]!;
-      for (const [p, ...fields] of interval.panes) windows.panes.load(p!, fields);
-      windows.resetWatermark(aggregator.watermarkValue);
-    });
-    aggregator.nextCloseAt = Math.min(...aggregator.windows.map((windows) => windows.nextWindowEnd));
+    aggregator.dedup = DedupIndex.from(snapshot.dedup, config.dedupHorizonMs, aggregator.maxTsValue);
+    aggregator.windows.restore(
+      snapshot.v === 2 ? snapshot.basePanes : [],
+      snapshot.intervals.map((interval) => interval.panes),
+      aggregator.watermarkValue,
+    );
     return aggregator;
   }
 
   private raiseWatermark(candidate: number): void {
-    const before = this.watermarkValue;
-    if (candidate <= before) return;
+    if (candidate <= this.watermarkValue) return;
     this.watermarkValue = candidate;
-    if (candidate < this.nextCloseAt) return;
-    let nextCloseAt = Number.POSITIVE_INFINITY;
-    for (const interval of this.windows) {
-      interval.close(before, candidate, this.symbol, this.closed);
-      nextCloseAt = Math.min(nextCloseAt, interval.nextWindowEnd);
-    }
-    this.nextCloseAt = nextCloseAt;
+    this.windows.advance(candidate, this.symbol, this.closed);
   }
 }

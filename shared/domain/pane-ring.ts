@@ -1,4 +1,4 @@
-import { addToOhlcv, OHLCV_FIELDS, startOhlcv } from './ohlcv.js';
+import { addToOhlcv, COUNT, mergeOhlcv, OHLCV_FIELDS, startOhlcv } from './ohlcv.js';
 
 /**
  * The open panes of one interval: OHLCV accumulators indexed by pane number p (pane p covers
@@ -39,6 +39,21 @@ export class PaneRing {
       this.paneOf[slot] = p;
       startOhlcv(this.accumulators, base, ts, price, size);
     }
+  }
+
+  /**
+   * Merges a whole accumulator (`from[fromBase…]`, ticks that arrived after the ones pane p holds)
+   * into pane p.
+   */
+  merge(p: number, from: Float64Array, fromBase: number): void {
+    if (p < this.low || p > this.high) this.widen(p);
+    const slot = p & this.mask;
+    const base = slot * OHLCV_FIELDS;
+    if (this.paneOf[slot] !== p) {
+      this.paneOf[slot] = p;
+      this.accumulators[base + COUNT] = 0; // empty: the merge copies `from`
+    }
+    mergeOhlcv(this.accumulators, base, from, fromBase);
   }
 
   /** Offset of pane p's accumulator in `accumulators`, or -1 when the pane holds no tick. */

@@ -3,12 +3,29 @@ import { OHLCV_FIELDS } from './ohlcv.js';
 
 /**
  * The state of one symbol's aggregator as plain JSON, small enough for a DynamoDB item: the
- * watermark, the trade ids inside the dedup horizon, and per interval only the panes of windows
- * still open (one accumulator per open tumbling window; panes of gcd(size, slide) for sliding ones).
- * Outputs are not part of it: they must be drained before a snapshot is taken.
+ * watermark, the trade ids inside the dedup horizon, the base panes shared by the intervals (see
+ * `WindowSet`) and per interval only its own panes of windows still open. Outputs are not part of
+ * it: they must be drained before a snapshot is taken.
+ *
+ * Version 1 (before base panes) is still read: its interval panes hold everything, which restores
+ * the same bars.
  */
-export interface SymbolSnapshot {
+export type SymbolSnapshot = SymbolSnapshotV2 | SymbolSnapshotV1;
+
+export interface SymbolSnapshotV2 extends SnapshotCommon {
+  readonly v: 2;
+  /**
+   * `[pane, …fields]` per held base pane, ascending; base panes are as long as the shortest pane of
+   * the intervals and hold the ticks not yet rolled up into the intervals' own panes.
+   */
+  readonly basePanes: readonly (readonly number[])[];
+}
+
+export interface SymbolSnapshotV1 extends SnapshotCommon {
   readonly v: 1;
+}
+
+interface SnapshotCommon {
   readonly symbol: string;
   /** Max event time of the symbol's valid ticks; null before the first tick. */
   readonly maxTs: number | null;
@@ -35,7 +52,8 @@ export function assertSnapshotShape(snapshot: SymbolSnapshot, labels: readonly s
   const fail = (reason: string): never => {
     throw new InvalidSnapshotError(String(snapshot?.symbol), reason);
   };
-  if (snapshot?.v !== 1) fail(`unknown snapshot version ${String(snapshot?.v)}`);
+  const version: unknown = snapshot?.v;
+  if (version !== 1 && version !== 2) fail(`unknown snapshot version ${String(version)}`);
   if (typeof snapshot.symbol !== 'string') fail('symbol is missing');
   for (const key of ['maxTs', 'watermark', 'lastArrivalMs'] as const) {
     const value = snapshot[key];
@@ -46,11 +64,13 @@ export function assertSnapshotShape(snapshot: SymbolSnapshot, labels: readonly s
   if (snapshotLabels.join(',') !== labels.join(',')) {
     fail(`it holds intervals [${snapshotLabels}] but the config has [${labels}]`);
   }
+  const wellFormed = (panes: unknown) =>
+    Array.isArray(panes) &&
+    panes.every(
+      (pane) => Array.isArray(pane) && pane.length === OHLCV_FIELDS + 1 && pane.every(Number.isFinite),
+    );
   for (const interval of snapshot.intervals) {
-    for (const pane of interval.panes) {
-      if (!Array.isArray(pane) || pane.length !== OHLCV_FIELDS + 1 || !pane.every(Number.isFinite)) {
-        fail(`interval ${interval.label} holds a malformed pane`);
-      }
-    }
+    if (!wellFormed(interval.panes)) fail(`interval ${interval.label} holds a malformed pane`);
   }
+  if (snapshot.v === 2 && !wellFormed(snapshot.basePanes)) fail('basePanes holds a malformed pane');
 }

@@ -8,15 +8,17 @@ import type { SymbolSnapshot } from '../../../shared/domain/snapshot.js';
 import type { Bar, LateTick, Tick } from '../../../shared/domain/types.js';
 
 const T0 = Date.UTC(2024, 0, 1);
-const LABELS = ['1m', '5m', '3m_1m', '2m_30s', '1h_15m'];
-const INTERVALS = parseIntervals(LABELS);
 const LATENESS = 90_000;
 const HORIZON = 60_000;
-const config = aggregatorConfig({
-  intervals: INTERVALS,
-  allowedLatenessMs: LATENESS,
-  dedupHorizonMs: HORIZON,
-});
+/**
+ * Two interval sets: in the first every pane length is a multiple of the shortest (30 s), so all
+ * intervals share base panes; in the second `90s` is not a multiple of 1 minute and keeps panes of
+ * its own beside the shared ones (see WindowSet).
+ */
+const INTERVAL_SETS = [
+  ['1m', '5m', '3m_1m', '2m_30s', '1h_15m'],
+  ['1m', '90s', '3m_1m', '7m'],
+];
 
 /** Ticks of one symbol over 20 minutes: integer prices and sizes (so sums are exact), few ids (so retries repeat them). */
 const ticksArb = fc.array(
@@ -95,85 +97,95 @@ function naiveReplay(ticks: readonly Tick[], intervals: readonly IntervalSpec[])
 
 const byIdentity = (a: Bar, b: Bar) => a.interval.localeCompare(b.interval) || a.windowStart - b.windowStart;
 
-describe('SymbolAggregator properties', () => {
-  it('equals a naive recomputation from raw ticks: bars (tumbling and sliding), late ticks and duplicates', () => {
-    fc.assert(
-      fc.property(ticksArb, (ticks) => {
-        const actual = aggregateAll(ticks, config);
-        const expected = naiveReplay(ticks, INTERVALS);
-        expect([...actual.bars].sort(byIdentity)).toEqual(expected.bars.sort(byIdentity));
-        expect(actual.late).toEqual(expected.late);
-        expect(actual.duplicates).toBe(expected.duplicates);
-        expect(actual.ticks).toBe(ticks.length);
-      }),
-      { numRuns: 300 },
-    );
-  });
+describe.each(INTERVAL_SETS.map((labels) => ({ labels, list: labels.join(',') })))(
+  'SymbolAggregator properties, intervals $list',
+  ({ labels }) => {
+    const INTERVALS = parseIntervals(labels);
+    const config = aggregatorConfig({
+      intervals: INTERVALS,
+      allowedLatenessMs: LATENESS,
+      dedupHorizonMs: HORIZON,
+    });
 
-  it('accounts for every tick in each interval: in a bar, late, or a counted duplicate', () => {
-    fc.assert(
-      fc.property(ticksArb, (ticks) => {
-        const { bars, late, duplicates } = aggregateAll(ticks, config);
-        for (const interval of INTERVALS) {
-          const perWindow = interval.sizeMs / interval.slideMs;
-          const inBars = bars
-            .filter((b) => b.interval === interval.label)
-            .reduce((s, b) => s + b.tradeCount, 0);
-          const lateCount = late.filter((l) => l.interval === interval.label).length;
-          // A sliding tick counts in up to size/slide bars; at least one when it is not late.
-          expect(inBars).toBeGreaterThanOrEqual(ticks.length - duplicates - lateCount);
-          expect(inBars).toBeLessThanOrEqual((ticks.length - duplicates - lateCount) * perWindow);
-          if (perWindow === 1) expect(inBars).toBe(ticks.length - duplicates - lateCount);
-        }
-      }),
-      { numRuns: 100 },
-    );
-  });
+    it('equals a naive recomputation from raw ticks: bars (tumbling and sliding), late ticks and duplicates', () => {
+      fc.assert(
+        fc.property(ticksArb, (ticks) => {
+          const actual = aggregateAll(ticks, config);
+          const expected = naiveReplay(ticks, INTERVALS);
+          expect([...actual.bars].sort(byIdentity)).toEqual(expected.bars.sort(byIdentity));
+          expect(actual.late).toEqual(expected.late);
+          expect(actual.duplicates).toBe(expected.duplicates);
+          expect(actual.ticks).toBe(ticks.length);
+        }),
+        { numRuns: 300 },
+      );
+    });
 
-  it('restoring a JSON round trip of the snapshot at any split point gives the same outputs and state', () => {
-    fc.assert(
-      fc.property(ticksArb, fc.nat(), (ticks, cut) => {
-        const split = ticks.length === 0 ? 0 : cut % (ticks.length + 1);
-        const whole = new SymbolAggregator('ETH', config);
-        for (const t of ticks) whole.apply(t);
-        whole.flush();
-        const expected = whole.drain();
+    it('accounts for every tick in each interval: in a bar, late, or a counted duplicate', () => {
+      fc.assert(
+        fc.property(ticksArb, (ticks) => {
+          const { bars, late, duplicates } = aggregateAll(ticks, config);
+          for (const interval of INTERVALS) {
+            const perWindow = interval.sizeMs / interval.slideMs;
+            const inBars = bars
+              .filter((b) => b.interval === interval.label)
+              .reduce((s, b) => s + b.tradeCount, 0);
+            const lateCount = late.filter((l) => l.interval === interval.label).length;
+            // A sliding tick counts in up to size/slide bars; at least one when it is not late.
+            expect(inBars).toBeGreaterThanOrEqual(ticks.length - duplicates - lateCount);
+            expect(inBars).toBeLessThanOrEqual((ticks.length - duplicates - lateCount) * perWindow);
+            if (perWindow === 1) expect(inBars).toBe(ticks.length - duplicates - lateCount);
+          }
+        }),
+        { numRuns: 100 },
+      );
+    });
 
-        const first = new SymbolAggregator('ETH', config);
-        for (const t of ticks.slice(0, split)) first.apply(t);
-        const before = first.drain();
-        const stored = JSON.parse(JSON.stringify(first.snapshot())) as SymbolSnapshot;
-        const second = SymbolAggregator.restore(config, stored);
-        expect(second.snapshot()).toEqual(stored);
-        for (const t of ticks.slice(split)) second.apply(t);
-        second.flush();
-        const after = second.drain();
+    it('restoring a JSON round trip of the snapshot at any split point gives the same outputs and state', () => {
+      fc.assert(
+        fc.property(ticksArb, fc.nat(), (ticks, cut) => {
+          const split = ticks.length === 0 ? 0 : cut % (ticks.length + 1);
+          const whole = new SymbolAggregator('ETH', config);
+          for (const t of ticks) whole.apply(t);
+          whole.flush();
+          const expected = whole.drain();
 
-        expect([...before.closed, ...after.closed]).toEqual(expected.closed);
-        expect([...before.late, ...after.late]).toEqual(expected.late);
-        expect(before.duplicates + after.duplicates).toBe(expected.duplicates);
-        expect(second.snapshot()).toEqual(whole.snapshot());
-      }),
-      { numRuns: 300 },
-    );
-  });
+          const first = new SymbolAggregator('ETH', config);
+          for (const t of ticks.slice(0, split)) first.apply(t);
+          const before = first.drain();
+          const stored = JSON.parse(JSON.stringify(first.snapshot())) as SymbolSnapshot;
+          const second = SymbolAggregator.restore(config, stored);
+          expect(second.snapshot()).toEqual(stored);
+          for (const t of ticks.slice(split)) second.apply(t);
+          second.flush();
+          const after = second.drain();
 
-  it('takes the same snapshot whatever history led to the same state (deterministic serialisation)', () => {
-    fc.assert(
-      fc.property(ticksArb, (ticks) => {
-        const a = new SymbolAggregator('ETH', config);
-        const b = new SymbolAggregator('ETH', config);
-        for (const t of ticks) {
-          a.apply(t);
-          b.apply(t);
-          a.drain();
-          const restored = SymbolAggregator.restore(config, JSON.parse(JSON.stringify(a.snapshot())));
-          expect(restored.snapshot()).toEqual(a.snapshot());
-        }
-        b.drain();
-        expect(JSON.stringify(a.snapshot())).toBe(JSON.stringify(b.snapshot()));
-      }),
-      { numRuns: 50 },
-    );
-  });
-});
+          expect([...before.closed, ...after.closed]).toEqual(expected.closed);
+          expect([...before.late, ...after.late]).toEqual(expected.late);
+          expect(before.duplicates + after.duplicates).toBe(expected.duplicates);
+          expect(second.snapshot()).toEqual(whole.snapshot());
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('takes the same snapshot whatever history led to the same state (deterministic serialisation)', () => {
+      fc.assert(
+        fc.property(ticksArb, (ticks) => {
+          const a = new SymbolAggregator('ETH', config);
+          const b = new SymbolAggregator('ETH', config);
+          for (const t of ticks) {
+            a.apply(t);
+            b.apply(t);
+            a.drain();
+            const restored = SymbolAggregator.restore(config, JSON.parse(JSON.stringify(a.snapshot())));
+            expect(restored.snapshot()).toEqual(a.snapshot());
+          }
+          b.drain();
+          expect(JSON.stringify(a.snapshot())).toBe(JSON.stringify(b.snapshot()));
+        }),
+        { numRuns: 50 },
+      );
+    });
+  },
+);

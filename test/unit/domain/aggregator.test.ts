@@ -7,6 +7,7 @@ import {
   SymbolMismatchError,
 } from '../../../shared/domain/errors.js';
 import { parseIntervals } from '../../../shared/domain/intervals.js';
+import type { SymbolSnapshot } from '../../../shared/domain/snapshot.js';
 import type { Tick } from '../../../shared/domain/types.js';
 
 const MIN = 60_000;
@@ -292,10 +293,66 @@ describe('SymbolAggregator: snapshot', () => {
     agg.drain();
     const snapshot = agg.snapshot();
     expect(snapshot.dedup).toEqual([['new', T0 + 10 * MIN]]);
-    expect(snapshot.intervals.map((i) => i.panes.map((p) => p[0]))).toEqual([
-      [(T0 + 10 * MIN) / MIN],
-      [(T0 + 10 * MIN) / MIN],
+    // The open minute is still a shared base pane: no interval has rolled it up yet.
+    expect(snapshot.v === 2 && snapshot.basePanes.map((p) => p[0])).toEqual([(T0 + 10 * MIN) / MIN]);
+    expect(snapshot.intervals.map((i) => i.panes)).toEqual([[], []]);
+  });
+
+  it('keeps in the snapshot the panes that intervals rolled up, for the windows still open', () => {
+    const agg = aggregator(['1m', '3m_1m'], MIN);
+    agg.apply(tick(0));
+    agg.apply(tick(2 * MIN + 30_000)); // W = 1m30s: minute 0 is rolled up, 1m window [0, 1m) closed
+    expect(agg.drain().closed.map((b) => `${b.interval}@${b.windowStart - T0}`)).toEqual([
+      '1m@0',
+      '3m_1m@-120000',
     ]);
+    const snapshot = agg.snapshot();
+    expect(snapshot.v === 2 && snapshot.basePanes.map((p) => p[0])).toEqual([(T0 + 2 * MIN) / MIN]);
+    expect(snapshot.intervals.map((i) => i.panes.map((p) => p[0]))).toEqual([[], [T0 / MIN]]);
+  });
+
+  it('restores a version-1 snapshot (interval panes only) and closes the same bars', () => {
+    const whole = aggregator(['1m', '3m_1m'], MIN);
+    for (const t of [tick(0, 10, 1), tick(30_000, 12, 2), tick(2 * MIN + 30_000, 11, 1)]) whole.apply(t);
+    whole.drain();
+    // What the aggregator stored before base panes existed: each interval's panes of open windows.
+    const fields = (
+      count: number,
+      volume: number,
+      pv: number,
+      high: number,
+      low: number,
+      o: [number, number],
+      c: [number, number],
+    ) => [count, volume, pv, high, low, T0 + o[0], o[1], T0 + c[0], c[1]];
+    const v1: SymbolSnapshot = {
+      v: 1,
+      symbol: 'BTC',
+      maxTs: T0 + 2 * MIN + 30_000,
+      watermark: T0 + MIN + 30_000,
+      lastArrivalMs: null,
+      dedup: [],
+      intervals: [
+        {
+          label: '1m',
+          panes: [[(T0 + 2 * MIN) / MIN, ...fields(1, 1, 11, 11, 11, [150_000, 11], [150_000, 11])]],
+        },
+        {
+          label: '3m_1m',
+          panes: [
+            [T0 / MIN, ...fields(2, 3, 34, 12, 10, [0, 10], [30_000, 12])],
+            [(T0 + 2 * MIN) / MIN, ...fields(1, 1, 11, 11, 11, [150_000, 11], [150_000, 11])],
+          ],
+        },
+      ],
+    };
+    const restored = SymbolAggregator.restore(whole.config, v1);
+    for (const agg of [whole, restored]) {
+      agg.apply(tick(2 * MIN + 40_000, 9, 1));
+      agg.apply(tick(5 * MIN, 14, 1));
+      agg.flush();
+    }
+    expect(restored.drain()).toEqual(whole.drain());
   });
 
   it('refuses a snapshot whose intervals differ from the configuration', () => {
@@ -318,7 +375,7 @@ describe('SymbolAggregator: misuse', () => {
     agg.apply(tick(MIN));
     expect(() => agg.snapshot()).toThrow(PendingOutputsError);
     agg.drain();
-    expect(agg.snapshot().v).toBe(1);
+    expect(agg.snapshot().v).toBe(2);
   });
 
   it('rejects a negative lateness', () => {
