@@ -12,7 +12,7 @@ export class FeatureError extends Error {
 /** The bars handed to the grid are not one symbol's bars of one interval. */
 export class MixedSeriesError extends FeatureError {
   constructor(
-    readonly field: 'symbol' | 'interval',
+    readonly field: 'symbol' | 'interval' | 'window length',
     readonly expected: string,
     readonly found: string,
   ) {

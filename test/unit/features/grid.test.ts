@@ -30,6 +30,29 @@ describe('buildBarGrid (forward fill)', () => {
     expect(grid.filled[0]).toBe(0);
   });
 
+  it('ends each row, filled ones too, one window length after its start (5m_1m: 5 minutes)', () => {
+    const sliding = (minute: number, close: number) => ({
+      ...barAt('A', minute, close),
+      interval: '5m_1m',
+      windowEnd: (minute + 5) * 60_000,
+    });
+    const grid = buildBarGrid([sliding(0, 10), sliding(3, 12)], 60_000);
+    expect([...grid.windowStart]).toEqual([0, 1, 2, 3].map((m) => m * 60_000));
+    expect([...grid.windowEnd]).toEqual([5, 6, 7, 8].map((m) => m * 60_000));
+    expect([...buildBarGrid([sliding(7, 1)], 60_000).windowEnd]).toEqual([12 * 60_000]);
+    expect([...buildBarGrid([barAt('A', 0, 1), barAt('A', 2, 1)], 60_000).windowEnd]).toEqual(
+      [1, 2, 3].map((m) => m * 60_000),
+    );
+  });
+
+  it('refuses bars of different window lengths, or a length that is not a multiple of the step', () => {
+    const long = { ...barAt('A', 1, 1), windowEnd: 4 * 60_000 };
+    expect(() => buildBarGrid([barAt('A', 0, 1), long], 60_000)).toThrow(MixedSeriesError);
+    expect(() => buildBarGrid([{ ...barAt('A', 0, 1), windowEnd: 90_000 }], 60_000)).toThrow(
+      'window length "a multiple of the step 60000 ms" and "90000 ms" are mixed',
+    );
+  });
+
   it('gives an empty grid for no bars', () => {
     expect(buildBarGrid([], 60_000).length).toBe(0);
   });

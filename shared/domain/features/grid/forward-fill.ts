@@ -13,8 +13,10 @@ import { type BarGrid, CLOSE_HISTORY_ROWS } from './bar-grid.js';
  * open = high = low = close = the previous row's close, volume 0, trade_count 0, vwap null,
  * filled = true. The first row always holds a real bar, so a previous close always exists.
  *
- * `stepMs` is the interval's step between consecutive window starts (the slide for `5m_1m`).
- * Bars may come in any order. Throws `MixedSeriesError` when symbols or intervals are mixed,
+ * `stepMs` is the interval's step between consecutive window starts (the slide for `5m_1m`); a
+ * row's window_end is its start plus the bars' window length (5 minutes for `5m_1m`), filled rows
+ * included. Bars may come in any order. Throws `MixedSeriesError` when symbols, intervals or window
+ * lengths are mixed (or a length is not a multiple of the step),
  * `DuplicateWindowError` for two bars of one window, `MisalignedWindowError` for a window_start off
  * the grid. No bars gives an empty grid (symbol and interval empty unless given).
  *
@@ -34,8 +36,9 @@ export function buildBarGrid(
   const first = sorted[0]?.windowStart ?? 0;
   const last = sorted[sorted.length - 1]?.windowStart ?? first - stepMs;
   const length = (last - first) / stepMs + 1;
+  const stepsPerWindow = sorted.length === 0 ? 1 : (sorted[0]!.windowEnd - sorted[0]!.windowStart) / stepMs;
 
-  const grid = allocate(symbol, interval, stepMs, length);
+  const grid = allocate(symbol, interval, stepMs, length, stepsPerWindow);
   const { windowStart, open, high, low, close, volume, vwap, tradeCount, filled } = grid;
   let barIndex = 0;
   for (let i = 0; i < length; i++) {
@@ -62,8 +65,13 @@ export function buildBarGrid(
       filled[i] = 1;
     }
   }
-  // windowEnd is windowStart shifted by one row: its last value is the slot after the grid.
-  if (length > 0) grid.windowEnd[length - 1] = first + length * stepMs;
+  // windowEnd is windowStart shifted by the window's length in rows: its tail runs past the grid.
+  const times = new Float64Array(
+    grid.windowStart.buffer,
+    grid.windowStart.byteOffset,
+    length + stepsPerWindow,
+  );
+  for (let i = length; i < times.length; i++) times[i] = first + i * stepMs;
   return grid;
 }
 
@@ -75,6 +83,10 @@ function checkedSorted(
 ): readonly Bar[] {
   const sorted = isAscending(bars) ? bars : [...bars].sort((a, b) => a.windowStart - b.windowStart);
   const gridStart = sorted[0]?.windowStart ?? 0;
+  const width = sorted.length === 0 ? stepMs : sorted[0]!.windowEnd - sorted[0]!.windowStart;
+  if (!(width > 0 && width % stepMs === 0)) {
+    throw new MixedSeriesError('window length', `a multiple of the step ${stepMs} ms`, `${width} ms`);
+  }
   for (let i = 0; i < sorted.length; i++) {
     const bar = sorted[i]!;
     if (bar.symbol !== symbol) throw new MixedSeriesError('symbol', symbol, bar.symbol);
@@ -84,6 +96,9 @@ function checkedSorted(
     }
     if ((bar.windowStart - gridStart) % stepMs !== 0) {
       throw new MisalignedWindowError(symbol, bar.windowStart, gridStart, stepMs);
+    }
+    if (bar.windowEnd - bar.windowStart !== width) {
+      throw new MixedSeriesError('window length', `${width} ms`, `${bar.windowEnd - bar.windowStart} ms`);
     }
   }
   return sorted;
@@ -98,12 +113,19 @@ function isAscending(bars: readonly Bar[]): boolean {
 /**
  * Every column of the grid in one allocation (fewer, larger backing stores: each one counts towards
  * V8's external-memory budget, whose overrun forces a full GC). `windowEnd` is `windowStart` shifted
- * by one row — on a regular grid the end of row i is the start of row i+1 — and `close` is preceded
- * by `CLOSE_HISTORY_ROWS` NaN slots, so close lags can be views of it (see `closeLagView`).
+ * by `stepsPerWindow` rows — on a regular grid the end of row i is the start of row i + size/step
+ * (i + 1 for a tumbling interval) — and `close` is preceded by `CLOSE_HISTORY_ROWS` NaN slots, so
+ * close lags can be views of it (see `closeLagView`).
  */
-function allocate(symbol: string, interval: string, stepMs: number, length: number): BarGrid {
+function allocate(
+  symbol: string,
+  interval: string,
+  stepMs: number,
+  length: number,
+  stepsPerWindow: number,
+): BarGrid {
   const f64 = Float64Array.BYTES_PER_ELEMENT;
-  const times = length + 1;
+  const times = length + stepsPerWindow;
   const closeSlots = CLOSE_HISTORY_ROWS + length;
   const buffer = new ArrayBuffer((times + closeSlots + 6 * length) * f64 + length);
   let offset = 0;
@@ -120,7 +142,7 @@ function allocate(symbol: string, interval: string, stepMs: number, length: numb
     stepMs,
     length,
     windowStart: time.subarray(0, length),
-    windowEnd: time.subarray(1, times),
+    windowEnd: time.subarray(stepsPerWindow, times),
     open: take(length),
     high: take(length),
     low: take(length),
