@@ -45,6 +45,8 @@ export const HANDLER_ENV = {
   stateTable: 'TICKFLOW_STATE_TABLE',
   outputTable: 'TICKFLOW_OUTPUT_TABLE',
   lakeBucket: 'TICKFLOW_LAKE_BUCKET',
+  /** The tick stream the idle flush puts watermark marks on. */
+  tickStream: 'TICKFLOW_TICK_STREAM',
   intervals: 'TICKFLOW_INTERVALS',
   allowedLatenessMs: 'TICKFLOW_ALLOWED_LATENESS_MS',
   dedupHorizonMs: 'TICKFLOW_DEDUP_HORIZON_MS',

@@ -110,7 +110,7 @@ export async function runHandlerBench({ quick, log }: SuiteContext): Promise<Sui
       `${runs} timed batches after ${warmup} warm-up ones, each a KinesisStreamEvent of ${formatCount(RECORDS_PER_BATCH)} ` +
         `base64 JSON ticks (MarketSimulator seed 23, 20 symbols, trade ids, 2% out of order); one shard, so each batch ` +
         `restores the state the previous one committed (steady state), ${formatCount(totals.valid)} ticks in all.`,
-      'Ours: the aggregator Lambda handler (base64 → UTF-8 → decodeTickPayload/validateTick → per-symbol restore, apply, ' +
+      'Ours: the aggregator Lambda handler (base64 → UTF-8 → decodeRecordPayload/validateTick → per-symbol restore, apply, ' +
         'drain, snapshot, conditional commit), six default intervals, with in-memory StateStore/OutputStore (no I/O, no marshalling).',
       'Reference: naive handler in the same process — JSON.parse + type checks + one bar object per window per interval ' +
         'in a Map keyed by string (5m_1m updates 5 windows per tick), no watermark, dedup, state or outputs.',

@@ -101,7 +101,7 @@ export async function runStreamCoreBench({ quick, db, log }: SuiteContext): Prom
       `${formatCount(tickCount)} valid ticks from MarketSimulator (seed 11, ${symbols} symbols, Zipf activity, GBM prices, ` +
         `trade ids), 2% arriving up to 30 s out of order; intervals ${config.intervals.map((i) => i.label).join(', ')}; ` +
         `${formatCount(result.bars.length)} bars.`,
-      'Ours: `aggregateAll` (watermark, lateness 10 min, dedup by trade id, panes for 5m_1m), producing Bar objects.',
+      'Ours: `aggregateAll` (watermark, lateness 10 min, dedup by trade id, the six intervals sharing 1-minute base panes), producing Bar objects.',
       'Reference: DuckDB SQL "bars ignoring lateness" (GROUP BY window per interval, 5m_1m by expanding each tick to its 5 ' +
         'windows, open/close by arg_min/arg_max on (ts, arrival)), into a table. Exact here because the data has no late ' +
         'ticks and no duplicate ids (checked on our result); every bar was compared (prices and counts exact, sums 1e-9).',

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
@@ -13,7 +14,6 @@ import {
 } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
 import { PipelineFunction } from './pipeline-function.js';
-import type { ServingStore } from './serving-store.js';
 import type { StateStore } from './state-store.js';
 import { requireIntegerInRange } from './validate.js';
 import { validateEngine } from './validate-engine.js';
@@ -25,6 +25,8 @@ export interface MaterializerProps {
   /** The state and outputs tables; the function gets item access to both. */
   readonly stateStore: StateStore;
   readonly lake: Lake;
+  /** The tick stream: the idle flush puts watermark marks on it (write access, KMS included). */
+  readonly stream: kinesis.IStream;
   /** @default the defaults of `shared/config.ts` */
   readonly engine?: EngineSettings;
   /**
@@ -34,12 +36,6 @@ export interface MaterializerProps {
   readonly everyMinutes?: number;
   /** @default 'functions/materializer/index.ts' */
   readonly entry?: string;
-  /**
-   * The serving store to upsert bars to: its settings go into the environment, the function gets
-   * write access and ships the Cassandra driver.
-   * @default none (no serving store)
-   */
-  readonly serving?: ServingStore;
   /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
   readonly code?: lambda.Code;
   /** esbuild overrides. @default none */
@@ -47,9 +43,11 @@ export interface MaterializerProps {
 }
 
 /**
- * The scheduled idle flush and materializer: every minute it advances the watermark of symbols that
- * went quiet (so their bars still close) and rewrites the lake's Parquet partitions from the closed
- * outputs recorded in DynamoDB, deterministically per partition.
+ * The scheduled idle flush and materializer: every minute it puts a watermark mark on the tick
+ * stream for each symbol that went quiet (the aggregator then closes its bars, so they reach the
+ * lake and the serving store exactly once) and rewrites the lake's Parquet partitions from the
+ * closed outputs recorded in DynamoDB, deterministically per partition. It writes no bars itself,
+ * so it needs no serving store access.
  */
 export class Materializer extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -67,15 +65,14 @@ export class Materializer extends Construct {
       code: props.code,
       bundling: props.bundling,
       shipParquetWasm: true,
-      shipServingDriver: props.serving !== undefined,
       description: 'tickflow: idle flush and lake materializer (scheduled)',
       timeoutSeconds: 50,
       environment: {
         [HANDLER_ENV.stateTable]: props.stateStore.stateTable.tableName,
         [HANDLER_ENV.outputTable]: props.stateStore.outputTable.tableName,
         [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+        [HANDLER_ENV.tickStream]: props.stream.streamName,
         ...engineEnvironment(engine),
-        ...props.serving?.environment(),
         ...metricsEnvironment(MATERIALIZER_SERVICE),
       },
     }).function;
@@ -88,7 +85,7 @@ export class Materializer extends Construct {
     props.stateStore.grantStateAccess(this.function);
     props.stateStore.grantStateScan(this.function);
     props.stateStore.grantOutputAccess(this.function);
-    props.serving?.grantWrite(this.function);
+    props.stream.grantWrite(this.function);
     props.lake.grantWrite(this.function, MATERIALIZER_LAKE_PREFIXES);
   }
 }

@@ -107,9 +107,8 @@ export class TickflowStack extends Stack {
     this.materializer = new Materializer(this, 'Materializer', {
       stateStore: this.stateStore,
       lake: this.lake,
+      stream: this.tickStream.stream,
       engine,
-      // The idle flush closes bars too; their final values must reach the serving store.
-      serving: this.servingStore,
       code: props.handlerCode?.materializer,
     });
     this.compactor = new Compactor(this, 'Compactor', {

@@ -14,6 +14,7 @@ import {
 import { addReports } from '../../shared/adapters/metrics.js';
 import { decodeParquet } from '../../shared/adapters/parquet/index.js';
 import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
+import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../../shared/config.js';
 import { aggregatorConfig, parseIntervals } from '../../shared/domain/index.js';
 import { parsePartitionPath, utcDate } from '../../shared/lake/index.js';
@@ -157,20 +158,22 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     });
     await bronzeRunner.start();
 
+    let liveRound: Promise<void> | undefined;
     if (live) {
-      // Live mode: close quiet symbols' windows by processing time and refresh the lake while running.
-      let busy = false;
+      // Live mode, as the scheduled materializer does in AWS: watermark marks for quiet symbols go on
+      // the stream (the aggregator closes their bars when it reads them), and the lake is refreshed.
+      const putRecords = putRecordsWith(kinesis);
       liveTimer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        void retrying(async () => {
-          await pipeline.service.flushIdle(idleTimeoutMs);
+        if (liveRound) return;
+        liveRound = retrying(async () => {
+          const marks = await pipeline.service.idleWatermarks(idleTimeoutMs);
+          if (marks.length > 0) await publishWatermarkMarks(putRecords, aws.names.tickStream, marks);
           await pipeline.materializer.materialize(markerDates());
           barsInLake = (await pipeline.lake.list('bars/')).length;
         })
           .catch(() => undefined)
           .finally(() => {
-            busy = false;
+            liveRound = undefined;
           });
       }, 2_000);
     }
@@ -189,8 +192,13 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     });
     const publishStats = await publisher.publish(records);
     await Promise.all([runner.waitUntilIdle(), bronzeRunner.waitUntilIdle()]);
+    if (liveTimer) {
+      clearInterval(liveTimer);
+      // A round still running may put marks on the stream: let the consumers read them too.
+      await liveRound;
+      await Promise.all([runner.waitUntilIdle(), bronzeRunner.waitUntilIdle()]);
+    }
     durations.stream = performance.now() - tStream;
-    if (liveTimer) clearInterval(liveTimer);
 
     const tFlush = performance.now();
     progress('flush', totalHint);

@@ -41,6 +41,13 @@ export class BatchMetricsPublisher {
   }
 }
 
+/** The idle flush's one metric: watermark marks put on the stream by a run (0 when all symbols are busy or closed). */
+export function publishIdleWatermarks(marks: number, serviceName = 'materializer'): void {
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
+  metrics.addMetric('IdleWatermarks', MetricUnit.Count, marks);
+  metrics.publishStoredMetrics();
+}
+
 function sum(counts: Record<string, number>): number {
   let s = 0;
   for (const v of Object.values(counts)) s += v;

@@ -86,10 +86,24 @@ export class SymbolAggregator {
    * Does nothing before a tick with a processing time was applied.
    */
   advanceIdle(nowProcessingMs: number, idleTimeoutMs: number): void {
-    if (this.lastArrivalMs === null || this.maxTsValue === NONE) return;
-    const quietMs = nowProcessingMs - this.lastArrivalMs;
-    if (quietMs < idleTimeoutMs) return;
-    this.raiseWatermark(this.maxTsValue + quietMs - this.config.allowedLatenessMs);
+    const w = this.idleCandidate(nowProcessingMs, idleTimeoutMs);
+    if (w !== null) this.advanceWatermark(w);
+  }
+
+  /**
+   * The watermark `advanceIdle` would move to now, when that closes at least one bar; null when the
+   * symbol was active within `idleTimeoutMs`, no tick recorded a processing time, or no window
+   * holding ticks would close. The idle flush publishes it as a `WatermarkMark` instead of applying
+   * it, so the stream carries it to whichever instance processes the symbol.
+   */
+  idleWatermark(nowProcessingMs: number, idleTimeoutMs: number): number | null {
+    const w = this.idleCandidate(nowProcessingMs, idleTimeoutMs);
+    return w !== null && w >= this.windows.nextCloseWithTicks() ? w : null;
+  }
+
+  /** Raises the watermark to `w` (never lowers it), closing the windows that end at or before it. */
+  advanceWatermark(w: number): void {
+    this.raiseWatermark(w);
   }
 
   /** End of a replay: closes every open window by raising the watermark past the latest one. */
@@ -174,6 +188,12 @@ export class SymbolAggregator {
       aggregator.watermarkValue,
     );
     return aggregator;
+  }
+
+  private idleCandidate(nowProcessingMs: number, idleTimeoutMs: number): number | null {
+    if (this.lastArrivalMs === null || this.maxTsValue === NONE) return null;
+    const quietMs = nowProcessingMs - this.lastArrivalMs;
+    return quietMs < idleTimeoutMs ? null : this.maxTsValue + quietMs - this.allowedLatenessMs;
   }
 
   private raiseWatermark(candidate: number): void {

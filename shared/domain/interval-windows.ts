@@ -105,6 +105,13 @@ export class IntervalWindows {
     for (let k = first; k <= last; k++) this.emitWindow(k, symbol, out);
   }
 
+  /** End of the earliest window with end > w that may hold a tick, +Infinity when none. */
+  earliestOpenWindowEnd(w: number): number {
+    if (this.isEmpty()) return Number.POSITIVE_INFINITY;
+    const first = Math.max(this.firstWindowHolding(this.lowPane()), this.firstOpenWindow(w));
+    return first * this.slideMs + this.sizeMs;
+  }
+
   /** End of the latest window holding a tick, -Infinity when none: a watermark there closes them all. */
   latestWindowEnd(): number {
     if (this.isEmpty()) return Number.NEGATIVE_INFINITY;

@@ -9,6 +9,7 @@ import {
   type TickField,
 } from './tick-fields.js';
 import type { Tick } from './types.js';
+import { readWatermarkMark, type WatermarkMark } from './watermark-mark.js';
 
 /** Outcome of validating one candidate tick: the tick, or why it goes to quarantine. */
 export type TickValidation = { ok: true; tick: Tick } | { ok: false; reason: string; field?: TickField };
@@ -40,21 +41,33 @@ export function validateTick(value: unknown): TickValidation {
   return { ok: true, tick };
 }
 
+/** One record payload: candidate ticks, or a watermark carried by the stream (see `WatermarkMark`). */
+export type DecodedPayload =
+  | { readonly kind: 'ticks'; readonly ticks: TickValidation[] }
+  | { readonly kind: 'watermark'; readonly mark: WatermarkMark };
+
 /**
- * Decodes the UTF-8 text of one Kinesis record: a JSON object (one tick) or a JSON array of
- * objects (several ticks packed by the producer), each element validated on its own. Text that is
- * not JSON, or an empty array, yields a single failure so the record is quarantined, not lost.
+ * Decodes the UTF-8 text of one Kinesis record: a JSON object (one tick, or a watermark mark) or a
+ * JSON array of objects (several ticks packed by the producer), each element validated on its own.
+ * Text that is not JSON, an empty array or a malformed mark yields a single failed candidate tick,
+ * so the record is quarantined, not lost.
  */
-export function decodeTickPayload(text: string): TickValidation[] {
+export function decodeRecordPayload(text: string): DecodedPayload {
   let decoded: unknown;
   try {
     decoded = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
-    return [{ ok: false, reason: 'payload is not JSON' }];
+    return { kind: 'ticks', ticks: [{ ok: false, reason: 'payload is not JSON' }] };
   }
-  if (!Array.isArray(decoded)) return [validateTick(decoded)];
-  if (decoded.length === 0) return [{ ok: false, reason: 'payload is an empty JSON array' }];
-  return decoded.map(validateTick);
+  if (Array.isArray(decoded)) {
+    if (decoded.length === 0)
+      return { kind: 'ticks', ticks: [{ ok: false, reason: 'payload is an empty JSON array' }] };
+    return { kind: 'ticks', ticks: decoded.map(validateTick) };
+  }
+  const mark = readWatermarkMark(decoded);
+  if (mark.kind === 'mark') return { kind: 'watermark', mark: mark.mark };
+  if (mark.kind === 'invalid') return { kind: 'ticks', ticks: [{ ok: false, reason: mark.reason }] };
+  return { kind: 'ticks', ticks: [validateTick(decoded)] };
 }
 
 function failure(rejection: { field: TickField; reason: string }): TickValidation {

@@ -98,6 +98,13 @@ export class WindowSet {
     for (const windows of this.intervals) windows.forming(this.w, symbol, out);
   }
 
+  /** End of the earliest open window holding a tick, +Infinity when none: a lower watermark closes no bar. */
+  nextCloseWithTicks(): number {
+    let end = Number.POSITIVE_INFINITY;
+    for (const windows of this.intervals) end = Math.min(end, windows.earliestOpenWindowEnd(this.w));
+    return end;
+  }
+
   /** End of the latest window holding a tick, -Infinity when none. */
   latestWindowEnd(): number {
     let end = Number.NEGATIVE_INFINITY;

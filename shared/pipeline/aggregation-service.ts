@@ -1,10 +1,10 @@
-import { decodeTickPayload } from '../domain/tick.js';
+import { decodeRecordPayload } from '../domain/tick.js';
 import type { Bar, Tick, TickOrigin } from '../domain/types.js';
+import type { WatermarkMark } from '../domain/watermark-mark.js';
 import { runLimited } from './concurrency.js';
 import type { EngineFactory, SymbolEngine } from './engine-port.js';
 import {
   type LateEntry,
-  type OriginTick,
   type OutputStore,
   type QuarantineEntry,
   type ServingSink,
@@ -12,6 +12,7 @@ import {
   type StateStore,
   type StoredSymbolState,
   type SymbolCounters,
+  type SymbolItem,
 } from './ports.js';
 import { compareSequenceNumbers } from './sequence.js';
 
@@ -52,13 +53,13 @@ export interface AggregationServiceOptions {
   readonly maxConflictRetries?: number;
   /** Symbols settled concurrently within one batch. @default 8 */
   readonly symbolConcurrency?: number;
-  /** Processing time a symbol may stay quiet before the idle flush closes its windows. */
+  /** Processing time a symbol may stay quiet before the idle flush advances its watermark. */
   readonly idleTimeoutMs?: number;
   /** Told about a symbol left for retry (its records are reported as batch item failures). */
   readonly onSymbolError?: (symbol: string, err: unknown) => void;
 }
 
-type SettleMode = { kind: 'batch' } | { kind: 'flush' } | { kind: 'idle'; idleTimeoutMs: number };
+type SettleMode = { kind: 'batch' } | { kind: 'flush' };
 
 /**
  * Applies Kinesis batches to per-symbol state with exactly-once effect:
@@ -66,7 +67,10 @@ type SettleMode = { kind: 'batch' } | { kind: 'flush' } | { kind: 'idle'; idleTi
  * at or below it are skipped (redelivery); the rest are applied; closed bars, late ticks and the
  * serving store are written (idempotently, keyed by identity) before the state commit, which is
  * conditional on the version. A crash between any two writes is repaired by the retry; a zombie
- * instance loses the conditional commit and re-applies on fresh state.
+ * instance loses the conditional commit and re-applies on fresh state. That holds because what a
+ * batch writes is a pure function of the state and the records: the idle flush, which depends on
+ * processing time, does not close windows itself but puts a watermark mark into the stream
+ * (`idleWatermarks`), which every instance then applies in the same place among the ticks.
  */
 export class AggregationService {
   private readonly now: () => number;
@@ -82,13 +86,22 @@ export class AggregationService {
   async processBatch(records: readonly DecodedRecord[]): Promise<{ failed: string[]; report: BatchReport }> {
     const started = this.now();
     const report = emptyReport(records.length);
-    const bySymbol = new Map<string, OriginTick[]>();
+    const bySymbol = new Map<string, SymbolItem[]>();
     const quarantine: QuarantineEntry[] = [];
 
     for (const record of records) {
       let subIndex = 0;
       for (const payload of record.payloads) {
-        const validations = decodeTickPayload(payload);
+        const decoded = decodeRecordPayload(payload);
+        if (decoded.kind === 'watermark') {
+          // A mark is no candidate tick: it takes no subIndex, so tick identities match the bronze layer's.
+          const origin = { ...recordOrigin(record), subIndex };
+          const list = bySymbol.get(decoded.mark.symbol);
+          if (list) list.push({ mark: decoded.mark, origin });
+          else bySymbol.set(decoded.mark.symbol, [{ mark: decoded.mark, origin }]);
+          continue;
+        }
+        const validations = decoded.ticks;
         for (let i = 0; i < validations.length; i++) {
           const v = validations[i]!;
           const origin: TickOrigin = {
@@ -135,19 +148,27 @@ export class AggregationService {
     return this.settleAll({ kind: 'flush' });
   }
 
-  /** Closes the windows of symbols that have been quiet for the idle timeout (live mode). */
-  flushIdle(idleTimeoutMs = this.opts.idleTimeoutMs ?? 60_000): Promise<BatchReport> {
-    return this.settleAll({ kind: 'idle', idleTimeoutMs });
+  /**
+   * The idle flush (live mode): the watermark marks that would close the bars of symbols quiet for
+   * the idle timeout, for the caller to put on the stream (partition key = symbol). Nothing is
+   * written here; the marks take effect when the aggregator reads them back in stream order.
+   */
+  async idleWatermarks(idleTimeoutMs = this.opts.idleTimeoutMs ?? 60_000): Promise<WatermarkMark[]> {
+    const now = this.now();
+    const marks: WatermarkMark[] = [];
+    for (const s of await this.opts.state.scan()) {
+      if (s.flushed || now - s.lastActivity < idleTimeoutMs) continue;
+      const watermark = this.opts.engine.restore(s.snapshot).idleWatermark(now, idleTimeoutMs);
+      if (watermark !== null) marks.push({ symbol: s.symbol, watermark });
+    }
+    return marks;
   }
 
   private async settleAll(mode: SettleMode): Promise<BatchReport> {
     const started = this.now();
     const report = emptyReport(0);
     const states = await this.opts.state.scan();
-    const candidates = states.filter((s) => {
-      if (mode.kind === 'flush') return !s.flushed;
-      return mode.kind === 'idle' && !s.flushed && this.now() - s.lastActivity >= mode.idleTimeoutMs;
-    });
+    const candidates = states.filter((s) => !s.flushed);
     let firstError: unknown;
     await runLimited(candidates, this.opts.symbolConcurrency ?? 8, async (s) => {
       try {
@@ -165,7 +186,7 @@ export class AggregationService {
   /** Applies one symbol's ticks (or a flush) and commits, re-reading state after a lost race. */
   private async settle(
     symbol: string,
-    ticks: readonly OriginTick[],
+    ticks: readonly SymbolItem[],
     mode: SettleMode,
     report: BatchReport,
     preloaded: StoredSymbolState | undefined,
@@ -186,7 +207,7 @@ export class AggregationService {
 
   private async settleOnce(
     symbol: string,
-    ticks: readonly OriginTick[],
+    ticks: readonly SymbolItem[],
     mode: SettleMode,
     report: BatchReport,
     stored: StoredSymbolState | undefined,
@@ -202,12 +223,17 @@ export class AggregationService {
       ? this.opts.engine.restore(stored.snapshot)
       : this.opts.engine.create(symbol);
     const origins = new Map<Tick, TickOrigin>();
-    for (const t of fresh) {
-      origins.set(t.tick, t.origin);
-      engine.apply(t.tick, now);
+    let applied = 0;
+    for (const item of fresh) {
+      if ('mark' in item) {
+        engine.advanceWatermark(item.mark.watermark);
+        continue;
+      }
+      origins.set(item.tick, item.origin);
+      engine.apply(item.tick, now);
+      applied++;
     }
     if (mode.kind === 'flush') engine.flush();
-    else if (mode.kind === 'idle') engine.advanceIdle(now, mode.idleTimeoutMs);
 
     const out = engine.drain();
     const late: LateEntry[] = out.late.map((l) => {
@@ -225,22 +251,23 @@ export class AggregationService {
         await this.opts.serving.upsertBars(newestPerInterval(engine.forming()), false);
     }
 
-    const counters = addCounters(stored?.counters, fresh.length, out.duplicates, out.closed, late);
-    const applied = { ...(stored?.applied ?? {}) };
+    const counters = addCounters(stored?.counters, applied, out.duplicates, out.closed, late);
+    const appliedThrough = { ...(stored?.applied ?? {}) };
     const last = fresh.at(-1)?.origin;
-    if (last) applied[last.shardId] = last.sequenceNumber;
+    if (last) appliedThrough[last.shardId] = last.sequenceNumber;
     await this.opts.state.commit({
       symbol,
       version: (stored?.version ?? 0) + 1,
-      applied,
+      applied: appliedThrough,
       snapshot: engine.snapshot(),
       counters,
-      lastActivity: fresh.length > 0 ? now : (stored?.lastActivity ?? now),
-      flushed: mode.kind === 'flush' || (stored?.flushed === true && fresh.length === 0),
+      // A mark is not activity: the symbol stays quiet, and later marks may close more windows.
+      lastActivity: applied > 0 ? now : (stored?.lastActivity ?? now),
+      flushed: mode.kind === 'flush' || (stored?.flushed === true && applied === 0),
     });
 
     report.stateWrites++;
-    report.valid += fresh.length;
+    report.valid += applied;
     report.duplicates += out.duplicates;
     for (const b of out.closed) report.bars[b.interval] = (report.bars[b.interval] ?? 0) + 1;
     for (const l of late) report.late[l.interval] = (report.late[l.interval] ?? 0) + 1;
@@ -259,7 +286,11 @@ function isAfter(origin: TickOrigin, applied: Readonly<Record<string, string>>):
   return last === undefined || compareSequenceNumbers(origin.sequenceNumber, last) > 0;
 }
 
-function countRecords(ticks: readonly OriginTick[]): number {
+function recordOrigin(record: DecodedRecord): Omit<TickOrigin, 'subIndex'> {
+  return { shardId: record.shardId, sequenceNumber: record.sequenceNumber, arrivalTime: record.arrivalTime };
+}
+
+function countRecords(ticks: readonly SymbolItem[]): number {
   let n = 0;
   let prev: string | undefined;
   for (const t of ticks) {

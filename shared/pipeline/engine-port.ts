@@ -10,8 +10,13 @@ export interface SymbolEngine {
   forming(): Bar[];
   /** Closes every open window (end of a replay). */
   flush(): void;
-  /** Advances the watermark by processing time when the symbol has been quiet for `idleTimeoutMs`. */
-  advanceIdle(now: number, idleTimeoutMs: number): void;
+  /** Raises the watermark to `w` (never lowers it): a watermark mark from the stream. */
+  advanceWatermark(w: number): void;
+  /**
+   * The watermark processing time gives a symbol quiet for `idleTimeoutMs`, when it would close a
+   * bar; else null. The idle flush publishes it to the stream as a mark.
+   */
+  idleWatermark(now: number, idleTimeoutMs: number): number | null;
   /** Current watermark (event time, epoch ms); null before the first tick. */
   readonly watermark: number | null;
   /** JSON-serialisable state; `EngineFactory.restore` of it behaves identically. */

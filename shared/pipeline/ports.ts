@@ -1,4 +1,5 @@
 import type { Bar, LateTick, QuarantinedRecord, Tick, TickOrigin } from '../domain/types.js';
+import type { WatermarkMark } from '../domain/watermark-mark.js';
 
 /**
  * The ports the aggregation service writes through. Adapters (DynamoDB, S3, Cassandra) implement them;
@@ -79,3 +80,12 @@ export interface OriginTick {
   readonly tick: Tick;
   readonly origin: TickOrigin;
 }
+
+/** A watermark mark read from the stream, with the record it came in. */
+export interface OriginMark {
+  readonly mark: WatermarkMark;
+  readonly origin: TickOrigin;
+}
+
+/** What one symbol's records give, in stream order. */
+export type SymbolItem = OriginTick | OriginMark;

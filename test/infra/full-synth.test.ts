@@ -152,8 +152,8 @@ describe('full synth with validation and cdk-nag', () => {
 
 const SYNTH_ROOT = join(PROJECT_ROOT, '.tickflow', 'tmp');
 
-/** The two functions that upsert bars (the aggregator; the materializer's idle flush closes bars too). */
-const SERVING_FUNCTIONS: readonly string[] = ['aggregator', 'materializer'];
+/** The function that upserts bars: the aggregator (the idle flush only puts watermark marks on the stream). */
+const SERVING_FUNCTIONS: readonly string[] = ['aggregator'];
 
 /** Imports `<dir>/index.mjs` in a fresh Node with only `env`, printing `typeof handler`. */
 function importInChild(

@@ -196,6 +196,7 @@ describe('Materializer props', () => {
         new Materializer(s, 'M', {
           stateStore: new StateStore(s, 'State', { stateTableName: 's', outputTableName: 'o' }),
           lake: new Lake(s, 'Lake'),
+          stream: new kinesis.Stream(s, 'S'),
           everyMinutes: 0,
           code: inline(),
         }),

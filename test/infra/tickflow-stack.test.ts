@@ -144,6 +144,20 @@ describe('TickflowStack with the default config', () => {
     expect(actionsOf(policyOfFunction(template, 'Materializer'))).toContain('dynamodb:Scan');
   });
 
+  it('lets the materializer put the idle watermark marks on the tick stream, and no other function write to it', () => {
+    expect(actionsOf(policyOfFunction(template, 'Materializer'))).toEqual(
+      expect.arrayContaining(['kinesis:PutRecord', 'kinesis:PutRecords']),
+    );
+    for (const fn of ['Aggregator', 'Bronze', 'Compactor']) {
+      expect(actionsOf(policyOfFunction(template, fn))).not.toContain('kinesis:PutRecords');
+    }
+    const [materializer] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
+      id.startsWith('Materializer'),
+    );
+    const stream = Object.keys(template.findResources('AWS::Kinesis::Stream'))[0];
+    expect(materializer?.[1].Properties.Environment.Variables.TICKFLOW_TICK_STREAM).toEqual({ Ref: stream });
+  });
+
   it('keeps every bucket (lake, access logs, Athena results) private, TLS-only and encrypted', () => {
     const buckets = Object.keys(template.findResources('AWS::S3::Bucket')).length;
     expect(buckets).toBe(3);

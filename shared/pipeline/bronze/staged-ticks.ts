@@ -1,4 +1,4 @@
-import { decodeTickPayload } from '../../domain/tick.js';
+import { decodeRecordPayload } from '../../domain/tick.js';
 import type { DecodedRecord } from '../aggregation-service.js';
 import type { OriginTick } from '../ports.js';
 import { isPartitionable } from './hour-files.js';
@@ -25,7 +25,9 @@ export function stageBatch(records: readonly DecodedRecord[]): StagedBatch {
   for (const record of records) {
     let subIndex = 0;
     for (const payload of record.payloads) {
-      for (const validation of decodeTickPayload(payload)) {
+      const decoded = decodeRecordPayload(payload);
+      if (decoded.kind === 'watermark') continue; // the idle flush's marks are no ticks
+      for (const validation of decoded.ticks) {
         const origin = {
           shardId: record.shardId,
           sequenceNumber: record.sequenceNumber,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTickPayload, validateTick } from '../../../shared/domain/tick.js';
+import { decodeRecordPayload, type TickValidation, validateTick } from '../../../shared/domain/tick.js';
+import { watermarkMarkPayload } from '../../../shared/domain/watermark-mark.js';
 
 const good = { symbol: 'BTC-USD', ts: 1_700_000_000_000, price: 100.5, size: 2 };
 
@@ -81,26 +82,46 @@ describe('validateTick', () => {
   });
 });
 
-describe('decodeTickPayload', () => {
+/** The candidate ticks of a payload that is not a watermark mark. */
+function ticksOf(text: string): TickValidation[] {
+  const decoded = decodeRecordPayload(text);
+  if (decoded.kind !== 'ticks') throw new Error(`expected ticks, got a ${decoded.kind}`);
+  return decoded.ticks;
+}
+
+describe('decodeRecordPayload', () => {
   it('decodes one JSON object into one result', () => {
-    expect(decodeTickPayload(JSON.stringify(good))).toEqual([{ ok: true, tick: good }]);
+    expect(ticksOf(JSON.stringify(good))).toEqual([{ ok: true, tick: good }]);
   });
 
   it('validates each element of a JSON array on its own', () => {
-    const results = decodeTickPayload(JSON.stringify([good, { ...good, price: -1 }, 7]));
+    const results = ticksOf(JSON.stringify([good, { ...good, price: -1 }, 7]));
     expect(results.map((r) => r.ok)).toEqual([true, false, false]);
     expect(results[2]).toEqual({ ok: false, reason: 'tick must be a JSON object (got 7)' });
   });
 
   it('turns text that is not JSON into a single failure', () => {
-    expect(decodeTickPayload('{"symbol": "BTC')).toEqual([{ ok: false, reason: 'payload is not JSON' }]);
+    expect(ticksOf('{"symbol": "BTC')).toEqual([{ ok: false, reason: 'payload is not JSON' }]);
   });
 
   it('quarantines an empty array instead of dropping the record silently', () => {
-    expect(decodeTickPayload('[]')).toEqual([{ ok: false, reason: 'payload is an empty JSON array' }]);
+    expect(ticksOf('[]')).toEqual([{ ok: false, reason: 'payload is an empty JSON array' }]);
   });
 
   it('ignores a UTF-8 byte order mark', () => {
-    expect(decodeTickPayload(`\uFEFF${JSON.stringify(good)}`)).toEqual([{ ok: true, tick: good }]);
+    expect(ticksOf(`\uFEFF${JSON.stringify(good)}`)).toEqual([{ ok: true, tick: good }]);
+  });
+
+  it('reads a watermark mark, the form watermarkMarkPayload writes', () => {
+    const mark = { symbol: 'EUR/USD', watermark: 1_717_200_000_000 };
+    expect(decodeRecordPayload(watermarkMarkPayload(mark))).toEqual({ kind: 'watermark', mark });
+  });
+
+  it('quarantines a malformed mark with the reason, and never takes a tick for a mark', () => {
+    expect(ticksOf('{"tickflow":"watermark","symbol":"BTC-USD","watermark":"soon"}')).toEqual([
+      { ok: false, reason: 'watermark record: watermark must be integer epoch milliseconds (got "soon")' },
+    ]);
+    expect(ticksOf('{"tickflow":"watermark","watermark":1}')[0]).toMatchObject({ ok: false });
+    expect(ticksOf(JSON.stringify({ ...good, tickflow: 'other' }))).toEqual([{ ok: true, tick: good }]);
   });
 });

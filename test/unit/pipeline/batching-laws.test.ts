@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryOutputStore, InMemoryStateStore } from '../../../shared/adapters/memory/stores.js';
-import { aggregatorConfig, parseIntervals } from '../../../shared/domain/index.js';
+import { aggregatorConfig, parseIntervals, watermarkMarkPayload } from '../../../shared/domain/index.js';
 import { AggregationService, type DecodedRecord } from '../../../shared/pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../../../shared/pipeline/domain-engine.js';
 
@@ -22,7 +22,10 @@ const SHARD_OF: Record<string, string> = {
   'XAU:USD': 'shard-0',
 };
 
-/** Records of two shards, in shard order: valid ticks (some out of order, late, duplicated) and junk. */
+/**
+ * Records of two shards, in shard order: valid ticks (some out of order, late, duplicated), junk,
+ * and watermark marks as the idle flush puts on the stream.
+ */
 const recordsArb = fc
   .array(
     fc.record({
@@ -33,6 +36,7 @@ const recordsArb = fc
       size: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 5, noNaN: true })),
       id: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
       junk: fc.integer({ min: 0, max: 9 }).map((n) => n < 2),
+      mark: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
       packed: fc.integer({ min: 1, max: 3 }),
     }),
     { minLength: 1, maxLength: 120 },
@@ -51,9 +55,11 @@ const recordsArb = fc
         size: s.size,
         ...(s.id === undefined ? {} : { id: `t${s.id + i}` }),
       }));
-      const payload = s.junk
-        ? `{"symbol":"${s.symbol}","price":-1}`
-        : JSON.stringify(ticks.length === 1 ? ticks[0] : ticks);
+      const payload = s.mark
+        ? watermarkMarkPayload({ symbol: s.symbol, watermark: clock - s.back })
+        : s.junk
+          ? `{"symbol":"${s.symbol}","price":-1}`
+          : JSON.stringify(ticks.length === 1 ? ticks[0] : ticks);
       seq[shardId]! += 1;
       records.push({
         shardId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTickPayload } from '../../../shared/domain/tick.js';
+import { decodeRecordPayload, type TickValidation } from '../../../shared/domain/tick.js';
 import { INSTRUMENTS } from '../../../shared/producer/instruments.js';
 import {
   DEFAULT_SIMULATION_START,
@@ -45,7 +45,7 @@ describe('MarketSimulator', () => {
     const records = run({ symbols: 8, ticks: 2_000, seed: 1 });
     expect(records).toHaveLength(2_000);
     for (const record of records) {
-      const [validation] = decodeTickPayload(JSON.stringify(record.payload));
+      const [validation] = candidateTicks(JSON.stringify(record.payload));
       expect(validation?.ok).toBe(true);
       expect((record.payload as TickPayload).symbol).toBe(record.partitionKey);
     }
@@ -164,7 +164,7 @@ describe('MarketSimulator', () => {
     const sim = new MarketSimulator({ ticks: 1_000, seed: 12, malformed: { fraction: 0.05 } });
     const rejected = [...sim.records()].filter((r) => {
       const text = typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload);
-      return !decodeTickPayload(text)[0]!.ok;
+      return !candidateTicks(text)[0]!.ok;
     });
     expect(sim.counts.malformed).toBeGreaterThan(20);
     expect(rejected).toHaveLength(sim.counts.malformed);
@@ -188,3 +188,8 @@ describe('MarketSimulator', () => {
     expect(sim.instruments[29]!.symbol).toBe('SIM0030');
   });
 });
+
+function candidateTicks(text: string): TickValidation[] {
+  const decoded = decodeRecordPayload(text);
+  return decoded.kind === 'ticks' ? decoded.ticks : [];
+}
