@@ -213,7 +213,7 @@ export class AggregationService {
     stored: StoredSymbolState | undefined,
   ): Promise<void> {
     const now = this.now();
-    const fresh = stored ? ticks.filter((t) => isAfter(t.origin, stored.applied)) : ticks;
+    const fresh = stored ? notApplied(ticks, stored.applied) : ticks;
     if (mode.kind === 'batch') {
       report.replayedRecords += countRecords(ticks) - countRecords(fresh);
       if (fresh.length === 0) return;
@@ -222,20 +222,20 @@ export class AggregationService {
     const engine: SymbolEngine = stored
       ? this.opts.engine.restore(stored.snapshot)
       : this.opts.engine.create(symbol);
-    const origins = new Map<Tick, TickOrigin>();
     let applied = 0;
     for (const item of fresh) {
       if ('mark' in item) {
         engine.advanceWatermark(item.mark.watermark);
         continue;
       }
-      origins.set(item.tick, item.origin);
       engine.apply(item.tick, now);
       applied++;
     }
     if (mode.kind === 'flush') engine.flush();
 
     const out = engine.drain();
+    const origins = new Map<Tick, TickOrigin>();
+    if (out.late.length > 0) for (const item of fresh) if ('tick' in item) origins.set(item.tick, item.origin);
     const late: LateEntry[] = out.late.map((l) => {
       const origin = origins.get(l.tick);
       if (!origin)
@@ -279,6 +279,23 @@ export class AggregationService {
 /** The JSON text of one element of a packed (JSON array) payload: what the quarantine keeps as raw. */
 function elementText(payload: string, index: number): string {
   return JSON.stringify((JSON.parse(payload) as unknown[])[index]);
+}
+
+/**
+ * The items after the last applied sequence number of their shard. Sequence numbers grow along a
+ * shard and items keep stream order, so once one item of a shard is new, the rest of that shard's
+ * are too: one comparison of 56-digit strings per shard rather than one per tick, which showed
+ * high in profiles of the handler benchmark.
+ */
+function notApplied(items: readonly SymbolItem[], applied: Readonly<Record<string, string>>): SymbolItem[] {
+  const freshShards = new Set<string>();
+  return items.filter((item) => {
+    const { shardId } = item.origin;
+    if (freshShards.has(shardId)) return true;
+    if (!isAfter(item.origin, applied)) return false;
+    freshShards.add(shardId);
+    return true;
+  });
 }
 
 function isAfter(origin: TickOrigin, applied: Readonly<Record<string, string>>): boolean {
