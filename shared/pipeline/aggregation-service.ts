@@ -235,7 +235,9 @@ export class AggregationService {
 
     const out = engine.drain();
     const origins = new Map<Tick, TickOrigin>();
-    if (out.late.length > 0) for (const item of fresh) if ('tick' in item) origins.set(item.tick, item.origin);
+    if (out.late.length > 0) {
+      for (const item of fresh) if ('tick' in item) origins.set(item.tick, item.origin);
+    }
     const late: LateEntry[] = out.late.map((l) => {
       const origin = origins.get(l.tick);
       if (!origin)
