@@ -225,7 +225,8 @@ export class AggregationService {
     let applied = 0;
     for (const item of fresh) {
       if ('mark' in item) {
-        engine.advanceWatermark(item.mark.watermark);
+        // A mark is computed from a symbol's state: before its first tick (state reset) it means nothing.
+        if (engine.watermark !== null) engine.advanceWatermark(item.mark.watermark);
         continue;
       }
       engine.apply(item.tick, now);

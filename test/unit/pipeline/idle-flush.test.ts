@@ -90,6 +90,15 @@ describe('idle flush through watermark marks', () => {
     expect([...outputs.bars.values()]).toEqual(bars);
   });
 
+  it('ignores a mark that comes before the symbol’s first tick (its state was reset meanwhile)', async () => {
+    const { svc, outputs } = service();
+    await svc.processBatch([record(watermarkMarkPayload({ symbol: 'ETH', watermark: T0 + 60 * MIN }))]);
+    const { report } = await svc.processBatch([tick(0, 5)]);
+    expect(report.late).toEqual({});
+    await svc.flushAll();
+    expect([...outputs.bars.values()].map((b) => b.interval)).toEqual(['1m', '5m']);
+  });
+
   it('a slow instance working from the state before the mark writes the same bar as the one that read it', async () => {
     // The race the old direct idle flush lost: a window closed by processing time while another
     // instance, from older state, closed it by event time with more ticks in it.
