@@ -13,7 +13,8 @@ import type { HourFile } from './ports.js';
  * Node 20, 2 shared cores at load ≈ 8: a compacted file costs ≈ 18 B per tick (SNAPPY) where a 25-tick
  * staged object costs 141 B per tick, and engines read small files far slower (Athena ~85×, FINDINGS).
  * Each compaction rewrites every hour it touches whole: decode + merge + encode took 0.5 s for a
- * 10k-tick hour, 5.9 s for 100k (1.8 MB) and 27 s for 500k (8.9 MB). Daily files would rewrite up to 24×
+ * 10k-tick hour, 5.9 s for 100k (1.8 MB) and 27 s for 500k (8.9 MB); on a quiet machine (load ≈ 1)
+ * 1.6 s and 8.0 s, about half of it Parquet decoding and half encoding. Daily files would rewrite up to 24×
  * more rows per run; per-batch files would skip the rewrite but leave thousands of small files per day.
  * Hourly keeps ≤ 24 files per symbol-day and a run's cost bounded by the current (and late) hours. Above
  * roughly 500k ticks per symbol-hour (≈ 140 ticks/s sustained) a file should be split further
