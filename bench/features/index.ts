@@ -6,11 +6,13 @@ import {
 } from '../../shared/domain/features/index.js';
 import { MINUTE_MS, simulateBars } from '../data/bars.js';
 import { setThreads } from '../harness/duckdb.js';
+import { BenchWorkloadError } from '../harness/errors.js';
 import { timeOnce, timeRounds } from '../harness/measure.js';
 import { type BenchRow, formatCount, formatMs, type SuiteResult, verdict } from '../harness/report.js';
 import type { SuiteContext } from '../harness/suite.js';
 import { checkFeaturesAgree, FEATURE_TOLERANCE } from './agreement.js';
 import { featuresSql, loadBars, SQL_FEATURES } from './features-sql.js';
+import { FeatureWorkers } from './parallel.js';
 
 const SUITE = 'features';
 /** Issue 3 item 6: the features task against the same features in DuckDB SQL. */
@@ -28,41 +30,55 @@ export async function runFeaturesBench({ quick, db, log }: SuiteContext): Promis
   const rounds = quick ? { warmup: 1, runs: 3 } : { warmup: 0, runs: 3 };
   const totalBars = symbols * barsPerSymbol;
   log(`${SUITE}: simulating ${formatCount(totalBars)} bars…`);
-  const series = simulateBars({ symbols, barsPerSymbol, seed: 5 });
+  const workload = { symbols, barsPerSymbol, seed: 5 };
+  const series = simulateBars(workload);
   const computeAll = (): FeatureFrame[] =>
     series.map((bars) => computeFeatures(buildBarGrid(bars, MINUTE_MS)));
-
   const { connection } = db;
   const load = await timeOnce(() => loadBars(connection, series));
   const sql = featuresSql(MINUTE_MS);
   await connection.run(sql);
-  // The frames are not kept: 1M rows of features hold ~250 MB that would only burden the GC while timing.
-  const agreement = await checkFeaturesAgree(SUITE, computeAll(), connection);
-  log(`${SUITE}: ${formatCount(agreement.values)} feature values agree with DuckDB; timing…`);
-
-  const [ours, duck1, duck2] = await timeRounds(
-    [
-      { name: 'ours', run: computeAll },
-      { name: 'duckdb-1', run: () => setThreads(connection, 1).then(() => connection.run(sql)) },
-      { name: 'duckdb-2', run: () => setThreads(connection, 2).then(() => connection.run(sql)) },
-    ],
-    rounds,
-  );
+  // The same computation on 2 threads, symbols split between them: DuckDB's threads=2 counterpart.
+  const workers = await FeatureWorkers.start(2, workload);
+  const measured = await (async () => {
+    // The frames are not kept: 1M rows of features hold ~250 MB that would only burden the GC while timing.
+    const agreement = await checkFeaturesAgree(SUITE, computeAll(), connection);
+    const parallelRows = await workers.run();
+    if (parallelRows !== agreement.rows) {
+      throw new BenchWorkloadError(
+        SUITE,
+        `the 2 workers built ${parallelRows} grid rows, one thread ${agreement.rows}`,
+      );
+    }
+    log(`${SUITE}: ${formatCount(agreement.values)} feature values agree with DuckDB; timing…`);
+    const timings = await timeRounds(
+      [
+        { name: 'ours', run: computeAll },
+        { name: 'ours-2', run: () => workers.run() },
+        { name: 'duckdb-1', run: () => setThreads(connection, 1).then(() => connection.run(sql)) },
+        { name: 'duckdb-2', run: () => setThreads(connection, 2).then(() => connection.run(sql)) },
+      ],
+      rounds,
+    );
+    return { agreement, timings };
+  })().finally(() => workers.close());
+  const { agreement } = measured;
+  const [ours, ours2, duck1, duck2] = measured.timings;
   await connection.run('DROP TABLE sql_features; DROP TABLE bars');
 
-  const versus = (threads: number, duck: typeof duck1): BenchRow => {
-    const ratio = duck!.wallMedianMs / ours!.wallMedianMs;
+  const versus = (threads: number, own: typeof ours, duck: typeof duck1): BenchRow => {
+    const ratio = duck!.wallMedianMs / own!.wallMedianMs;
     return {
       suite: SUITE,
       name: `${formatCount(totalBars)} bars vs DuckDB SQL, threads=${threads}`,
-      ours: formatMs(ours!.wallMedianMs),
+      ours: `${formatMs(own!.wallMedianMs)} (${threads} thread${threads > 1 ? 's' : ''})`,
       reference: formatMs(duck!.wallMedianMs),
       ratio,
       target: `≥ ${TARGET_SPEEDUP.toFixed(2)}×`,
       status: verdict(ratio >= TARGET_SPEEDUP),
       values: {
-        oursWallMs: ours!.wallMedianMs,
-        oursCpuMs: ours!.cpuMedianMs,
+        oursWallMs: own!.wallMedianMs,
+        oursCpuMs: own!.cpuMedianMs,
         referenceWallMs: duck!.wallMedianMs,
       },
     };
@@ -70,8 +86,8 @@ export async function runFeaturesBench({ quick, db, log }: SuiteContext): Promis
   return {
     suite: SUITE,
     rows: [
-      versus(1, duck1),
-      versus(2, duck2),
+      versus(1, ours, duck1),
+      versus(2, ours2, duck2),
       {
         suite: SUITE,
         name: 'DuckDB: loading the bars (excluded above)',
@@ -87,7 +103,9 @@ export async function runFeaturesBench({ quick, db, log }: SuiteContext): Promis
       `${symbols} symbols × ${formatCount(barsPerSymbol)} seeded GBM 1m bars with ~1% missing windows ` +
         `(${formatCount(agreement.rows)} grid rows after forward fill).`,
       `Ours: buildBarGrid + computeFeatures per symbol — all ${FEATURE_NAMES.length} features, EMA 12/26 and RSI 14 included; ` +
-        `CPU time ${formatMs(ours!.cpuMedianMs)}.`,
+        `CPU time ${formatMs(ours!.cpuMedianMs)}. Against threads=2, the same on 2 worker threads with the symbols ` +
+        'split round-robin (each worker simulated its own copy of the bars before timing), as the Map state splits ' +
+        'symbols between Lambda invocations.',
       `Reference: one DuckDB statement (grid by generate_series, forward fill by last_value IGNORE NULLS, window ` +
         `functions) computing the ${SQL_FEATURES.length} non-recursive features into a table; EMA and RSI are recursive ` +
         'and left out (a recursive CTE steps one row per iteration), so the reference does less work than ours.',
