@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { runFeaturesBench } from './features/index.js';
 import { runHandlerBench } from './handler/index.js';
 import { openDuckDb } from './harness/duckdb.js';
+import { collectGarbage } from './harness/gc.js';
 import { describeMachine, finishMachineInfo, startMachineInfo } from './harness/machine.js';
 import { type BenchReport, renderConsoleTable, type SuiteResult, writeReport } from './harness/report.js';
 import type { Suite } from './harness/suite.js';
@@ -44,6 +45,7 @@ console.log(`mode: ${quick ? 'quick' : 'full'} · suites: ${selected.join(', ')}
 const suites: SuiteResult[] = [];
 try {
   for (const name of selected) {
+    collectGarbage();
     const suiteStarted = performance.now();
     try {
       suites.push(await SUITES[name]!({ quick, db, log: (line) => console.log(`  ${line}`) }));
