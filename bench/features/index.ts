@@ -36,8 +36,11 @@ export async function runFeaturesBench({ quick, db, log }: SuiteContext): Promis
   const workers = await FeatureWorkers.start(2, workload);
   const measured = await (async () => {
     // The frames are not kept: 1M rows of features hold ~250 MB that would only burden the GC while timing.
-    const frames = series.map((bars) => computeFeatures(buildBarGrid(bars, MINUTE_MS)));
-    const agreement = await checkFeaturesAgree(SUITE, frames, connection);
+    const agreement = await checkFeaturesAgree(
+      SUITE,
+      series.map((bars) => computeFeatures(buildBarGrid(bars, MINUTE_MS))),
+      connection,
+    );
     const parallelRows = await workers.run();
     if (parallelRows !== agreement.rows) {
       throw new BenchWorkloadError(
