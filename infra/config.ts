@@ -55,7 +55,7 @@ export interface AlarmConfig {
 
 /** The serving store (Amazon Keyspaces) the aggregator writes forming and final bars to. */
 export interface ServingConfig {
-  /** Create the keyspace and let the aggregator and the idle flush write to it. */
+  /** Create the keyspace and let the aggregator write to it. */
   readonly enabled: boolean;
   /** CQL identifier: letters, digits and _, starting with a letter. */
   readonly keyspaceName: string;
@@ -82,6 +82,8 @@ export interface TickflowConfig {
   readonly nightlySchedule?: string;
   /** First date (yyyy-MM-dd) of the Glue date partition projection range. */
   readonly lakeStartDate: string;
+  /** Minutes of event time per compacted bronze tick file, a divisor of 60 (see Compactor). */
+  readonly bronzeFileMinutes: number;
 }
 
 export const DEFAULT_CONFIG: TickflowConfig = {
@@ -112,6 +114,7 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   lakeNoncurrentVersionDays: 30,
   nightlySchedule: undefined,
   lakeStartDate: '2020-01-01',
+  bronzeFileMinutes: 60,
 };
 
 /** A partial override of {@link TickflowConfig}, one level deep for the nested groups. */

@@ -40,6 +40,12 @@ export interface CompactorProps {
   readonly objectsPerChunk?: number;
   /** Staged objects consumed per run at most. @default the handler's (5000) */
   readonly maxObjectsPerRun?: number;
+  /**
+   * Minutes of event time per compacted tick file, a divisor of 60: below 60 each hour is split into
+   * `part-hHH-mMM` files, so busy symbols' runs rewrite less. Change it only with the stream drained.
+   * @default 60 (hourly files)
+   */
+  readonly fileMinutes?: number;
   /** Runs in a row that must leave a backlog before it alarms. @default 3 (15 minutes at the default rate) */
   readonly backlogAlarmPeriods?: number;
   /** @default 'functions/compactor/index.ts' */
@@ -88,6 +94,7 @@ export class Compactor extends Construct {
         ...(props.maxObjectsPerRun !== undefined && {
           [COMPACTOR_ENV.maxObjectsPerRun]: String(props.maxObjectsPerRun),
         }),
+        ...(props.fileMinutes !== undefined && { [COMPACTOR_ENV.fileMinutes]: String(props.fileMinutes) }),
         ...metricsEnvironment(COMPACTOR_SERVICE),
       },
     }).function;
@@ -152,5 +159,14 @@ function validate(
     ['maxObjectsPerRun', props.maxObjectsPerRun],
   ] as const) {
     if (value !== undefined) requireIntegerInRange('Compactor', prop, value, 1, 1_000_000, 'staged objects');
+  }
+  const minutes = props.fileMinutes;
+  if (minutes !== undefined && !(Number.isInteger(minutes) && minutes >= 1 && 60 % minutes === 0)) {
+    throw new InvalidPropsError(
+      'Compactor',
+      'fileMinutes',
+      minutes,
+      'a divisor of 60 (e.g. 10, 15, 30 or 60)',
+    );
   }
 }

@@ -113,6 +113,7 @@ export class TickflowStack extends Stack {
     });
     this.compactor = new Compactor(this, 'Compactor', {
       lake: this.lake,
+      fileMinutes: config.bronzeFileMinutes,
       code: props.handlerCode?.compactor,
     });
     this.preprocess = new Preprocess(this, 'Preprocess', {

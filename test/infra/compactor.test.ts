@@ -66,6 +66,14 @@ describe('Compactor construct', () => {
     expect(propsError({ everyMinutes: 0 }).prop).toBe('everyMinutes');
   });
 
+  it('passes the compacted file span to the handler, and refuses one that does not divide the hour', () => {
+    build({ fileMinutes: 15 }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [COMPACTOR_ENV.fileMinutes]: '15' }) },
+    });
+    expect(propsError({ fileMinutes: 7 }).prop).toBe('fileMinutes');
+    expect(propsError({ fileMinutes: 120 }).message).toMatch(/a divisor of 60/);
+  });
+
   it('refuses non-positive compaction bounds', () => {
     expect(propsError({ objectsPerChunk: 0 }).prop).toBe('objectsPerChunk');
     expect(propsError({ maxObjectsPerRun: 2.5 }).prop).toBe('maxObjectsPerRun');

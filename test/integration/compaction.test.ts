@@ -141,6 +141,25 @@ describe('TickCompactor on S3', () => {
     expect(unchanged.filter((same) => !same).length).toBe(3);
   });
 
+  it('with 15-minute files, puts each tick once in the file of its quarter hour, retried batches included', async () => {
+    const store = await freshStore();
+    const all = records(0, 240);
+    await stage(store, all, 4);
+    await stage(store, all.slice(100, 180), 7);
+    const { compactor } = bronzeOver(store, { objectsPerChunk: 25, fileMinutes: 15 });
+    const report = await compactor.run();
+    const lake = await readTickLake(store, 15);
+    expect(texts(lake.ticks)).toEqual(texts(expectedTicks(all)));
+    expect(duplicatedIdentities(lake.ticks)).toEqual([]);
+    expect(lake.files.every((key) => /\/part-h\d\d-m(00|15|30|45)\.parquet$/.test(key))).toBe(true);
+    expect(lake.files.length).toBeGreaterThan(SYMBOLS.length * 4);
+    expect(report.filesWritten).toBe(lake.files.length);
+    // A redelivered batch after compaction lands in the same quarter-hour files: still once each.
+    await stage(store, all.slice(0, 30), 9);
+    await compactor.run();
+    expect(duplicatedIdentities((await readTickLake(store, 15)).ticks)).toEqual([]);
+  });
+
   it('leaves an unreadable staged object in place, reports it and compacts the rest', async () => {
     const store = await freshStore();
     const recs = records(0, 12);

@@ -1,4 +1,5 @@
 import { HANDLER_ENV } from '../../config.js';
+import { HOURLY_FILE_MINUTES } from '../../pipeline/bronze/hour-files.js';
 import type { TickCompactorOptions } from '../../pipeline/bronze/tick-compactor.js';
 import { integer, requireString } from '../env.js';
 
@@ -6,6 +7,7 @@ import { integer, requireString } from '../env.js';
 export const COMPACTOR_ENV = {
   objectsPerChunk: 'TICKFLOW_COMPACTION_OBJECTS_PER_CHUNK',
   maxObjectsPerRun: 'TICKFLOW_COMPACTION_MAX_OBJECTS_PER_RUN',
+  fileMinutes: 'TICKFLOW_COMPACTION_FILE_MINUTES',
 } as const;
 
 /** The lake bucket of the bronze functions; fails loudly at cold start when it is missing. */
@@ -18,5 +20,6 @@ export function compactionOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
   return {
     objectsPerChunk: integer(env, COMPACTOR_ENV.objectsPerChunk, 200),
     maxObjectsPerRun: integer(env, COMPACTOR_ENV.maxObjectsPerRun, 5000),
+    fileMinutes: integer(env, COMPACTOR_ENV.fileMinutes, HOURLY_FILE_MINUTES),
   };
 }

@@ -7,13 +7,15 @@ import type { OriginTick } from '../ports.js';
 
 /** One compacted file of the bronze lake: the ticks of one symbol and one UTC hour of `ts`. */
 export interface HourFile {
-  /** Object key, `ticks/symbol=<S>/date=<YYYY-MM-DD>/part-h<HH>.parquet`. */
+  /** Object key, `ticks/symbol=<S>/date=<YYYY-MM-DD>/part-h<HH>.parquet` (or `part-h<HH>-m<MM>`, see `hourFileOf`). */
   readonly key: string;
   readonly symbol: string;
   /** UTC date of the hour, YYYY-MM-DD. */
   readonly date: string;
   /** UTC hour of day, 0–23. */
   readonly hour: number;
+  /** First minute of the hour the file covers: 0 for an hourly file. */
+  readonly minute: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { runLimited } from '../concurrency.js';
 import type { OriginTick } from '../ports.js';
 import { UnreadableStagedObjectError } from './errors.js';
-import { groupByHourFile, isPartitionable } from './hour-files.js';
+import { checkFileMinutes, groupByHourFile, HOURLY_FILE_MINUTES, isPartitionable } from './hour-files.js';
 import type { HourFile, StagingArea, TickLake } from './ports.js';
 import { mergeTicks } from './tick-order.js';
 
@@ -17,6 +17,8 @@ export interface TickCompactorOptions {
   readonly maxObjectsPerRun?: number;
   /** Concurrent reads, file rewrites and deletes. @default 4 */
   readonly concurrency?: number;
+  /** Minutes of event time per compacted file, a divisor of 60 (see `hourFileOf`). @default 60 */
+  readonly fileMinutes?: number;
 }
 
 export interface CompactionReport {
@@ -53,6 +55,7 @@ export class TickCompactor {
   private readonly rowsPerChunk: number;
   private readonly maxObjectsPerRun: number;
   private readonly concurrency: number;
+  private readonly fileMinutes: number;
 
   constructor(
     private readonly staging: StagingArea,
@@ -63,6 +66,7 @@ export class TickCompactor {
     this.rowsPerChunk = positive('rowsPerChunk', options.rowsPerChunk ?? 200_000);
     this.maxObjectsPerRun = positive('maxObjectsPerRun', options.maxObjectsPerRun ?? 5000);
     this.concurrency = positive('concurrency', options.concurrency ?? 4);
+    this.fileMinutes = checkFileMinutes(options.fileMinutes ?? HOURLY_FILE_MINUTES);
   }
 
   /**
@@ -123,7 +127,7 @@ export class TickCompactor {
     rowsByFile: Map<string, number>,
   ): Promise<void> {
     report.rowsIn += chunk.ticks.length;
-    const groups = [...groupByHourFile(chunk.ticks).values()];
+    const groups = [...groupByHourFile(chunk.ticks, this.fileMinutes).values()];
     await runLimited(groups, this.concurrency, async ({ file, ticks }) => {
       const rows = await this.rewrite(file, ticks, report);
       if (rows !== undefined) rowsByFile.set(file.key, rows);

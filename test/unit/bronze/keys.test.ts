@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePartitionPath } from '../../../shared/lake/keys.js';
-import { groupByHourFile, hourFileOf } from '../../../shared/pipeline/bronze/hour-files.js';
+import { checkFileMinutes, groupByHourFile, hourFileOf } from '../../../shared/pipeline/bronze/hour-files.js';
 import { STAGING_PREFIX, stagingKey } from '../../../shared/pipeline/bronze/staging-keys.js';
 import { originTick, seq } from './factories.js';
 
@@ -12,6 +12,7 @@ describe('hour files', () => {
       symbol: 'EUR/USD',
       date: '2024-01-02',
       hour: 13,
+      minute: 0,
     });
     expect(parsePartitionPath(file.key)).toEqual({
       dataset: 'ticks',
@@ -21,6 +22,29 @@ describe('hour files', () => {
     expect(hourFileOf('X', Date.UTC(2024, 0, 3, 0, 0)).key).toBe(
       'ticks/symbol=X/date=2024-01-03/part-h00.parquet',
     );
+  });
+
+  it('splits an hour into files of fileMinutes, named by their first minute', () => {
+    const file = hourFileOf('EUR/USD', Date.UTC(2024, 0, 2, 13, 59, 59, 999), 15);
+    expect(file).toEqual({
+      key: 'ticks/symbol=EUR%2FUSD/date=2024-01-02/part-h13-m45.parquet',
+      symbol: 'EUR/USD',
+      date: '2024-01-02',
+      hour: 13,
+      minute: 45,
+    });
+    expect(parsePartitionPath(file.key).fileName).toBe('part-h13-m45.parquet');
+    const keys = new Set<string>();
+    for (let ms = Date.UTC(2024, 0, 2); ms < Date.UTC(2024, 0, 3); ms += 60_000)
+      keys.add(hourFileOf('A', ms, 10).key);
+    expect(keys.size).toBe(24 * 6);
+    expect(hourFileOf('A', Date.UTC(2024, 0, 2, 7, 9), 10).key).toMatch(/part-h07-m00\.parquet$/);
+  });
+
+  it('accepts only file spans that divide the hour', () => {
+    for (const minutes of [1, 5, 10, 15, 20, 30, 60]) expect(checkFileMinutes(minutes)).toBe(minutes);
+    for (const minutes of [0, 7, 45, 90, 2.5])
+      expect(() => checkFileMinutes(minutes)).toThrow('must divide 60');
   });
 
   it('gives a symbol-day at most 24 files', () => {

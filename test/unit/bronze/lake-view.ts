@@ -11,7 +11,10 @@ import type { OriginTick } from '../../../shared/pipeline/ports.js';
  * What a reader of the bronze lake sees: list `ticks/`, read every file, take the symbol from the path
  * (as DuckDB/Athena do with Hive partitions). Used by the integration tests to check the lake from outside.
  */
-export async function readTickLake(store: ObjectStore): Promise<{ files: string[]; ticks: OriginTick[] }> {
+export async function readTickLake(
+  store: ObjectStore,
+  fileMinutes = 60,
+): Promise<{ files: string[]; ticks: OriginTick[] }> {
   const files = (await store.list('ticks/')).sort();
   const ticks: OriginTick[] = [];
   for (const key of files) {
@@ -21,7 +24,7 @@ export async function readTickLake(store: ObjectStore): Promise<{ files: string[
     const rows = await decodeParquet(bytes);
     rows.forEach((row, i) => {
       const t = originTickFromRow(row, i, partition.symbol!);
-      const expectedKey = hourFileOf(t.tick.symbol, t.tick.ts).key;
+      const expectedKey = hourFileOf(t.tick.symbol, t.tick.ts, fileMinutes).key;
       if (expectedKey !== key)
         throw new Error(`tick ${tickIdentity(t)} is in ${key}, expected ${expectedKey}`);
       ticks.push(t);
