@@ -1,6 +1,5 @@
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -11,7 +10,7 @@ import {
   engineEnvironment,
   metricsEnvironment,
 } from './handler-environment.js';
-import { PipelineFunction } from './pipeline-function.js';
+import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
 import type { ServingStore } from './serving-store.js';
 import type { StateStore } from './state-store.js';
 import { StreamConsumer } from './stream-consumer.js';
@@ -20,7 +19,7 @@ import { validateEngine } from './validate-engine.js';
 /** The `service` dimension of the aggregator's EMF metrics. */
 export const AGGREGATOR_SERVICE = 'aggregator';
 
-export interface AggregatorProps {
+export interface AggregatorProps extends HandlerCodeProps {
   readonly stream: kinesis.IStream;
   /** The state and outputs tables; the function gets item access to both. */
   readonly stateStore: StateStore;
@@ -28,18 +27,12 @@ export interface AggregatorProps {
   readonly engine?: EngineSettings;
   /** @default DEFAULT_CONFIG.consumer */
   readonly consumer?: Partial<ConsumerConfig>;
-  /** @default 'functions/aggregator/index.ts' */
-  readonly entry?: string;
   /**
    * The serving store to upsert bars to: its settings go into the environment, the function gets
    * write access and ships the Cassandra driver.
    * @default none (no serving store)
    */
   readonly serving?: ServingStore;
-  /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
-  readonly code?: lambda.Code;
-  /** esbuild overrides, e.g. hooks that copy a `.wasm` file. @default none */
-  readonly bundling?: nodejs.BundlingOptions;
   /** Extra environment (e.g. the serving store's keyspace and endpoint). @default none */
   readonly environment?: Record<string, string>;
   /** Key of the dead-letter queue. @default a new key */

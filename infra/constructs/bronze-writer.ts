@@ -1,13 +1,12 @@
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type ConsumerConfig, DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
 import { metricsEnvironment } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
-import { PipelineFunction } from './pipeline-function.js';
+import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
 import { StreamConsumer } from './stream-consumer.js';
 
 /**
@@ -17,17 +16,11 @@ import { StreamConsumer } from './stream-consumer.js';
 export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['staging/ticks/'];
 export const BRONZE_SERVICE = 'bronze';
 
-export interface BronzeWriterProps {
+export interface BronzeWriterProps extends HandlerCodeProps {
   readonly stream: kinesis.IStream;
   readonly lake: Lake;
   /** @default DEFAULT_CONFIG.consumer */
   readonly consumer?: Partial<ConsumerConfig>;
-  /** @default 'functions/bronze/index.ts' */
-  readonly entry?: string;
-  /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
-  readonly code?: lambda.Code;
-  /** esbuild overrides. @default none */
-  readonly bundling?: nodejs.BundlingOptions;
   /** Key of the dead-letter queue. @default a new key */
   readonly dlqKey?: kms.IKey;
 }

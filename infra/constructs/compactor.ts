@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { COMPACTOR_ENV } from '../../shared/adapters/bronze/env.js';
@@ -11,7 +10,7 @@ import { InvalidPropsError } from '../errors.js';
 import { metricsEnvironment } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
 import type { MetricAlarmSpec } from './monitoring.js';
-import { PipelineFunction } from './pipeline-function.js';
+import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
 import { requireIntegerInRange } from './validate.js';
 
 /** The `service` dimension of the compactor's EMF metrics (see shared/adapters/bronze/metrics.ts). */
@@ -28,7 +27,7 @@ export const COMPACTOR_METRICS = {
 export const COMPACTOR_STAGING_PREFIXES: readonly LakePrefix[] = ['staging/ticks/'];
 export const COMPACTOR_LAKE_PREFIXES: readonly LakePrefix[] = ['ticks/'];
 
-export interface CompactorProps {
+export interface CompactorProps extends HandlerCodeProps {
   readonly lake: Lake;
   /** Minutes between runs. @default 5 */
   readonly everyMinutes?: number;
@@ -48,12 +47,6 @@ export interface CompactorProps {
   readonly fileMinutes?: number;
   /** Runs in a row that must leave a backlog before it alarms. @default 3 (15 minutes at the default rate) */
   readonly backlogAlarmPeriods?: number;
-  /** @default 'functions/compactor/index.ts' */
-  readonly entry?: string;
-  /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
-  readonly code?: lambda.Code;
-  /** esbuild overrides. @default none */
-  readonly bundling?: nodejs.BundlingOptions;
 }
 
 /**

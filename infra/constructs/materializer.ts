@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { HANDLER_ENV } from '../config.js';
@@ -13,7 +12,7 @@ import {
   metricsEnvironment,
 } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
-import { PipelineFunction } from './pipeline-function.js';
+import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
 import type { StateStore } from './state-store.js';
 import { requireIntegerInRange } from './validate.js';
 import { validateEngine } from './validate-engine.js';
@@ -21,7 +20,7 @@ import { validateEngine } from './validate-engine.js';
 export const MATERIALIZER_LAKE_PREFIXES: readonly LakePrefix[] = ['bars/', 'late/', 'quarantine/'];
 export const MATERIALIZER_SERVICE = 'materializer';
 
-export interface MaterializerProps {
+export interface MaterializerProps extends HandlerCodeProps {
   /** The state and outputs tables; the function gets item access to both. */
   readonly stateStore: StateStore;
   readonly lake: Lake;
@@ -34,12 +33,6 @@ export interface MaterializerProps {
    * @default 1
    */
   readonly everyMinutes?: number;
-  /** @default 'functions/materializer/index.ts' */
-  readonly entry?: string;
-  /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
-  readonly code?: lambda.Code;
-  /** esbuild overrides. @default none */
-  readonly bundling?: nodejs.BundlingOptions;
 }
 
 /**

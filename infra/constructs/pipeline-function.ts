@@ -57,6 +57,19 @@ export interface PipelineFunctionProps {
   readonly shipServingDriver?: boolean;
 }
 
+/**
+ * Where a pipeline construct's handler comes from: its entry under `functions/` bundled by esbuild,
+ * or a prebuilt bundle. Each construct documents its default entry.
+ */
+export interface HandlerCodeProps {
+  /** The handler's TypeScript entry. @default the construct's own, under `functions/` */
+  readonly entry?: string;
+  /** Prebuilt bundle instead of bundling `entry`. @default bundle the entry */
+  readonly code?: lambda.Code;
+  /** esbuild overrides, e.g. hooks that copy a `.wasm` file. @default none */
+  readonly bundling?: nodejs.BundlingOptions;
+}
+
 /** The WebAssembly file parquet-wasm loads at run time, relative to the project root. */
 export const PARQUET_WASM_PATH = 'node_modules/parquet-wasm/esm/parquet_wasm_bg.wasm';
 
