@@ -1,30 +1,17 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { FEATURE_NAMES, type FeatureName } from '../../shared/domain/features/index.js';
 import type { Bar } from '../../shared/domain/types.js';
+
+const RECURSIVE_FEATURES: readonly FeatureName[] = ['ema_12', 'ema_26', 'rsi_14'];
 
 /**
  * The features that plain SQL window functions compute without recursion (BRIEF §4). EMA and RSI are
  * recursive (each value depends on the previous one) and left out: a recursive CTE over 1M rows runs
  * one iteration per grid row, which would measure DuckDB's recursion, not its window functions.
  */
-export const SQL_FEATURES = [
-  'log_return',
-  'volatility_10',
-  'volatility_30',
-  'volatility_60',
-  'mean_return_5',
-  'mean_return_10',
-  'mean_return_20',
-  'spread',
-  'change',
-  'log_range',
-  'williams_r_14',
-  'ultimate_oscillator',
-  'close_lag_1',
-  'close_lag_2',
-  'close_lag_3',
-  'close_lag_4',
-  'close_lag_5',
-] as const;
+export const SQL_FEATURES: readonly FeatureName[] = FEATURE_NAMES.filter(
+  (name) => !RECURSIVE_FEATURES.includes(name),
+);
 
 /** Loads bars into `table` (window_start as BIGINT epoch ms). */
 export async function loadBars(

@@ -3,7 +3,14 @@ import { MINUTE_MS, simulateBars } from '../data/bars.js';
 import { setThreads } from '../harness/duckdb.js';
 import { BenchWorkloadError } from '../harness/errors.js';
 import { timeOnce, timeRounds } from '../harness/measure.js';
-import { type BenchRow, formatCount, formatMs, type SuiteResult, verdict } from '../harness/report.js';
+import {
+  type BenchRow,
+  duckDbLoadRow,
+  formatCount,
+  formatMs,
+  type SuiteResult,
+  verdict,
+} from '../harness/report.js';
 import type { SuiteContext } from '../harness/suite.js';
 import { checkFeaturesAgree, FEATURE_TOLERANCE } from './agreement.js';
 import { featureRows } from './compute.js';
@@ -83,20 +90,7 @@ export async function runFeaturesBench({ quick, db, log }: SuiteContext): Promis
   };
   return {
     suite: SUITE,
-    rows: [
-      versus(1, ours, duck1),
-      versus(2, ours2, duck2),
-      {
-        suite: SUITE,
-        name: 'DuckDB: loading the bars (excluded above)',
-        ours: '—',
-        reference: formatMs(load.sample.wallMs),
-        ratio: null,
-        target: 'context',
-        status: 'info',
-        values: { loadWallMs: load.sample.wallMs },
-      },
-    ],
+    rows: [versus(1, ours, duck1), versus(2, ours2, duck2), duckDbLoadRow(SUITE, 'bars', load.sample.wallMs)],
     notes: [
       `${symbols} symbols × ${formatCount(barsPerSymbol)} seeded GBM 1m bars with ~1% missing windows ` +
         `(${formatCount(agreement.rows)} grid rows after forward fill).`,

@@ -109,3 +109,17 @@ export function formatMs(ms: number): string {
 export function verdict(ok: boolean): 'PASS' | 'FAIL' {
   return ok ? 'PASS' : 'FAIL';
 }
+
+/** The context row of a suite whose DuckDB reference loads its input into a table first (not timed). */
+export function duckDbLoadRow(suite: string, what: string, loadWallMs: number): BenchRow {
+  return {
+    suite,
+    name: `DuckDB: loading the ${what} (excluded above)`,
+    ours: '—',
+    reference: formatMs(loadWallMs),
+    ratio: null,
+    target: 'context',
+    status: 'info',
+    values: { loadWallMs },
+  };
+}

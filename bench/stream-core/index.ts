@@ -3,7 +3,14 @@ import { simulateTicks } from '../data/ticks.js';
 import { setThreads } from '../harness/duckdb.js';
 import { BenchWorkloadError } from '../harness/errors.js';
 import { timeOnce, timeRounds } from '../harness/measure.js';
-import { type BenchRow, formatCount, formatMs, type SuiteResult, verdict } from '../harness/report.js';
+import {
+  type BenchRow,
+  duckDbLoadRow,
+  formatCount,
+  formatMs,
+  type SuiteResult,
+  verdict,
+} from '../harness/report.js';
 import type { SuiteContext } from '../harness/suite.js';
 import { checkBarsAgree } from './agreement.js';
 import { barsSql, loadTicks } from './bars-sql.js';
@@ -86,16 +93,7 @@ export async function runStreamCoreBench({ quick, db, log }: SuiteContext): Prom
       },
       versus(1, duck1),
       versus(2, duck2),
-      {
-        suite: SUITE,
-        name: 'DuckDB: loading the ticks (excluded above)',
-        ours: '—',
-        reference: formatMs(load.sample.wallMs),
-        ratio: null,
-        target: 'context',
-        status: 'info',
-        values: { loadWallMs: load.sample.wallMs },
-      },
+      duckDbLoadRow(SUITE, 'ticks', load.sample.wallMs),
     ],
     notes: [
       `${formatCount(tickCount)} valid ticks from MarketSimulator (seed 11, ${symbols} symbols, Zipf activity, GBM prices, ` +
