@@ -85,12 +85,15 @@ export class WindowSet {
 
   private rollUpAndClose(wBefore: number, w: number, symbol: string, out: Bar[]): void {
     this.rollUp(w);
+    for (const windows of this.intervals) windows.close(wBefore, w, symbol, out);
+    this.nextEventAt = this.firstEvent();
+  }
+
+  /** The lowest watermark with work for `advance`: the next roll-up or the next window end. */
+  private firstEvent(): number {
     let next = this.base.isEmpty ? Number.POSITIVE_INFINITY : this.rollUpAt(this.base.low);
-    for (const windows of this.intervals) {
-      windows.close(wBefore, w, symbol, out);
-      next = Math.min(next, windows.nextWindowEnd);
-    }
-    this.nextEventAt = next;
+    for (const windows of this.intervals) next = Math.min(next, windows.nextWindowEnd);
+    return next;
   }
 
   /** Bars of the open windows (end > W) that got ticks: interval by interval, each in window order. */
@@ -135,9 +138,7 @@ export class WindowSet {
       for (const [p, ...fields] of panes) windows.panes.load(p!, fields);
       windows.resetWatermark(w);
     });
-    let next = this.base.isEmpty ? Number.POSITIVE_INFINITY : this.rollUpAt(this.base.low);
-    for (const windows of this.intervals) next = Math.min(next, windows.nextWindowEnd);
-    this.nextEventAt = next;
+    this.nextEventAt = this.firstEvent();
     this.w = w;
   }
 
