@@ -87,6 +87,11 @@ export class AggregationService {
     const started = this.now();
     const report = emptyReport(records.length);
     const bySymbol = new Map<string, SymbolItem[]>();
+    const add = (symbol: string, item: SymbolItem) => {
+      const list = bySymbol.get(symbol);
+      if (list) list.push(item);
+      else bySymbol.set(symbol, [item]);
+    };
     const quarantine: QuarantineEntry[] = [];
 
     for (const record of records) {
@@ -95,25 +100,15 @@ export class AggregationService {
         const decoded = decodeRecordPayload(payload);
         if (decoded.kind === 'watermark') {
           // A mark is no candidate tick: it takes no subIndex, so tick identities match the bronze layer's.
-          const origin = { ...recordOrigin(record), subIndex };
-          const list = bySymbol.get(decoded.mark.symbol);
-          if (list) list.push({ mark: decoded.mark, origin });
-          else bySymbol.set(decoded.mark.symbol, [{ mark: decoded.mark, origin }]);
+          add(decoded.mark.symbol, { mark: decoded.mark, origin: originOf(record, subIndex) });
           continue;
         }
         const validations = decoded.ticks;
         for (let i = 0; i < validations.length; i++) {
           const v = validations[i]!;
-          const origin: TickOrigin = {
-            shardId: record.shardId,
-            sequenceNumber: record.sequenceNumber,
-            subIndex: subIndex++,
-            arrivalTime: record.arrivalTime,
-          };
+          const origin = originOf(record, subIndex++);
           if (v.ok) {
-            const list = bySymbol.get(v.tick.symbol);
-            if (list) list.push({ tick: v.tick, origin });
-            else bySymbol.set(v.tick.symbol, [{ tick: v.tick, origin }]);
+            add(v.tick.symbol, { tick: v.tick, origin });
           } else {
             const raw = validations.length > 1 ? elementText(payload, i) : payload;
             quarantine.push({ raw, reason: v.reason, field: v.field, origin });
@@ -306,8 +301,14 @@ function isAfter(origin: TickOrigin, applied: Readonly<Record<string, string>>):
   return last === undefined || compareSequenceNumbers(origin.sequenceNumber, last) > 0;
 }
 
-function recordOrigin(record: DecodedRecord): Omit<TickOrigin, 'subIndex'> {
-  return { shardId: record.shardId, sequenceNumber: record.sequenceNumber, arrivalTime: record.arrivalTime };
+/** Where candidate tick `subIndex` of a record came from (the bronze layer numbers ticks the same way). */
+export function originOf(record: DecodedRecord, subIndex: number): TickOrigin {
+  return {
+    shardId: record.shardId,
+    sequenceNumber: record.sequenceNumber,
+    subIndex,
+    arrivalTime: record.arrivalTime,
+  };
 }
 
 function countRecords(ticks: readonly SymbolItem[]): number {

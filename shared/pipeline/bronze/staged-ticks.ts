@@ -1,5 +1,5 @@
 import { decodeRecordPayload } from '../../domain/tick.js';
-import type { DecodedRecord } from '../aggregation-service.js';
+import { type DecodedRecord, originOf } from '../aggregation-service.js';
 import type { OriginTick } from '../ports.js';
 import { isPartitionable } from './hour-files.js';
 
@@ -28,12 +28,7 @@ export function stageBatch(records: readonly DecodedRecord[]): StagedBatch {
       const decoded = decodeRecordPayload(payload);
       if (decoded.kind === 'watermark') continue; // the idle flush's marks are no ticks
       for (const validation of decoded.ticks) {
-        const origin = {
-          shardId: record.shardId,
-          sequenceNumber: record.sequenceNumber,
-          subIndex: subIndex++,
-          arrivalTime: record.arrivalTime,
-        };
+        const origin = originOf(record, subIndex++);
         if (!validation.ok) invalid++;
         else if (!isPartitionable(validation.tick.ts)) unpartitionable++;
         else {
