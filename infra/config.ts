@@ -10,7 +10,6 @@
 import { DEFAULT_KEYSPACE, DEFAULT_TTL_S } from '../shared/adapters/serving/config.js';
 import {
   DEFAULT_ALLOWED_LATENESS_MS,
-  DEFAULT_DEDUP_HORIZON_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_INTERVALS,
 } from '../shared/config.js';
@@ -68,7 +67,11 @@ export interface TickflowConfig {
   readonly prefix: string;
   readonly intervals: readonly string[];
   readonly allowedLatenessMs: number;
-  readonly dedupHorizonMs: number;
+  /**
+   * Event-time horizon of trade-id dedup.
+   * @default the allowed lateness (a retry of any tick that can still reach a window is dropped)
+   */
+  readonly dedupHorizonMs?: number;
   readonly idleTimeoutMs: number;
   readonly stream: StreamConfig;
   readonly consumer: ConsumerConfig;
@@ -90,7 +93,6 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   prefix: 'tickflow',
   intervals: DEFAULT_INTERVALS,
   allowedLatenessMs: DEFAULT_ALLOWED_LATENESS_MS,
-  dedupHorizonMs: DEFAULT_DEDUP_HORIZON_MS,
   idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
   stream: { shards: 1, retentionHours: 24 },
   consumer: {

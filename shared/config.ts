@@ -5,7 +5,6 @@
 
 export const DEFAULT_INTERVALS = ['1m', '5m', '15m', '1h', '1d', '5m_1m'] as const;
 export const DEFAULT_ALLOWED_LATENESS_MS = 10 * 60_000;
-export const DEFAULT_DEDUP_HORIZON_MS = 60_000;
 /** Processing time a symbol may stay quiet before its watermark is advanced by the clock (live mode). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 

@@ -21,7 +21,7 @@ interface LocalRunFlags {
   batchSize: number;
   intervals: string[];
   lateness: number;
-  dedupHorizon: number;
+  dedupHorizon?: number;
   idleTimeout: number;
   pack: number;
   chaos: number;
@@ -69,7 +69,11 @@ export function register(program: Command): void {
       '5m_1m',
     ])
     .option('--lateness <duration>', 'allowed lateness of the watermark', duration, 600_000)
-    .option('--dedup-horizon <duration>', 'event-time horizon of trade-id dedup', duration, 60_000)
+    .option(
+      '--dedup-horizon <duration>',
+      'event-time horizon of trade-id dedup (default: the allowed lateness)',
+      duration,
+    )
     .option(
       '--idle-timeout <duration>',
       'processing time before a quiet symbol is flushed (live mode)',

@@ -10,7 +10,6 @@ export type EngineSettings = Pick<
 export const DEFAULT_ENGINE: EngineSettings = {
   intervals: DEFAULT_CONFIG.intervals,
   allowedLatenessMs: DEFAULT_CONFIG.allowedLatenessMs,
-  dedupHorizonMs: DEFAULT_CONFIG.dedupHorizonMs,
   idleTimeoutMs: DEFAULT_CONFIG.idleTimeoutMs,
 };
 
@@ -19,7 +18,7 @@ export function engineEnvironment(engine: EngineSettings): Record<string, string
   return {
     [HANDLER_ENV.intervals]: engine.intervals.join(','),
     [HANDLER_ENV.allowedLatenessMs]: String(engine.allowedLatenessMs),
-    [HANDLER_ENV.dedupHorizonMs]: String(engine.dedupHorizonMs),
+    [HANDLER_ENV.dedupHorizonMs]: String(engine.dedupHorizonMs ?? engine.allowedLatenessMs),
     [HANDLER_ENV.idleTimeoutMs]: String(engine.idleTimeoutMs),
   };
 }

@@ -33,13 +33,15 @@ export function validateEngine(construct: string, engine: EngineSettings): void 
     7 * DAY_MS,
     'ms, up to 7 days',
   );
-  requireIntegerInRange(
-    construct,
-    'dedupHorizonMs',
-    engine.dedupHorizonMs,
-    0,
-    7 * DAY_MS,
-    'ms, up to 7 days',
-  );
+  if (engine.dedupHorizonMs !== undefined) {
+    requireIntegerInRange(
+      construct,
+      'dedupHorizonMs',
+      engine.dedupHorizonMs,
+      0,
+      7 * DAY_MS,
+      'ms, up to 7 days (leave unset for the allowed lateness)',
+    );
+  }
   requireIntegerInRange(construct, 'idleTimeoutMs', engine.idleTimeoutMs, 1000, DAY_MS, 'ms, 1 s to 1 day');
 }

@@ -83,15 +83,16 @@ export function wirePipeline(opts: PipelineWiringOptions): Pipeline {
 export function aggregationOptionsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): AggregationResources & PipelineSettings {
+  const defaults = aggregatorConfig();
+  const allowedLatenessMs = integer(env, HANDLER_ENV.allowedLatenessMs, defaults.allowedLatenessMs);
   return {
     stateTable: requireString(env, HANDLER_ENV.stateTable),
     outputTable: requireString(env, HANDLER_ENV.outputTable),
     engine: aggregatorConfig({
-      intervals: parseIntervals(
-        stringList(env, HANDLER_ENV.intervals, [...aggregatorConfig().intervals.map((i) => i.label)]),
-      ),
-      allowedLatenessMs: integer(env, HANDLER_ENV.allowedLatenessMs, aggregatorConfig().allowedLatenessMs),
-      dedupHorizonMs: integer(env, HANDLER_ENV.dedupHorizonMs, aggregatorConfig().dedupHorizonMs),
+      intervals: parseIntervals(stringList(env, HANDLER_ENV.intervals, [...defaults.intervals.map((i) => i.label)])),
+      allowedLatenessMs,
+      // The horizon follows the lateness unless set on its own.
+      dedupHorizonMs: integer(env, HANDLER_ENV.dedupHorizonMs, allowedLatenessMs),
     }),
     idleTimeoutMs: integer(env, HANDLER_ENV.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS),
   };

@@ -1,4 +1,4 @@
-import { DEFAULT_ALLOWED_LATENESS_MS, DEFAULT_DEDUP_HORIZON_MS, DEFAULT_INTERVALS } from '../config.js';
+import { DEFAULT_ALLOWED_LATENESS_MS, DEFAULT_INTERVALS } from '../config.js';
 import { InvalidAggregatorConfigError } from './errors.js';
 import { type IntervalSpec, parseIntervals } from './intervals.js';
 
@@ -7,7 +7,10 @@ export interface AggregatorConfig {
   readonly intervals: readonly IntervalSpec[];
   /** The watermark trails the symbol's max event time by this much (BRIEF §2: 10 min). */
   readonly allowedLatenessMs: number;
-  /** How far back in event time a repeated trade id counts as a duplicate (BRIEF §2: 60 s). */
+  /**
+   * How far back in event time a repeated trade id counts as a duplicate; by default the allowed
+   * lateness, so a retry of any tick that can still reach a window is dropped.
+   */
   readonly dedupHorizonMs: number;
 }
 
@@ -17,10 +20,11 @@ export interface AggregatorConfig {
  * @throws InvalidAggregatorConfigError when a value cannot work.
  */
 export function aggregatorConfig(overrides: Partial<AggregatorConfig> = {}): AggregatorConfig {
+  const allowedLatenessMs = overrides.allowedLatenessMs ?? DEFAULT_ALLOWED_LATENESS_MS;
   const config: AggregatorConfig = {
     intervals: overrides.intervals ?? parseIntervals(DEFAULT_INTERVALS),
-    allowedLatenessMs: overrides.allowedLatenessMs ?? DEFAULT_ALLOWED_LATENESS_MS,
-    dedupHorizonMs: overrides.dedupHorizonMs ?? DEFAULT_DEDUP_HORIZON_MS,
+    allowedLatenessMs,
+    dedupHorizonMs: overrides.dedupHorizonMs ?? allowedLatenessMs,
   };
   validateAggregatorConfig(config);
   return config;

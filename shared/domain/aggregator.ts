@@ -1,7 +1,7 @@
 import { type AggregatorConfig, aggregatorConfig, validateAggregatorConfig } from './aggregator-config.js';
 import { DedupIndex } from './dedup.js';
 import { PendingOutputsError, SymbolMismatchError } from './errors.js';
-import { assertSnapshotShape, type SymbolSnapshot } from './snapshot.js';
+import { assertSnapshotShape, type SeenIds, type SymbolSnapshot, type SymbolSnapshotV3 } from './snapshot.js';
 import type { Bar, LateTick, Tick } from './types.js';
 import { WindowSet } from './window-set.js';
 
@@ -23,7 +23,7 @@ const NONE = Number.NEGATIVE_INFINITY;
  * Event-time OHLCV aggregation of one symbol (BRIEF §2): dedup by trade id, a watermark trailing
  * the max event time by the allowed lateness, windows closed exactly once when `window_end ≤ W`,
  * late ticks reported per interval. Feed ticks in arrival order with `apply`, take results with
- * `drain`, persist with `snapshot` / `SymbolAggregator.restore`.
+ * `drain`, persist with `snapshot` and `seenIds` / `SymbolAggregator.restore`.
  *
  * @example
  * const agg = new SymbolAggregator('BTC-USD');
@@ -138,11 +138,17 @@ export class SymbolAggregator {
     return this.maxTsValue === NONE ? null : this.maxTsValue;
   }
 
+  /** Event time from which trade-id sightings still matter (max event time − dedup horizon); null before the first tick. */
+  get seenIdsFrom(): number | null {
+    return this.maxTsValue === NONE ? null : this.dedup.from;
+  }
+
   /**
-   * The state as plain, deterministic JSON for the state table.
+   * The state as plain, deterministic JSON for the state table; bounded by the intervals and the
+   * lateness, not by the tick rate (the trade ids are in `seenIds()`).
    * @throws PendingOutputsError when outputs were not drained: they are not part of the state.
    */
-  snapshot(): SymbolSnapshot {
+  snapshot(): SymbolSnapshotV3 {
     if (this.closed.length > 0 || this.late.length > 0 || this.duplicates > 0 || this.ticks > 0) {
       throw new PendingOutputsError(
         this.symbol,
@@ -154,12 +160,11 @@ export class SymbolAggregator {
     }
     const panes = this.windows.panes();
     return {
-      v: 2,
+      v: 3,
       symbol: this.symbol,
       maxTs: this.maxTs,
       watermark: this.watermark,
       lastArrivalMs: this.lastArrivalMs,
-      dedup: this.dedup.live(),
       basePanes: panes.base,
       intervals: this.windows.intervals.map((interval, i) => ({
         label: interval.label,
@@ -168,11 +173,18 @@ export class SymbolAggregator {
     };
   }
 
+  /** The trade ids inside the dedup horizon with the largest ts seen with each, sorted by id. */
+  seenIds(): [string, number][] {
+    return this.dedup.live();
+  }
+
   /**
-   * An aggregator that continues exactly where the one that took `snapshot` stopped.
+   * An aggregator that continues exactly where the one that took `snapshot` stopped, given the
+   * trade-id sightings it had (`seenIds()`, or every `[id, ts]` of the valid ticks it applied:
+   * repeats and sightings outside the horizon are harmless).
    * @throws InvalidSnapshotError when the snapshot is malformed or its intervals differ from the config's.
    */
-  static restore(config: AggregatorConfig, snapshot: SymbolSnapshot): SymbolAggregator {
+  static restore(config: AggregatorConfig, snapshot: SymbolSnapshot, seenIds: SeenIds = []): SymbolAggregator {
     assertSnapshotShape(
       snapshot,
       config.intervals.map((spec) => spec.label),
@@ -181,9 +193,10 @@ export class SymbolAggregator {
     aggregator.maxTsValue = snapshot.maxTs ?? NONE;
     aggregator.watermarkValue = snapshot.watermark ?? NONE;
     aggregator.lastArrivalMs = snapshot.lastArrivalMs;
-    aggregator.dedup = DedupIndex.from(snapshot.dedup, config.dedupHorizonMs, aggregator.maxTsValue);
+    const sightings = snapshot.v === 3 ? seenIds : [...snapshot.dedup, ...seenIds];
+    aggregator.dedup = DedupIndex.from(sightings, config.dedupHorizonMs, aggregator.maxTsValue);
     aggregator.windows.restore(
-      snapshot.v === 2 ? snapshot.basePanes : [],
+      snapshot.v === 1 ? [] : snapshot.basePanes,
       snapshot.intervals.map((interval) => interval.panes),
       aggregator.watermarkValue,
     );

@@ -72,17 +72,31 @@ export class DedupIndex {
     return [...latest].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
-  /** Rebuilds the index from `live()` output and the symbol's max event time then. */
-  static from(entries: readonly (readonly [string, number])[], horizonMs: number, maxTs: number): DedupIndex {
+  /**
+   * Rebuilds the index from `[id, ts]` sightings and the symbol's max event time then: `live()`
+   * output, or the trade ids a symbol's commits applied (an id may repeat; the largest ts counts,
+   * and sightings already outside the horizon are left out).
+   */
+  static from(entries: Iterable<readonly [string, number]>, horizonMs: number, maxTs: number): DedupIndex {
+    const list = Array.isArray(entries) ? (entries as readonly (readonly [string, number])[]) : [...entries];
     let capacity = MIN_CAPACITY;
-    while (capacity < entries.length * 4) capacity *= 2;
+    while (capacity < list.length * 4) capacity *= 2;
     const index = new DedupIndex(horizonMs, capacity);
     index.advance(maxTs);
-    for (const [id, ts] of entries) {
+    const table = index.current;
+    for (const [id, ts] of list) {
+      if (ts < index.horizonStart) continue;
       const hash = hashId(id);
-      index.current.put(-1 - index.current.find(id, hash), id, hash, ts);
+      const slot = table.find(id, hash);
+      if (slot >= 0) table.seenAgain(slot, ts, index.horizonStart);
+      else table.put(-1 - slot, id, hash, ts);
     }
     return index;
+  }
+
+  /** Event time from which sightings still matter (max event time − horizon); −∞ before the first tick. */
+  get from(): number {
+    return this.horizonStart;
   }
 
   /** The previous table holds only expired ids: it becomes the (cleared) current one. */

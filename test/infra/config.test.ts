@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { configFromContext, DEFAULT_CONFIG, resolveConfig } from '../../infra/config.js';
 import { InfraConfigError } from '../../infra/errors.js';
-import {
-  DEFAULT_ALLOWED_LATENESS_MS,
-  DEFAULT_DEDUP_HORIZON_MS,
-  DEFAULT_INTERVALS,
-} from '../../shared/config.js';
+import { DEFAULT_ALLOWED_LATENESS_MS, DEFAULT_INTERVALS } from '../../shared/config.js';
+import { engineEnvironment } from '../../infra/constructs/handler-environment.js';
+import { HANDLER_ENV } from '../../shared/config.js';
 
 describe('infra config', () => {
   it('takes the engine defaults from shared/config.ts so local and cloud agree', () => {
     expect(DEFAULT_CONFIG.intervals).toEqual(DEFAULT_INTERVALS);
     expect(DEFAULT_CONFIG.allowedLatenessMs).toBe(DEFAULT_ALLOWED_LATENESS_MS);
-    expect(DEFAULT_CONFIG.dedupHorizonMs).toBe(DEFAULT_DEDUP_HORIZON_MS);
+  });
+
+  it('sets the dedup horizon to the allowed lateness unless it is given on its own', () => {
+    expect(DEFAULT_CONFIG.dedupHorizonMs).toBeUndefined();
+    const follows = resolveConfig({ allowedLatenessMs: 120_000 });
+    expect(engineEnvironment(follows)[HANDLER_ENV.dedupHorizonMs]).toBe('120000');
+    const own = resolveConfig({ allowedLatenessMs: 120_000, dedupHorizonMs: 60_000 });
+    expect(engineEnvironment(own)[HANDLER_ENV.dedupHorizonMs]).toBe('60000');
   });
 
   it('keeps the nightly schedule off and retries bounded by default', () => {

@@ -154,7 +154,7 @@ describe.each(INTERVAL_SETS.map((labels) => ({ labels, list: labels.join(',') })
           for (const t of ticks.slice(0, split)) first.apply(t);
           const before = first.drain();
           const stored = JSON.parse(JSON.stringify(first.snapshot())) as SymbolSnapshot;
-          const second = SymbolAggregator.restore(config, stored);
+          const second = SymbolAggregator.restore(config, stored, first.seenIds());
           expect(second.snapshot()).toEqual(stored);
           for (const t of ticks.slice(split)) second.apply(t);
           second.flush();
@@ -169,6 +169,27 @@ describe.each(INTERVAL_SETS.map((labels) => ({ labels, list: labels.join(',') })
       );
     });
 
+    it('restoring with every [id, ts] the applied ticks carried (the seen-id log) continues as restoring with seenIds()', () => {
+      fc.assert(
+        fc.property(ticksArb, fc.nat(), (ticks, cut) => {
+          const split = ticks.length === 0 ? 0 : cut % (ticks.length + 1);
+          const first = new SymbolAggregator('ETH', config);
+          for (const t of ticks.slice(0, split)) first.apply(t);
+          first.drain();
+          const log = ticks.slice(0, split).flatMap((t) => (t.id === undefined ? [] : [[t.id, t.ts] as const]));
+          const fromLog = SymbolAggregator.restore(config, first.snapshot(), log);
+          const fromLive = SymbolAggregator.restore(config, first.snapshot(), first.seenIds());
+          expect(fromLog.seenIds()).toEqual(first.seenIds());
+          for (const agg of [fromLog, fromLive]) {
+            for (const t of ticks.slice(split)) agg.apply(t);
+            agg.flush();
+          }
+          expect(fromLog.drain()).toEqual(fromLive.drain());
+        }),
+        { numRuns: 200 },
+      );
+    });
+
     it('takes the same snapshot whatever history led to the same state (deterministic serialisation)', () => {
       fc.assert(
         fc.property(ticksArb, (ticks) => {
@@ -178,8 +199,9 @@ describe.each(INTERVAL_SETS.map((labels) => ({ labels, list: labels.join(',') })
             a.apply(t);
             b.apply(t);
             a.drain();
-            const restored = SymbolAggregator.restore(config, JSON.parse(JSON.stringify(a.snapshot())));
+            const restored = SymbolAggregator.restore(config, JSON.parse(JSON.stringify(a.snapshot())), a.seenIds());
             expect(restored.snapshot()).toEqual(a.snapshot());
+            expect(restored.seenIds()).toEqual(a.seenIds());
           }
           b.drain();
           expect(JSON.stringify(a.snapshot())).toBe(JSON.stringify(b.snapshot()));

@@ -292,9 +292,11 @@ describe('SymbolAggregator: snapshot', () => {
     agg.apply(tick(10 * MIN, 100, 1, 'new'));
     agg.drain();
     const snapshot = agg.snapshot();
-    expect(snapshot.dedup).toEqual([['new', T0 + 10 * MIN]]);
+    expect(agg.seenIds()).toEqual([['new', T0 + 10 * MIN]]);
+    expect(agg.seenIdsFrom).toBe(T0 + 10 * MIN - MIN);
+    expect(snapshot).not.toHaveProperty('dedup');
     // The open minute is still a shared base pane: no interval has rolled it up yet.
-    expect(snapshot.v === 2 && snapshot.basePanes.map((p) => p[0])).toEqual([(T0 + 10 * MIN) / MIN]);
+    expect(snapshot.basePanes.map((p) => p[0])).toEqual([(T0 + 10 * MIN) / MIN]);
     expect(snapshot.intervals.map((i) => i.panes)).toEqual([[], []]);
   });
 
@@ -307,7 +309,7 @@ describe('SymbolAggregator: snapshot', () => {
       '3m_1m@-120000',
     ]);
     const snapshot = agg.snapshot();
-    expect(snapshot.v === 2 && snapshot.basePanes.map((p) => p[0])).toEqual([(T0 + 2 * MIN) / MIN]);
+    expect(snapshot.basePanes.map((p) => p[0])).toEqual([(T0 + 2 * MIN) / MIN]);
     expect(snapshot.intervals.map((i) => i.panes.map((p) => p[0]))).toEqual([[], [T0 / MIN]]);
   });
 
@@ -355,6 +357,20 @@ describe('SymbolAggregator: snapshot', () => {
     expect(restored.drain()).toEqual(whole.drain());
   });
 
+  it('restores a version-2 snapshot, whose trade ids were inline, with the ids given beside it', () => {
+    const agg = aggregator(['1m'], MIN, MIN);
+    agg.apply(tick(0, 10, 1, 'a'));
+    agg.apply(tick(10_000, 10, 1, 'b'));
+    agg.drain();
+    const { v: _v, ...rest } = agg.snapshot();
+    const v2: SymbolSnapshot = { ...rest, v: 2, dedup: [['a', T0]] };
+    const restored = SymbolAggregator.restore(agg.config, v2, [['b', T0 + 10_000]]);
+    expect(restored.seenIds()).toEqual(agg.seenIds());
+    restored.apply(tick(20_000, 10, 1, 'a'));
+    restored.apply(tick(20_000, 10, 1, 'b'));
+    expect(restored.drain().duplicates).toBe(2);
+  });
+
   it('refuses a snapshot whose intervals differ from the configuration', () => {
     const agg = aggregator(['1m']);
     const other = aggregatorConfig({ intervals: parseIntervals(['5m']) });
@@ -375,7 +391,7 @@ describe('SymbolAggregator: misuse', () => {
     agg.apply(tick(MIN));
     expect(() => agg.snapshot()).toThrow(PendingOutputsError);
     agg.drain();
-    expect(agg.snapshot().v).toBe(2);
+    expect(agg.snapshot().v).toBe(3);
   });
 
   it('rejects a negative lateness', () => {
