@@ -8,11 +8,7 @@
  */
 
 import { DEFAULT_KEYSPACE, DEFAULT_TTL_S } from '../shared/adapters/serving/config.js';
-import {
-  DEFAULT_ALLOWED_LATENESS_MS,
-  DEFAULT_IDLE_TIMEOUT_MS,
-  DEFAULT_INTERVALS,
-} from '../shared/config.js';
+import { DEFAULT_ALLOWED_LATENESS_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_INTERVALS } from '../shared/config.js';
 import { InfraConfigError } from './errors.js';
 
 /** Handler environment variable names live in `shared/config.ts` (handlers read them); re-exported here. */

@@ -7,12 +7,20 @@ export const DEFAULT_INTERVALS = ['1m', '5m', '15m', '1h', '1d', '5m_1m'] as con
 export const DEFAULT_ALLOWED_LATENESS_MS = 10 * 60_000;
 /** Processing time a symbol may stay quiet before its watermark is advanced by the clock (live mode). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+/**
+ * Processing time between two forming-bar upserts of one symbol and interval to the serving store
+ * (final bars are written as they close). Each upsert is a conditional write (a lightweight
+ * transaction on Keyspaces), so this bounds the serving store's cost whatever the tick rate.
+ */
+export const DEFAULT_FORMING_UPSERT_PERIOD_MS = 10_000;
 
 export interface ResourceNames {
   /** Kinesis stream of raw ticks. */
   readonly tickStream: string;
   /** DynamoDB table of per-symbol aggregation state (pk `symbol`). */
   readonly stateTable: string;
+  /** DynamoDB table of the symbols' seen-id logs: the trade ids inside the dedup horizon. */
+  readonly seenIdsTable: string;
   /** DynamoDB table of closed bars, late ticks and quarantined records keyed by identity. */
   readonly outputTable: string;
   /** S3 bucket of the lake (bars, ticks, late, quarantine, features). */
@@ -24,6 +32,7 @@ export function resourceNames(prefix = 'tickflow'): ResourceNames {
   return {
     tickStream: `${prefix}-ticks`,
     stateTable: `${prefix}-state`,
+    seenIdsTable: `${prefix}-seen-ids`,
     outputTable: `${prefix}-outputs`,
     lakeBucket: `${prefix}-lake`,
   };
@@ -32,16 +41,19 @@ export function resourceNames(prefix = 'tickflow'): ResourceNames {
 /**
  * Key schemas of the DynamoDB tables; the CDK app and the local stack both create them from here.
  * - state: one item per symbol (`symbol`), holding the aggregator's snapshot, version and last applied sequence number.
+ * - seenIds: the trade ids each commit applied (`symbol`, `entry`), expiring by TTL on `expiresAt`.
  * - outputs: closed bars, late ticks and quarantined records, each keyed by its identity (`pk`, `sk`).
  */
 export const TABLE_KEYS = {
   state: { partitionKey: 'symbol' },
+  seenIds: { partitionKey: 'symbol', sortKey: 'entry', ttlAttribute: 'expiresAt' },
   outputs: { partitionKey: 'pk', sortKey: 'sk' },
 } as const;
 
 /** Environment variables the Lambda handlers read at cold start; the CDK app sets them. */
 export const HANDLER_ENV = {
   stateTable: 'TICKFLOW_STATE_TABLE',
+  seenIdsTable: 'TICKFLOW_SEEN_IDS_TABLE',
   outputTable: 'TICKFLOW_OUTPUT_TABLE',
   lakeBucket: 'TICKFLOW_LAKE_BUCKET',
   /** The tick stream the idle flush puts watermark marks on. */

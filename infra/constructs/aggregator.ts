@@ -3,7 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type ConsumerConfig, DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
+import { type ConsumerConfig, DEFAULT_CONFIG } from '../config.js';
 import {
   DEFAULT_ENGINE,
   type EngineSettings,
@@ -64,8 +64,7 @@ export class Aggregator extends Construct {
       memoryMb: consumer.memoryMb,
       timeoutSeconds: consumer.timeoutSeconds,
       environment: {
-        [HANDLER_ENV.stateTable]: props.stateStore.stateTable.tableName,
-        [HANDLER_ENV.outputTable]: props.stateStore.outputTable.tableName,
+        ...props.stateStore.environment(),
         ...engineEnvironment(engine),
         ...props.serving?.environment(),
         ...metricsEnvironment(AGGREGATOR_SERVICE),

@@ -61,8 +61,7 @@ export class Materializer extends Construct {
       description: 'tickflow: idle flush and lake materializer (scheduled)',
       timeoutSeconds: 50,
       environment: {
-        [HANDLER_ENV.stateTable]: props.stateStore.stateTable.tableName,
-        [HANDLER_ENV.outputTable]: props.stateStore.outputTable.tableName,
+        ...props.stateStore.environment(),
         [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
         [HANDLER_ENV.tickStream]: props.stream.streamName,
         ...engineEnvironment(engine),

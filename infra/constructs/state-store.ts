@@ -3,12 +3,14 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLE_KEYS } from '../../shared/config.js';
+import { HANDLER_ENV, TABLE_KEYS } from '../../shared/config.js';
 import { InvalidPropsError } from '../errors.js';
 
 export interface StateStoreProps {
   /** Physical name of the per-symbol state table. */
   readonly stateTableName: string;
+  /** Physical name of the table of the symbols' seen-id logs (trade ids inside the dedup horizon). */
+  readonly seenIdsTableName: string;
   /** Physical name of the outputs table (closed bars, late ticks, quarantined records). */
   readonly outputTableName: string;
   /**
@@ -57,10 +59,12 @@ const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
 
 /**
  * The aggregator's DynamoDB tables, keyed exactly as `TABLE_KEYS` says (the local stack uses the same
- * schema): on-demand capacity, point-in-time recovery, customer-managed encryption.
+ * schema): on-demand capacity, point-in-time recovery, customer-managed encryption. A symbol's state
+ * is its head in the state table plus its seen-id log, whose entries expire by TTL.
  */
 export class StateStore extends Construct {
   readonly stateTable: dynamodb.Table;
+  readonly seenIdsTable: dynamodb.Table;
   readonly outputTable: dynamodb.Table;
   readonly encryptionKey: kms.IKey;
 
@@ -93,6 +97,13 @@ export class StateStore extends Construct {
       tableName: props.stateTableName,
       partitionKey: { name: TABLE_KEYS.state.partitionKey, type: dynamodb.AttributeType.STRING },
     });
+    this.seenIdsTable = new dynamodb.Table(this, 'SeenIdsTable', {
+      ...common,
+      tableName: props.seenIdsTableName,
+      partitionKey: { name: TABLE_KEYS.seenIds.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.seenIds.sortKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: TABLE_KEYS.seenIds.ttlAttribute,
+    });
     this.outputTable = new dynamodb.Table(this, 'OutputTable', {
       ...common,
       tableName: props.outputTableName,
@@ -102,9 +113,19 @@ export class StateStore extends Construct {
     });
   }
 
-  /** Item reads and writes (no Scan) on the state table, plus use of its key. */
+  /** The handler environment naming the tables (`HANDLER_ENV`). */
+  environment(): Record<string, string> {
+    return {
+      [HANDLER_ENV.stateTable]: this.stateTable.tableName,
+      [HANDLER_ENV.seenIdsTable]: this.seenIdsTable.tableName,
+      [HANDLER_ENV.outputTable]: this.outputTable.tableName,
+    };
+  }
+
+  /** Item reads and writes (no Scan) on the state and seen-ids tables, plus use of their key. */
   grantStateAccess(grantee: iam.IGrantable): void {
     this.stateTable.grant(grantee, ...ITEM_READ_WRITE_ACTIONS);
+    this.seenIdsTable.grant(grantee, ...ITEM_READ_WRITE_ACTIONS);
     this.encryptionKey.grant(grantee, ...TABLE_KEY_ACTIONS);
   }
 

@@ -74,6 +74,7 @@ export class TickflowStack extends Stack {
     });
     this.stateStore = new StateStore(this, 'State', {
       stateTableName: names.stateTable,
+      seenIdsTableName: names.seenIdsTable,
       outputTableName: names.outputTable,
       outputsTtlAttribute: config.outputsTtlAttribute,
       encryptionKey: this.dataKey,

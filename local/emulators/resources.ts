@@ -49,7 +49,7 @@ export interface ProvisionedResources {
   readonly streamArn: string;
 }
 
-/** Creates the stream (with `shards` shards), both tables and the lake bucket; waits until all are ACTIVE. */
+/** Creates the stream (with `shards` shards), the tables and the lake bucket; waits until all are ACTIVE. */
 export async function ensureResources(
   config: AwsClientConfig,
   names: ResourceNames,
@@ -62,6 +62,8 @@ export async function ensureResources(
     const [streamArn] = await Promise.all([
       ensureStream(kinesis, names.tickStream, shards),
       ensureTable(dynamodb, names.stateTable, TABLE_KEYS.state.partitionKey),
+      // No TTL here: dynalite has none, and readers skip expired log entries by key anyway.
+      ensureTable(dynamodb, names.seenIdsTable, TABLE_KEYS.seenIds.partitionKey, TABLE_KEYS.seenIds.sortKey),
       ensureTable(dynamodb, names.outputTable, TABLE_KEYS.outputs.partitionKey, TABLE_KEYS.outputs.sortKey),
       ensureBucket(s3, names.lakeBucket),
     ]);

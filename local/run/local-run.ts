@@ -100,6 +100,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     const pipeline = wirePipeline({
       aws: aws.clientConfig,
       stateTable: aws.names.stateTable,
+      seenIdsTable: aws.names.seenIdsTable,
       outputTable: aws.names.outputTable,
       lakeBucket: aws.names.lakeBucket,
       engine,

@@ -1,4 +1,4 @@
-import { DEFAULT_IDLE_TIMEOUT_MS, HANDLER_ENV } from '../config.js';
+import { DEFAULT_FORMING_UPSERT_PERIOD_MS, DEFAULT_IDLE_TIMEOUT_MS, HANDLER_ENV } from '../config.js';
 import { type AggregatorConfig, aggregatorConfig, parseIntervals } from '../domain/index.js';
 import { AggregationService } from '../pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../pipeline/domain-engine.js';
@@ -15,6 +15,7 @@ import { servingConfigFromEnv } from './serving/env.js';
 /** Where the aggregation keeps its state and outputs (the aggregator Lambda needs nothing else). */
 export interface AggregationResources {
   readonly stateTable: string;
+  readonly seenIdsTable: string;
   readonly outputTable: string;
 }
 
@@ -26,6 +27,8 @@ export interface PipelineResources extends AggregationResources {
 export interface PipelineSettings {
   readonly engine: AggregatorConfig;
   readonly idleTimeoutMs: number;
+  /** @default DEFAULT_FORMING_UPSERT_PERIOD_MS */
+  readonly formingUpsertPeriodMs?: number;
 }
 
 export interface AggregationWiringOptions extends AggregationResources, PipelineSettings {
@@ -57,7 +60,7 @@ export interface Pipeline extends Aggregation {
 export function wireAggregation(opts: AggregationWiringOptions): Aggregation {
   const doc = createDocumentClient(opts.aws);
   if (opts.faults) injectWriteFaults(doc, opts.faults);
-  const state = new DynamoStateStore(doc, opts.stateTable);
+  const state = new DynamoStateStore(doc, opts.stateTable, opts.seenIdsTable);
   const outputs = new DynamoOutputStore(doc, opts.outputTable);
   const service = new AggregationService({
     state,
@@ -65,6 +68,7 @@ export function wireAggregation(opts: AggregationWiringOptions): Aggregation {
     serving: opts.serving,
     engine: domainEngineFactory(opts.engine),
     idleTimeoutMs: opts.idleTimeoutMs,
+    formingUpsertPeriodMs: opts.formingUpsertPeriodMs ?? DEFAULT_FORMING_UPSERT_PERIOD_MS,
     onSymbolError: opts.onSymbolError,
   });
   return { service, outputs, state };
@@ -87,9 +91,12 @@ export function aggregationOptionsFromEnv(
   const allowedLatenessMs = integer(env, HANDLER_ENV.allowedLatenessMs, defaults.allowedLatenessMs);
   return {
     stateTable: requireString(env, HANDLER_ENV.stateTable),
+    seenIdsTable: requireString(env, HANDLER_ENV.seenIdsTable),
     outputTable: requireString(env, HANDLER_ENV.outputTable),
     engine: aggregatorConfig({
-      intervals: parseIntervals(stringList(env, HANDLER_ENV.intervals, [...defaults.intervals.map((i) => i.label)])),
+      intervals: parseIntervals(
+        stringList(env, HANDLER_ENV.intervals, [...defaults.intervals.map((i) => i.label)]),
+      ),
       allowedLatenessMs,
       // The horizon follows the lateness unless set on its own.
       dedupHorizonMs: integer(env, HANDLER_ENV.dedupHorizonMs, allowedLatenessMs),

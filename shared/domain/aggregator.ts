@@ -184,7 +184,11 @@ export class SymbolAggregator {
    * repeats and sightings outside the horizon are harmless).
    * @throws InvalidSnapshotError when the snapshot is malformed or its intervals differ from the config's.
    */
-  static restore(config: AggregatorConfig, snapshot: SymbolSnapshot, seenIds: SeenIds = []): SymbolAggregator {
+  static restore(
+    config: AggregatorConfig,
+    snapshot: SymbolSnapshot,
+    seenIds: SeenIds = [],
+  ): SymbolAggregator {
     assertSnapshotShape(
       snapshot,
       config.intervals.map((spec) => spec.label),

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { SeenIds } from '../domain/index.js';
 import { decodeRecordPayload } from '../domain/tick.js';
 import type { Bar, Tick, TickOrigin } from '../domain/types.js';
 import type { WatermarkMark } from '../domain/watermark-mark.js';
@@ -57,6 +59,11 @@ export interface AggregationServiceOptions {
   readonly idleTimeoutMs?: number;
   /** Told about a symbol left for retry (its records are reported as batch item failures). */
   readonly onSymbolError?: (symbol: string, err: unknown) => void;
+  /**
+   * Processing time between two forming-bar upserts of one symbol and interval to the serving
+   * store (final bars are always written). @default 0 (every batch)
+   */
+  readonly formingUpsertPeriodMs?: number;
 }
 
 type SettleMode = { kind: 'batch' } | { kind: 'flush' };
@@ -71,9 +78,17 @@ type SettleMode = { kind: 'batch' } | { kind: 'flush' };
  * batch writes is a pure function of the state and the records: the idle flush, which depends on
  * processing time, does not close windows itself but puts a watermark mark into the stream
  * (`idleWatermarks`), which every instance then applies in the same place among the ticks.
+ *
+ * An instance keeps the engines it committed (a Lambda container keeps them across batches): when
+ * the head it reads is still its own commit, it goes on from memory and reads neither the snapshot
+ * nor the symbol's seen-id log again; otherwise it restores from both.
  */
 export class AggregationService {
   private readonly now: () => number;
+  /** Engines as this instance committed them, by symbol. */
+  private readonly engines = new Map<string, { readonly commitId: string; readonly engine: SymbolEngine }>();
+  /** Processing time of the last forming-bar upsert per symbol and interval. */
+  private readonly formingUpserts = new Map<string, number>();
 
   constructor(private readonly opts: AggregationServiceOptions) {
     this.now = opts.now ?? Date.now;
@@ -153,7 +168,8 @@ export class AggregationService {
     const marks: WatermarkMark[] = [];
     for (const s of await this.opts.state.scan()) {
       if (s.flushed || now - s.lastActivity < idleTimeoutMs) continue;
-      const watermark = this.opts.engine.restore(s.snapshot).idleWatermark(now, idleTimeoutMs);
+      // Trade ids play no part in the watermark: the head alone answers.
+      const watermark = this.opts.engine.restore(s.snapshot, []).idleWatermark(now, idleTimeoutMs);
       if (watermark !== null) marks.push({ symbol: s.symbol, watermark });
     }
     return marks;
@@ -214,9 +230,7 @@ export class AggregationService {
       if (fresh.length === 0) return;
     }
 
-    const engine: SymbolEngine = stored
-      ? this.opts.engine.restore(stored.snapshot)
-      : this.opts.engine.create(symbol);
+    const engine = await this.engineFor(symbol, stored);
     let applied = 0;
     for (const item of fresh) {
       if ('mark' in item) {
@@ -227,6 +241,9 @@ export class AggregationService {
       engine.apply(item.tick, now);
       applied++;
     }
+    const seenIdsFrom = engine.seenIdsFrom;
+    // A head without a log yet may come from a state that kept its ids inline: log them all once.
+    const newIds = stored?.seenIdsTip === undefined ? engine.seenIds() : sightings(fresh, seenIdsFrom);
     if (mode.kind === 'flush') engine.flush();
 
     const out = engine.drain();
@@ -245,24 +262,31 @@ export class AggregationService {
     if (out.closed.length > 0 || late.length > 0) await this.opts.outputs.put({ bars: out.closed, late });
     if (this.opts.serving) {
       await this.opts.serving.upsertBars(out.closed, true);
-      if (mode.kind === 'batch')
-        await this.opts.serving.upsertBars(newestPerInterval(engine.forming()), false);
+      if (mode.kind === 'batch') await this.upsertForming(symbol, engine, now);
     }
 
     const counters = addCounters(stored?.counters, applied, out.duplicates, out.closed, late);
     const appliedThrough = { ...(stored?.applied ?? {}) };
     const last = fresh.at(-1)?.origin;
     if (last) appliedThrough[last.shardId] = last.sequenceNumber;
-    await this.opts.state.commit({
-      symbol,
-      version: (stored?.version ?? 0) + 1,
-      applied: appliedThrough,
-      snapshot: engine.snapshot(),
-      counters,
-      // A mark is not activity: the symbol stays quiet, and later marks may close more windows.
-      lastActivity: applied > 0 ? now : (stored?.lastActivity ?? now),
-      flushed: mode.kind === 'flush' || (stored?.flushed === true && applied === 0),
-    });
+    const commitId = randomUUID();
+    await this.opts.state.commit(
+      {
+        symbol,
+        version: (stored?.version ?? 0) + 1,
+        applied: appliedThrough,
+        snapshot: engine.snapshot(),
+        counters,
+        // A mark is not activity: the symbol stays quiet, and later marks may close more windows.
+        lastActivity: applied > 0 ? now : (stored?.lastActivity ?? now),
+        flushed: mode.kind === 'flush' || (stored?.flushed === true && applied === 0),
+        seenIdsFrom,
+        seenIdsTip: stored?.seenIdsTip,
+        commitId,
+      },
+      newIds,
+    );
+    this.engines.set(symbol, { commitId, engine });
 
     report.stateWrites++;
     report.valid += applied;
@@ -272,6 +296,45 @@ export class AggregationService {
     const wm = engine.watermark;
     if (wm !== null) report.watermarkLagMs = Math.max(report.watermarkLagMs, now - wm);
   }
+
+  /**
+   * The symbol's engine at the stored head: the one this instance committed when the head is still
+   * its commit, else restored from the snapshot and the seen-id log. Taken out of the cache: it is
+   * put back only once the commit that follows has succeeded.
+   */
+  private async engineFor(symbol: string, stored: StoredSymbolState | undefined): Promise<SymbolEngine> {
+    const cached = this.engines.get(symbol);
+    this.engines.delete(symbol);
+    if (!stored) return this.opts.engine.create(symbol);
+    if (cached && stored.commitId !== undefined && cached.commitId === stored.commitId) return cached.engine;
+    return this.opts.engine.restore(stored.snapshot, await this.opts.state.loadSeenIds(stored));
+  }
+
+  /** The newest forming bar per interval, each at most once per `formingUpsertPeriodMs` of processing time. */
+  private async upsertForming(symbol: string, engine: SymbolEngine, now: number): Promise<void> {
+    const period = this.opts.formingUpsertPeriodMs ?? 0;
+    const due = newestPerInterval(engine.forming()).filter(
+      (bar) =>
+        now - (this.formingUpserts.get(`${symbol} ${bar.interval}`) ?? Number.NEGATIVE_INFINITY) >= period,
+    );
+    if (due.length === 0) return;
+    await this.opts.serving!.upsertBars(due, false);
+    for (const bar of due) this.formingUpserts.set(`${symbol} ${bar.interval}`, now);
+  }
+}
+
+/**
+ * The `[id, ts]` sightings of the ticks applied, left out those already outside the horizon: what a
+ * commit appends to the symbol's seen-id log.
+ */
+function sightings(items: readonly SymbolItem[], from: number | null): SeenIds {
+  const out: [string, number][] = [];
+  if (from === null) return out;
+  for (const item of items) {
+    if ('tick' in item && item.tick.id !== undefined && item.tick.ts >= from)
+      out.push([item.tick.id, item.tick.ts]);
+  }
+  return out;
 }
 
 /** The JSON text of one element of a packed (JSON array) payload: what the quarantine keeps as raw. */

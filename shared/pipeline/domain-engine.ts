@@ -5,6 +5,6 @@ import type { EngineFactory } from './engine-port.js';
 export function domainEngineFactory(config: AggregatorConfig): EngineFactory {
   return {
     create: (symbol) => new SymbolAggregator(symbol, config),
-    restore: (snapshot) => SymbolAggregator.restore(config, snapshot as SymbolSnapshot),
+    restore: (snapshot, seenIds) => SymbolAggregator.restore(config, snapshot as SymbolSnapshot, seenIds),
   };
 }

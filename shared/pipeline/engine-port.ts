@@ -1,3 +1,4 @@
+import type { SeenIds } from '../domain/index.js';
 import type { Bar, LateTick, Tick } from '../domain/types.js';
 
 /** What the aggregation service needs from the per-symbol event-time engine of `shared/domain`. */
@@ -19,11 +20,19 @@ export interface SymbolEngine {
   idleWatermark(now: number, idleTimeoutMs: number): number | null;
   /** Current watermark (event time, epoch ms); null before the first tick. */
   readonly watermark: number | null;
-  /** JSON-serialisable state; `EngineFactory.restore` of it behaves identically. */
+  /** Event time from which trade-id sightings still matter (max event time − dedup horizon); null before the first tick. */
+  readonly seenIdsFrom: number | null;
+  /** The trade ids inside the dedup horizon with the largest ts seen with each. */
+  seenIds(): SeenIds;
+  /**
+   * JSON-serialisable state, bounded whatever the tick rate (no trade ids); `EngineFactory.restore`
+   * of it and the engine's sightings behaves identically.
+   */
   snapshot(): unknown;
 }
 
 export interface EngineFactory {
   create(symbol: string): SymbolEngine;
-  restore(snapshot: unknown): SymbolEngine;
+  /** An engine from a snapshot and the `[id, ts]` sightings since (repeats and expired ones harmless). */
+  restore(snapshot: unknown, seenIds: SeenIds): SymbolEngine;
 }

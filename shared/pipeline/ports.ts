@@ -1,3 +1,4 @@
+import type { SeenIds } from '../domain/index.js';
 import type { Bar, LateTick, QuarantinedRecord, Tick, TickOrigin } from '../domain/types.js';
 import type { WatermarkMark } from '../domain/watermark-mark.js';
 
@@ -14,7 +15,11 @@ export interface SymbolCounters {
   bars: Record<string, number>;
 }
 
-/** What the state table holds for one symbol. */
+/**
+ * What the state table holds for one symbol: its bounded head. The trade ids inside the dedup
+ * horizon are kept beside it in the symbol's seen-id log (see `seen-id-log.ts`) and read with
+ * `StateStore.loadSeenIds`.
+ */
 export interface StoredSymbolState {
   readonly symbol: string;
   /** Incremented by every commit; the conditional write on it fences zombie instances. */
@@ -28,6 +33,12 @@ export interface StoredSymbolState {
   readonly lastActivity: number;
   /** True once the symbol was flushed at the end of a replay: nothing is open any more. */
   readonly flushed?: boolean;
+  /** Event time from which the symbol's seen trade ids still matter; null before its first tick. */
+  readonly seenIdsFrom: number | null;
+  /** Newest entry of the symbol's seen-id log (kept by the store; copy it forward unchanged). */
+  readonly seenIdsTip?: string;
+  /** Unique per commit: tells an instance whether the head is still the one it committed itself. */
+  readonly commitId?: string;
 }
 
 /** Thrown by `StateStore.commit` when another writer committed first (the version moved on). */
@@ -42,11 +53,21 @@ export class StateConflictError extends Error {
 }
 
 export interface StateStore {
-  /** Strongly consistent read of the symbols' states; absent symbols are missing from the map. */
+  /** Strongly consistent read of the symbols' heads; absent symbols are missing from the map. */
   load(symbols: readonly string[]): Promise<Map<string, StoredSymbolState>>;
-  /** Writes `next` only if the stored version is still `next.version - 1` (or absent when it is 1). */
-  commit(next: StoredSymbolState): Promise<void>;
-  /** Every symbol's state (for flushes and summaries). */
+  /**
+   * The trade-id sightings of the symbol's committed seen-id log from `state.seenIdsFrom` on
+   * (strongly consistent; ids may repeat, the largest ts counts).
+   */
+  loadSeenIds(state: StoredSymbolState): Promise<SeenIds>;
+  /**
+   * Appends `newIds` (the sightings of the ticks this commit applied) to the symbol's seen-id log,
+   * then writes `next` only if the stored version is still `next.version - 1` (or absent when it
+   * is 1). `next.seenIdsTip` is the tip read with the state; the store moves it to the new entry.
+   * Log entries of a commit that loses are never counted.
+   */
+  commit(next: StoredSymbolState, newIds: SeenIds): Promise<void>;
+  /** Every symbol's head (for flushes and summaries). */
   scan(): Promise<StoredSymbolState[]>;
 }
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { configFromContext, DEFAULT_CONFIG, resolveConfig } from '../../infra/config.js';
-import { InfraConfigError } from '../../infra/errors.js';
-import { DEFAULT_ALLOWED_LATENESS_MS, DEFAULT_INTERVALS } from '../../shared/config.js';
 import { engineEnvironment } from '../../infra/constructs/handler-environment.js';
-import { HANDLER_ENV } from '../../shared/config.js';
+import { InfraConfigError } from '../../infra/errors.js';
+import { DEFAULT_ALLOWED_LATENESS_MS, DEFAULT_INTERVALS, HANDLER_ENV } from '../../shared/config.js';
 
 describe('infra config', () => {
   it('takes the engine defaults from shared/config.ts so local and cloud agree', () => {

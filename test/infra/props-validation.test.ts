@@ -39,7 +39,11 @@ function expectPropsError(build: (stack: Stack) => void, construct: string, prop
 function aggregatorWith(stack: Stack, engine: Partial<EngineSettings>): void {
   new Aggregator(stack, 'Aggregator', {
     stream: new kinesis.Stream(stack, 'S'),
-    stateStore: new StateStore(stack, 'State', { stateTableName: 's', outputTableName: 'o' }),
+    stateStore: new StateStore(stack, 'State', {
+      stateTableName: 's',
+      seenIdsTableName: 'i',
+      outputTableName: 'o',
+    }),
     engine: { ...DEFAULT_ENGINE, ...engine },
     code: inline(),
   });
@@ -84,6 +88,7 @@ describe('StateStore props', () => {
       (s) =>
         new StateStore(s, 'S', {
           stateTableName: 's',
+          seenIdsTableName: 'i',
           outputTableName: 'o',
           outputsTtlAttribute: 'expires at',
         }),
@@ -194,7 +199,11 @@ describe('Materializer props', () => {
     expectPropsError(
       (s) =>
         new Materializer(s, 'M', {
-          stateStore: new StateStore(s, 'State', { stateTableName: 's', outputTableName: 'o' }),
+          stateStore: new StateStore(s, 'State', {
+            stateTableName: 's',
+            seenIdsTableName: 'i',
+            outputTableName: 'o',
+          }),
           lake: new Lake(s, 'Lake'),
           stream: new kinesis.Stream(s, 'S'),
           everyMinutes: 0,

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, HANDLER_ENV, PIPELINE_METRICS, resolveConfig } from '../../infra/config.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { resourceNames, TABLE_KEYS } from '../../shared/config.js';
+import { isAllowed, statementsOfPolicies } from './iam-eval.js';
 import { handlerCodeForTests, templateApp } from './support.js';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -93,10 +94,12 @@ describe('TickflowStack with the default config', () => {
       Environment: {
         Variables: Match.objectLike({
           [HANDLER_ENV.stateTable]: { Ref: Match.stringLikeRegexp('StateTable') },
+          [HANDLER_ENV.seenIdsTable]: { Ref: Match.stringLikeRegexp('SeenIdsTable') },
           [HANDLER_ENV.outputTable]: { Ref: Match.stringLikeRegexp('OutputTable') },
           [HANDLER_ENV.intervals]: DEFAULT_CONFIG.intervals.join(','),
           [HANDLER_ENV.allowedLatenessMs]: String(DEFAULT_CONFIG.allowedLatenessMs),
-          [HANDLER_ENV.dedupHorizonMs]: String(DEFAULT_CONFIG.dedupHorizonMs),
+          // The horizon follows the lateness by default.
+          [HANDLER_ENV.dedupHorizonMs]: String(DEFAULT_CONFIG.allowedLatenessMs),
           [HANDLER_ENV.metricsNamespace]: PIPELINE_METRICS.namespace,
           [HANDLER_ENV.serviceName]: 'aggregator',
         }),
@@ -218,12 +221,42 @@ describe('TickflowStack with the default config', () => {
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       ...common,
+      TableName: names.seenIdsTable,
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.seenIds.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.seenIds.sortKey, KeyType: 'RANGE' },
+      ],
+      // Log entries past their horizon are never read again; DynamoDB deletes them for free.
+      TimeToLiveSpecification: { AttributeName: TABLE_KEYS.seenIds.ttlAttribute, Enabled: true },
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...common,
       TableName: names.outputTable,
       KeySchema: [
         { AttributeName: TABLE_KEYS.outputs.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_KEYS.outputs.sortKey, KeyType: 'RANGE' },
       ],
     });
+  });
+
+  it('lets the aggregator make exactly the DynamoDB calls its state store makes, judged as IAM judges ARNs', () => {
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const table = (name: string) => `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}`;
+    const aggregator = statementsOfPolicies(template, 'AggregatorHandler');
+    // What DynamoStateStore and DynamoOutputStore send, on the tables they send it to.
+    const calls: [string, string][] = [
+      ['dynamodb:BatchGetItem', names.stateTable],
+      ['dynamodb:PutItem', names.stateTable],
+      ['dynamodb:Query', names.seenIdsTable],
+      ['dynamodb:BatchWriteItem', names.seenIdsTable],
+      ['dynamodb:BatchWriteItem', names.outputTable],
+    ];
+    for (const [action, name] of calls) {
+      expect(isAllowed(template, aggregator, action, table(name), env), `${action} ${name}`).toBe(true);
+    }
+    // Scans stay with the materializer's idle flush; the log is never scanned.
+    expect(isAllowed(template, aggregator, 'dynamodb:Scan', table(names.stateTable), env)).toBe(false);
+    expect(isAllowed(template, aggregator, 'dynamodb:Scan', table(names.seenIdsTable), env)).toBe(false);
   });
 
   it('alarms on iterator age, errors, throttles, DLQ depth, late ratio and duplicates, notifying SNS', () => {

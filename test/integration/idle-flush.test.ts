@@ -32,6 +32,7 @@ it('a quiet symbol’s window closes when the aggregator reads the idle flush’
   const pipeline = wirePipeline({
     aws: aws.clientConfig,
     stateTable: aws.names.stateTable,
+    seenIdsTable: aws.names.seenIdsTable,
     outputTable: aws.names.outputTable,
     lakeBucket: aws.names.lakeBucket,
     // No lateness, so a second of quiet moves the watermark past the minute the ticks are in.

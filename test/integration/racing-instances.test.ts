@@ -1,8 +1,9 @@
 /**
  * Two aggregator instances on the same shard and records (a zombie after a timeout, or a retry that
  * overlaps the original): on the real conditional writes of the local DynamoDB, the state never
- * regresses, every final bar is written once with one content, and the result equals one instance
- * processing the records alone.
+ * regresses, every final bar is written once with one content, the seen-id log holds exactly the
+ * committed ids (a losing attempt's log entries are never counted), and the result equals one
+ * instance processing the records alone.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { DynamoOutputStore } from '../../shared/adapters/dynamo/output-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamo/state-store.js';
 import { InMemoryOutputStore, InMemoryStateStore } from '../../shared/adapters/memory/stores.js';
-import { aggregatorConfig, parseIntervals } from '../../shared/domain/index.js';
+import { aggregatorConfig, parseIntervals, type SeenIds } from '../../shared/domain/index.js';
 import { AggregationService, type DecodedRecord } from '../../shared/pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../../shared/pipeline/domain-engine.js';
 import type { StateStore, StoredSymbolState } from '../../shared/pipeline/ports.js';
@@ -28,41 +29,55 @@ afterAll(async () => {
 
 function records(n: number): DecodedRecord[] {
   const t0 = Date.UTC(2024, 5, 1);
+  const ticksOf = (i: number) =>
+    ['AAA', 'BBB'].map((symbol, k) => ({
+      symbol,
+      ts: t0 + i * 15_000 - (i % 5 === 0 ? 90_000 : 0) + k,
+      price: 100 + Math.sin(i / 3) * 5 + k,
+      size: (i % 4) + k,
+      id: `${symbol}-${i}`,
+    }));
   return Array.from({ length: n }, (_, i) => ({
     shardId: 'shardId-000000000000',
     sequenceNumber: String(49_000_000_000 + i * 7).padStart(56, '0'),
     arrivalTime: t0 + i * 1_000,
-    payloads: [
-      JSON.stringify(
-        ['AAA', 'BBB'].map((symbol, k) => ({
-          symbol,
-          ts: t0 + i * 15_000 - (i % 5 === 0 ? 90_000 : 0) + k,
-          price: 100 + Math.sin(i / 3) * 5 + k,
-          size: (i % 4) + k,
-          id: `${symbol}-${i}`,
-        })),
-      ),
-    ],
+    // Every seventh record is a producer's retry of the ticks two records back: duplicates to drop.
+    payloads: [JSON.stringify(ticksOf(i % 7 === 3 ? i - 2 : i))],
   }));
 }
 
 /** Logs successful commits and can hold a load until released (to make a zombie). */
 class ObservedStateStore implements StateStore {
   readonly committed: StoredSymbolState[] = [];
-  hold: Promise<void> | undefined;
+  hold: { readonly release: Promise<void>; readonly loaded: () => void } | undefined;
   constructor(private readonly inner: StateStore) {}
   async load(symbols: readonly string[]) {
     const loaded = await this.inner.load(symbols);
-    if (this.hold) await this.hold;
+    const hold = this.hold;
+    if (hold) {
+      hold.loaded();
+      await hold.release;
+    }
     return loaded;
   }
-  async commit(next: StoredSymbolState) {
-    await this.inner.commit(next);
+  loadSeenIds(state: StoredSymbolState) {
+    return this.inner.loadSeenIds(state);
+  }
+  async commit(next: StoredSymbolState, newIds: SeenIds) {
+    await this.inner.commit(next, newIds);
     this.committed.push(next);
   }
   scan() {
     return this.inner.scan();
   }
+}
+
+/** The sightings that still matter, one per id with its largest ts, sorted: what a restore builds. */
+function liveIds(ids: SeenIds, state: StoredSymbolState): [string, number][] {
+  const latest = new Map<string, number>();
+  for (const [id, ts] of ids)
+    if (ts >= state.seenIdsFrom! && ts > (latest.get(id) ?? -Infinity)) latest.set(id, ts);
+  return [...latest].sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
 async function tableItems(table: string): Promise<Record<string, unknown>[]> {
@@ -89,7 +104,9 @@ describe('racing instances on one shard', () => {
 
     const make = () => {
       const doc = createDocumentClient(aws.clientConfig);
-      const state = new ObservedStateStore(new DynamoStateStore(doc, aws.names.stateTable));
+      const state = new ObservedStateStore(
+        new DynamoStateStore(doc, aws.names.stateTable, aws.names.seenIdsTable),
+      );
       const outputs = new DynamoOutputStore(doc, aws.names.outputTable);
       return {
         state,
@@ -102,11 +119,18 @@ describe('racing instances on one shard', () => {
     await live.svc.processBatch(all.slice(0, 40));
     // The zombie reads the state after record 40, then stalls while the live instance goes on.
     let release!: () => void;
-    zombie.state.hold = new Promise((r) => {
-      release = r;
+    let loaded!: () => void;
+    const zombieLoaded = new Promise<void>((r) => {
+      loaded = r;
     });
+    zombie.state.hold = {
+      release: new Promise((r) => {
+        release = r;
+      }),
+      loaded,
+    };
     const zombieRun = zombie.svc.processBatch(all.slice(0, 80));
-    await new Promise((r) => setTimeout(r, 200));
+    await zombieLoaded;
     await live.svc.processBatch(all.slice(40, 100));
     zombie.state.hold = undefined;
     release();
@@ -133,7 +157,14 @@ describe('racing instances on one shard', () => {
       const ref = refStates.find((r) => r.symbol === s.symbol)!;
       expect(s.snapshot).toEqual(ref.snapshot);
       expect(s.counters).toEqual(ref.counters);
+      expect(liveIds(await live.state.loadSeenIds(s), s)).toEqual(
+        liveIds(await reference.state.loadSeenIds(ref), ref),
+      );
     }
+    expect(refStates.reduce((n, s) => n + s.counters.duplicates, 0)).toBeGreaterThan(0);
+    // The zombie's lost attempts left log entries nobody counts.
+    const logItems = await tableItems(aws.names.seenIdsTable);
+    expect(logItems.length).toBeGreaterThan(states.length);
     const bars = (await tableItems(aws.names.outputTable)).filter((i) => String(i.pk).startsWith('bar|'));
     expect(bars.length).toBe(reference.outputs.bars.size);
     for (const item of bars) {

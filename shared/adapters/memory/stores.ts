@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { SeenIds } from '../../domain/index.js';
 import type { Bar } from '../../domain/types.js';
 import {
   type LateEntry,
@@ -7,15 +9,24 @@ import {
   type StateStore,
   type StoredSymbolState,
 } from '../../pipeline/ports.js';
+import {
+  eventTimeKey,
+  nextEntryKey,
+  planEntry,
+  resolveChain,
+  type SeenIdEntryPart,
+} from '../../pipeline/seen-id-log.js';
 
 /**
- * The state table in memory, with the DynamoDB adapter's contract: a commit succeeds only on the next
- * version. With `persist: 'json'` (the default) every state goes through JSON on the way in and out,
- * as it does through DynamoDB; `'reference'` keeps objects as they are (benchmarks that exclude
- * serialisation).
+ * The state table and the seen-id log in memory, with the DynamoDB adapter's contract: log entries
+ * are appended first, then a commit succeeds only on the next version. With `persist: 'json'` (the
+ * default) every state goes through JSON on the way in and out, as it does through DynamoDB;
+ * `'reference'` keeps objects as they are (benchmarks that exclude serialisation).
  */
 export class InMemoryStateStore implements StateStore {
   private readonly states = new Map<string, StoredSymbolState>();
+  /** Seen-id log parts per symbol, by `entry#part` (orphans of lost commits included, as in DynamoDB). */
+  readonly seenIdParts = new Map<string, Map<string, SeenIdEntryPart>>();
   /** Every committed state, in commit order (tests inspect the history). */
   readonly commits: StoredSymbolState[] = [];
 
@@ -30,10 +41,26 @@ export class InMemoryStateStore implements StateStore {
     return found;
   }
 
-  async commit(next: StoredSymbolState): Promise<void> {
+  async loadSeenIds(state: StoredSymbolState): Promise<SeenIds> {
+    if (state.seenIdsFrom === null) return [];
+    const from = eventTimeKey(state.seenIdsFrom);
+    const parts = [...(this.seenIdParts.get(state.symbol)?.values() ?? [])].filter((p) => p.entry >= from);
+    return resolveChain(state.seenIdsTip, parts);
+  }
+
+  async commit(next: StoredSymbolState, newIds: SeenIds): Promise<void> {
+    let tip = next.seenIdsTip;
+    if (newIds.length > 0) {
+      const entry = nextEntryKey(tip, newIds, next.version, randomUUID());
+      const log = this.seenIdParts.get(next.symbol) ?? new Map<string, SeenIdEntryPart>();
+      this.seenIdParts.set(next.symbol, log);
+      for (const part of planEntry(entry, tip ?? null, newIds))
+        log.set(`${entry}#${part.part}`, this.copy(part));
+      tip = entry;
+    }
     const current = this.states.get(next.symbol)?.version ?? 0;
     if (current !== next.version - 1) throw new StateConflictError(next.symbol, next.version - 1);
-    const stored = this.copy(next);
+    const stored = this.copy({ ...next, seenIdsTip: tip });
     this.states.set(next.symbol, stored);
     this.commits.push(stored);
   }
@@ -42,8 +69,8 @@ export class InMemoryStateStore implements StateStore {
     return [...this.states.values()].map((s) => this.copy(s));
   }
 
-  private copy(s: StoredSymbolState): StoredSymbolState {
-    return this.persist === 'json' ? (JSON.parse(JSON.stringify(s)) as StoredSymbolState) : s;
+  private copy<T>(value: T): T {
+    return this.persist === 'json' ? (JSON.parse(JSON.stringify(value)) as T) : value;
   }
 }
 

@@ -176,7 +176,9 @@ describe.each(INTERVAL_SETS.map((labels) => ({ labels, list: labels.join(',') })
           const first = new SymbolAggregator('ETH', config);
           for (const t of ticks.slice(0, split)) first.apply(t);
           first.drain();
-          const log = ticks.slice(0, split).flatMap((t) => (t.id === undefined ? [] : [[t.id, t.ts] as const]));
+          const log = ticks
+            .slice(0, split)
+            .flatMap((t) => (t.id === undefined ? [] : [[t.id, t.ts] as const]));
           const fromLog = SymbolAggregator.restore(config, first.snapshot(), log);
           const fromLive = SymbolAggregator.restore(config, first.snapshot(), first.seenIds());
           expect(fromLog.seenIds()).toEqual(first.seenIds());
@@ -199,7 +201,11 @@ describe.each(INTERVAL_SETS.map((labels) => ({ labels, list: labels.join(',') })
             a.apply(t);
             b.apply(t);
             a.drain();
-            const restored = SymbolAggregator.restore(config, JSON.parse(JSON.stringify(a.snapshot())), a.seenIds());
+            const restored = SymbolAggregator.restore(
+              config,
+              JSON.parse(JSON.stringify(a.snapshot())),
+              a.seenIds(),
+            );
             expect(restored.snapshot()).toEqual(a.snapshot());
             expect(restored.seenIds()).toEqual(a.seenIds());
           }

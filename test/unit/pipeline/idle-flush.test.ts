@@ -115,7 +115,7 @@ describe('idle flush through watermark marks', () => {
 
     // A zombie that loaded the state before the mark, and processes the same records (a retry).
     const stale = new InMemoryStateStore();
-    for (const s of before) await stale.commit(s as StoredSymbolState);
+    for (const s of before) await stale.commit(s as StoredSymbolState, []);
     const zombie = service(stale);
     await zombie.svc.processBatch([mark, ...burst]);
 

@@ -1,0 +1,101 @@
+/**
+ * Evaluates a synthesized template's identity policies the way IAM does for one request: resolve
+ * every Resource to an ARN string (Ref, Fn::GetAtt Arn, Fn::Join and the pseudo parameters), then
+ * match action and ARN with IAM's wildcards (`*` any run of characters, `?` one; actions
+ * case-insensitive). An explicit Deny wins; Conditions are not evaluated (a statement with one is
+ * treated as not applying, so the check errs towards "denied").
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+
+export interface IamEnv {
+  readonly account: string;
+  readonly region: string;
+  readonly partition?: string;
+}
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** The ARN a resource of the template has, for the resource types the pipeline's policies name. */
+function arnOf(template: Template, logicalId: string, env: IamEnv): string {
+  const resource = template.toJSON().Resources[logicalId] as {
+    Type: string;
+    Properties: Record<string, unknown>;
+  };
+  const p = env.partition ?? 'aws';
+  const name = (key: string) => {
+    const value = resource.Properties[key];
+    if (typeof value !== 'string') throw new Error(`${logicalId} has no literal ${key}`);
+    return value;
+  };
+  switch (resource.Type) {
+    case 'AWS::DynamoDB::Table':
+      return `arn:${p}:dynamodb:${env.region}:${env.account}:table/${name('TableName')}`;
+    case 'AWS::Kinesis::Stream':
+      return `arn:${p}:kinesis:${env.region}:${env.account}:stream/${name('Name')}`;
+    case 'AWS::S3::Bucket':
+      return `arn:${p}:s3:::${name('BucketName')}`;
+    default:
+      throw new Error(`no ARN rule for ${resource.Type} (${logicalId})`);
+  }
+}
+
+function resolve(template: Template, value: unknown, env: IamEnv): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if ('Fn::GetAtt' in v) {
+    const [id, attr] = v['Fn::GetAtt'] as [string, string];
+    if (attr !== 'Arn') throw new Error(`cannot resolve GetAtt ${id}.${attr}`);
+    return arnOf(template, id, env);
+  }
+  if ('Ref' in v) {
+    const ref = v.Ref as string;
+    if (ref === 'AWS::Partition') return env.partition ?? 'aws';
+    if (ref === 'AWS::Region') return env.region;
+    if (ref === 'AWS::AccountId') return env.account;
+    if (ref === 'AWS::URLSuffix') return 'amazonaws.com';
+    throw new Error(`cannot resolve Ref ${ref}`);
+  }
+  if ('Fn::Join' in v) {
+    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map((part) => resolve(template, part, env)).join(sep);
+  }
+  throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+}
+
+/** IAM's string matching: `*` matches any run of characters, `?` exactly one. */
+function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`, ignoreCase ? 'i' : '').test(value);
+}
+
+const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : [x]);
+
+/** The statements of every AWS::IAM::Policy whose logical id starts with `policyPrefix`. */
+export function statementsOfPolicies(template: Template, policyPrefix: string): Statement[] {
+  return Object.entries(template.findResources('AWS::IAM::Policy'))
+    .filter(([id]) => id.startsWith(policyPrefix))
+    .flatMap(
+      ([, p]) =>
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+}
+
+/** Whether the statements allow `action` on the resource `arn`, as IAM decides it. */
+export function isAllowed(
+  template: Template,
+  statements: readonly Statement[],
+  action: string,
+  arn: string,
+  env: IamEnv,
+): boolean {
+  const applies = (s: Statement) =>
+    s.Condition === undefined &&
+    list(s.Action).some((a) => wildcardMatch(String(a), action, true)) &&
+    list(s.Resource).some((r) => wildcardMatch(resolve(template, r, env), arn));
+  if (statements.some((s) => s.Effect === 'Deny' && applies(s))) return false;
+  return statements.some((s) => s.Effect === 'Allow' && applies(s));
+}
