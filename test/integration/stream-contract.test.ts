@@ -7,7 +7,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { runLocalPipeline } from '../../local/run/local-run.js';
@@ -17,6 +16,7 @@ import { DuckDbLake } from '../../shared/adapters/query/index.js';
 import { ServingStore } from '../../shared/adapters/serving/index.js';
 import { NAMED_QUERIES, renderNamedQuery } from '../../shared/query/index.js';
 import { type ContractCsv, contractCsv } from '../support/contract-csv.js';
+import { barKey, expectSameBars, lakeBars, lakeLate, lateKey } from '../support/lake-check.js';
 import { type ReferenceBar, type ReferenceResult, referenceFor } from '../support/reference.js';
 import { close, referenceBoundaries, referenceRows } from '../unit/preprocess/feature-reference.js';
 import { type CassandraEndpoint, cassandraForTests } from './cassandra-node.js';
@@ -50,68 +50,6 @@ afterAll(async () => {
   await cassandra?.release();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function lakeBars(lake: string): Promise<ReferenceBar[]> {
-  const db = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const c = await db.connect();
-  try {
-    const rows = (
-      await c.runAndReadAll(`
-        SELECT symbol, interval, epoch_ms(window_start) AS window_start, epoch_ms(window_end) AS window_end,
-          open, high, low, close, volume, vwap, trade_count
-        FROM read_parquet('${lake}/bars/**/*.parquet', hive_partitioning = true)
-        ORDER BY symbol, interval, window_start`)
-    ).getRowObjectsJS() as Record<string, unknown>[];
-    return rows.map((r) => ({
-      ...(r as unknown as ReferenceBar),
-      window_start: Number(r.window_start),
-      window_end: Number(r.window_end),
-      trade_count: Number(r.trade_count),
-    }));
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
-
-async function lakeLate(lake: string): Promise<string[]> {
-  const db = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const c = await db.connect();
-  try {
-    const rows = (
-      await c.runAndReadAll(`
-        SELECT symbol, interval, epoch_ms(ts) AS ts, price, size, id
-        FROM read_parquet('${lake}/late/**/*.parquet', hive_partitioning = true)`)
-    ).getRowObjectsJS() as Record<string, unknown>[];
-    return rows.map((r) => lateKey({ ...(r as ReferenceResult['late'][number]), ts: Number(r.ts) })).sort();
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
-
-function lateKey(l: ReferenceResult['late'][number]): string {
-  return [l.symbol, l.interval, l.ts, l.price, l.size, l.id ?? ''].join('|');
-}
-
-const barKey = (b: ReferenceBar) => `${b.symbol}|${b.interval}|${b.window_start}`;
-
-function expectSameBars(actual: ReferenceBar[], expected: ReferenceBar[]): void {
-  expect(actual.map(barKey)).toEqual(expected.map(barKey));
-  const byKey = new Map(expected.map((b) => [barKey(b), b]));
-  for (const a of actual) {
-    const e = byKey.get(barKey(a))!;
-    expect(a.window_end).toBe(e.window_end);
-    expect(a.trade_count).toBe(e.trade_count);
-    expect(a.open).toBe(e.open);
-    expect(a.close).toBe(e.close);
-    expect(a.high).toBe(e.high);
-    expect(a.low).toBe(e.low);
-    expect(a.volume).toBeCloseTo(e.volume, 9);
-    if (e.vwap === null) expect(a.vwap).toBeNull();
-    else expect(Math.abs(a.vwap! - e.vwap) / e.vwap).toBeLessThan(1e-12);
-  }
-}
 
 function expectCounts(summary: RunSummary): void {
   expect(summary.rows).toBe(reference.rows);
@@ -238,6 +176,17 @@ describe('the stream contract against an independent SQL reference', { timeout: 
     expectCounts(summary);
     expectSameBars(await lakeBars(lake), reference.bars);
     expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());
+  });
+
+  it('with --dedup-horizon 60s the retries that lag more than a minute count again, as the reference says', async () => {
+    const short = await referenceFor(csv.rows, INTERVALS, 600_000, 60_000);
+    // The file has retries between 1 and 10 minutes after their original: the default drops them.
+    expect(short.duplicates).toBeLessThan(reference.duplicates);
+    const { summary, lake } = await run('short-horizon', { dedupHorizonMs: 60_000 });
+    expect(summary.duplicates).toBe(short.duplicates);
+    expect(summary.valid).toBe(short.valid);
+    expectSameBars(await lakeBars(lake), short.bars);
+    expect(await lakeLate(lake)).toEqual(short.late.map(lateKey).sort());
   });
 
   it('with chaos 0.3 (faults before and after writes, re-split retries) no bar is lost or doubled', async () => {

@@ -48,7 +48,8 @@ export async function referenceFor(
   rows: readonly ContractRow[],
   intervals: readonly ReferenceInterval[],
   lateness = 600_000,
-  horizon = 60_000,
+  /** The dedup horizon; by default the allowed lateness, as in the pipeline. */
+  horizon = lateness,
 ): Promise<ReferenceResult> {
   const db = await DuckDBInstance.create(':memory:', { threads: '1' });
   const c = await db.connect();
