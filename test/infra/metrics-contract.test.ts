@@ -1,6 +1,6 @@
 /**
- * The metrics contract end to end: the alarms of the synthesized stack read only metrics that the
- * real publishers emit, with the same namespace, name and dimensions. The publishers run for real
+ * The metrics contract end to end: the alarms and the dashboard of the synthesized stack read only
+ * metrics that the real publishers emit, with the same namespace, name and dimensions. The publishers run for real
  * (Powertools writes EMF documents to stdout, captured here); nothing is mocked.
  */
 import { Template } from 'aws-cdk-lib/assertions';
@@ -68,6 +68,26 @@ function readByAlarms(template: Template): MetricId[] {
   return ids;
 }
 
+/** Every metric of the pipeline's namespace on the dashboard (tokens in the body become placeholders). */
+function readByDashboard(template: Template): MetricId[] {
+  const ids: MetricId[] = [];
+  for (const dashboard of Object.values(template.findResources('AWS::CloudWatch::Dashboard'))) {
+    const body = (dashboard as { Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } } })
+      .Properties.DashboardBody['Fn::Join'][1];
+    const text = body.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+    const widgets = (JSON.parse(text) as { widgets: { properties: { metrics?: unknown[][] } }[] }).widgets;
+    for (const line of widgets.flatMap((w) => w.properties.metrics ?? [])) {
+      if (line[0] !== METRICS_NAMESPACE) continue;
+      const dimensions: Record<string, unknown> = {};
+      for (let i = 2; i + 1 < line.length && typeof line[i] === 'string'; i += 2) {
+        dimensions[line[i] as string] = line[i + 1];
+      }
+      ids.push(metricId(METRICS_NAMESPACE, line[1] as string, dimensions));
+    }
+  }
+  return ids;
+}
+
 describe('metrics contract', () => {
   let template: Template;
   let emitted: Set<MetricId>;
@@ -111,10 +131,16 @@ describe('metrics contract', () => {
   it('captures what the publishers emit (the check below is not vacuous)', () => {
     expect(emitted.size).toBeGreaterThan(20);
     expect(readByAlarms(template).length).toBeGreaterThanOrEqual(4);
+    expect(readByDashboard(template).length).toBeGreaterThanOrEqual(8);
   });
 
   it('every metric an alarm reads is one a publisher emits, with the same namespace and dimensions', () => {
     const unpublished = readByAlarms(template).filter((id) => !emitted.has(id));
+    expect(unpublished).toEqual([]);
+  });
+
+  it('every metric the dashboard shows is one a publisher emits', () => {
+    const unpublished = readByDashboard(template).filter((id) => !emitted.has(id));
     expect(unpublished).toEqual([]);
   });
 });
