@@ -3,7 +3,7 @@
  * handlers publish as EMF (shared/adapters/metrics.ts, shared/adapters/bronze/metrics.ts) and the
  * CDK app's alarms and dashboard read (infra/constructs/monitoring.ts, compactor.ts). Renaming a
  * metric here renames it on both sides; `test/infra/metrics-contract.test.ts` checks that every
- * metric an alarm reads is one a publisher emits.
+ * metric an alarm or the dashboard reads is one a publisher emits.
  */
 
 export const METRICS_NAMESPACE = 'Tickflow';
