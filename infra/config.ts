@@ -157,16 +157,3 @@ function parseJsonContext(text: string): unknown {
     throw new InfraConfigError('tickflow', text, 'the context value must be valid JSON');
   }
 }
-
-/** Namespace and names of the EMF metrics the handlers publish; alarms and dashboard read them. */
-export const PIPELINE_METRICS = {
-  namespace: 'Tickflow',
-  /** Powertools' `service` dimension each handler publishes with (POWERTOOLS_SERVICE_NAME). */
-  serviceDimension: 'service',
-  lateTicks: 'LateTicks',
-  validTicks: 'ValidTicks',
-  duplicates: 'Duplicates',
-  quarantined: 'Quarantined',
-  watermarkLagMs: 'WatermarkLagMs',
-  barsEmitted: 'BarsEmitted',
-} as const;

@@ -1,7 +1,7 @@
 /**
  * The local AWS stack: Kinesis, DynamoDB and S3 APIs on 127.0.0.1 without an account or Docker.
  *
- * Why these emulators (measured, see /work/shared/FINDINGS.md, Node 20 on 2 cores):
+ * Why these emulators (measured on Node 20, 2 cores; README, Decisions):
  * - kinesalite 3.3.3: PutRecords ≈ 9,700 records/s, GetRecords ≈ 17,000/s, ordering per key and
  *   iterator types correct. kinesis-local (kinesis-mock) has the full API but ≈ 170 PutRecords/s,
  *   0.5 GB of memory, binds 0.0.0.0 and ignores SIGTERM: too slow and too leaky for tests.

@@ -5,7 +5,7 @@ import type { Bar } from '../../shared/domain/types.js';
 const RECURSIVE_FEATURES: readonly FeatureName[] = ['ema_12', 'ema_26', 'rsi_14'];
 
 /**
- * The features that plain SQL window functions compute without recursion (BRIEF §4). EMA and RSI are
+ * The features that plain SQL window functions compute without recursion (docs/features.md#features). EMA and RSI are
  * recursive (each value depends on the previous one) and left out: a recursive CTE over 1M rows runs
  * one iteration per grid row, which would measure DuckDB's recursion, not its window functions.
  */
@@ -50,7 +50,7 @@ export async function loadBars(
 }
 
 /**
- * `CREATE TABLE target AS` the grid (forward-filled, BRIEF §4) and {@link SQL_FEATURES} of every
+ * `CREATE TABLE target AS` the grid (forward-filled, docs/features.md#grid) and {@link SQL_FEATURES} of every
  * symbol, with the contract's null rules: a rolling feature is null until its window holds `w`
  * defined inputs (`t` is the row number in the symbol's grid), Williams %R null when HH = LL,
  * the ultimate oscillator null when a ΣTR is 0.

@@ -18,12 +18,12 @@ import { featuresSql, loadBars, SQL_FEATURES } from './features-sql.js';
 import { FeatureWorkers } from './parallel.js';
 
 const SUITE = 'features';
-/** Issue 3 item 6: the features task against the same features in DuckDB SQL. */
+/** The features task against the same features in DuckDB SQL. */
 export const TARGET_SPEEDUP = 3;
 
 /**
  * Benchmark 3: gold 1m bars of many symbols through `buildBarGrid` + `computeFeatures` per symbol
- * (every feature of BRIEF §4) against DuckDB computing the grid and the non-recursive features with
+ * (every feature of docs/features.md) against DuckDB computing the grid and the non-recursive features with
  * window functions, at threads=1 and threads=2. Both results are compared before timing.
  */
 export async function runFeaturesBench({ quick, db, log }: SuiteContext): Promise<SuiteResult> {

@@ -15,7 +15,7 @@ import { NaiveBarAggregator } from './naive-aggregator.js';
 
 const SUITE = 'handler';
 const RECORDS_PER_BATCH = 10_000;
-/** Issue 6 item 5: one full Kinesis batch through decode + validate + aggregate. */
+/** One full Kinesis batch through decode + validate + aggregate. */
 export const TARGET_BATCH_MS = 100;
 
 /**

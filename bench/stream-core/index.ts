@@ -16,7 +16,7 @@ import { checkBarsAgree } from './agreement.js';
 import { barsSql, loadTicks } from './bars-sql.js';
 
 const SUITE = 'stream core';
-/** Issue 3 item 6: the pure domain on one core. */
+/** The pure domain on one core. */
 export const TARGET_TICKS_PER_SECOND = 2_000_000;
 
 /**

@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { type ConsumerConfig, DEFAULT_CONFIG } from '../config.js';
 import {
   DEFAULT_ENGINE,
@@ -17,7 +18,7 @@ import { StreamConsumer } from './stream-consumer.js';
 import { validateEngine } from './validate-engine.js';
 
 /** The `service` dimension of the aggregator's EMF metrics. */
-export const AGGREGATOR_SERVICE = 'aggregator';
+export const AGGREGATOR_SERVICE = METRIC_SERVICES.aggregator;
 
 export interface AggregatorProps extends HandlerCodeProps {
   readonly stream: kinesis.IStream;

@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { type ConsumerConfig, DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
 import { metricsEnvironment } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
@@ -14,7 +15,7 @@ import { StreamConsumer } from './stream-consumer.js';
  * writer, moves them into `ticks/`, so the writer has no access to the table itself.
  */
 export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['staging/ticks/'];
-export const BRONZE_SERVICE = 'bronze';
+export const BRONZE_SERVICE = METRIC_SERVICES.bronze;
 
 export interface BronzeWriterProps extends HandlerCodeProps {
   readonly stream: kinesis.IStream;

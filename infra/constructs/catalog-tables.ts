@@ -1,5 +1,5 @@
 /**
- * Glue table definitions of the lake (BRIEF §3), as data: file columns, partition keys in path order,
+ * Glue table definitions of the lake (docs/lake.md#partition-projection), as data: file columns, partition keys in path order,
  * and how each partition key is projected. Partition columns are not stored in the Parquet files.
  *
  * Percent-encoded symbols (`symbol=EUR%2FUSD`): the symbol key uses *injected* projection and the

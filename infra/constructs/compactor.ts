@@ -5,7 +5,13 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { COMPACTOR_ENV } from '../../shared/adapters/bronze/env.js';
-import { HANDLER_ENV, PIPELINE_METRICS } from '../config.js';
+import {
+  COMPACTOR_METRICS,
+  METRIC_SERVICES,
+  METRICS_NAMESPACE,
+  SERVICE_DIMENSION,
+} from '../../shared/metrics.js';
+import { HANDLER_ENV } from '../config.js';
 import { InvalidPropsError } from '../errors.js';
 import { metricsEnvironment } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
@@ -13,15 +19,8 @@ import type { MetricAlarmSpec } from './monitoring.js';
 import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
 import { requireIntegerInRange } from './validate.js';
 
-/** The `service` dimension of the compactor's EMF metrics (see shared/adapters/bronze/metrics.ts). */
-export const COMPACTOR_SERVICE = 'compactor';
-/** The compactor's EMF metrics worth paging on. */
-export const COMPACTOR_METRICS = {
-  /** Staged objects a run left for the next one: compaction is falling behind. */
-  stagedBacklog: 'StagedBacklog',
-  /** Staged objects left in place because they cannot be read: a poison object needs a human. */
-  unreadableStagedObjects: 'UnreadableStagedObjects',
-} as const;
+/** The `service` dimension of the compactor's EMF metrics (names in shared/metrics.ts). */
+export const COMPACTOR_SERVICE = METRIC_SERVICES.compactor;
 
 /** Prefixes the compactor reads and deletes (consumed staged objects) and reads and writes (hour files). */
 export const COMPACTOR_STAGING_PREFIXES: readonly LakePrefix[] = ['staging/ticks/'];
@@ -104,9 +103,9 @@ export class Compactor extends Construct {
 
     const metric = (metricName: string) =>
       new cloudwatch.Metric({
-        namespace: PIPELINE_METRICS.namespace,
+        namespace: METRICS_NAMESPACE,
         metricName,
-        dimensionsMap: { [PIPELINE_METRICS.serviceDimension]: COMPACTOR_SERVICE },
+        dimensionsMap: { [SERVICE_DIMENSION]: COMPACTOR_SERVICE },
         statistic: 'Maximum',
         period: Duration.minutes(everyMinutes),
       });

@@ -1,4 +1,5 @@
-import { DEFAULT_CONFIG, HANDLER_ENV, PIPELINE_METRICS, type TickflowConfig } from '../config.js';
+import { METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { DEFAULT_CONFIG, HANDLER_ENV, type TickflowConfig } from '../config.js';
 
 /** The engine settings a handler reads at cold start (windows, lateness, dedup horizon, idle timeout). */
 export type EngineSettings = Pick<
@@ -23,10 +24,10 @@ export function engineEnvironment(engine: EngineSettings): Record<string, string
   };
 }
 
-/** Powertools metrics settings: namespace `Tickflow`, `service` dimension = the handler's name. */
+/** Powertools metrics settings: the namespace of `shared/metrics.ts`, `service` dimension = the handler's name. */
 export function metricsEnvironment(service: string): Record<string, string> {
   return {
-    [HANDLER_ENV.metricsNamespace]: PIPELINE_METRICS.namespace,
+    [HANDLER_ENV.metricsNamespace]: METRICS_NAMESPACE,
     [HANDLER_ENV.serviceName]: service,
   };
 }

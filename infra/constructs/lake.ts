@@ -8,7 +8,7 @@ import { InvalidPropsError } from '../errors.js';
 import { acknowledgePrefixGrant, nagArnOf } from './nag.js';
 import { requireIntegerInRange } from './validate.js';
 
-/** Top-level table prefixes of the lake (BRIEF §3); grants are made per prefix, never for the whole bucket. */
+/** Top-level table prefixes of the lake (docs/lake.md#layout); grants are made per prefix, never for the whole bucket. */
 export const LAKE_PREFIXES = ['bars/', 'ticks/', 'late/', 'quarantine/', 'features/'] as const;
 /**
  * Work areas of the bucket that are no table: the bronze writer's staged objects, which the compactor

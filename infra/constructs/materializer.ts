@@ -4,6 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { HANDLER_ENV } from '../config.js';
 import {
   DEFAULT_ENGINE,
@@ -18,7 +19,7 @@ import { requireIntegerInRange } from './validate.js';
 import { validateEngine } from './validate-engine.js';
 
 export const MATERIALIZER_LAKE_PREFIXES: readonly LakePrefix[] = ['bars/', 'late/', 'quarantine/'];
-export const MATERIALIZER_SERVICE = 'materializer';
+export const MATERIALIZER_SERVICE = METRIC_SERVICES.materializer;
 
 export interface MaterializerProps extends HandlerCodeProps {
   /** The state and outputs tables; the function gets item access to both. */

@@ -8,7 +8,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type AlarmConfig, DEFAULT_CONFIG, PIPELINE_METRICS } from '../config.js';
+import { AGGREGATOR_METRICS, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../shared/metrics.js';
+import { type AlarmConfig, DEFAULT_CONFIG } from '../config.js';
 import { requireIntegerInRange, requirePositiveAtMost } from './validate.js';
 
 /** A stream consumer to watch: its function and its dead-letter queue. */
@@ -158,13 +159,13 @@ export class Monitoring extends Construct {
   private watchPipelineMetrics(): void {
     const m = (metricName: string, statistic = 'Sum') =>
       new cloudwatch.Metric({
-        namespace: PIPELINE_METRICS.namespace,
+        namespace: METRICS_NAMESPACE,
         metricName,
-        dimensionsMap: { [PIPELINE_METRICS.serviceDimension]: this.service },
+        dimensionsMap: { [SERVICE_DIMENSION]: this.service },
         statistic,
         period: FIVE_MINUTES,
       });
-    const valid = m(PIPELINE_METRICS.validTicks);
+    const valid = m(AGGREGATOR_METRICS.validTicks);
     // Distinct ids per numerator: one graph shows both ratios and CloudWatch needs unique ids there.
     const ratio = (label: string, id: string, numerator: cloudwatch.Metric) =>
       new cloudwatch.MathExpression({
@@ -173,8 +174,8 @@ export class Monitoring extends Construct {
         usingMetrics: { [id]: numerator, valid },
         period: FIVE_MINUTES,
       });
-    const lateRatio = ratio('late ratio', 'late', m(PIPELINE_METRICS.lateTicks));
-    const duplicateRatio = ratio('duplicate ratio', 'duplicates', m(PIPELINE_METRICS.duplicates));
+    const lateRatio = ratio('late ratio', 'late', m(AGGREGATOR_METRICS.lateTicks));
+    const duplicateRatio = ratio('duplicate ratio', 'duplicates', m(AGGREGATOR_METRICS.duplicates));
     this.addAlarm('LateRatio', lateRatio, this.thresholds.lateRatio, 1, 'too many ticks miss their windows');
     this.addAlarm(
       'DuplicateRatio',
@@ -188,15 +189,15 @@ export class Monitoring extends Construct {
         title: 'Ticks',
         left: [
           valid,
-          m(PIPELINE_METRICS.lateTicks),
-          m(PIPELINE_METRICS.duplicates),
-          m(PIPELINE_METRICS.quarantined),
+          m(AGGREGATOR_METRICS.lateTicks),
+          m(AGGREGATOR_METRICS.duplicates),
+          m(AGGREGATOR_METRICS.quarantined),
         ],
       }),
-      new cloudwatch.GraphWidget({ title: 'Bars emitted', left: [m(PIPELINE_METRICS.barsEmitted)] }),
+      new cloudwatch.GraphWidget({ title: 'Bars emitted', left: [m(AGGREGATOR_METRICS.barsEmitted)] }),
       new cloudwatch.GraphWidget({
         title: 'Watermark lag (ms)',
-        left: [m(PIPELINE_METRICS.watermarkLagMs, 'Maximum')],
+        left: [m(AGGREGATOR_METRICS.watermarkLagMs, 'Maximum')],
       }),
       new cloudwatch.GraphWidget({ title: 'Late and duplicate ratio', left: [lateRatio, duplicateRatio] }),
     );

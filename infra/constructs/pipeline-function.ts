@@ -14,7 +14,7 @@ import { requireIntegerInRange } from './validate.js';
 /** The repository root (holds package.json and package-lock.json), whatever the working directory. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The Lambda runtime of every tickflow handler (FINDINGS: Node 22 or newer in Lambda). */
+/** The Lambda runtime of every tickflow handler (the AWS SDK's 2027 releases need Node 22; the code still runs on Node 20). */
 export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
 export interface PipelineFunctionProps {

@@ -51,7 +51,7 @@ export const DEFAULT_MAX_CONCURRENCY = 8;
 const PREPARE_TIMEOUT = Duration.minutes(5);
 
 /**
- * The preprocess workflow (BRIEF §4) as a chain: Prepare → Map over the prepared symbols (bounded
+ * The preprocess workflow (docs/features.md#the-state-machine) as a chain: Prepare → Map over the prepared symbols (bounded
  * concurrency; per symbol the features task with backoff retries, and a Catch that turns a failure
  * into a `{ symbol, ok: false, error, cause }` result instead of failing the run) → Finalize.
  * A factory, so the deployed machine and the local runner render the same ASL.

@@ -1,8 +1,9 @@
+import { InvalidIntervalError } from '../../shared/domain/errors.js';
+import { parseIntervals } from '../../shared/domain/intervals.js';
 import { InvalidPropsError } from '../errors.js';
 import type { EngineSettings } from './handler-environment.js';
 import { requireIntegerInRange } from './validate.js';
 
-const INTERVAL_LABEL = /^\d+[smhd](_\d+[smhd])?$/;
 const DAY_MS = 86_400_000;
 
 /** Checks the engine settings a handler will receive, before they reach a Lambda environment. */
@@ -15,16 +16,7 @@ export function validateEngine(construct: string, engine: EngineSettings): void 
       "name at least one interval, e.g. ['1m']",
     );
   }
-  for (const label of engine.intervals) {
-    if (!INTERVAL_LABEL.test(label)) {
-      throw new InvalidPropsError(
-        construct,
-        'intervals',
-        label,
-        "use labels like '1m', '1h' or '5m_1m' (size_slide)",
-      );
-    }
-  }
+  requireDomainIntervals(construct, engine.intervals);
   requireIntegerInRange(
     construct,
     'allowedLatenessMs',
@@ -44,4 +36,22 @@ export function validateEngine(construct: string, engine: EngineSettings): void 
     );
   }
   requireIntegerInRange(construct, 'idleTimeoutMs', engine.idleTimeoutMs, 1000, DAY_MS, 'ms, 1 s to 1 day');
+}
+
+/**
+ * The handler parses its intervals with the domain's `parseIntervals` at cold start; synth calls the
+ * same parser, so a list the function would refuse (`5m_2m`, a repeated `1m`) fails `cdk synth` instead.
+ */
+function requireDomainIntervals(construct: string, intervals: readonly string[]): void {
+  try {
+    parseIntervals(intervals);
+  } catch (err) {
+    if (!(err instanceof InvalidIntervalError)) throw err;
+    throw new InvalidPropsError(
+      construct,
+      'intervals',
+      err.label,
+      `${err.reason}; use labels like '1m', '1h' or '5m_1m' (size_slide, the slide dividing the size), each once`,
+    );
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * Child process that hosts kinesalite, dynalite and s3rver on 127.0.0.1 (ports chosen by the OS).
  * Started by `startLocalAws` with `--openssl-legacy-provider`, which s3rver's paginated ListObjectsV2
- * needs (FINDINGS). It never outlives its parent: it exits when the IPC channel closes (the parent
+ * needs (without it, it answers 500). It never outlives its parent: it exits when the IPC channel closes (the parent
  * stopped, crashed or was killed), on a `stop` message, on SIGTERM, and after any startup failure.
  * SIGINT (Ctrl-C reaches the whole process group) is left to the parent, which stops us in order.
  */

@@ -1,7 +1,7 @@
 /**
  * `Promise.withResolvers` for Node 20 (it arrived in Node 22). aws-local-stepfunctions 3 calls it in
  * every Task; without it each Task throws a TypeError that a `Catch States.ALL` swallows, and the
- * execution still "succeeds" (FINDINGS). Installed once, only where missing.
+ * execution still "succeeds". Installed once, only where missing.
  */
 export function installPromiseWithResolvers(): void {
   const promise = Promise as unknown as { withResolvers?: unknown };

@@ -73,7 +73,7 @@ export function resolveClientConfig(
 
 /**
  * Kinesis client over HTTP/1.1: the SDK's default HTTP/2 handler fails every call against
- * kinesalite with "Protocol error" (FINDINGS), and HTTP/1.1 with keep-alive is what AWS accepts too.
+ * kinesalite with "Protocol error" (kinesalite 3.3.3), and HTTP/1.1 with keep-alive is what AWS accepts too.
  */
 export function createKinesisClient(config?: AwsClientConfig): KinesisClient {
   return new KinesisClient({
@@ -96,7 +96,7 @@ export function createDocumentClient(config?: AwsClientConfig): DynamoDBDocument
 /**
  * S3 client. With an endpoint it uses path-style URLs (emulators and LocalStack have no bucket DNS).
  * Checksums only when required: with the SDK's default checksums s3rver stores streamed bodies
- * corrupted (FINDINGS), and AWS still validates the ones an operation requires.
+ * corrupted (s3rver 3.7.1), and AWS still validates the ones an operation requires.
  */
 export function createS3Client(config?: AwsClientConfig): S3Client {
   const resolved = resolveClientConfig('s3', config);

@@ -1,50 +1,57 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import {
+  AGGREGATOR_METRICS as A,
+  INTERVAL_DIMENSION,
+  MATERIALIZER_METRICS,
+  METRIC_SERVICES,
+  METRICS_NAMESPACE,
+} from '../metrics.js';
 import type { BatchReport } from '../pipeline/aggregation-service.js';
-
-/** CloudWatch namespace of every tickflow metric; the alarms in `infra/constructs/monitoring.ts` read it. */
-export const METRICS_NAMESPACE = 'Tickflow';
 
 /**
  * Publishes a batch report as CloudWatch Embedded Metric Format on stdout (Powertools Metrics).
- * Metric names match the alarms and dashboard of the CDK app.
+ * Names and dimensions come from `shared/metrics.ts`, which the CDK app's alarms and dashboard read too.
  */
 export class BatchMetricsPublisher {
   private readonly metrics: Metrics;
 
-  constructor(serviceName = 'aggregator') {
+  constructor(serviceName: string = METRIC_SERVICES.aggregator) {
     this.metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
   }
 
   publish(report: BatchReport): void {
     const m = this.metrics;
     const seconds = Math.max(report.durationMs, 1) / 1000;
-    m.addMetric('Records', MetricUnit.Count, report.records);
-    m.addMetric('ValidTicks', MetricUnit.Count, report.valid);
-    m.addMetric('TicksPerSecond', MetricUnit.CountPerSecond, report.valid / seconds);
-    m.addMetric('Quarantined', MetricUnit.Count, report.quarantined);
-    m.addMetric('Duplicates', MetricUnit.Count, report.duplicates);
-    m.addMetric('ReplayedRecords', MetricUnit.Count, report.replayedRecords);
-    m.addMetric('LateTicks', MetricUnit.Count, sum(report.late));
-    m.addMetric('BarsEmitted', MetricUnit.Count, sum(report.bars));
-    m.addMetric('StateWrites', MetricUnit.Count, report.stateWrites);
-    m.addMetric('StateConflicts', MetricUnit.Count, report.stateConflicts);
-    m.addMetric('FailedSymbols', MetricUnit.Count, report.failedSymbols.length);
-    m.addMetric('WatermarkLagMs', MetricUnit.Milliseconds, report.watermarkLagMs);
+    m.addMetric(A.records, MetricUnit.Count, report.records);
+    m.addMetric(A.validTicks, MetricUnit.Count, report.valid);
+    m.addMetric(A.ticksPerSecond, MetricUnit.CountPerSecond, report.valid / seconds);
+    m.addMetric(A.quarantined, MetricUnit.Count, report.quarantined);
+    m.addMetric(A.duplicates, MetricUnit.Count, report.duplicates);
+    m.addMetric(A.replayedRecords, MetricUnit.Count, report.replayedRecords);
+    m.addMetric(A.lateTicks, MetricUnit.Count, sum(report.late));
+    m.addMetric(A.barsEmitted, MetricUnit.Count, sum(report.bars));
+    m.addMetric(A.stateWrites, MetricUnit.Count, report.stateWrites);
+    m.addMetric(A.stateConflicts, MetricUnit.Count, report.stateConflicts);
+    m.addMetric(A.failedSymbols, MetricUnit.Count, report.failedSymbols.length);
+    m.addMetric(A.watermarkLagMs, MetricUnit.Milliseconds, report.watermarkLagMs);
     m.publishStoredMetrics();
     // Per-interval counts as a second EMF document with the interval as a dimension.
     for (const interval of new Set([...Object.keys(report.bars), ...Object.keys(report.late)])) {
       const single = m.singleMetric();
-      single.addDimension('Interval', interval);
-      single.addMetric('BarsEmitted', MetricUnit.Count, report.bars[interval] ?? 0);
-      single.addMetric('LateTicks', MetricUnit.Count, report.late[interval] ?? 0);
+      single.addDimension(INTERVAL_DIMENSION, interval);
+      single.addMetric(A.barsEmitted, MetricUnit.Count, report.bars[interval] ?? 0);
+      single.addMetric(A.lateTicks, MetricUnit.Count, report.late[interval] ?? 0);
     }
   }
 }
 
 /** The idle flush's one metric: watermark marks put on the stream by a run (0 when all symbols are busy or closed). */
-export function publishIdleWatermarks(marks: number, serviceName = 'materializer'): void {
+export function publishIdleWatermarks(
+  marks: number,
+  serviceName: string = METRIC_SERVICES.materializer,
+): void {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
-  metrics.addMetric('IdleWatermarks', MetricUnit.Count, marks);
+  metrics.addMetric(MATERIALIZER_METRICS.idleWatermarks, MetricUnit.Count, marks);
   metrics.publishStoredMetrics();
 }
 

@@ -5,11 +5,12 @@ import { type IntervalSpec, parseIntervals } from './intervals.js';
 /** What a symbol aggregator computes and how long it waits for late data. */
 export interface AggregatorConfig {
   readonly intervals: readonly IntervalSpec[];
-  /** The watermark trails the symbol's max event time by this much (BRIEF §2: 10 min). */
+  /** The watermark trails the symbol's max event time by this much (docs/stream-contract.md#watermark-and-lateness). */
   readonly allowedLatenessMs: number;
   /**
    * How far back in event time a repeated trade id counts as a duplicate; by default the allowed
-   * lateness, so a retry of any tick that can still reach a window is dropped.
+   * lateness, so a retry of any tick that can still reach a window is dropped
+   * (docs/stream-contract.md#duplicates).
    */
   readonly dedupHorizonMs: number;
 }

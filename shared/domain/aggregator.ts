@@ -20,7 +20,7 @@ export interface AggregatorOutputs {
 const NONE = Number.NEGATIVE_INFINITY;
 
 /**
- * Event-time OHLCV aggregation of one symbol (BRIEF §2): dedup by trade id, a watermark trailing
+ * Event-time OHLCV aggregation of one symbol (docs/stream-contract.md): dedup by trade id, a watermark trailing
  * the max event time by the allowed lateness, windows closed exactly once when `window_end ≤ W`,
  * late ticks reported per interval. Feed ticks in arrival order with `apply`, take results with
  * `drain`, persist with `snapshot` and `seenIds` / `SymbolAggregator.restore`.

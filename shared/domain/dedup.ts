@@ -1,7 +1,7 @@
 import type { Tick } from './types.js';
 
 /**
- * Trade ids of one symbol seen within the dedup horizon (BRIEF §2): a tick is a duplicate when an
+ * Trade ids of one symbol seen within the dedup horizon (docs/stream-contract.md#duplicates): a tick is a duplicate when an
  * earlier valid tick with its id has `ts ≥ maxTs − horizon`, maxTs being the symbol's maximum
  * event time before the tick (told with `advance`). Per id the index keeps the largest ts seen.
  *

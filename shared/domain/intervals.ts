@@ -1,7 +1,7 @@
 import { InvalidIntervalError } from './errors.js';
 
 /**
- * Window intervals (BRIEF §2): `<n><s|m|h|d>` is tumbling (`1m`), `<size>_<slide>` is sliding
+ * Window intervals (docs/stream-contract.md#windows-and-labels): `<n><s|m|h|d>` is tumbling (`1m`), `<size>_<slide>` is sliding
  * (`5m_1m`: 5-minute windows every minute). Windows are aligned to the Unix epoch in UTC:
  * window k is [k·slide, k·slide + size).
  */

@@ -3,7 +3,7 @@ import type { Bar } from './types.js';
 /**
  * OHLCV accumulators stored flat in a Float64Array, `OHLCV_FIELDS` numbers each, so adding a tick
  * allocates nothing. Open keeps the smallest ts (first arrival wins a tie), close the largest
- * (last arrival wins a tie), which is what BRIEF §2 asks of a bar.
+ * (last arrival wins a tie), which is what docs/stream-contract.md#bars asks of a bar.
  */
 
 export const COUNT = 0;

@@ -1,7 +1,7 @@
 import { parseEventTimeText } from './event-time.js';
 
 /**
- * Parsers of the individual tick fields (BRIEF §2). Each returns the parsed value or a
+ * Parsers of the individual tick fields (docs/stream-contract.md#validation). Each returns the parsed value or a
  * `FieldRejection` whose reason names the field, what it must be, and what was received.
  */
 

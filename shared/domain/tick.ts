@@ -15,7 +15,7 @@ import { readWatermarkMark, type WatermarkMark } from './watermark-mark.js';
 export type TickValidation = { ok: true; tick: Tick } | { ok: false; reason: string; field?: TickField };
 
 /**
- * Validates one decoded value against the tick contract (BRIEF §2). Bad input is data: the result
+ * Validates one decoded value against the tick contract (docs/stream-contract.md#validation). Bad input is data: the result
  * says which field was wrong and why, e.g. `price must be a finite number > 0 (got "-3")`.
  * Numeric strings are accepted for price and size, an integer or ISO-8601 string for ts, and a
  * number id becomes a string. Unknown extra fields are ignored.

@@ -1,5 +1,5 @@
 /**
- * The vocabulary of the stream contract (BRIEF §2). Pure data: no AWS, no I/O.
+ * The vocabulary of the stream contract (docs/stream-contract.md). Pure data: no AWS, no I/O.
  * Times are epoch milliseconds UTC.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Object keys of the lake (BRIEF §3), relative to the lake root (the bucket, or a local directory):
+ * Object keys of the lake (docs/lake.md#layout), relative to the lake root (the bucket, or a local directory):
  *
  *   bars/interval=<label>/symbol=<S>/date=<YYYY-MM-DD>/part-00000.parquet
  *   ticks/symbol=<S>/date=<YYYY-MM-DD>/…

@@ -1,5 +1,5 @@
 /**
- * Partition keys of each dataset from domain values (BRIEF §3). Each returns the folder key without a
+ * Partition keys of each dataset from domain values (docs/lake.md#layout). Each returns the folder key without a
  * trailing slash; append {@link partitionFileKey} for the file.
  */
 

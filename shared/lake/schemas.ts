@@ -1,5 +1,5 @@
 /**
- * Column schemas of the lake's Parquet files, as data (BRIEF §3). Partition columns (interval, symbol, date,
+ * Column schemas of the lake's Parquet files, as data (docs/lake.md#schemas). Partition columns (interval, symbol, date,
  * split) are never in the files. `timestamp` is INT64 TIMESTAMP(MILLIS, isAdjustedToUTC=true) holding epoch
  * milliseconds; `string` is UTF-8 (STRING logical type).
  */
@@ -109,7 +109,7 @@ export const QUARANTINE_SCHEMA = defineLakeSchema('quarantine', [
 ]);
 
 /**
- * Feature rows (BRIEF §4): the bar columns, `filled`, then one nullable DOUBLE per feature, in the order given.
+ * Feature rows (docs/features.md#output): the bar columns, `filled`, then one nullable DOUBLE per feature, in the order given.
  * @example featuresSchema(['log_return', 'volatility_10'])
  */
 export function featuresSchema(featureColumns: readonly string[]): LakeSchema {

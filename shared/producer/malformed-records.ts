@@ -3,7 +3,7 @@ import type { ProducerRecord } from './types.js';
 
 /**
  * Deliberately invalid records for demos of the quarantine path: each breaks one rule of the stream
- * contract (BRIEF §2) so the pipeline's validator has a distinct reason to report.
+ * contract (docs/stream-contract.md#validation) so the pipeline's validator has a distinct reason to report.
  */
 const BREAKERS: readonly ((symbol: string, ts: number, rng: Random) => ProducerRecord['payload'])[] = [
   // Truncated JSON: not parseable at all.

@@ -1,5 +1,5 @@
 /**
- * The named-query catalogue (BRIEF §3, issue 4 item 4): the same SQL text runs on Athena engine 3
+ * The named-query catalogue (docs/lake.md#partition-projection): the same SQL text runs on Athena engine 3
  * (Trino) and on DuckDB, so it keeps to their common subset (CAST, date_trunc, date_diff, max_by/min_by,
  * window functions, `INTERVAL '1' HOUR`, double-quoted identifiers). The CLI runs it with
  * `tickflow query --named NAME --param k=v`; the CDK catalog saves it as an Athena named query.

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { DEFAULT_CONFIG } from '../../infra/config.js';
 import { Aggregator } from '../../infra/constructs/aggregator.js';
+import { Catalog } from '../../infra/constructs/catalog.js';
 import { DEFAULT_ENGINE, type EngineSettings } from '../../infra/constructs/handler-environment.js';
 import { Lake } from '../../infra/constructs/lake.js';
 import { Materializer } from '../../infra/constructs/materializer.js';
@@ -178,6 +179,30 @@ describe('engine settings', () => {
   });
   it('refuses an interval label that is not size or size_slide', () => {
     expectPropsError((s) => aggregatorWith(s, { intervals: ['1m', 'hourly'] }), 'Aggregator', 'intervals');
+  });
+  // The cases below passed the former synth regex and failed only at the handler's cold start.
+  it('refuses a sliding interval whose slide does not divide its size (5m_2m), as the domain does', () => {
+    const error = propsError((s) => aggregatorWith(s, { intervals: ['1m', '5m_2m'] }));
+    expect([error.construct, error.prop, error.value]).toEqual(['Aggregator', 'intervals', '5m_2m']);
+    expect(error.message).toContain('the slide (2m) must divide the size (5m)');
+  });
+  it('refuses an interval listed twice (1m, 1m), as the domain does', () => {
+    const error = propsError((s) => aggregatorWith(s, { intervals: ['1m', '5m', '1m'] }));
+    expect([error.construct, error.prop, error.value]).toEqual(['Aggregator', 'intervals', '1m']);
+    expect(error.message).toContain('listed more than once');
+  });
+  it('refuses a zero-length interval (0m), as the domain does', () => {
+    expectPropsError((s) => aggregatorWith(s, { intervals: ['0m'] }), 'Aggregator', 'intervals');
+  });
+  it('refuses in the catalog the same lists it refuses in the aggregator', () => {
+    const lake = (s: Stack) => new Lake(s, 'Lake');
+    for (const intervals of [['5m_2m'], ['1m', '1m']]) {
+      expectPropsError(
+        (s) => new Catalog(s, 'C', { lake: lake(s), databaseName: 'd', workGroupName: 'w', intervals }),
+        'Catalog',
+        'intervals',
+      );
+    }
   });
   it('refuses a negative allowed lateness', () => {
     expectPropsError((s) => aggregatorWith(s, { allowedLatenessMs: -1 }), 'Aggregator', 'allowedLatenessMs');

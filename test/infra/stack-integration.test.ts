@@ -4,16 +4,10 @@
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_CONFIG,
-  HANDLER_ENV,
-  PIPELINE_METRICS,
-  resolveConfig,
-  type TickflowConfig,
-} from '../../infra/config.js';
-import { COMPACTOR_METRICS } from '../../infra/constructs/compactor.js';
+import { DEFAULT_CONFIG, HANDLER_ENV, resolveConfig, type TickflowConfig } from '../../infra/config.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { SERVING_ENV } from '../../shared/adapters/serving/env.js';
+import { COMPACTOR_METRICS, METRICS_NAMESPACE } from '../../shared/metrics.js';
 import { handlerCodeForTests, templateApp } from './support.js';
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -84,7 +78,7 @@ describe('TickflowStack: bronze compaction', () => {
     expect(envOf(template, 'Compactor')).toMatchObject({
       [HANDLER_ENV.lakeBucket]: { Ref: expect.stringMatching(/^LakeBucket/) },
       [HANDLER_ENV.serviceName]: 'compactor',
-      [HANDLER_ENV.metricsNamespace]: PIPELINE_METRICS.namespace,
+      [HANDLER_ENV.metricsNamespace]: METRICS_NAMESPACE,
     });
   });
 
@@ -125,7 +119,7 @@ describe('TickflowStack: bronze compaction', () => {
 
   it('alarms on a staged backlog left by 3 runs in a row and on any unreadable staged object', () => {
     const compactorMetric = (metricName: string) => ({
-      Namespace: PIPELINE_METRICS.namespace,
+      Namespace: METRICS_NAMESPACE,
       MetricName: metricName,
       Dimensions: [{ Name: 'service', Value: 'compactor' }],
       Statistic: 'Maximum',

@@ -1,6 +1,6 @@
 /**
  * Helpers for the template tests: an App that skips bundling and the 9 MB CloudFormation validator
- * (FINDINGS: 12.9 s → 2.3 s for a 7-test suite), and handler code that stands in for a bundle until
+ * (measured: 12.9 s → 2.3 s for a 7-test suite), and handler code that stands in for a bundle until
  * a handler file exists. Template tests never run handler code, so an inline placeholder changes no
  * assertion; once `functions/<name>/index.ts` exists the real entry is used.
  */

@@ -1,8 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, HANDLER_ENV, PIPELINE_METRICS, resolveConfig } from '../../infra/config.js';
+import { DEFAULT_CONFIG, HANDLER_ENV, resolveConfig } from '../../infra/config.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { resourceNames, TABLE_KEYS } from '../../shared/config.js';
+import { AGGREGATOR_METRICS, METRICS_NAMESPACE } from '../../shared/metrics.js';
 import { isAllowed, statementsOfPolicies } from './iam-eval.js';
 import { handlerCodeForTests, templateApp } from './support.js';
 
@@ -100,7 +101,7 @@ describe('TickflowStack with the default config', () => {
           [HANDLER_ENV.allowedLatenessMs]: String(DEFAULT_CONFIG.allowedLatenessMs),
           // The horizon follows the lateness by default.
           [HANDLER_ENV.dedupHorizonMs]: String(DEFAULT_CONFIG.allowedLatenessMs),
-          [HANDLER_ENV.metricsNamespace]: PIPELINE_METRICS.namespace,
+          [HANDLER_ENV.metricsNamespace]: METRICS_NAMESPACE,
           [HANDLER_ENV.serviceName]: 'aggregator',
         }),
       },
@@ -277,8 +278,8 @@ describe('TickflowStack with the default config', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Threshold: 1 });
     for (const [metricName, threshold] of [
-      [PIPELINE_METRICS.lateTicks, DEFAULT_CONFIG.alarms.lateRatio],
-      [PIPELINE_METRICS.duplicates, DEFAULT_CONFIG.alarms.duplicateRatio],
+      [AGGREGATOR_METRICS.lateTicks, DEFAULT_CONFIG.alarms.lateRatio],
+      [AGGREGATOR_METRICS.duplicates, DEFAULT_CONFIG.alarms.duplicateRatio],
     ] as const) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Threshold: threshold,
@@ -287,7 +288,7 @@ describe('TickflowStack with the default config', () => {
           Match.objectLike({
             MetricStat: Match.objectLike({
               Metric: {
-                Namespace: PIPELINE_METRICS.namespace,
+                Namespace: METRICS_NAMESPACE,
                 MetricName: metricName,
                 Dimensions: [{ Name: 'service', Value: 'aggregator' }],
               },

@@ -1,5 +1,5 @@
 /**
- * The stream contract of BRIEF §2, end to end: a replay file with every awkward case goes through the
+ * The stream contract (docs/stream-contract.md), end to end: a replay file with every awkward case goes through the
  * real pipeline (kinesalite → local event source mapping → aggregator → dynalite → s3rver → Parquet
  * lake), and the lake must equal an independent reference computed in DuckDB SQL from the same rows
  * (test/support/reference.ts) — also under injected faults and with another sharding and batching.

@@ -1,5 +1,5 @@
 /**
- * Generates a replay CSV that exercises every clause of the stream contract (BRIEF §2):
+ * Generates a replay CSV that exercises every clause of the stream contract (docs/stream-contract.md):
  * out-of-order arrival, ticks beyond the allowed lateness, producer-retry duplicates (inside and
  * outside the dedup horizon), equal timestamps, zero sizes, ISO and epoch timestamps, invalid rows,
  * symbols with `/` and `:`, and a UTC midnight inside the data. Deterministic for a seed.

@@ -2,7 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { ContractRow } from './contract-csv.js';
 
 /**
- * An independent reference for the stream contract (BRIEF §2), written in DuckDB SQL directly from
+ * An independent reference for the stream contract (docs/stream-contract.md), written in DuckDB SQL directly from
  * the contract's words and sharing no code with the engine: validation, per-symbol watermark from
  * the max event time of earlier valid ticks, dedup within the horizon, open windows, late ticks per
  * interval, and bars with open/close ordered by (ts, arrival).

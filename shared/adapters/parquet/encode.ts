@@ -1,6 +1,6 @@
 /**
  * Parquet writer of the lake: parquet-wasm (arrow-rs compiled to WebAssembly) fed with Apache Arrow.
- * Chosen on measurement (FINDINGS, and `bench/parquet-lake.ts`): data page V1 (read by every engine,
+ * Chosen on measurement (README, Decisions; `npm run bench -- --only parquet` times the encode): data page V1 (read by every engine,
  * unlike hyparquet-writer's V2-only pages), INT64 TIMESTAMP(MILLIS, isAdjustedToUTC=true), column and page
  * statistics, PLAIN encoding (dictionaries for strings only), SNAPPY by default.
  */

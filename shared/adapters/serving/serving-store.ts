@@ -46,7 +46,7 @@ export interface ServingStoreOptions {
 }
 
 /**
- * The serving store of bars (BRIEF §2): forming and final OHLCV bars per (symbol, interval, UTC day),
+ * The serving store of bars (docs/stream-contract.md#serving-store): forming and final OHLCV bars per (symbol, interval, UTC day),
  * newest first, in a local Cassandra or Amazon Keyspaces. Create one per process and reuse it
  * (`sharedServingStore`): the driver keeps a connection pool and the prepared statements.
  *

@@ -1,4 +1,4 @@
-/** Numbers fixed by the features contract (BRIEF §4). */
+/** Numbers fixed by the features contract (docs/features.md). */
 
 /** Rows at the head of every symbol's grid that are dropped before the split. */
 export const WARMUP_ROWS = 60;

@@ -19,7 +19,7 @@ import { ultimateOscillator } from './indicators/ultimate-oscillator.js';
 import { rollingVolatility } from './indicators/volatility.js';
 import { williamsR } from './indicators/williams-r.js';
 
-/** A symbol's grid with every feature of BRIEF §4 as a column (NaN = null), row-aligned with the grid. */
+/** A symbol's grid with every feature of docs/features.md as a column (NaN = null), row-aligned with the grid. */
 export interface FeatureFrame {
   readonly grid: BarGrid;
   readonly features: Readonly<Record<FeatureName, Float64Array>>;

@@ -27,7 +27,7 @@ export function checkFileMinutes(minutes: number): number {
  *
  * Trade-off (file size vs rewrite cost), measured with `npx tsx test/unit/bronze/compaction-bench.ts` on
  * Node 20, 2 shared cores at load ≈ 8: a compacted file costs ≈ 18 B per tick (SNAPPY) where a 25-tick
- * staged object costs 141 B per tick, and engines read small files far slower (Athena ~85×, FINDINGS).
+ * staged object costs 141 B per tick, and engines read small files far slower (Athena ~85×: README, Decisions).
  * Each compaction rewrites every hour it touches whole: decode + merge + encode took 0.5 s for a
  * 10k-tick hour, 5.9 s for 100k (1.8 MB) and 27 s for 500k (8.9 MB); on a quiet machine (load ≈ 1)
  * 1.6 s and 8.0 s, about half of it Parquet decoding and half encoding. Daily files would rewrite up to 24×

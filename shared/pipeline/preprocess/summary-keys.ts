@@ -1,6 +1,6 @@
 import { escapeHivePathValue } from '../../lake/index.js';
 
-/** Where finalize writes the run's manifest (BRIEF §4). */
+/** Where finalize writes the run's manifest (docs/features.md#manifest). */
 export const MANIFEST_KEY = 'features/_manifest.json';
 
 /** Folder of the per-symbol summaries. */

@@ -40,7 +40,7 @@ const ticksArb = fc.array(
 ) as fc.Arbitrary<Tick[]>;
 
 /**
- * The contract of BRIEF §2 written as directly as possible, sharing no code with the aggregator:
+ * The contract of docs/stream-contract.md written as directly as possible, sharing no code with the aggregator:
  * every tick is checked against every window that holds it, bars are recomputed from raw members.
  */
 function naiveReplay(ticks: readonly Tick[], intervals: readonly IntervalSpec[]) {

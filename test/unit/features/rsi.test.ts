@@ -28,7 +28,7 @@ describe('rsi (Wilder)', () => {
     });
   });
 
-  it('is 50 on a flat stretch (TA-Lib returns 0 there; BRIEF §4 keeps 50)', () => {
+  it('is 50 on a flat stretch (TA-Lib returns 0 there; docs/features.md keeps 50)', () => {
     const out = rsi(new Float64Array(30).fill(42), 14);
     for (let t = 14; t < 30; t++) expect(out[t]).toBe(50);
   });

@@ -10,7 +10,7 @@ import {
 const HIVE_ESCAPED_PRINTABLE = '"#%\'*/:=?\\{[]^';
 
 describe('Hive partition value escaping', () => {
-  it('escapes the separators of the BRIEF examples as upper-case %XX', () => {
+  it('escapes the separators of the docs/lake.md examples as upper-case %XX', () => {
     expect(escapeHivePathValue('EUR/USD')).toBe('EUR%2FUSD');
     expect(escapeHivePathValue('XAU:USD')).toBe('XAU%3AUSD');
     expect(escapeHivePathValue('a=b%c')).toBe('a%3Db%25c');

@@ -19,7 +19,7 @@ import {
 
 const T = Date.UTC(2024, 0, 2, 9, 30);
 
-describe('lake keys (BRIEF §3)', () => {
+describe('lake keys (docs/lake.md)', () => {
   it('lays out every dataset as Hive partitions with escaped values', () => {
     expect(barsPartitionKey('1m', 'EUR/USD', T)).toBe('bars/interval=1m/symbol=EUR%2FUSD/date=2024-01-02');
     expect(ticksPartitionKey('XAU:USD', T)).toBe('ticks/symbol=XAU%3AUSD/date=2024-01-02');

@@ -1,5 +1,5 @@
 /**
- * The batching law of exactly-once (BRIEF §2): any split of the same record sequence into batches,
+ * The batching law of exactly-once (docs/stream-contract.md#exactly-once-in-effect): any split of the same record sequence into batches,
  * with any redelivery of records already applied (Lambda retries from its checkpoint, bisected or
  * re-split batches), yields the same bars, late ticks, quarantine, counts and engine state as one
  * batch per shard.

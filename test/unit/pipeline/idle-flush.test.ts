@@ -1,5 +1,5 @@
 /**
- * The idle flush (BRIEF §2: a quiet symbol's bars still come out) goes through the stream: the
+ * The idle flush (docs/stream-contract.md#idle-flush: a quiet symbol's bars still come out) goes through the stream: the
  * service computes watermark marks from processing time, the caller puts them on the stream, and
  * the aggregator applies them in order among the ticks. Bars stay a pure function of the records,
  * so a slow instance holding old state and the instance that read the mark write the same bars.

@@ -1,5 +1,5 @@
 /**
- * An independent implementation of the features contract (BRIEF §4), written from its words in
+ * An independent implementation of the features contract (docs/features.md), written from its words in
  * plain loops over plain arrays. It shares no code with `shared/domain/features`, so the end-to-end
  * test compares two implementations, not one with itself. TA-Lib definitions followed where one
  * exists: EMA seeded with the SMA of the first n closes (ta_EMA.c), RSI with Wilder's smoothing

@@ -8,7 +8,7 @@ import {
 import { type BarGrid, CLOSE_HISTORY_ROWS } from './bar-grid.js';
 
 /**
- * Lays one symbol's gold bars of one interval on the features grid (BRIEF §4): every window_start
+ * Lays one symbol's gold bars of one interval on the features grid (docs/features.md#grid): every window_start
  * from the first bar to the last, step `stepMs`. A window without a bar becomes a filled row:
  * open = high = low = close = the previous row's close, volume 0, trade_count 0, vwap null,
  * filled = true. The first row always holds a real bar, so a previous close always exists.

@@ -8,7 +8,7 @@ export interface PriceShape {
   readonly logRange: Float64Array;
 }
 
-/** Computes spread, change and log_range for every row (BRIEF §4), into `out` when given. */
+/** Computes spread, change and log_range for every row (docs/features.md#features), into `out` when given. */
 export function priceShape(
   open: Float64Array,
   high: Float64Array,

@@ -5,7 +5,7 @@ import { assertPeriod } from './rolling-sum.js';
  * means of the gains and losses of the first `period` changes (rows 1…period), so the first
  * defined row is `t = period`; earlier rows are NaN (null). Then `avg = (avg·(period−1) + x)/period`.
  * RSI = 100·gain/(gain+loss) = 100 − 100/(1 + gain/loss). Average loss 0 gives 100, and both
- * averages 0 (a flat stretch) give 50 — TA-Lib returns 0 there; BRIEF §4 keeps the usual 50.
+ * averages 0 (a flat stretch) give 50 — TA-Lib returns 0 there; docs/features.md keeps the usual 50.
  */
 export function rsi(
   close: Float64Array,

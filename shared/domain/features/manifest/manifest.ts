@@ -4,7 +4,7 @@ import { SPLITS, type SplitName } from '../split/assign.js';
 import type { SplitBoundaries } from '../split/boundaries.js';
 import type { SymbolSummary } from './symbol-summary.js';
 
-/** `features/_manifest.json` (BRIEF §4): pure data, JSON-serialisable as it is. */
+/** `features/_manifest.json` (docs/features.md#manifest): pure data, JSON-serialisable as it is. */
 export interface FeaturesManifest {
   readonly interval: string;
   readonly stepMs: number;

@@ -2,7 +2,7 @@ import { TRAIN_FRACTION, VALIDATION_END_FRACTION } from '../constants.js';
 import { InvalidParameterError } from '../errors.js';
 
 /**
- * The global split of BRIEF §4: all symbols' rows (after warm-up) sorted by window_start, N of them;
+ * The global split (docs/features.md#split): all symbols' rows (after warm-up) sorted by window_start, N of them;
  * b1 = the window_start at position ⌊0.70·N⌋, b2 = at ⌊0.85·N⌋ (0-based). Train is t < b1,
  * val b1 ≤ t < b2, test t ≥ b2 — the same instants for every symbol, so no row of one split is
  * later than a row of the next.

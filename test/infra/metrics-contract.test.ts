@@ -1,0 +1,146 @@
+/**
+ * The metrics contract end to end: the alarms and the dashboard of the synthesized stack read only
+ * metrics that the real publishers emit, with the same namespace, name and dimensions. The publishers run for real
+ * (Powertools writes EMF documents to stdout, captured here); nothing is mocked.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_CONFIG } from '../../infra/config.js';
+import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
+import { BronzeMetricsPublisher } from '../../shared/adapters/bronze/metrics.js';
+import { BatchMetricsPublisher, publishIdleWatermarks } from '../../shared/adapters/metrics.js';
+import { METRIC_SERVICES, METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { emptyReport } from '../../shared/pipeline/aggregation-service.js';
+import { handlerCodeForTests, templateApp } from './support.js';
+
+/** One metric as CloudWatch identifies it: namespace, name and the dimension values, sorted by name. */
+type MetricId = string;
+type Dimension = { Name: string; Value: unknown };
+
+const metricId = (namespace: string, name: string, dimensions: Record<string, unknown>): MetricId =>
+  `${namespace} ${name} ${JSON.stringify(Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
+
+/** Every metric an EMF document on stdout declares, with the dimension values it carries. */
+function emittedBy(publish: () => void): MetricId[] {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    publish();
+  } finally {
+    spy.mockRestore();
+  }
+  const ids: MetricId[] = [];
+  for (const line of lines.join('').split('\n')) {
+    if (!line.includes('"_aws"')) continue;
+    const doc = JSON.parse(line) as Record<string, unknown> & {
+      _aws: {
+        CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+      };
+    };
+    for (const directive of doc._aws.CloudWatchMetrics) {
+      for (const set of directive.Dimensions) {
+        const dimensions = Object.fromEntries(set.map((name) => [name, doc[name]]));
+        for (const m of directive.Metrics) ids.push(metricId(directive.Namespace, m.Name, dimensions));
+      }
+    }
+  }
+  return ids;
+}
+
+/** Every metric of the pipeline's namespace that an alarm reads, directly or inside metric math. */
+function readByAlarms(template: Template): MetricId[] {
+  const ids: MetricId[] = [];
+  const add = (m: { Namespace?: string; MetricName?: string; Dimensions?: Dimension[] }) => {
+    if (m.Namespace !== METRICS_NAMESPACE) return;
+    const dimensions = Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, d.Value]));
+    ids.push(metricId(m.Namespace, m.MetricName!, dimensions));
+  };
+  for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+    const p = (alarm as { Properties: Record<string, unknown> }).Properties;
+    add(p);
+    for (const q of (p.Metrics as { MetricStat?: { Metric: Record<string, never> } }[] | undefined) ?? []) {
+      if (q.MetricStat) add(q.MetricStat.Metric);
+    }
+  }
+  return ids;
+}
+
+/** Every metric of the pipeline's namespace on the dashboard (tokens in the body become placeholders). */
+function readByDashboard(template: Template): MetricId[] {
+  const ids: MetricId[] = [];
+  for (const dashboard of Object.values(template.findResources('AWS::CloudWatch::Dashboard'))) {
+    const body = (dashboard as { Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } } })
+      .Properties.DashboardBody['Fn::Join'][1];
+    const text = body.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+    const widgets = (JSON.parse(text) as { widgets: { properties: { metrics?: unknown[][] } }[] }).widgets;
+    for (const line of widgets.flatMap((w) => w.properties.metrics ?? [])) {
+      if (line[0] !== METRICS_NAMESPACE) continue;
+      const dimensions: Record<string, unknown> = {};
+      for (let i = 2; i + 1 < line.length && typeof line[i] === 'string'; i += 2) {
+        dimensions[line[i] as string] = line[i + 1];
+      }
+      ids.push(metricId(METRICS_NAMESPACE, line[1] as string, dimensions));
+    }
+  }
+  return ids;
+}
+
+describe('metrics contract', () => {
+  let template: Template;
+  let emitted: Set<MetricId>;
+
+  beforeAll(() => {
+    const stack = new TickflowStack(templateApp(), 'Tickflow', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+      config: DEFAULT_CONFIG,
+      handlerCode: handlerCodeForTests(),
+    });
+    template = Template.fromStack(stack);
+    const report = { ...emptyReport(3), valid: 3, bars: { '1m': 1 }, late: { '5m': 1 } };
+    emitted = new Set([
+      ...emittedBy(() => new BatchMetricsPublisher(METRIC_SERVICES.aggregator).publish(report)),
+      ...emittedBy(() => publishIdleWatermarks(1, METRIC_SERVICES.materializer)),
+      ...emittedBy(() =>
+        new BronzeMetricsPublisher(METRIC_SERVICES.bronze).publishBatch({
+          records: 1,
+          ticks: 1,
+          invalid: 0,
+          unpartitionable: 0,
+          stagedKeys: ['k'],
+        }),
+      ),
+      ...emittedBy(() =>
+        new BronzeMetricsPublisher(METRIC_SERVICES.compactor).publishCompaction({
+          stagedFiles: 1,
+          rowsIn: 1,
+          rowsOut: 1,
+          filesWritten: 1,
+          duplicatesDropped: 0,
+          unreadable: [],
+          remaining: 0,
+        }),
+      ),
+    ]);
+  });
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it('captures what the publishers emit (the check below is not vacuous)', () => {
+    expect(emitted.size).toBeGreaterThan(20);
+    expect(readByAlarms(template).length).toBeGreaterThanOrEqual(4);
+    expect(readByDashboard(template).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('every metric an alarm reads is one a publisher emits, with the same namespace and dimensions', () => {
+    const unpublished = readByAlarms(template).filter((id) => !emitted.has(id));
+    expect(unpublished).toEqual([]);
+  });
+
+  it('every metric the dashboard shows is one a publisher emits', () => {
+    const unpublished = readByDashboard(template).filter((id) => !emitted.has(id));
+    expect(unpublished).toEqual([]);
+  });
+});
