@@ -1,5 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BatchReport } from '../pipeline/aggregation-service.js';
+import type { UnusableState } from '../pipeline/unusable-state.js';
 
 /** CloudWatch namespace of every tickflow metric; the alarms in `infra/constructs/monitoring.ts` read it. */
 export const METRICS_NAMESPACE = 'Tickflow';
@@ -29,6 +30,7 @@ export class BatchMetricsPublisher {
     m.addMetric('StateWrites', MetricUnit.Count, report.stateWrites);
     m.addMetric('StateConflicts', MetricUnit.Count, report.stateConflicts);
     m.addMetric('FailedSymbols', MetricUnit.Count, report.failedSymbols.length);
+    m.addMetric('UnusableStates', MetricUnit.Count, report.unusableStates.length);
     m.addMetric('WatermarkLagMs', MetricUnit.Milliseconds, report.watermarkLagMs);
     m.publishStoredMetrics();
     // Per-interval counts as a second EMF document with the interval as a dimension.
@@ -39,6 +41,20 @@ export class BatchMetricsPublisher {
       single.addMetric('LateTicks', MetricUnit.Count, report.late[interval] ?? 0);
     }
   }
+}
+
+/**
+ * One error line (JSON on stderr, which CloudWatch Logs keeps) per symbol whose state could not be
+ * used: the symbol, the state item's version and what is wrong with it, for someone to repair it.
+ */
+export function logUnusableState(state: UnusableState, write: (line: string) => void = console.error): void {
+  write(
+    JSON.stringify({
+      level: 'ERROR',
+      message: `state of "${state.symbol}" is ${state.problem}; its ticks of the batch were quarantined`,
+      ...state,
+    }),
+  );
 }
 
 /** The idle flush's one metric: watermark marks put on the stream by a run (0 when all symbols are busy or closed). */
@@ -72,6 +88,7 @@ export function addReports(total: BatchReport, r: BatchReport): BatchReport {
     stateWrites: total.stateWrites + r.stateWrites,
     stateConflicts: total.stateConflicts + r.stateConflicts,
     failedSymbols: [...new Set([...total.failedSymbols, ...r.failedSymbols])],
+    unusableStates: [...total.unusableStates, ...r.unusableStates],
     watermarkLagMs: Math.max(total.watermarkLagMs, r.watermarkLagMs),
     durationMs: total.durationMs + r.durationMs,
   };

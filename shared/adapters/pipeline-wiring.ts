@@ -1,4 +1,10 @@
-import { DEFAULT_IDLE_TIMEOUT_MS, HANDLER_ENV } from '../config.js';
+import {
+  DEFAULT_EVENT_TIME_FROM_MS,
+  DEFAULT_EVENT_TIME_TO_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_FUTURE_SKEW_MS,
+  HANDLER_ENV,
+} from '../config.js';
 import { type AggregatorConfig, aggregatorConfig, parseIntervals } from '../domain/index.js';
 import { AggregationService } from '../pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../pipeline/domain-engine.js';
@@ -7,8 +13,9 @@ import { type AwsClientConfig, createDocumentClient, createS3Client } from './aw
 import { type FaultInjector, injectWriteFaults } from './chaos.js';
 import { DynamoOutputStore } from './dynamo/output-store.js';
 import { DynamoStateStore } from './dynamo/state-store.js';
-import { integer, requireString, stringList } from './env.js';
+import { ConfigurationError, integer, optionalString, requireString, stringList } from './env.js';
 import { LakeMaterializer } from './lake-materializer.js';
+import { logUnusableState } from './metrics.js';
 import { S3ObjectStore } from './s3-object-store.js';
 import { servingConfigFromEnv } from './serving/env.js';
 
@@ -26,6 +33,11 @@ export interface PipelineResources extends AggregationResources {
 export interface PipelineSettings {
   readonly engine: AggregatorConfig;
   readonly idleTimeoutMs: number;
+  /**
+   * Live skew check: ticks stamped more than this far ahead of their record's arrival are
+   * quarantined. The deployed aggregator has it on; absent = off (a replay of historical files).
+   */
+  readonly maxFutureSkewMs?: number;
 }
 
 export interface AggregationWiringOptions extends AggregationResources, PipelineSettings {
@@ -66,6 +78,9 @@ export function wireAggregation(opts: AggregationWiringOptions): Aggregation {
     engine: domainEngineFactory(opts.engine),
     idleTimeoutMs: opts.idleTimeoutMs,
     onSymbolError: opts.onSymbolError,
+    onUnusableState: (state) => logUnusableState(state),
+    eventTimeRange: opts.engine.eventTimeRange,
+    maxFutureSkewMs: opts.maxFutureSkewMs,
   });
   return { service, outputs, state };
 }
@@ -92,9 +107,23 @@ export function aggregationOptionsFromEnv(
       ),
       allowedLatenessMs: integer(env, HANDLER_ENV.allowedLatenessMs, aggregatorConfig().allowedLatenessMs),
       dedupHorizonMs: integer(env, HANDLER_ENV.dedupHorizonMs, aggregatorConfig().dedupHorizonMs),
+      eventTimeRange: {
+        fromMs: integer(env, HANDLER_ENV.eventTimeFromMs, DEFAULT_EVENT_TIME_FROM_MS),
+        toMs: integer(env, HANDLER_ENV.eventTimeToMs, DEFAULT_EVENT_TIME_TO_MS),
+      },
     }),
     idleTimeoutMs: integer(env, HANDLER_ENV.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS),
+    maxFutureSkewMs: futureSkewFromEnv(env),
   };
+}
+
+/** The live skew check's limit: on by default in a deployed handler; `off` turns it off. */
+function futureSkewFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const name = HANDLER_ENV.maxFutureSkewMs;
+  if (optionalString(env, name)?.toLowerCase() === 'off') return undefined;
+  const ms = integer(env, name, DEFAULT_MAX_FUTURE_SKEW_MS);
+  if (ms < 0) throw new ConfigurationError(name, `must be an integer ≥ 0 or "off", got "${ms}"`);
+  return ms;
 }
 
 /** {@link aggregationOptionsFromEnv} plus the lake bucket (the materializer). */

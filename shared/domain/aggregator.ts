@@ -1,6 +1,11 @@
 import { type AggregatorConfig, aggregatorConfig, validateAggregatorConfig } from './aggregator-config.js';
 import { DedupIndex } from './dedup.js';
-import { PendingOutputsError, SymbolMismatchError } from './errors.js';
+import {
+  InvalidSnapshotError,
+  PendingOutputsError,
+  SymbolMismatchError,
+  UnwritableSnapshotError,
+} from './errors.js';
 import { assertSnapshotShape, type SymbolSnapshot } from './snapshot.js';
 import type { Bar, LateTick, Tick } from './types.js';
 import { WindowSet } from './window-set.js';
@@ -139,8 +144,9 @@ export class SymbolAggregator {
   }
 
   /**
-   * The state as plain, deterministic JSON for the state table.
+   * The state as plain, deterministic JSON for the state table, checked as `restore` checks it.
    * @throws PendingOutputsError when outputs were not drained: they are not part of the state.
+   * @throws UnwritableSnapshotError when it holds a number JSON cannot carry (restore would refuse it).
    */
   snapshot(): SymbolSnapshot {
     if (this.closed.length > 0 || this.late.length > 0 || this.duplicates > 0 || this.ticks > 0) {
@@ -153,7 +159,7 @@ export class SymbolAggregator {
       );
     }
     const panes = this.windows.panes();
-    return {
+    const snapshot: SymbolSnapshot = {
       v: 2,
       symbol: this.symbol,
       maxTs: this.maxTs,
@@ -166,6 +172,17 @@ export class SymbolAggregator {
         panes: panes.intervals[i]!,
       })),
     };
+    // The reader's own check: whatever is written can be restored (README, "Hostile input").
+    try {
+      assertSnapshotShape(
+        snapshot,
+        this.config.intervals.map((spec) => spec.label),
+      );
+    } catch (err) {
+      if (err instanceof InvalidSnapshotError) throw new UnwritableSnapshotError(this.symbol, err.reason);
+      throw err;
+    }
+    return snapshot;
   }
 
   /**
