@@ -84,17 +84,18 @@ export function register(program: Command): void {
       duration,
       10_000,
     )
-    .option(
-      '--ts-from <time>',
-      'earliest accepted event time (YYYY-MM-DD, ISO-8601 or epoch ms); earlier ticks are quarantined',
-      eventTime,
-      DEFAULT_EVENT_TIME_FROM_MS,
+    .addOption(
+      new Option(
+        '--ts-from <time>',
+        'earliest accepted event time (YYYY-MM-DD, ISO-8601 or epoch ms); earlier ticks are quarantined',
+      )
+        .argParser(eventTime)
+        .default(DEFAULT_EVENT_TIME_FROM_MS, '2000-01-01'),
     )
-    .option(
-      '--ts-to <time>',
-      'accepted event times end before this (YYYY-MM-DD, ISO-8601 or epoch ms)',
-      eventTime,
-      DEFAULT_EVENT_TIME_TO_MS,
+    .addOption(
+      new Option('--ts-to <time>', 'accepted event times end before this (YYYY-MM-DD, ISO-8601 or epoch ms)')
+        .argParser(eventTime)
+        .default(DEFAULT_EVENT_TIME_TO_MS, '2100-01-01'),
     )
     .option(
       '--max-skew <duration>',
@@ -218,6 +219,9 @@ function batchSize(v: string): number {
   return n;
 }
 
+const YEAR_0_MS = -62_167_219_200_000;
+const YEAR_10000_MS = 253_402_300_800_000;
+
 /** An event time flag: a UTC date (`2000-01-01`), an ISO-8601 date-time or epoch milliseconds. */
 function eventTime(v: string): number {
   const text = v.trim();
@@ -228,6 +232,10 @@ function eventTime(v: string): number {
     throw new InvalidArgumentError(
       `expected a date like 2000-01-01, an ISO-8601 time or epoch ms, got "${v}"`,
     );
+  }
+  // The lake's date partitions hold four-digit years.
+  if (ms < YEAR_0_MS || ms > YEAR_10000_MS) {
+    throw new InvalidArgumentError(`expected a time in the years 0000–9999 (the lake's dates), got "${v}"`);
   }
   return ms;
 }

@@ -1,8 +1,9 @@
 import { BronzeMetricsPublisher, lakeBucketFromEnv, wireBronze } from '../../shared/adapters/bronze/index.js';
+import { eventTimeRangeFromEnv } from '../../shared/adapters/event-times-env.js';
 import { createBronzeHandler } from './handler.js';
 
 // Created once per execution environment and reused across invocations.
-const bronze = wireBronze({ lakeBucket: lakeBucketFromEnv() });
+const bronze = wireBronze({ lakeBucket: lakeBucketFromEnv(), eventTimeRange: eventTimeRangeFromEnv() });
 const metrics = new BronzeMetricsPublisher('bronze');
 
 /** Kinesis event source mapping target (second consumer of the tick stream). */

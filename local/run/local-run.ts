@@ -154,7 +154,12 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     await runner.start();
 
     // The second consumer: raw valid ticks to staging, compacted into the bronze lake at the end.
-    const bronze = wireBronze({ aws: aws.clientConfig, lakeBucket: aws.names.lakeBucket, faults });
+    const bronze = wireBronze({
+      aws: aws.clientConfig,
+      lakeBucket: aws.names.lakeBucket,
+      faults,
+      eventTimeRange: engine.eventTimeRange,
+    });
     bronzeRunner = new EventSourceMappingRunner({
       kinesis,
       streamName: aws.names.tickStream,

@@ -1,10 +1,4 @@
-import {
-  DEFAULT_EVENT_TIME_FROM_MS,
-  DEFAULT_EVENT_TIME_TO_MS,
-  DEFAULT_IDLE_TIMEOUT_MS,
-  DEFAULT_MAX_FUTURE_SKEW_MS,
-  HANDLER_ENV,
-} from '../config.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_FUTURE_SKEW_MS, HANDLER_ENV } from '../config.js';
 import { type AggregatorConfig, aggregatorConfig, parseIntervals } from '../domain/index.js';
 import { AggregationService } from '../pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../pipeline/domain-engine.js';
@@ -14,6 +8,7 @@ import { type FaultInjector, injectWriteFaults } from './chaos.js';
 import { DynamoOutputStore } from './dynamo/output-store.js';
 import { DynamoStateStore } from './dynamo/state-store.js';
 import { ConfigurationError, integer, optionalString, requireString, stringList } from './env.js';
+import { eventTimeRangeFromEnv } from './event-times-env.js';
 import { LakeMaterializer } from './lake-materializer.js';
 import { logUnusableState } from './metrics.js';
 import { S3ObjectStore } from './s3-object-store.js';
@@ -107,10 +102,7 @@ export function aggregationOptionsFromEnv(
       ),
       allowedLatenessMs: integer(env, HANDLER_ENV.allowedLatenessMs, aggregatorConfig().allowedLatenessMs),
       dedupHorizonMs: integer(env, HANDLER_ENV.dedupHorizonMs, aggregatorConfig().dedupHorizonMs),
-      eventTimeRange: {
-        fromMs: integer(env, HANDLER_ENV.eventTimeFromMs, DEFAULT_EVENT_TIME_FROM_MS),
-        toMs: integer(env, HANDLER_ENV.eventTimeToMs, DEFAULT_EVENT_TIME_TO_MS),
-      },
+      eventTimeRange: eventTimeRangeFromEnv(env),
     }),
     idleTimeoutMs: integer(env, HANDLER_ENV.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS),
     maxFutureSkewMs: futureSkewFromEnv(env),
