@@ -185,4 +185,6 @@ export const PIPELINE_METRICS = {
   quarantined: 'Quarantined',
   watermarkLagMs: 'WatermarkLagMs',
   barsEmitted: 'BarsEmitted',
+  /** Symbols whose state could not be used; their ticks were quarantined (README, "Hostile input"). */
+  unusableStates: 'UnusableStates',
 } as const;

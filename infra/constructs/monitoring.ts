@@ -193,6 +193,10 @@ export class Monitoring extends Construct {
           m(PIPELINE_METRICS.quarantined),
         ],
       }),
+      new cloudwatch.GraphWidget({
+        title: 'Symbols with an unusable state (their ticks quarantined)',
+        left: [m(PIPELINE_METRICS.unusableStates, 'Maximum')],
+      }),
       new cloudwatch.GraphWidget({ title: 'Bars emitted', left: [m(PIPELINE_METRICS.barsEmitted)] }),
       new cloudwatch.GraphWidget({
         title: 'Watermark lag (ms)',

@@ -30,6 +30,7 @@ export class BatchMetricsPublisher {
     m.addMetric('StateWrites', MetricUnit.Count, report.stateWrites);
     m.addMetric('StateConflicts', MetricUnit.Count, report.stateConflicts);
     m.addMetric('FailedSymbols', MetricUnit.Count, report.failedSymbols.length);
+    // Read by the dashboard as PIPELINE_METRICS.unusableStates (infra/config.ts).
     m.addMetric('UnusableStates', MetricUnit.Count, report.unusableStates.length);
     m.addMetric('WatermarkLagMs', MetricUnit.Milliseconds, report.watermarkLagMs);
     m.publishStoredMetrics();
