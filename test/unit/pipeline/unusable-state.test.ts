@@ -6,7 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InMemoryOutputStore, InMemoryStateStore } from '../../../shared/adapters/memory/stores.js';
-import { aggregatorConfig, parseIntervals } from '../../../shared/domain/index.js';
+import { logUnusableState } from '../../../shared/adapters/metrics.js';
+import {
+  aggregatorConfig,
+  parseIntervals,
+  SymbolAggregator,
+  UnwritableSnapshotError,
+} from '../../../shared/domain/index.js';
 import { AggregationService, type DecodedRecord } from '../../../shared/pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../../../shared/pipeline/domain-engine.js';
 import type { UnusableState } from '../../../shared/pipeline/unusable-state.js';
@@ -100,6 +106,67 @@ describe('a state that cannot be read back', () => {
     const report = await svc.flushAll();
     expect(report.unusableStates.map((s) => s.symbol)).toEqual(['EURUSD']);
     expect([...outputs.bars.values()].map((b) => b.symbol)).toEqual(['GBPUSD']);
+  });
+});
+
+describe('a state that would not read back', () => {
+  it('is never written: the domain refuses the snapshot of an overflowed Σ price·size', () => {
+    // The validator keeps such a tick out; applied directly, it shows what the guard catches.
+    const agg = new SymbolAggregator('EURUSD', config);
+    agg.apply({ symbol: 'EURUSD', ts: T0, price: 1e308, size: 5 });
+    agg.drain();
+    expect(() => agg.snapshot()).toThrow(UnwritableSnapshotError);
+    expect(() => agg.snapshot()).toThrow(
+      'snapshot of "EURUSD" would not restore: basePanes holds a malformed pane',
+    );
+  });
+
+  it('quarantines the batch’s ticks of that symbol and writes neither its outputs nor its state', async () => {
+    const state = new InMemoryStateStore();
+    const outputs = new InMemoryOutputStore();
+    const domain = domainEngineFactory(config);
+    const engine = {
+      ...domain,
+      create: (symbol: string) => {
+        const e = domain.create(symbol);
+        if (symbol !== 'EURUSD') return e;
+        return Object.assign(Object.create(e) as typeof e, {
+          snapshot: () => {
+            throw new UnwritableSnapshotError(symbol, 'basePanes holds a malformed pane');
+          },
+        });
+      },
+    };
+    const svc = new AggregationService({ state, outputs, engine, now: () => T0 });
+    const { failed, report } = await svc.processBatch([
+      record([tick('EURUSD', 0), tick('EURUSD', 5 * MIN)]),
+      record([tick('GBPUSD', 0), tick('GBPUSD', 5 * MIN)]),
+    ]);
+    expect(failed).toEqual([]);
+    expect(report).toMatchObject({ valid: 2, quarantined: 2, stateWrites: 1 });
+    expect(report.unusableStates).toMatchObject([{ symbol: 'EURUSD', problem: 'unwritable', version: 0 }]);
+    expect([...outputs.bars.values()].map((b) => b.symbol)).toEqual(['GBPUSD']);
+    expect([...(await state.scan()).map((s) => s.symbol)]).toEqual(['GBPUSD']);
+    expect([...outputs.quarantine.values()][0]!.reason).toContain(
+      'applying this batch would leave a state of "EURUSD" that cannot be read back',
+    );
+  });
+
+  it('is logged as one JSON error line with the symbol, the item version and the reason', () => {
+    const lines: string[] = [];
+    logUnusableState(
+      { symbol: 'EURUSD', problem: 'unreadable', version: 7, reason: 'bad pane', quarantined: 3 },
+      (line) => lines.push(line),
+    );
+    expect(JSON.parse(lines[0]!)).toEqual({
+      level: 'ERROR',
+      message: 'state of "EURUSD" is unreadable; its ticks of the batch were quarantined',
+      symbol: 'EURUSD',
+      problem: 'unreadable',
+      version: 7,
+      reason: 'bad pane',
+      quarantined: 3,
+    });
   });
 });
 
