@@ -8,7 +8,14 @@
  */
 
 import { DEFAULT_KEYSPACE, DEFAULT_TTL_S } from '../shared/adapters/serving/config.js';
-import { DEFAULT_ALLOWED_LATENESS_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_INTERVALS } from '../shared/config.js';
+import {
+  DEFAULT_ALLOWED_LATENESS_MS,
+  DEFAULT_EVENT_TIME_FROM_MS,
+  DEFAULT_EVENT_TIME_TO_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_INTERVALS,
+  DEFAULT_MAX_FUTURE_SKEW_MS,
+} from '../shared/config.js';
 import { InfraConfigError } from './errors.js';
 
 /** Handler environment variable names live in `shared/config.ts` (handlers read them); re-exported here. */
@@ -69,6 +76,14 @@ export interface TickflowConfig {
    */
   readonly dedupHorizonMs?: number;
   readonly idleTimeoutMs: number;
+  /** Accepted event times [eventTimeFromMs, eventTimeToMs), epoch ms; ticks outside are quarantined. */
+  readonly eventTimeFromMs: number;
+  readonly eventTimeToMs: number;
+  /**
+   * The aggregator quarantines ticks stamped more than this far ahead of their arrival in Kinesis;
+   * `'off'` only for a stream that carries historical data (a replay through the deployed stack).
+   */
+  readonly maxFutureSkewMs: number | 'off';
   readonly stream: StreamConfig;
   readonly consumer: ConsumerConfig;
   readonly alarms: AlarmConfig;
@@ -90,6 +105,9 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   intervals: DEFAULT_INTERVALS,
   allowedLatenessMs: DEFAULT_ALLOWED_LATENESS_MS,
   idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
+  eventTimeFromMs: DEFAULT_EVENT_TIME_FROM_MS,
+  eventTimeToMs: DEFAULT_EVENT_TIME_TO_MS,
+  maxFutureSkewMs: DEFAULT_MAX_FUTURE_SKEW_MS,
   stream: { shards: 1, retentionHours: 24 },
   consumer: {
     batchSize: 500,

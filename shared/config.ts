@@ -13,6 +13,19 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
  * transaction on Keyspaces), so this bounds the serving store's cost whatever the tick rate.
  */
 export const DEFAULT_FORMING_UPSERT_PERIOD_MS = 10_000;
+/**
+ * Plausible event times (README, "The stream contract"): a tick's `ts` must lie in
+ * [DEFAULT_EVENT_TIME_FROM_MS, DEFAULT_EVENT_TIME_TO_MS) unless configured otherwise, so a
+ * timestamp written in seconds, microseconds or nanoseconds is quarantined instead of opening
+ * windows in 1970 or in the year 58,000.
+ */
+export const DEFAULT_EVENT_TIME_FROM_MS = Date.UTC(2000, 0, 1);
+export const DEFAULT_EVENT_TIME_TO_MS = Date.UTC(2100, 0, 1);
+/**
+ * Live mode: how far a tick's `ts` may be ahead of its record's arrival time in Kinesis before it is
+ * quarantined, so one producer with a bad clock cannot push a symbol's watermark into the future.
+ */
+export const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 export interface ResourceNames {
   /** Kinesis stream of raw ticks. */
@@ -62,6 +75,10 @@ export const HANDLER_ENV = {
   allowedLatenessMs: 'TICKFLOW_ALLOWED_LATENESS_MS',
   dedupHorizonMs: 'TICKFLOW_DEDUP_HORIZON_MS',
   idleTimeoutMs: 'TICKFLOW_IDLE_TIMEOUT_MS',
+  eventTimeFromMs: 'TICKFLOW_EVENT_TIME_FROM_MS',
+  eventTimeToMs: 'TICKFLOW_EVENT_TIME_TO_MS',
+  /** Live skew check of the aggregator; `off` turns it off (replays of historical data through a stream). */
+  maxFutureSkewMs: 'TICKFLOW_MAX_FUTURE_SKEW_MS',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

@@ -36,6 +36,8 @@ export const AGGREGATOR_METRICS = {
   barsEmitted: 'BarsEmitted',
   stateWrites: 'StateWrites',
   stateConflicts: 'StateConflicts',
+  /** Symbols whose state could not be used; their ticks were quarantined (README, "Hostile input"). */
+  unusableStates: 'UnusableStates',
   failedSymbols: 'FailedSymbols',
   watermarkLagMs: 'WatermarkLagMs',
 } as const;

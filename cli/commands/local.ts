@@ -5,7 +5,12 @@ import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
 import { type ServingChoice, startLocalServing } from '../../local/run/serving.js';
 import { formatSummary } from '../../local/run/summary.js';
-import { parseIntervals } from '../../shared/domain/index.js';
+import {
+  DEFAULT_EVENT_TIME_FROM_MS,
+  DEFAULT_EVENT_TIME_TO_MS,
+  DEFAULT_MAX_FUTURE_SKEW_MS,
+} from '../../shared/config.js';
+import { parseEventTimeText, parseIntervals } from '../../shared/domain/index.js';
 import { duration, list, positiveInt, positiveNumber, probability, UsageError } from '../options.js';
 import { renderOutcome, renderProgress } from './preprocess.js';
 
@@ -23,6 +28,9 @@ interface LocalRunFlags {
   lateness: number;
   dedupHorizon?: number;
   idleTimeout: number;
+  tsFrom: number;
+  tsTo: number;
+  maxSkew: number;
   pack: number;
   chaos: number;
   progress: boolean;
@@ -80,6 +88,25 @@ export function register(program: Command): void {
       duration,
       10_000,
     )
+    .addOption(
+      new Option(
+        '--ts-from <time>',
+        'earliest accepted event time (YYYY-MM-DD, ISO-8601 or epoch ms); earlier ticks are quarantined',
+      )
+        .argParser(eventTime)
+        .default(DEFAULT_EVENT_TIME_FROM_MS, '2000-01-01'),
+    )
+    .addOption(
+      new Option('--ts-to <time>', 'accepted event times end before this (YYYY-MM-DD, ISO-8601 or epoch ms)')
+        .argParser(eventTime)
+        .default(DEFAULT_EVENT_TIME_TO_MS, '2100-01-01'),
+    )
+    .option(
+      '--max-skew <duration>',
+      'live mode (--simulate --rate): quarantine ticks stamped further than this ahead of their arrival',
+      duration,
+      DEFAULT_MAX_FUTURE_SKEW_MS,
+    )
     .option('--pack <n>', 'ticks packed per Kinesis record (JSON array)', positiveInt, 100)
     .option(
       '--chaos <p>',
@@ -104,6 +131,9 @@ export function register(program: Command): void {
       if (flags.replay && !existsSync(flags.replay)) {
         throw new UsageError(`--replay: no such file: ${flags.replay}`);
       }
+      if (flags.tsFrom >= flags.tsTo) {
+        throw new UsageError('--ts-from must be earlier than --ts-to');
+      }
       const bar = flags.progress && process.stderr.isTTY ? progressBar() : undefined;
       const options: LocalRunOptions = {
         source: flags.replay
@@ -119,6 +149,8 @@ export function register(program: Command): void {
         allowedLatenessMs: flags.lateness,
         dedupHorizonMs: flags.dedupHorizon,
         idleTimeoutMs: flags.idleTimeout,
+        eventTimeRange: { fromMs: flags.tsFrom, toMs: flags.tsTo },
+        maxFutureSkewMs: flags.maxSkew,
         rate: flags.rate,
         pack: flags.pack,
         chaos: flags.chaos,
@@ -189,6 +221,27 @@ function batchSize(v: string): number {
   if (n > 10_000)
     throw new InvalidArgumentError(`expected a batch size of 1–10,000 (Lambda's limit), got ${v}`);
   return n;
+}
+
+const YEAR_0_MS = -62_167_219_200_000;
+const YEAR_10000_MS = 253_402_300_800_000;
+
+/** An event time flag: a UTC date (`2000-01-01`), an ISO-8601 date-time or epoch milliseconds. */
+function eventTime(v: string): number {
+  const text = v.trim();
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(text)
+    ? parseEventTimeText(`${text}T00:00:00Z`)
+    : parseEventTimeText(text);
+  if (ms === null) {
+    throw new InvalidArgumentError(
+      `expected a date like 2000-01-01, an ISO-8601 time or epoch ms, got "${v}"`,
+    );
+  }
+  // The lake's date partitions hold four-digit years.
+  if (ms < YEAR_0_MS || ms > YEAR_10000_MS) {
+    throw new InvalidArgumentError(`expected a time in the years 0000–9999 (the lake's dates), got "${v}"`);
+  }
+  return ms;
 }
 
 function intervalList(v: string): string[] {

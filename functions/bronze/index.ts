@@ -1,9 +1,10 @@
 import { BronzeMetricsPublisher, lakeBucketFromEnv, wireBronze } from '../../shared/adapters/bronze/index.js';
+import { eventTimeRangeFromEnv } from '../../shared/adapters/event-times-env.js';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { createBronzeHandler } from './handler.js';
 
 // Created once per execution environment and reused across invocations.
-const bronze = wireBronze({ lakeBucket: lakeBucketFromEnv() });
+const bronze = wireBronze({ lakeBucket: lakeBucketFromEnv(), eventTimeRange: eventTimeRangeFromEnv() });
 const metrics = new BronzeMetricsPublisher(METRIC_SERVICES.bronze);
 
 /** Kinesis event source mapping target (second consumer of the tick stream). */

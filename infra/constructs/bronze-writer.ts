@@ -5,7 +5,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { type ConsumerConfig, DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
-import { metricsEnvironment } from './handler-environment.js';
+import { type EngineSettings, metricsEnvironment } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
 import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
 import { StreamConsumer } from './stream-consumer.js';
@@ -20,6 +20,8 @@ export const BRONZE_SERVICE = METRIC_SERVICES.bronze;
 export interface BronzeWriterProps extends HandlerCodeProps {
   readonly stream: kinesis.IStream;
   readonly lake: Lake;
+  /** Accepted event times, the aggregator's: a tick it quarantines is kept out of bronze too. @default the defaults of `shared/config.ts` */
+  readonly eventTimes?: Pick<EngineSettings, 'eventTimeFromMs' | 'eventTimeToMs'>;
   /** @default DEFAULT_CONFIG.consumer */
   readonly consumer?: Partial<ConsumerConfig>;
   /** Key of the dead-letter queue. @default a new key */
@@ -48,6 +50,10 @@ export class BronzeWriter extends Construct {
       timeoutSeconds: consumer.timeoutSeconds,
       environment: {
         [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+        [HANDLER_ENV.eventTimeFromMs]: String(
+          props.eventTimes?.eventTimeFromMs ?? DEFAULT_CONFIG.eventTimeFromMs,
+        ),
+        [HANDLER_ENV.eventTimeToMs]: String(props.eventTimes?.eventTimeToMs ?? DEFAULT_CONFIG.eventTimeToMs),
         ...metricsEnvironment(BRONZE_SERVICE),
       },
     }).function;

@@ -1,10 +1,19 @@
 import { METRICS_NAMESPACE } from '../../shared/metrics.js';
 import { DEFAULT_CONFIG, HANDLER_ENV, type TickflowConfig } from '../config.js';
 
-/** The engine settings a handler reads at cold start (windows, lateness, dedup horizon, idle timeout). */
+/**
+ * The engine settings a handler reads at cold start (windows, lateness, dedup horizon, idle
+ * timeout, accepted event times, live skew check).
+ */
 export type EngineSettings = Pick<
   TickflowConfig,
-  'intervals' | 'allowedLatenessMs' | 'dedupHorizonMs' | 'idleTimeoutMs'
+  | 'intervals'
+  | 'allowedLatenessMs'
+  | 'dedupHorizonMs'
+  | 'idleTimeoutMs'
+  | 'eventTimeFromMs'
+  | 'eventTimeToMs'
+  | 'maxFutureSkewMs'
 >;
 
 /** Engine settings from the defaults in `shared/config.ts`. */
@@ -12,6 +21,9 @@ export const DEFAULT_ENGINE: EngineSettings = {
   intervals: DEFAULT_CONFIG.intervals,
   allowedLatenessMs: DEFAULT_CONFIG.allowedLatenessMs,
   idleTimeoutMs: DEFAULT_CONFIG.idleTimeoutMs,
+  eventTimeFromMs: DEFAULT_CONFIG.eventTimeFromMs,
+  eventTimeToMs: DEFAULT_CONFIG.eventTimeToMs,
+  maxFutureSkewMs: DEFAULT_CONFIG.maxFutureSkewMs,
 };
 
 /** Environment entries for the engine settings, named by `HANDLER_ENV`. */
@@ -21,6 +33,9 @@ export function engineEnvironment(engine: EngineSettings): Record<string, string
     [HANDLER_ENV.allowedLatenessMs]: String(engine.allowedLatenessMs),
     [HANDLER_ENV.dedupHorizonMs]: String(engine.dedupHorizonMs ?? engine.allowedLatenessMs),
     [HANDLER_ENV.idleTimeoutMs]: String(engine.idleTimeoutMs),
+    [HANDLER_ENV.eventTimeFromMs]: String(engine.eventTimeFromMs),
+    [HANDLER_ENV.eventTimeToMs]: String(engine.eventTimeToMs),
+    [HANDLER_ENV.maxFutureSkewMs]: String(engine.maxFutureSkewMs),
   };
 }
 

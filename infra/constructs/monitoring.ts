@@ -194,6 +194,10 @@ export class Monitoring extends Construct {
           m(AGGREGATOR_METRICS.quarantined),
         ],
       }),
+      new cloudwatch.GraphWidget({
+        title: 'Symbols with an unusable state (their ticks quarantined)',
+        left: [m(AGGREGATOR_METRICS.unusableStates, 'Maximum')],
+      }),
       new cloudwatch.GraphWidget({ title: 'Bars emitted', left: [m(AGGREGATOR_METRICS.barsEmitted)] }),
       new cloudwatch.GraphWidget({
         title: 'Watermark lag (ms)',

@@ -101,6 +101,7 @@ export class TickflowStack extends Stack {
     this.bronzeWriter = new BronzeWriter(this, 'Bronze', {
       stream: this.tickStream.stream,
       lake: this.lake,
+      eventTimes: config,
       consumer: config.consumer,
       code: props.handlerCode?.bronze,
       dlqKey: this.dataKey,

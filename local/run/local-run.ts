@@ -15,8 +15,9 @@ import { addReports } from '../../shared/adapters/metrics.js';
 import { decodeParquet } from '../../shared/adapters/parquet/index.js';
 import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
-import { DEFAULT_IDLE_TIMEOUT_MS } from '../../shared/config.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_FUTURE_SKEW_MS } from '../../shared/config.js';
 import { aggregatorConfig, parseIntervals } from '../../shared/domain/index.js';
+import type { EventTimeRange } from '../../shared/domain/tick-bounds.js';
 import { parsePartitionPath, utcDate } from '../../shared/lake/index.js';
 import { type BatchReport, emptyReport } from '../../shared/pipeline/aggregation-service.js';
 import type { ServingSink } from '../../shared/pipeline/ports.js';
@@ -43,6 +44,14 @@ export interface LocalRunOptions {
   readonly intervals?: readonly string[];
   readonly allowedLatenessMs?: number;
   readonly dedupHorizonMs?: number;
+  /** Accepted event times [from, to), epoch ms. @default [2000-01-01, 2100-01-01) */
+  readonly eventTimeRange?: EventTimeRange;
+  /**
+   * Live mode only (a simulation with a `rate`): quarantine ticks stamped more than this far ahead
+   * of their arrival in Kinesis. A replay is never checked: it is a pure function of its file.
+   * @default 5 minutes (shared/config.ts)
+   */
+  readonly maxFutureSkewMs?: number;
   /** Records per second the producer publishes (live mode); unlimited when absent. */
   readonly rate?: number;
   /** Ticks packed per Kinesis record (JSON arrays). @default 100 */
@@ -85,6 +94,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     intervals: parseIntervals(options.intervals ?? aggregatorConfig().intervals.map((i) => i.label)),
     allowedLatenessMs: options.allowedLatenessMs,
     dedupHorizonMs: options.dedupHorizonMs,
+    eventTimeRange: options.eventTimeRange,
   });
   const live = options.source.kind === 'simulate' && options.rate !== undefined;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -105,6 +115,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       lakeBucket: aws.names.lakeBucket,
       engine,
       idleTimeoutMs,
+      maxFutureSkewMs: live ? (options.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS) : undefined,
       serving,
       faults,
     });
@@ -144,7 +155,12 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     await runner.start();
 
     // The second consumer: raw valid ticks to staging, compacted into the bronze lake at the end.
-    const bronze = wireBronze({ aws: aws.clientConfig, lakeBucket: aws.names.lakeBucket, faults });
+    const bronze = wireBronze({
+      aws: aws.clientConfig,
+      lakeBucket: aws.names.lakeBucket,
+      faults,
+      eventTimeRange: engine.eventTimeRange,
+    });
     bronzeRunner = new EventSourceMappingRunner({
       kinesis,
       streamName: aws.names.tickStream,

@@ -7,6 +7,7 @@ import {
   METRICS_NAMESPACE,
 } from '../metrics.js';
 import type { BatchReport } from '../pipeline/aggregation-service.js';
+import type { UnusableState } from '../pipeline/unusable-state.js';
 
 /**
  * Publishes a batch report as CloudWatch Embedded Metric Format on stdout (Powertools Metrics).
@@ -33,6 +34,7 @@ export class BatchMetricsPublisher {
     m.addMetric(A.stateWrites, MetricUnit.Count, report.stateWrites);
     m.addMetric(A.stateConflicts, MetricUnit.Count, report.stateConflicts);
     m.addMetric(A.failedSymbols, MetricUnit.Count, report.failedSymbols.length);
+    m.addMetric(A.unusableStates, MetricUnit.Count, report.unusableStates.length);
     m.addMetric(A.watermarkLagMs, MetricUnit.Milliseconds, report.watermarkLagMs);
     m.publishStoredMetrics();
     // Per-interval counts as a second EMF document with the interval as a dimension.
@@ -43,6 +45,20 @@ export class BatchMetricsPublisher {
       single.addMetric(A.lateTicks, MetricUnit.Count, report.late[interval] ?? 0);
     }
   }
+}
+
+/**
+ * One error line (JSON on stderr, which CloudWatch Logs keeps) per symbol whose state could not be
+ * used: the symbol, the state item's version and what is wrong with it, for someone to repair it.
+ */
+export function logUnusableState(state: UnusableState, write: (line: string) => void = console.error): void {
+  write(
+    JSON.stringify({
+      level: 'ERROR',
+      message: `state of "${state.symbol}" is ${state.problem}; its ticks of the batch were quarantined`,
+      ...state,
+    }),
+  );
 }
 
 /** The idle flush's one metric: watermark marks put on the stream by a run (0 when all symbols are busy or closed). */
@@ -79,6 +95,7 @@ export function addReports(total: BatchReport, r: BatchReport): BatchReport {
     stateWrites: total.stateWrites + r.stateWrites,
     stateConflicts: total.stateConflicts + r.stateConflicts,
     failedSymbols: [...new Set([...total.failedSymbols, ...r.failedSymbols])],
+    unusableStates: [...total.unusableStates, ...r.unusableStates],
     watermarkLagMs: Math.max(total.watermarkLagMs, r.watermarkLagMs),
     durationMs: total.durationMs + r.durationMs,
   };

@@ -1,4 +1,9 @@
-import { DEFAULT_FORMING_UPSERT_PERIOD_MS, DEFAULT_IDLE_TIMEOUT_MS, HANDLER_ENV } from '../config.js';
+import {
+  DEFAULT_FORMING_UPSERT_PERIOD_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_FUTURE_SKEW_MS,
+  HANDLER_ENV,
+} from '../config.js';
 import { type AggregatorConfig, aggregatorConfig, parseIntervals } from '../domain/index.js';
 import { AggregationService } from '../pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../pipeline/domain-engine.js';
@@ -7,8 +12,10 @@ import { type AwsClientConfig, createDocumentClient, createS3Client } from './aw
 import { type FaultInjector, injectWriteFaults } from './chaos.js';
 import { DynamoOutputStore } from './dynamo/output-store.js';
 import { DynamoStateStore } from './dynamo/state-store.js';
-import { integer, requireString, stringList } from './env.js';
+import { ConfigurationError, integer, optionalString, requireString, stringList } from './env.js';
+import { eventTimeRangeFromEnv } from './event-times-env.js';
 import { LakeMaterializer } from './lake-materializer.js';
+import { logUnusableState } from './metrics.js';
 import { S3ObjectStore } from './s3-object-store.js';
 import { servingConfigFromEnv } from './serving/env.js';
 
@@ -29,6 +36,11 @@ export interface PipelineSettings {
   readonly idleTimeoutMs: number;
   /** @default DEFAULT_FORMING_UPSERT_PERIOD_MS */
   readonly formingUpsertPeriodMs?: number;
+  /**
+   * Live skew check: ticks stamped more than this far ahead of their record's arrival are
+   * quarantined. The deployed aggregator has it on; absent = off (a replay of historical files).
+   */
+  readonly maxFutureSkewMs?: number;
 }
 
 export interface AggregationWiringOptions extends AggregationResources, PipelineSettings {
@@ -70,6 +82,9 @@ export function wireAggregation(opts: AggregationWiringOptions): Aggregation {
     idleTimeoutMs: opts.idleTimeoutMs,
     formingUpsertPeriodMs: opts.formingUpsertPeriodMs ?? DEFAULT_FORMING_UPSERT_PERIOD_MS,
     onSymbolError: opts.onSymbolError,
+    onUnusableState: (state) => logUnusableState(state),
+    eventTimeRange: opts.engine.eventTimeRange,
+    maxFutureSkewMs: opts.maxFutureSkewMs,
   });
   return { service, outputs, state };
 }
@@ -100,9 +115,20 @@ export function aggregationOptionsFromEnv(
       allowedLatenessMs,
       // The horizon follows the lateness unless set on its own.
       dedupHorizonMs: integer(env, HANDLER_ENV.dedupHorizonMs, allowedLatenessMs),
+      eventTimeRange: eventTimeRangeFromEnv(env),
     }),
     idleTimeoutMs: integer(env, HANDLER_ENV.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS),
+    maxFutureSkewMs: futureSkewFromEnv(env),
   };
+}
+
+/** The live skew check's limit: on by default in a deployed handler; `off` turns it off. */
+function futureSkewFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const name = HANDLER_ENV.maxFutureSkewMs;
+  if (optionalString(env, name)?.toLowerCase() === 'off') return undefined;
+  const ms = integer(env, name, DEFAULT_MAX_FUTURE_SKEW_MS);
+  if (ms < 0) throw new ConfigurationError(name, `must be an integer ≥ 0 or "off", got "${ms}"`);
+  return ms;
 }
 
 /** {@link aggregationOptionsFromEnv} plus the lake bucket (the materializer). */

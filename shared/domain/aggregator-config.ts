@@ -1,6 +1,7 @@
 import { DEFAULT_ALLOWED_LATENESS_MS, DEFAULT_INTERVALS } from '../config.js';
 import { InvalidAggregatorConfigError } from './errors.js';
 import { type IntervalSpec, parseIntervals } from './intervals.js';
+import { DEFAULT_EVENT_TIME_RANGE, type EventTimeRange } from './tick-bounds.js';
 
 /** What a symbol aggregator computes and how long it waits for late data. */
 export interface AggregatorConfig {
@@ -13,6 +14,8 @@ export interface AggregatorConfig {
    * (docs/stream-contract.md#duplicates).
    */
   readonly dedupHorizonMs: number;
+  /** Event times a tick may carry; others are quarantined (default [2000-01-01, 2100-01-01)). */
+  readonly eventTimeRange: EventTimeRange;
 }
 
 /**
@@ -26,6 +29,7 @@ export function aggregatorConfig(overrides: Partial<AggregatorConfig> = {}): Agg
     intervals: overrides.intervals ?? parseIntervals(DEFAULT_INTERVALS),
     allowedLatenessMs,
     dedupHorizonMs: overrides.dedupHorizonMs ?? allowedLatenessMs,
+    eventTimeRange: overrides.eventTimeRange ?? DEFAULT_EVENT_TIME_RANGE,
   };
   validateAggregatorConfig(config);
   return config;
@@ -45,5 +49,16 @@ export function validateAggregatorConfig(config: AggregatorConfig): void {
     if (!Number.isSafeInteger(value) || value < 0) {
       throw new InvalidAggregatorConfigError(field, `must be an integer ≥ 0 (got ${value})`);
     }
+  }
+  const range = config.eventTimeRange;
+  if (
+    !Number.isSafeInteger(range.fromMs) ||
+    !Number.isSafeInteger(range.toMs) ||
+    range.fromMs >= range.toMs
+  ) {
+    throw new InvalidAggregatorConfigError(
+      'eventTimeRange',
+      `must be integer epoch ms with fromMs < toMs (got [${range.fromMs}, ${range.toMs}))`,
+    );
   }
 }

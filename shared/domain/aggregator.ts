@@ -1,6 +1,11 @@
 import { type AggregatorConfig, aggregatorConfig, validateAggregatorConfig } from './aggregator-config.js';
 import { DedupIndex } from './dedup.js';
-import { PendingOutputsError, SymbolMismatchError } from './errors.js';
+import {
+  InvalidSnapshotError,
+  PendingOutputsError,
+  SymbolMismatchError,
+  UnwritableSnapshotError,
+} from './errors.js';
 import { assertSnapshotShape, type SeenIds, type SymbolSnapshot, type SymbolSnapshotV3 } from './snapshot.js';
 import type { Bar, LateTick, Tick } from './types.js';
 import { WindowSet } from './window-set.js';
@@ -144,9 +149,10 @@ export class SymbolAggregator {
   }
 
   /**
-   * The state as plain, deterministic JSON for the state table; bounded by the intervals and the
-   * lateness, not by the tick rate (the trade ids are in `seenIds()`).
+   * The state as plain, deterministic JSON for the state table, checked as `restore` checks it;
+   * bounded by the intervals and the lateness, not by the tick rate (the trade ids are in `seenIds()`).
    * @throws PendingOutputsError when outputs were not drained: they are not part of the state.
+   * @throws UnwritableSnapshotError when it holds a number JSON cannot carry (restore would refuse it).
    */
   snapshot(): SymbolSnapshotV3 {
     if (this.closed.length > 0 || this.late.length > 0 || this.duplicates > 0 || this.ticks > 0) {
@@ -159,7 +165,7 @@ export class SymbolAggregator {
       );
     }
     const panes = this.windows.panes();
-    return {
+    const snapshot: SymbolSnapshotV3 = {
       v: 3,
       symbol: this.symbol,
       maxTs: this.maxTs,
@@ -171,6 +177,17 @@ export class SymbolAggregator {
         panes: panes.intervals[i]!,
       })),
     };
+    // The reader's own check: whatever is written can be restored (README, "Hostile input").
+    try {
+      assertSnapshotShape(
+        snapshot,
+        this.config.intervals.map((spec) => spec.label),
+      );
+    } catch (err) {
+      if (err instanceof InvalidSnapshotError) throw new UnwritableSnapshotError(this.symbol, err.reason);
+      throw err;
+    }
+    return snapshot;
   }
 
   /** The trade ids inside the dedup horizon with the largest ts seen with each, sorted by id. */

@@ -52,6 +52,19 @@ export class InvalidSnapshotError extends DomainError {
 }
 
 /**
+ * A snapshot that its own restore would refuse (a number JSON cannot carry, such as an overflowed
+ * Σ price·size): it must never be written, or the symbol could not be read back again.
+ */
+export class UnwritableSnapshotError extends DomainError {
+  constructor(
+    readonly symbol: string,
+    readonly reason: string,
+  ) {
+    super(`snapshot of "${symbol}" would not restore: ${reason}`);
+  }
+}
+
+/**
  * A snapshot was requested while outputs were still waiting to be drained: storing the state
  * without them would lose closed bars or late ticks for good.
  */

@@ -1,8 +1,18 @@
 import { parseEventTimeText } from './event-time.js';
+import {
+  DEFAULT_EVENT_TIME_RANGE,
+  type EventTimeRange,
+  inEventTimeRange,
+  MAX_PRICE,
+  MAX_SIZE,
+  outOfRangeReason,
+} from './tick-bounds.js';
 
 /**
- * Parsers of the individual tick fields (docs/stream-contract.md#validation). Each returns the parsed value or a
- * `FieldRejection` whose reason names the field, what it must be, and what was received.
+ * Parsers of the individual tick fields (docs/stream-contract.md#validation). Each returns the parsed
+ * value or a `FieldRejection` whose reason names the field, what it must be, and what was received.
+ * Besides the form they check plausibility: `ts` inside the accepted event times, price and size
+ * at most 1e12 (see tick-bounds.ts for why those bounds keep the state readable).
  */
 
 export type TickField = 'symbol' | 'ts' | 'price' | 'size' | 'id';
@@ -15,6 +25,7 @@ export interface FieldRejection {
 /** Longest trade id kept: ids live in the per-symbol dedup state, which must stay small. */
 export const MAX_ID_LENGTH = 128;
 
+const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export function isRejection(value: unknown): value is FieldRejection {
@@ -27,12 +38,23 @@ export function parseSymbol(value: unknown): string | FieldRejection {
   return reject('symbol', `symbol must be 1–32 characters of A-Z a-z 0-9 . _ : / - (got ${describe(value)})`);
 }
 
-export function parseTs(value: unknown): number | FieldRejection {
+/**
+ * Epoch ms from an integer or an ISO-8601 string, inside `range`. An integer outside it is named
+ * with its likely unit (`ts 1795176499980000 looks like microseconds since the epoch: send
+ * milliseconds`), also when it is too large to be exact (nanoseconds are).
+ */
+export function parseTs(
+  value: unknown,
+  range: EventTimeRange = DEFAULT_EVENT_TIME_RANGE,
+): number | FieldRejection {
   if (value === undefined || value === null) return reject('ts', 'ts is required');
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string') {
-    const ts = parseEventTimeText(value.trim());
-    if (ts !== null) return ts;
+  let ts: number | null = null;
+  if (typeof value === 'number' && Number.isInteger(value)) ts = value;
+  else if (typeof value === 'string') ts = parseEventTimeText(value.trim()) ?? inexactInteger(value.trim());
+  if (ts !== null) {
+    if (Number.isSafeInteger(ts) && inEventTimeRange(ts, range)) return ts;
+    const shown = typeof value === 'string' ? value.trim() : String(value);
+    return reject('ts', outOfRangeReason(ts, shown.length > 40 ? `${shown.slice(0, 37)}...` : shown, range));
   }
   return reject(
     'ts',
@@ -42,13 +64,20 @@ export function parseTs(value: unknown): number | FieldRejection {
 
 export function parsePrice(value: unknown): number | FieldRejection {
   const price = parseDecimal(value);
-  if (price !== null && Number.isFinite(price) && price > 0) return price;
+  if (price !== null && Number.isFinite(price) && price > 0) {
+    if (price <= MAX_PRICE) return price;
+    return reject('price', `price must be at most 1e12 (got ${describe(value)})`);
+  }
   return reject('price', `price must be a finite number > 0 (got ${describe(value)})`);
 }
 
 export function parseSize(value: unknown): number | FieldRejection {
   const size = parseDecimal(value);
-  if (size !== null && Number.isFinite(size) && size >= 0) return size;
+  if (size !== null && Number.isFinite(size) && size >= 0) {
+    // + 0 turns -0 into 0: a snapshot is JSON, which cannot carry -0.
+    if (size <= MAX_SIZE) return size + 0;
+    return reject('size', `size must be at most 1e12 (got ${describe(value)})`);
+  }
   return reject('size', `size must be a finite number ≥ 0 (got ${describe(value)})`);
 }
 
@@ -61,6 +90,11 @@ export function parseId(value: unknown): string | undefined | FieldRejection {
     'id',
     `id must be a non-empty string of at most ${MAX_ID_LENGTH} characters or a number (got ${describe(value)})`,
   );
+}
+
+/** An integer too large to be exact (a timestamp in nanoseconds): close enough to name its unit. */
+function inexactInteger(text: string): number | null {
+  return INTEGER.test(text) ? Number(text) : null;
 }
 
 /** 1–32 characters of `[A-Za-z0-9._:/-]`, checked by code unit: no regex on the per-tick path. */

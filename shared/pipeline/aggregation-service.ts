@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { UnwritableSnapshotError } from '../domain/errors.js';
 import type { SeenIds } from '../domain/index.js';
-import { decodeRecordPayload } from '../domain/tick.js';
+import { decodeRecordPayload, elementText } from '../domain/tick.js';
+import { DEFAULT_EVENT_TIME_RANGE, type EventTimeRange, futureSkewReason } from '../domain/tick-bounds.js';
 import type { Bar, Tick, TickOrigin } from '../domain/types.js';
 import type { WatermarkMark } from '../domain/watermark-mark.js';
 import { runLimited } from './concurrency.js';
@@ -17,6 +19,7 @@ import {
   type SymbolItem,
 } from './ports.js';
 import { compareSequenceNumbers } from './sequence.js';
+import { quarantineForUnusableState, type UnusableState } from './unusable-state.js';
 
 /** One Kinesis record after transport decoding (base64, KPL de-aggregation). */
 export interface DecodedRecord {
@@ -40,6 +43,8 @@ export interface BatchReport {
   stateWrites: number;
   stateConflicts: number;
   failedSymbols: string[];
+  /** Symbols whose state could not be used; their ticks of the batch were quarantined (see `UnusableState`). */
+  unusableStates: UnusableState[];
   /** Largest processing-time minus watermark over the symbols touched, ms (0 when none). */
   watermarkLagMs: number;
   durationMs: number;
@@ -64,6 +69,15 @@ export interface AggregationServiceOptions {
    * store (final bars are always written). @default 0 (every batch)
    */
   readonly formingUpsertPeriodMs?: number;
+  /** Told about a symbol whose state could not be used (the report lists it too): log it loudly. */
+  readonly onUnusableState?: (state: UnusableState) => void;
+  /** Event times a tick may carry; the engine's configuration holds the same range. @default [2000, 2100) */
+  readonly eventTimeRange?: EventTimeRange;
+  /**
+   * Live mode: quarantine ticks stamped more than this far ahead of their record's arrival time.
+   * Off when absent (replays of historical data must not depend on when they run).
+   */
+  readonly maxFutureSkewMs?: number;
 }
 
 type SettleMode = { kind: 'batch' } | { kind: 'flush' };
@@ -109,24 +123,35 @@ export class AggregationService {
     };
     const quarantine: QuarantineEntry[] = [];
 
+    const range = this.opts.eventTimeRange ?? DEFAULT_EVENT_TIME_RANGE;
+    const skew = this.opts.maxFutureSkewMs;
     for (const record of records) {
       let subIndex = 0;
       for (const payload of record.payloads) {
-        const decoded = decodeRecordPayload(payload);
+        const decoded = decodeRecordPayload(payload, range);
         if (decoded.kind === 'watermark') {
           // A mark is no candidate tick: it takes no subIndex, so tick identities match the bronze layer's.
-          add(decoded.mark.symbol, { mark: decoded.mark, origin: originOf(record, subIndex) });
-          continue;
+          const ahead =
+            skew === undefined ? null : futureSkewReason(decoded.mark.watermark, record.arrivalTime, skew);
+          if (ahead === null)
+            add(decoded.mark.symbol, { mark: decoded.mark, origin: originOf(record, subIndex) });
+          continue; // a mark ahead of the clock is dropped: it is no tick, and the next idle flush sends another
         }
         const validations = decoded.ticks;
         for (let i = 0; i < validations.length; i++) {
           const v = validations[i]!;
           const origin = originOf(record, subIndex++);
-          if (v.ok) {
+          const rejected = v.ok
+            ? skew === undefined
+              ? null
+              : futureSkewReason(v.tick.ts, record.arrivalTime, skew)
+            : v.reason;
+          if (rejected === null && v.ok) {
             add(v.tick.symbol, { tick: v.tick, origin });
           } else {
-            const raw = validations.length > 1 ? elementText(payload, i) : payload;
-            quarantine.push({ raw, reason: v.reason, field: v.field, origin });
+            const element = decoded.elements?.[i];
+            const raw = decoded.elements ? elementText(element) : payload;
+            quarantine.push({ raw, reason: rejected!, field: v.ok ? 'ts' : v.field, origin });
           }
         }
       }
@@ -169,7 +194,15 @@ export class AggregationService {
     for (const s of await this.opts.state.scan()) {
       if (s.flushed || now - s.lastActivity < idleTimeoutMs) continue;
       // Trade ids play no part in the watermark: the head alone answers.
-      const watermark = this.opts.engine.restore(s.snapshot, []).idleWatermark(now, idleTimeoutMs);
+      let watermark: number | null;
+      try {
+        watermark = this.opts.engine.restore(s.snapshot, []).idleWatermark(now, idleTimeoutMs);
+      } catch (err) {
+        // One unreadable state must not stop the idle flush of every other symbol.
+        const { state } = quarantineForUnusableState(s.symbol, s, 'unreadable', err, []);
+        this.opts.onUnusableState?.(state);
+        continue;
+      }
       if (watermark !== null) marks.push({ symbol: s.symbol, watermark });
     }
     return marks;
@@ -231,6 +264,7 @@ export class AggregationService {
     }
 
     const engine = await this.engineFor(symbol, stored);
+    if (engine instanceof Error) return this.setAside(symbol, stored, 'unreadable', engine, fresh, report);
     let applied = 0;
     for (const item of fresh) {
       if ('mark' in item) {
@@ -258,6 +292,15 @@ export class AggregationService {
       return { ...l, origin };
     });
 
+    // Taken before any write: a state that could not be read back is never written, nor are its outputs.
+    let snapshot: unknown;
+    try {
+      snapshot = engine.snapshot();
+    } catch (err) {
+      if (!(err instanceof UnwritableSnapshotError)) throw err;
+      return this.setAside(symbol, stored, 'unwritable', err, fresh, report);
+    }
+
     // Sinks first, every write idempotent; the state commit last.
     if (out.closed.length > 0 || late.length > 0) await this.opts.outputs.put({ bars: out.closed, late });
     if (this.opts.serving) {
@@ -275,7 +318,7 @@ export class AggregationService {
         symbol,
         version: (stored?.version ?? 0) + 1,
         applied: appliedThrough,
-        snapshot: engine.snapshot(),
+        snapshot,
         counters,
         // A mark is not activity: the symbol stays quiet, and later marks may close more windows.
         lastActivity: applied > 0 ? now : (stored?.lastActivity ?? now),
@@ -299,15 +342,25 @@ export class AggregationService {
 
   /**
    * The symbol's engine at the stored head: the one this instance committed when the head is still
-   * its commit, else restored from the snapshot and the seen-id log. Taken out of the cache: it is
-   * put back only once the commit that follows has succeeded.
+   * its commit, else restored from the snapshot and the seen-id log; the restore's error when the
+   * stored state cannot be restored. Taken out of the cache: it is put back only once the commit
+   * that follows has succeeded.
    */
-  private async engineFor(symbol: string, stored: StoredSymbolState | undefined): Promise<SymbolEngine> {
+  private async engineFor(
+    symbol: string,
+    stored: StoredSymbolState | undefined,
+  ): Promise<SymbolEngine | Error> {
     const cached = this.engines.get(symbol);
     this.engines.delete(symbol);
     if (!stored) return this.opts.engine.create(symbol);
     if (cached && stored.commitId !== undefined && cached.commitId === stored.commitId) return cached.engine;
-    return this.opts.engine.restore(stored.snapshot, await this.opts.state.loadSeenIds(stored));
+    // A failed read is retried with the batch; only a state that cannot be restored is set aside.
+    const seenIds = await this.opts.state.loadSeenIds(stored);
+    try {
+      return this.opts.engine.restore(stored.snapshot, seenIds);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
   }
 
   /** The newest forming bar per interval, each at most once per `formingUpsertPeriodMs` of processing time. */
@@ -320,6 +373,26 @@ export class AggregationService {
     if (due.length === 0) return;
     await this.opts.serving!.upsertBars(due, false);
     for (const bar of due) this.formingUpserts.set(`${symbol} ${bar.interval}`, now);
+  }
+
+  /**
+   * A symbol whose state cannot be used: its not-yet-applied ticks go to quarantine with a reason
+   * naming the state, the stored item stays untouched, and the batch goes on. A redelivery
+   * quarantines the same ticks under the same keys, so nothing is counted twice or retried forever.
+   */
+  private async setAside(
+    symbol: string,
+    stored: StoredSymbolState | undefined,
+    problem: UnusableState['problem'],
+    cause: unknown,
+    fresh: readonly SymbolItem[],
+    report: BatchReport,
+  ): Promise<void> {
+    const { state, quarantine } = quarantineForUnusableState(symbol, stored, problem, cause, fresh);
+    if (quarantine.length > 0) await this.opts.outputs.put({ quarantine });
+    report.quarantined += quarantine.length;
+    report.unusableStates.push(state);
+    this.opts.onUnusableState?.(state);
   }
 }
 
@@ -335,11 +408,6 @@ function sightings(items: readonly SymbolItem[], from: number | null): SeenIds {
       out.push([item.tick.id, item.tick.ts]);
   }
   return out;
-}
-
-/** The JSON text of one element of a packed (JSON array) payload: what the quarantine keeps as raw. */
-function elementText(payload: string, index: number): string {
-  return JSON.stringify((JSON.parse(payload) as unknown[])[index]);
 }
 
 /**
@@ -424,6 +492,7 @@ export function emptyReport(records: number): BatchReport {
     stateWrites: 0,
     stateConflicts: 0,
     failedSymbols: [],
+    unusableStates: [],
     watermarkLagMs: 0,
     durationMs: 0,
   };

@@ -14,13 +14,21 @@ export interface ReplayCounts {
   blankLines: number;
 }
 
-/** The file's header is missing or lacks a required column: nothing in it can be replayed as ticks. */
+/**
+ * The file's header is missing, lacks a required column or names a column twice (which one would a
+ * row mean?): nothing in it can be replayed as ticks, and nothing is published.
+ */
 export class CsvHeaderError extends Error {
   constructor(
     readonly header: string,
     readonly missing: readonly string[],
+    readonly repeated: readonly string[] = [],
   ) {
-    super(`CSV header "${header}" lacks column(s) ${missing.join(', ')}; expected ts,symbol,price,size[,id]`);
+    super(
+      repeated.length > 0
+        ? `CSV header "${header}" names column(s) ${repeated.join(', ')} more than once; expected ts,symbol,price,size[,id]`
+        : `CSV header "${header}" lacks column(s) ${missing.join(', ')}; expected ts,symbol,price,size[,id]`,
+    );
     this.name = 'CsvHeaderError';
   }
 }
@@ -81,6 +89,8 @@ export class CsvTickParser {
     const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
     if (!parsed.ok || missing.length > 0)
       throw new CsvHeaderError(line, parsed.ok ? missing : [...REQUIRED_COLUMNS]);
+    const repeated = columns.filter((c, k) => columns.indexOf(c) !== k);
+    if (repeated.length > 0) throw new CsvHeaderError(line, [], [...new Set(repeated)]);
     this.columns = columns;
     this.symbolIndex = columns.indexOf('symbol');
   }

@@ -217,6 +217,18 @@ describe('engine settings', () => {
   it('refuses an idle timeout below one second', () => {
     expectPropsError((s) => aggregatorWith(s, { idleTimeoutMs: 10 }), 'Aggregator', 'idleTimeoutMs');
   });
+  it('refuses an event-time range that ends before it starts', () => {
+    expectPropsError(
+      (s) =>
+        aggregatorWith(s, { eventTimeFromMs: Date.UTC(2050, 0, 1), eventTimeToMs: Date.UTC(2040, 0, 1) }),
+      'Aggregator',
+      'eventTimeFromMs',
+    );
+  });
+  it('refuses a negative future skew, and takes "off" for a stream of historical data', () => {
+    expectPropsError((s) => aggregatorWith(s, { maxFutureSkewMs: -1 }), 'Aggregator', 'maxFutureSkewMs');
+    expect(() => aggregatorWith(throwawayStack(), { maxFutureSkewMs: 'off' })).not.toThrow();
+  });
 });
 
 describe('Materializer props', () => {

@@ -3,10 +3,15 @@ import type { ContractRow } from './contract-csv.js';
 
 /**
  * An independent reference for the stream contract (docs/stream-contract.md), written in DuckDB SQL directly from
- * the contract's words and sharing no code with the engine: validation, per-symbol watermark from
+ * the contract's words and sharing no code with the engine: validation (plausibility bounds
+ * included), per-symbol watermark from
  * the max event time of earlier valid ticks, dedup within the horizon, open windows, late ticks per
  * interval, and bars with open/close ordered by (ts, arrival).
  */
+
+/** The contract's plausible event times, [2000-01-01, 2100-01-01), written out rather than imported. */
+const EVENT_TIME_FROM_MS = 946_684_800_000;
+const EVENT_TIME_TO_MS = 4_102_444_800_000;
 
 export interface ReferenceInterval {
   readonly label: string;
@@ -81,8 +86,10 @@ export async function referenceFor(
         FROM raw
         WHERE ok_cols AND regexp_full_match(symbol, '[A-Za-z0-9._:/-]{1,32}'))
       SELECT * FROM parsed
-      WHERE ts IS NOT NULL AND price IS NOT NULL AND isfinite(price) AND price > 0
-        AND size IS NOT NULL AND isfinite(size) AND size >= 0`);
+      WHERE ts IS NOT NULL AND ts >= ${EVENT_TIME_FROM_MS} AND ts < ${EVENT_TIME_TO_MS}
+        AND price IS NOT NULL AND isfinite(price) AND price > 0 AND price <= 1e12
+        AND size IS NOT NULL AND isfinite(size) AND size >= 0 AND size <= 1e12
+        AND (id IS NULL OR length(id) <= 128)`);
     await c.run(`
       CREATE TABLE marked AS
       WITH w AS (

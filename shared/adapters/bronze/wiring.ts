@@ -1,3 +1,4 @@
+import type { EventTimeRange } from '../../domain/tick-bounds.js';
 import { BronzeWriter } from '../../pipeline/bronze/bronze-writer.js';
 import { TickCompactor, type TickCompactorOptions } from '../../pipeline/bronze/tick-compactor.js';
 import { type AwsClientConfig, createS3Client } from '../aws-clients.js';
@@ -12,6 +13,8 @@ export interface BronzeWiringOptions {
   /** Fault injection on every S3 write (`--chaos`). */
   readonly faults?: FaultInjector;
   readonly compaction?: TickCompactorOptions;
+  /** Accepted event times, as the aggregator's. @default [2000-01-01, 2100-01-01) */
+  readonly eventTimeRange?: EventTimeRange;
 }
 
 /** The bronze layer over one lake bucket: the writer for the stream consumer, the compactor for the schedule. */
@@ -25,14 +28,18 @@ export interface Bronze {
 export function wireBronze(opts: BronzeWiringOptions): Bronze {
   const s3 = createS3Client(opts.aws);
   if (opts.faults) injectWriteFaults(s3, opts.faults);
-  return bronzeOver(new S3ObjectStore(s3, opts.lakeBucket), opts.compaction);
+  return bronzeOver(new S3ObjectStore(s3, opts.lakeBucket), opts.compaction, opts.eventTimeRange);
 }
 
 /** The bronze layer over any object store (tests wrap the store to inject crashes). */
-export function bronzeOver(store: ObjectStore, compaction?: TickCompactorOptions): Bronze {
+export function bronzeOver(
+  store: ObjectStore,
+  compaction?: TickCompactorOptions,
+  eventTimeRange?: EventTimeRange,
+): Bronze {
   const staging = new S3StagingArea(store);
   return {
-    writer: new BronzeWriter(staging),
+    writer: new BronzeWriter(staging, eventTimeRange),
     compactor: new TickCompactor(staging, new S3TickLake(store), compaction),
     store,
   };

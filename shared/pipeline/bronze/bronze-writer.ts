@@ -1,3 +1,4 @@
+import { DEFAULT_EVENT_TIME_RANGE, type EventTimeRange } from '../../domain/tick-bounds.js';
 import type { DecodedRecord } from '../aggregation-service.js';
 import type { StagingArea } from './ports.js';
 import { stageBatch } from './staged-ticks.js';
@@ -22,14 +23,18 @@ export interface BronzeBatchReport {
  * source mapping retries the batch.
  */
 export class BronzeWriter {
-  constructor(private readonly staging: StagingArea) {}
+  /** `eventTimes`: the accepted event times, the aggregator's (a tick it quarantines is no bronze tick). */
+  constructor(
+    private readonly staging: StagingArea,
+    private readonly eventTimes: EventTimeRange = DEFAULT_EVENT_TIME_RANGE,
+  ) {}
 
   /**
    * Stages the valid ticks of one batch.
    * @example const report = await writer.writeBatch(decodeKinesisRecords(event.Records));
    */
   async writeBatch(records: readonly DecodedRecord[]): Promise<BronzeBatchReport> {
-    const batch = stageBatch(records);
+    const batch = stageBatch(records, this.eventTimes);
     const stagedKeys: string[] = [];
     let ticks = 0;
     for (const shardTicks of batch.byShard.values()) {

@@ -1,4 +1,5 @@
 import { decodeRecordPayload } from '../../domain/tick.js';
+import { DEFAULT_EVENT_TIME_RANGE, type EventTimeRange } from '../../domain/tick-bounds.js';
 import { type DecodedRecord, originOf } from '../aggregation-service.js';
 import type { OriginTick } from '../ports.js';
 import { isPartitionable } from './hour-files.js';
@@ -18,14 +19,17 @@ export interface StagedBatch {
  * candidate tick of a record (valid or not, across KPL user records and JSON-array elements) exactly as
  * the aggregator does, so a tick has the same identity in bronze, late and quarantine outputs.
  */
-export function stageBatch(records: readonly DecodedRecord[]): StagedBatch {
+export function stageBatch(
+  records: readonly DecodedRecord[],
+  eventTimes: EventTimeRange = DEFAULT_EVENT_TIME_RANGE,
+): StagedBatch {
   const byShard = new Map<string, OriginTick[]>();
   let invalid = 0;
   let unpartitionable = 0;
   for (const record of records) {
     let subIndex = 0;
     for (const payload of record.payloads) {
-      const decoded = decodeRecordPayload(payload);
+      const decoded = decodeRecordPayload(payload, eventTimes);
       if (decoded.kind === 'watermark') continue; // the idle flush's marks are no ticks
       for (const validation of decoded.ticks) {
         const origin = originOf(record, subIndex++);

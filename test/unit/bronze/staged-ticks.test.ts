@@ -50,7 +50,9 @@ describe('stageBatch', () => {
 
   it('counts valid ticks whose ts has no lake date instead of staging them', () => {
     const farFuture = 8_000_000_000_000_000; // year ≈ 255,000: a safe integer, but no YYYY-MM-DD
-    const batch = stageBatch([record(seq(1), [tick('AAA', farFuture, 10), tick('AAA', T0, 10)])]);
+    // The default plausible event times refuse it outright; a range configured that wide admits it.
+    const wide = { fromMs: 0, toMs: 9_000_000_000_000_000 };
+    const batch = stageBatch([record(seq(1), [tick('AAA', farFuture, 10), tick('AAA', T0, 10)])], wide);
     expect(batch.unpartitionable).toBe(1);
     expect(batch.byShard.get('shardId-000000000000')!.map((t) => t.tick.ts)).toEqual([T0]);
   });
