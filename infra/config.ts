@@ -12,6 +12,7 @@ import {
   DEFAULT_ALLOWED_LATENESS_MS,
   DEFAULT_EVENT_TIME_FROM_MS,
   DEFAULT_EVENT_TIME_TO_MS,
+  DEFAULT_FORMING_UPSERT_PERIOD_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_INTERVALS,
   DEFAULT_MAX_FUTURE_SKEW_MS,
@@ -63,6 +64,8 @@ export interface ServingConfig {
   readonly keyspaceName: string;
   /** Default TTL of the bars table in seconds (TTL must be on; writers set one per interval). */
   readonly ttlSeconds: number;
+  /** Processing time between two forming-bar upserts of one symbol and interval, ms. */
+  readonly formingUpsertPeriodMs: number;
 }
 
 export interface TickflowConfig {
@@ -126,7 +129,12 @@ export const DEFAULT_CONFIG: TickflowConfig = {
     lateRatio: 0.01,
     duplicateRatio: 0.05,
   },
-  serving: { enabled: true, keyspaceName: DEFAULT_KEYSPACE, ttlSeconds: DEFAULT_TTL_S },
+  serving: {
+    enabled: true,
+    keyspaceName: DEFAULT_KEYSPACE,
+    ttlSeconds: DEFAULT_TTL_S,
+    formingUpsertPeriodMs: DEFAULT_FORMING_UPSERT_PERIOD_MS,
+  },
   lakeNoncurrentVersionDays: 30,
   nightlySchedule: undefined,
   lakeStartDate: '2020-01-01',

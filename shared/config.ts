@@ -75,6 +75,7 @@ export const HANDLER_ENV = {
   allowedLatenessMs: 'TICKFLOW_ALLOWED_LATENESS_MS',
   dedupHorizonMs: 'TICKFLOW_DEDUP_HORIZON_MS',
   idleTimeoutMs: 'TICKFLOW_IDLE_TIMEOUT_MS',
+  formingUpsertPeriodMs: 'TICKFLOW_FORMING_UPSERT_PERIOD_MS',
   eventTimeFromMs: 'TICKFLOW_EVENT_TIME_FROM_MS',
   eventTimeToMs: 'TICKFLOW_EVENT_TIME_TO_MS',
   /** Live skew check of the aggregator; `off` turns it off (replays of historical data through a stream). */

@@ -11,7 +11,9 @@ import {
   PARTITION_KEY,
   REGULAR_COLUMNS,
 } from '../../shared/adapters/serving/schema.js';
+import { DEFAULT_FORMING_UPSERT_PERIOD_MS, HANDLER_ENV } from '../../shared/config.js';
 import { InvalidPropsError } from '../errors.js';
+import { requireIntegerInRange } from './validate.js';
 
 export interface ServingStoreProps {
   /** @default 'tickflow' */
@@ -29,6 +31,12 @@ export interface ServingStoreProps {
   readonly encryptionKey?: kms.IKey;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Processing time between two forming-bar upserts of one symbol and interval (each a lightweight
+   * transaction); final bars are written as they close.
+   * @default DEFAULT_FORMING_UPSERT_PERIOD_MS (10 s)
+   */
+  readonly formingUpsertPeriodMs?: number;
 }
 
 /** 10 years: Keyspaces' ceiling for a TTL. */
@@ -44,6 +52,7 @@ export class ServingStore extends Construct {
   readonly table: cassandra.CfnTable;
   readonly keyspaceName: string;
   readonly tableName = BARS_TABLE;
+  readonly formingUpsertPeriodMs: number;
   readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: ServingStoreProps = {}) {
@@ -67,6 +76,15 @@ export class ServingStore extends Construct {
       );
     }
     this.keyspaceName = keyspaceName;
+    this.formingUpsertPeriodMs = props.formingUpsertPeriodMs ?? DEFAULT_FORMING_UPSERT_PERIOD_MS;
+    requireIntegerInRange(
+      'ServingStore',
+      'formingUpsertPeriodMs',
+      this.formingUpsertPeriodMs,
+      0,
+      3_600_000,
+      'ms between forming-bar upserts of one symbol and interval, up to 1 hour',
+    );
     this.encryptionKey = props.encryptionKey;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -132,7 +150,11 @@ export class ServingStore extends Construct {
    * the function's own region (`AWS_REGION`, which Lambda sets), this keyspace.
    */
   environment(): Record<string, string> {
-    return { [SERVING_ENV.kind]: 'keyspaces', [SERVING_ENV.keyspace]: this.keyspaceName };
+    return {
+      [SERVING_ENV.kind]: 'keyspaces',
+      [SERVING_ENV.keyspace]: this.keyspaceName,
+      [HANDLER_ENV.formingUpsertPeriodMs]: String(this.formingUpsertPeriodMs),
+    };
   }
 
   /** The ARN as cdk-nag prints it in a finding (pseudo parameters in angle brackets). */

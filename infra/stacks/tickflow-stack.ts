@@ -87,6 +87,7 @@ export class TickflowStack extends Stack {
       ? new ServingStore(this, 'Serving', {
           keyspaceName: config.serving.keyspaceName,
           defaultTimeToLiveSeconds: config.serving.ttlSeconds,
+          formingUpsertPeriodMs: config.serving.formingUpsertPeriodMs,
         })
       : undefined;
     this.aggregator = new Aggregator(this, 'Aggregator', {

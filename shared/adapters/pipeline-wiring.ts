@@ -118,6 +118,7 @@ export function aggregationOptionsFromEnv(
       eventTimeRange: eventTimeRangeFromEnv(env),
     }),
     idleTimeoutMs: integer(env, HANDLER_ENV.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS),
+    formingUpsertPeriodMs: integer(env, HANDLER_ENV.formingUpsertPeriodMs, DEFAULT_FORMING_UPSERT_PERIOD_MS),
     maxFutureSkewMs: futureSkewFromEnv(env),
   };
 }
