@@ -11,7 +11,15 @@ import { formatSummary, type RunSummary } from '../../local/run/summary.js';
 import { addUsage, costOfRun } from '../../shared/cost/index.js';
 import { parseIntervals } from '../../shared/domain/index.js';
 import { EXIT_CODES, EXIT_CODES_HELP } from '../exit-codes.js';
-import { duration, list, positiveInt, positiveNumber, probability, UsageError } from '../options.js';
+import {
+  duration,
+  list,
+  nonNegativeInt,
+  positiveInt,
+  positiveNumber,
+  probability,
+  UsageError,
+} from '../options.js';
 import { renderOutcome, renderProgress } from './preprocess.js';
 
 interface LocalRunFlags {
@@ -30,6 +38,7 @@ interface LocalRunFlags {
   idleTimeout: number;
   pack: number;
   chaos: number;
+  maxRetries?: number;
   progress: boolean;
   serving: ServingChoice;
   preprocess: boolean;
@@ -88,6 +97,11 @@ export function register(program: Command): void {
       probability,
       0,
     )
+    .option(
+      '--max-retries <n>',
+      "retries of a failed batch before its records go to the on-failure destination (the event source mapping's MaximumRetryAttempts; default 10, unlimited under --chaos)",
+      nonNegativeInt,
+    )
     .addOption(
       new Option(
         '--serving <store>',
@@ -124,6 +138,7 @@ export function register(program: Command): void {
         rate: flags.rate,
         pack: flags.pack,
         chaos: flags.chaos,
+        maxRetryAttempts: flags.maxRetries,
         seed: flags.seed,
         onProgress: bar?.update,
       };

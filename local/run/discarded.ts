@@ -4,7 +4,13 @@ import type { OnFailureRecord } from '../esm/types.js';
 /** What went to the on-failure destination during a run, per consumer. */
 export interface DiscardedRecords {
   readonly records: number;
+  /**
+   * Ticks in those records. The event source mapping gives up on a whole range, so some of them may
+   * have been applied before their batch failed: `ticksNotAggregated` is the exact loss.
+   */
   readonly ticks: number;
+  /** Ticks published that the aggregator never counted (neither valid nor quarantined). */
+  readonly ticksNotAggregated: number;
   readonly byConsumer: Readonly<Record<string, { readonly records: number; readonly ticks: number }>>;
   /** The destination file: one on-failure record (shard and sequence range) per line. */
   readonly file: string;

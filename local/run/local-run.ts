@@ -55,6 +55,11 @@ export interface LocalRunOptions {
   readonly pack?: number;
   /** Probability that a state or sink write fails (half before, half after it takes effect). @default 0 */
   readonly chaos?: number;
+  /**
+   * Retries of a failed batch before its records go to the on-failure destination, as the event source
+   * mapping's MaximumRetryAttempts. @default 10 (the deployed default), unlimited under `chaos`
+   */
+  readonly maxRetryAttempts?: number;
   readonly seed?: number | string;
   /** Idle timeout of the live idle flush (processing time). */
   readonly idleTimeoutMs?: number;
@@ -93,6 +98,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     dedupHorizonMs: options.dedupHorizonMs,
   });
   const live = options.source.kind === 'simulate' && options.rate !== undefined;
+  // Injected faults are transient: unless told otherwise, retry until they pass.
+  const retries = options.maxRetryAttempts ?? (chaos > 0 ? -1 : 10);
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 
   const shards = options.shards ?? 2;
@@ -160,9 +167,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       batchSize: options.batchSize ?? 500,
       bisectBatchOnFunctionError: true,
       reportBatchItemFailures: true,
-      // Injected faults are transient: retry until they pass. Bounded retries are the AWS default
-      // (infra/config.ts) and are tested with the runner itself.
-      maximumRetryAttempts: faults ? -1 : 10,
+      maximumRetryAttempts: retries,
       retryBackoff: { initialMs: 5, maxMs: 200 },
       chaos: faults ? { seed: seedToState(seed), resplit: true } : undefined,
       handler: async (event) => {
@@ -184,7 +189,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       functionName: 'tickflow-bronze',
       batchSize: options.batchSize ?? 500,
       bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: faults ? -1 : 10,
+      maximumRetryAttempts: retries,
       retryBackoff: { initialMs: 5, maxMs: 200 },
       chaos: faults ? { seed: seedToState(seed) + 1, resplit: true } : undefined,
       handler: createBronzeHandler({ writer: bronze.writer }),
@@ -271,8 +276,9 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     durations.export = performance.now() - tExport;
 
     const states = await pipeline.state.scan();
-    const discarded = await discardedTicks(failures, aws.names.tickStream, aws.clientConfig, dlqPath);
     const counts = countsFromStates(states);
+    const discarded = await discardedTicks(failures, aws.names.tickStream, aws.clientConfig, dlqPath);
+    const ticksInBars = counts.valid + lakeCounts.quarantined;
     durations.total = performance.now() - t0;
     const ticksPerSecond = counts.valid / Math.max(durations.stream / 1000, 1e-3);
     const rows = counts.valid + lakeCounts.quarantined;
@@ -291,7 +297,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
         produced: publishStats.records,
         toDestination: runner.stats.recordsToDestination + bronzeRunner.stats.recordsToDestination,
       },
-      discarded,
+      discarded: { ...discarded, ticksNotAggregated: Math.max(0, publishStats.ticks - ticksInBars) },
       bronze: {
         ticks: compaction.rowsOut,
         files: compaction.filesWritten,
@@ -428,7 +434,7 @@ async function discardedTicks(
   streamName: string,
   clientConfig: Parameters<typeof createKinesisClient>[0],
   file: string,
-): Promise<RunSummary['discarded']> {
+): Promise<Omit<RunSummary['discarded'], 'ticksNotAggregated'>> {
   const byConsumer: Record<string, { records: number; ticks: number }> = {};
   if (failures.length > 0) {
     // Its own meter: counting the discarded ticks is not part of the pipeline's cost.

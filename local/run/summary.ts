@@ -100,8 +100,8 @@ export function formatSummary(s: RunSummary): string {
       .map(([consumer, c]) => `${consumer} ${fmt(c.records)} records / ${fmt(c.ticks)} ticks`)
       .join(', ');
     lines.push(
-      `  DATA LOST     ${fmt(s.discarded.records)} records (${fmt(s.discarded.ticks)} ticks) went to the on-failure destination after their retries: ${per}`,
-      `                their shard and sequence ranges are in ${s.discarded.file}`,
+      `  DATA LOST     ${fmt(s.discarded.records)} records holding ${fmt(s.discarded.ticks)} ticks went to the on-failure destination after their retries (${per});`,
+      `                ${fmt(s.discarded.ticksNotAggregated)} published ticks are in no bar; the records' shard and sequence ranges are in ${s.discarded.file}`,
     );
   }
   return `${lines.join('\n')}\n`;
