@@ -11,7 +11,7 @@
  */
 
 /** A marshalled attribute value (`{ S: 'x' }`, `{ N: '12' }`, `{ M: {...} }`, …). */
-export type AttributeValue = Readonly<Record<string, unknown>>;
+export type AttributeValue = object;
 export type Item = Readonly<Record<string, AttributeValue>>;
 
 const KIB = 1024;

@@ -6,7 +6,7 @@
  * A record's size is its data blob plus its partition key.
  */
 
-/** 25 KB as the pricing page counts it (1 MB = 40 units, so 1 KB = 1,024 bytes). */
+/** 25 KB of 1,024 bytes. The page's "1 MB record is 40 units" takes 1 MB as 1,000 KB; 1 MiB is 41. */
 export const PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
 
 export function putPayloadUnits(recordBytes: number): number {
