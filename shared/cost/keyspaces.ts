@@ -31,7 +31,8 @@ export function cellSize(cell: CqlCell): number {
   if (cell.value === null || cell.value === undefined) return 1;
   switch (cell.type) {
     case 'text':
-      return utf8.encode(cell.value).length;
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is the ASCII test
+      return /^[\x00-\x7f]*$/.test(cell.value) ? cell.value.length : utf8.encode(cell.value).length;
     case 'int':
     case 'bigint': {
       const digits = String(Math.abs(Math.trunc(cell.value)))

@@ -6,7 +6,6 @@ import {
 } from '../../cost/index.js';
 import type { Bar } from '../../domain/types.js';
 import type { UsageMeter } from '../cost/usage-meter.js';
-import { utcDay } from './day.js';
 import { CLUSTERING_KEY, PARTITION_KEY, REGULAR_COLUMNS } from './schema.js';
 import type { UpsertResult } from './serving-store.js';
 
@@ -15,7 +14,7 @@ export function barRowBytes(bar: Bar, isFinal: boolean): number {
   const values: Record<string, unknown> = {
     symbol: bar.symbol,
     interval: bar.interval,
-    day: utcDay(bar.windowStart),
+    day: bar.windowStart, // a date: fixed width, the value does not change the size
     window_start: bar.windowStart,
     window_end: bar.windowEnd,
     open: bar.open,
