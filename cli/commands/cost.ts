@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatProjection } from '../../local/run/cost-format.js';
 import { type CostSection, projectCost } from '../../shared/cost/index.js';
-import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { positiveInt, positiveNumber, UsageError } from '../options.js';
 
 interface CostFlags {
@@ -33,7 +32,10 @@ export function register(program: Command): void {
 Per-tick costs scale with the rate; DynamoDB and Keyspaces writes, made once per symbol per batch,
 also scale with symbols / run symbols; provisioned shards grow to what the rate needs (1,000
 records/s and 1 MiB/s each). Prices: shared/cost/prices.ts (README "Cost").
-${EXIT_CODES_HELP.split('\n').slice(0, 5).join('\n')}`,
+
+Exit codes:
+  0  the projection was printed
+  2  bad flags, or a file that is not the summary.json of a local run`,
     )
     .action((flags: CostFlags) => {
       const run = readCostSection(flags.summary);
