@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { createBronzeHandler } from '../../functions/bronze/handler.js';
 import { resolveConfig } from '../../infra/config.js';
 import { alwaysOnInventory, lambdaSizing } from '../../infra/cost-inventory.js';
-import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
+import { createKinesisClient, createS3Client } from '../../shared/adapters/aws-clients.js';
 import { wireBronze } from '../../shared/adapters/bronze/index.js';
 import { FaultInjector } from '../../shared/adapters/chaos.js';
 import { UsageMeter } from '../../shared/adapters/cost/usage-meter.js';
@@ -17,6 +17,7 @@ import {
 import { addReports } from '../../shared/adapters/metrics.js';
 import { decodeParquet } from '../../shared/adapters/parquet/index.js';
 import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
+import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../../shared/config.js';
 import { costOfRun, gbSeconds, shardHours, sqsRequests } from '../../shared/cost/index.js';
@@ -203,6 +204,11 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       // Live mode, as the scheduled materializer does in AWS: watermark marks for quiet symbols go on
       // the stream (the aggregator closes their bars when it reads them), and the lake is refreshed.
       const putRecords = putRecordsWith(kinesis);
+      // The progress bar's listing is the local run's, not the pipeline's: a client with a meter of its own.
+      const progressLake = new S3ObjectStore(
+        createS3Client({ ...aws.clientConfig, meter: new UsageMeter() }),
+        aws.names.lakeBucket,
+      );
       liveTimer = setInterval(() => {
         if (liveRound) return;
         liveRound = retrying(() =>
@@ -213,7 +219,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
           }),
         )
           .then(async () => {
-            barsInLake = (await pipeline.lake.list('bars/')).length;
+            barsInLake = (await progressLake.list('bars/')).length;
           })
           .catch(() => undefined)
           .finally(() => {
