@@ -18,5 +18,5 @@ Exit codes:
   0  the run completed and every record was processed
   1  the command failed (an error, or the preprocess execution did not succeed)
   2  bad flags (nothing ran)
-  3  records went to the on-failure destination: their ticks are missing from the lake and the
-     serving store; the summary says how many and DIR/dlq.jsonl holds their shard and sequence ranges`;
+  3  records went to the on-failure destination: ticks are missing from the lake and the serving
+     store; the summary says how many and DIR/dlq.jsonl holds the records' shard and sequence ranges`;
