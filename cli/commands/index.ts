@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerBars } from './bars.js';
+import { register as registerCost } from './cost.js';
 import { register as registerLocal } from './local.js';
 import { register as registerPreprocess } from './preprocess.js';
 import { register as registerProduce } from './produce.js';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerPreprocess(program);
   registerQuery(program);
   registerBars(program);
+  registerCost(program);
 }

@@ -1,17 +1,30 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { runPreprocessLocally } from '../../local/preprocess/index.js';
+import { usd as formatUsd } from '../../local/run/cost-format.js';
 import { type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
 import { type ServingChoice, startLocalServing } from '../../local/run/serving.js';
-import { formatSummary } from '../../local/run/summary.js';
+import { formatSummary, type RunSummary } from '../../local/run/summary.js';
 import {
   DEFAULT_EVENT_TIME_FROM_MS,
   DEFAULT_EVENT_TIME_TO_MS,
   DEFAULT_MAX_FUTURE_SKEW_MS,
 } from '../../shared/config.js';
+import { addUsage, costOfRun } from '../../shared/cost/index.js';
 import { parseEventTimeText, parseIntervals } from '../../shared/domain/index.js';
-import { duration, list, positiveInt, positiveNumber, probability, UsageError } from '../options.js';
+import { EXIT_CODES, EXIT_CODES_HELP } from '../exit-codes.js';
+import {
+  duration,
+  list,
+  nonNegativeInt,
+  positiveInt,
+  positiveNumber,
+  probability,
+  UsageError,
+} from '../options.js';
 import { renderOutcome, renderProgress } from './preprocess.js';
 
 interface LocalRunFlags {
@@ -33,6 +46,7 @@ interface LocalRunFlags {
   maxSkew: number;
   pack: number;
   chaos: number;
+  maxRetries?: number;
   progress: boolean;
   serving: ServingChoice;
   preprocess: boolean;
@@ -114,6 +128,11 @@ export function register(program: Command): void {
       probability,
       0,
     )
+    .option(
+      '--max-retries <n>',
+      "retries of a failed batch before its records go to the on-failure destination (the event source mapping's MaximumRetryAttempts; default 10, unlimited under --chaos)",
+      nonNegativeInt,
+    )
     .addOption(
       new Option(
         '--serving <store>',
@@ -124,6 +143,7 @@ export function register(program: Command): void {
     )
     .option('--no-preprocess', 'skip the feature-engineering state machine after the stream part')
     .option('--no-progress', 'no progress bar')
+    .addHelpText('after', EXIT_CODES_HELP)
     .action(async (flags: LocalRunFlags) => {
       if (!flags.replay && !flags.simulate) {
         throw new UsageError('choose a source: --simulate or --replay FILE.csv');
@@ -154,6 +174,7 @@ export function register(program: Command): void {
         rate: flags.rate,
         pack: flags.pack,
         chaos: flags.chaos,
+        maxRetryAttempts: flags.maxRetries,
         seed: flags.seed,
         onProgress: bar?.update,
       };
@@ -164,14 +185,20 @@ export function register(program: Command): void {
         process.stdout.write(formatSummary(summary));
         if (flags.preprocess) {
           process.stdout.write('\npreprocess (Step Functions definition on a local ASL interpreter)\n');
-          const { outcome } = await runPreprocessLocally({
+          const { outcome, stateTransitions } = await runPreprocessLocally({
             lakeDir: summary.lake.dir,
             onSymbol: (p) => process.stderr.write(renderProgress(p)),
           });
           process.stdout.write(renderOutcome(outcome));
-          if (outcome.status !== 'SUCCEEDED') process.exitCode = 1;
+          const priced = await addStateTransitions(summary, stateTransitions, flags.out);
+          process.stdout.write(
+            `cost: ${stateTransitions} state transitions; with them ${formatUsd(priced.cost.perMillionTicks)} per million ticks\n`,
+          );
+          if (outcome.status !== 'SUCCEEDED') process.exitCode = EXIT_CODES.failure;
         }
         process.stdout.write(`  summary       ${flags.out}/summary.json\n`);
+        // Lost data outranks every other outcome: a script must not read this run as complete.
+        if (summary.discarded.records > 0) process.exitCode = EXIT_CODES.dataLost;
       } finally {
         bar?.stop();
         await serving?.stop();
@@ -252,4 +279,21 @@ function intervalList(v: string): string[] {
     throw new InvalidArgumentError((err as Error).message);
   }
   return labels;
+}
+
+/** Adds the preprocess execution's state transitions to the run's cost and rewrites summary.json. */
+async function addStateTransitions(
+  summary: RunSummary,
+  transitions: number,
+  out: string,
+): Promise<RunSummary> {
+  const c = summary.cost;
+  const cost = costOfRun(
+    addUsage(c.usage, { 'stepFunctions.stateTransitions': transitions }),
+    c.facts,
+    c.inventory,
+  );
+  const updated = { ...summary, cost };
+  await writeFile(join(out, 'summary.json'), `${JSON.stringify(updated, null, 2)}\n`);
+  return updated;
 }

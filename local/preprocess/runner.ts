@@ -46,6 +46,8 @@ export interface LocalPreprocessResult {
   /** Features task attempts per symbol (1 = no retry). */
   readonly attempts: Readonly<Record<string, number>>;
   readonly elapsedMs: number;
+  /** State transitions as Step Functions bills them: every state entered, and every retry. */
+  readonly stateTransitions: number;
 }
 
 /** The rendered definition names a Task resource no local handler serves. */
@@ -93,11 +95,16 @@ export async function runPreprocessLocally(options: LocalPreprocessOptions): Pro
     overrides: { taskResourceLocalHandlers, retryIntervalOverrides } as never,
   });
   const attempts: Record<string, number> = {};
-  const [output] = await Promise.all([
+  const [output, stateTransitions] = await Promise.all([
     execution.result,
     followSymbols(execution.eventLogs, attempts, options.onSymbol),
   ]);
-  return { outcome: output as unknown as PreprocessOutcome, attempts, elapsedMs: Date.now() - started };
+  return {
+    outcome: output as unknown as PreprocessOutcome,
+    attempts,
+    elapsedMs: Date.now() - started,
+    stateTransitions,
+  };
 }
 
 /** Maps every Task state of the definition (Map processors included) to the handler of its ARN. */
@@ -126,16 +133,18 @@ function localHandlersByState(
   return out;
 }
 
-/** Turns the execution's events into per-symbol progress and attempt counts. */
+/** Turns the execution's events into per-symbol progress and attempt counts; resolves to the state transitions. */
 async function followSymbols(
   events: AsyncGenerator<EventLog>,
   attempts: Record<string, number>,
   onSymbol?: (progress: SymbolProgress) => void,
-): Promise<void> {
+): Promise<number> {
+  let transitions = 0;
   let total = 0;
   let done = 0;
   const lastFailure: Record<string, string> = {};
   for await (const event of events) {
+    if (event.type === 'StateEntered' || event.type === 'StateRetried') transitions++;
     if (!('state' in event)) continue;
     const { state } = event;
     if (state.name === PREPROCESS_STATES.prepare && event.type === 'StateExited') {
@@ -161,4 +170,5 @@ async function followSymbols(
       });
     }
   }
+  return transitions;
 }

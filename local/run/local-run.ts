@@ -2,9 +2,12 @@ import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createBronzeHandler } from '../../functions/bronze/handler.js';
-import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
+import { resolveConfig } from '../../infra/config.js';
+import { alwaysOnInventory, lambdaSizing } from '../../infra/cost-inventory.js';
+import { createKinesisClient, createS3Client } from '../../shared/adapters/aws-clients.js';
 import { wireBronze } from '../../shared/adapters/bronze/index.js';
 import { FaultInjector } from '../../shared/adapters/chaos.js';
+import { UsageMeter } from '../../shared/adapters/cost/usage-meter.js';
 import { decodeKinesisRecords } from '../../shared/adapters/kinesis/records.js';
 import {
   KinesisPublisher,
@@ -14,8 +17,10 @@ import {
 import { addReports } from '../../shared/adapters/metrics.js';
 import { decodeParquet } from '../../shared/adapters/parquet/index.js';
 import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
+import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_FUTURE_SKEW_MS } from '../../shared/config.js';
+import { costOfRun, gbSeconds, shardHours, sqsRequests } from '../../shared/cost/index.js';
 import { aggregatorConfig, parseIntervals } from '../../shared/domain/index.js';
 import type { EventTimeRange } from '../../shared/domain/tick-bounds.js';
 import { parsePartitionPath, utcDate } from '../../shared/lake/index.js';
@@ -26,7 +31,9 @@ import { MarketSimulator, type SimulationOptions } from '../../shared/producer/s
 import type { ProducerRecord } from '../../shared/producer/types.js';
 import { seedToState } from '../../shared/random.js';
 import { startLocalAws } from '../aws-stack.js';
+import type { OnFailureRecord } from '../esm/types.js';
 import { EventSourceMappingRunner } from '../esm-runner.js';
+import { ticksInDiscardedRange } from './discarded.js';
 import { exportLake } from './export-lake.js';
 import type { LocalServing, ServingPartitionRange } from './serving.js';
 import { countsFromStates, type RunSummary } from './summary.js';
@@ -58,6 +65,11 @@ export interface LocalRunOptions {
   readonly pack?: number;
   /** Probability that a state or sink write fails (half before, half after it takes effect). @default 0 */
   readonly chaos?: number;
+  /**
+   * Retries of a failed batch before its records go to the on-failure destination, as the event source
+   * mapping's MaximumRetryAttempts. @default 10 (the deployed default), unlimited under `chaos`
+   */
+  readonly maxRetryAttempts?: number;
   readonly seed?: number | string;
   /** Idle timeout of the live idle flush (processing time). */
   readonly idleTimeoutMs?: number;
@@ -97,9 +109,38 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     eventTimeRange: options.eventTimeRange,
   });
   const live = options.source.kind === 'simulate' && options.rate !== undefined;
+  // Injected faults are transient: unless told otherwise, retry until they pass.
+  const retries = options.maxRetryAttempts ?? (chaos > 0 ? -1 : 10);
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 
-  const aws = await startLocalAws({ shards: options.shards ?? 2 });
+  const shards = options.shards ?? 2;
+  const aws = await startLocalAws({ shards });
+  // The run's own meter: every client, runner and sink below counts its billable units into it.
+  const meter = new UsageMeter();
+  const clientConfig = { ...aws.clientConfig, meter };
+  const deployConfig = resolveConfig({ intervals: engine.intervals.map((i) => i.label) });
+  const sizing = lambdaSizing(deployConfig);
+  const invoked = (durationMs: number, memoryMb: number) => {
+    meter.add('lambda.requests');
+    meter.add('lambda.gbSeconds', gbSeconds(durationMs, memoryMb));
+  };
+  /** Times a scheduled function's work (materializer, compactor) as one invocation. */
+  const asInvocation = async <T>(memoryMb: number, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      invoked(performance.now() - started, memoryMb);
+    }
+  };
+  const failures: { consumer: string; record: OnFailureRecord }[] = [];
+  const toDestination = async (consumer: string, record: OnFailureRecord) => {
+    const line = `${JSON.stringify(consumer === 'aggregator' ? record : { consumer, ...record })}\n`;
+    meter.add('sqs.requests', sqsRequests(Buffer.byteLength(line)));
+    failures.push({ consumer, record });
+    await appendFile(dlqPath, line);
+  };
+  options.serving?.meterInto(meter);
   let runner: EventSourceMappingRunner | undefined;
   let bronzeRunner: EventSourceMappingRunner | undefined;
   let liveTimer: NodeJS.Timeout | undefined;
@@ -108,7 +149,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     const faults = chaos > 0 ? new FaultInjector(chaos, seed) : undefined;
     const serving = options.serving && faults ? faultySink(options.serving, faults) : options.serving;
     const pipeline = wirePipeline({
-      aws: aws.clientConfig,
+      aws: clientConfig,
       stateTable: aws.names.stateTable,
       seenIdsTable: aws.names.seenIdsTable,
       outputTable: aws.names.outputTable,
@@ -132,16 +173,14 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
         barsInLake,
       });
 
-    const kinesis = createKinesisClient(aws.clientConfig);
+    const kinesis = createKinesisClient(clientConfig);
     runner = new EventSourceMappingRunner({
       kinesis,
       streamName: aws.names.tickStream,
       batchSize: options.batchSize ?? 500,
       bisectBatchOnFunctionError: true,
       reportBatchItemFailures: true,
-      // Injected faults are transient: retry until they pass. Bounded retries are the AWS default
-      // (infra/config.ts) and are tested with the runner itself.
-      maximumRetryAttempts: faults ? -1 : 10,
+      maximumRetryAttempts: retries,
       retryBackoff: { initialMs: 5, maxMs: 200 },
       chaos: faults ? { seed: seedToState(seed), resplit: true } : undefined,
       handler: async (event) => {
@@ -150,13 +189,14 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
         progress('stream');
         return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
       },
-      onFailure: (record) => appendFile(dlqPath, `${JSON.stringify(record)}\n`),
+      onFailure: (record) => toDestination('aggregator', record),
+      onBatch: (outcome) => invoked(outcome.durationMs, sizing.aggregatorMb),
     });
     await runner.start();
 
     // The second consumer: raw valid ticks to staging, compacted into the bronze lake at the end.
     const bronze = wireBronze({
-      aws: aws.clientConfig,
+      aws: clientConfig,
       lakeBucket: aws.names.lakeBucket,
       faults,
       eventTimeRange: engine.eventTimeRange,
@@ -167,11 +207,12 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       functionName: 'tickflow-bronze',
       batchSize: options.batchSize ?? 500,
       bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: faults ? -1 : 10,
+      maximumRetryAttempts: retries,
       retryBackoff: { initialMs: 5, maxMs: 200 },
       chaos: faults ? { seed: seedToState(seed) + 1, resplit: true } : undefined,
       handler: createBronzeHandler({ writer: bronze.writer }),
-      onFailure: (record) => appendFile(dlqPath, `${JSON.stringify({ consumer: 'bronze', ...record })}\n`),
+      onFailure: (record) => toDestination('bronze', record),
+      onBatch: (outcome) => invoked(outcome.durationMs, sizing.bronzeMb),
     });
     await bronzeRunner.start();
 
@@ -180,14 +221,23 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       // Live mode, as the scheduled materializer does in AWS: watermark marks for quiet symbols go on
       // the stream (the aggregator closes their bars when it reads them), and the lake is refreshed.
       const putRecords = putRecordsWith(kinesis);
+      // The progress bar's listing is the local run's, not the pipeline's: a client with a meter of its own.
+      const progressLake = new S3ObjectStore(
+        createS3Client({ ...aws.clientConfig, meter: new UsageMeter() }),
+        aws.names.lakeBucket,
+      );
       liveTimer = setInterval(() => {
         if (liveRound) return;
-        liveRound = retrying(async () => {
-          const marks = await pipeline.service.idleWatermarks(idleTimeoutMs);
-          if (marks.length > 0) await publishWatermarkMarks(putRecords, aws.names.tickStream, marks);
-          await pipeline.materializer.materialize(markerDates());
-          barsInLake = (await pipeline.lake.list('bars/')).length;
-        })
+        liveRound = retrying(() =>
+          asInvocation(sizing.materializerMb, async () => {
+            const marks = await pipeline.service.idleWatermarks(idleTimeoutMs);
+            if (marks.length > 0) await publishWatermarkMarks(putRecords, aws.names.tickStream, marks);
+            await pipeline.materializer.materialize(markerDates());
+          }),
+        )
+          .then(async () => {
+            barsInLake = (await progressLake.list('bars/')).length;
+          })
           .catch(() => undefined)
           .finally(() => {
             liveRound = undefined;
@@ -225,13 +275,17 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
 
     const tMat = performance.now();
     progress('materialize', totalHint);
-    await retrying(() => pipeline.materializer.materialize(markerDates()));
-    const compaction = await retrying(() => bronze.compactor.run());
+    await retrying(() =>
+      asInvocation(sizing.materializerMb, () => pipeline.materializer.materialize(markerDates())),
+    );
+    const compaction = await retrying(() => asInvocation(sizing.compactorMb, () => bronze.compactor.run()));
     durations.materialize = performance.now() - tMat;
 
     const tExport = performance.now();
     progress('export', totalHint);
     const lakeDir = join(out, 'lake');
+    // Reading the lake back is the local run's own step, not the pipeline's: it is not metered.
+    const usage = meter.snapshot();
     const files = await exportLake(pipeline.lake, lakeDir);
     const lakeCounts = await countLake(lakeDir, files);
     barsInLake = Object.values(lakeCounts.barRows).reduce((a, b) => a + b, 0);
@@ -246,11 +300,16 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
 
     const states = await pipeline.state.scan();
     const counts = countsFromStates(states);
+    const discarded = await discardedTicks(failures, aws.names.tickStream, aws.clientConfig, dlqPath);
+    const ticksInBars = counts.valid + lakeCounts.quarantined;
     durations.total = performance.now() - t0;
+    const ticksPerSecond = counts.valid / Math.max(durations.stream / 1000, 1e-3);
+    const rows = counts.valid + lakeCounts.quarantined;
+    usage['kinesis.shardHours'] = shardHours(shards, durations.total);
     const summary: RunSummary = {
       mode: options.source.kind,
       source: describe,
-      rows: counts.valid + lakeCounts.quarantined,
+      rows,
       valid: counts.valid,
       quarantined: lakeCounts.quarantined,
       duplicates: counts.duplicates,
@@ -261,6 +320,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
         produced: publishStats.records,
         toDestination: runner.stats.recordsToDestination + bronzeRunner.stats.recordsToDestination,
       },
+      discarded: { ...discarded, ticksNotAggregated: Math.max(0, publishStats.ticks - ticksInBars) },
       bronze: {
         ticks: compaction.rowsOut,
         files: compaction.filesWritten,
@@ -281,7 +341,12 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       },
       serving: servingSummary,
       durationsMs: Object.fromEntries(Object.entries(durations).map(([k, v]) => [k, Math.round(v)])),
-      ticksPerSecond: counts.valid / Math.max(durations.stream / 1000, 1e-3),
+      ticksPerSecond,
+      cost: costOfRun(
+        usage,
+        { ticks: rows, symbols: states.length, ticksPerSecond, architecture: sizing.architecture },
+        alwaysOnInventory(deployConfig),
+      ),
       ...(stats ? { producer: stats() } : {}),
     };
     await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
@@ -384,4 +449,32 @@ async function countLake(
     else barRows[loc.partition.interval!] = (barRows[loc.partition.interval!] ?? 0) + rows;
   }
   return { quarantined, ticks, barRows };
+}
+
+/** Totals of what went to the on-failure destination, with the ticks read back from the stream. */
+async function discardedTicks(
+  failures: readonly { consumer: string; record: OnFailureRecord }[],
+  streamName: string,
+  clientConfig: Parameters<typeof createKinesisClient>[0],
+  file: string,
+): Promise<Omit<RunSummary['discarded'], 'ticksNotAggregated'>> {
+  const byConsumer: Record<string, { records: number; ticks: number }> = {};
+  if (failures.length > 0) {
+    // Its own meter: counting the discarded ticks is not part of the pipeline's cost.
+    const kinesis = createKinesisClient({ ...clientConfig, meter: new UsageMeter() });
+    for (const { consumer, record } of failures) {
+      const entry = byConsumer[consumer] ?? { records: 0, ticks: 0 };
+      byConsumer[consumer] = entry;
+      entry.records += record.KinesisBatchInfo.batchSize;
+      entry.ticks += await ticksInDiscardedRange(kinesis, streamName, record);
+    }
+    kinesis.destroy();
+  }
+  const all = Object.values(byConsumer);
+  return {
+    records: all.reduce((a, c) => a + c.records, 0),
+    ticks: all.reduce((a, c) => a + c.ticks, 0),
+    byConsumer,
+    file,
+  };
 }

@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
+import type { UsageMeter } from '../../shared/adapters/cost/usage-meter.js';
 import { ServingStore, type StoredBar } from '../../shared/adapters/serving/index.js';
+import { meterServingUpsert } from '../../shared/adapters/serving/metering.js';
 import type { ServingSink } from '../../shared/pipeline/ports.js';
 import { isJavaAvailable, type LocalCassandra, startLocalCassandra } from '../cassandra/index.js';
 
@@ -7,6 +9,8 @@ import { isJavaAvailable, type LocalCassandra, startLocalCassandra } from '../ca
 export interface LocalServing extends ServingSink {
   /** Reads every bar of the given symbols and intervals back over CQL into a CSV; returns the row count. */
   exportCsv(path: string, partitions: readonly ServingPartitionRange[]): Promise<number>;
+  /** Counts the writes from now on in Keyspaces write units into `meter` (a run's cost section). */
+  meterInto(meter: UsageMeter): void;
   stop(): Promise<void>;
 }
 
@@ -57,9 +61,14 @@ export async function startLocalServing(
 
 /** A {@link LocalServing} over a connected store; `stop` closes it, then runs `release`. */
 export function servingOver(s: ServingStore, release: () => Promise<void> = async () => {}): LocalServing {
+  let meter: UsageMeter | undefined;
   return {
     upsertBars: async (bars, isFinal) => {
-      await s.upsertBars(bars, isFinal);
+      const result = await s.upsertBars(bars, isFinal);
+      if (meter) meterServingUpsert(meter, bars, isFinal, result);
+    },
+    meterInto: (m) => {
+      meter = m;
     },
     exportCsv: async (path, partitions) => {
       const lines = [

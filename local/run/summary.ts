@@ -1,4 +1,7 @@
+import type { CostSection } from '../../shared/cost/index.js';
 import type { StoredSymbolState } from '../../shared/pipeline/ports.js';
+import { formatCost } from './cost-format.js';
+import type { DiscardedRecords } from './discarded.js';
 
 /** What `tickflow local run` writes to `DIR/summary.json` and prints at the end. */
 export interface RunSummary {
@@ -15,6 +18,8 @@ export interface RunSummary {
   readonly bars: Record<string, number>;
   readonly symbols: number;
   readonly records: { readonly produced: number; readonly toDestination: number };
+  /** Records given up on after their retries (the on-failure destination), and the ticks they held. */
+  readonly discarded: DiscardedRecords;
   readonly lake: { readonly dir: string; readonly files: number; readonly barRows: Record<string, number> };
   /** The bronze layer after compaction: raw valid ticks in hourly files. */
   readonly bronze: { readonly ticks: number; readonly files: number; readonly duplicatesDropped: number };
@@ -34,6 +39,8 @@ export interface RunSummary {
   readonly durationsMs: Record<string, number>;
   /** Valid ticks per second of the stream phase (produce + aggregate, wall time). */
   readonly ticksPerSecond: number;
+  /** Billable units the run's requests consumed, priced (README "Cost"). */
+  readonly cost: CostSection;
 }
 
 /** Exact counts from the committed per-symbol counters (not from batch reports, which retries repeat). */
@@ -87,9 +94,14 @@ export function formatSummary(s: RunSummary): string {
   }
   if (s.serving)
     lines.push(`  serving       ${s.serving.rows} rows read back from Cassandra → ${s.serving.exported}`);
-  if (s.records.toDestination > 0) {
+  lines.push(...formatCost(s.cost));
+  if (s.discarded.records > 0) {
+    const per = Object.entries(s.discarded.byConsumer)
+      .map(([consumer, c]) => `${consumer} ${fmt(c.records)} records / ${fmt(c.ticks)} ticks`)
+      .join(', ');
     lines.push(
-      `  WARNING       ${s.records.toDestination} records went to the on-failure destination (see dlq.jsonl)`,
+      `  DATA LOST     ${fmt(s.discarded.records)} records holding ${fmt(s.discarded.ticks)} ticks went to the on-failure destination after their retries (${per});`,
+      `                ${fmt(s.discarded.ticksNotAggregated)} published ticks are in no bar; the records' shard and sequence ranges are in ${s.discarded.file}`,
     );
   }
   return `${lines.join('\n')}\n`;

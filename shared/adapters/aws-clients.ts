@@ -3,6 +3,8 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { installMetering } from './cost/sdk-metering.js';
+import { processUsageMeter, type UsageMeter } from './cost/usage-meter.js';
 
 /**
  * SDK v3 client factories shared by the handlers, the CLI and the local stack. One configuration
@@ -31,6 +33,11 @@ export interface AwsClientConfig {
   readonly endpoint?: string | ServiceEndpoints;
   /** @default the SDK's credential chain; dummy keys when an endpoint is set and the environment has none. */
   readonly credentials?: StaticCredentials;
+  /**
+   * Where the clients count their requests in billable units (see README "Cost").
+   * @default the process-wide meter, `processUsageMeter`
+   */
+  readonly meter?: UsageMeter;
 }
 
 /** Keys that emulators and LocalStack accept; never sent to AWS because they only apply with an endpoint. */
@@ -76,14 +83,18 @@ export function resolveClientConfig(
  * kinesalite with "Protocol error" (kinesalite 3.3.3), and HTTP/1.1 with keep-alive is what AWS accepts too.
  */
 export function createKinesisClient(config?: AwsClientConfig): KinesisClient {
-  return new KinesisClient({
+  const client = new KinesisClient({
     ...resolveClientConfig('kinesis', config),
     requestHandler: new NodeHttpHandler(),
   });
+  installMetering(client, 'kinesis', config?.meter ?? processUsageMeter);
+  return client;
 }
 
 export function createDynamoDbClient(config?: AwsClientConfig): DynamoDBClient {
-  return new DynamoDBClient(resolveClientConfig('dynamodb', config));
+  const client = new DynamoDBClient(resolveClientConfig('dynamodb', config));
+  installMetering(client, 'dynamodb', config?.meter ?? processUsageMeter);
+  return client;
 }
 
 /** DocumentClient over {@link createDynamoDbClient}; `undefined` attributes are dropped rather than rejected. */
@@ -100,12 +111,14 @@ export function createDocumentClient(config?: AwsClientConfig): DynamoDBDocument
  */
 export function createS3Client(config?: AwsClientConfig): S3Client {
   const resolved = resolveClientConfig('s3', config);
-  return new S3Client({
+  const client = new S3Client({
     ...resolved,
     forcePathStyle: resolved.endpoint !== undefined,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  installMetering(client, 's3', config?.meter ?? processUsageMeter);
+  return client;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

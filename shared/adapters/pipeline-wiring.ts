@@ -10,6 +10,7 @@ import { domainEngineFactory } from '../pipeline/domain-engine.js';
 import type { ServingSink } from '../pipeline/ports.js';
 import { type AwsClientConfig, createDocumentClient, createS3Client } from './aws-clients.js';
 import { type FaultInjector, injectWriteFaults } from './chaos.js';
+import { processUsageMeter } from './cost/usage-meter.js';
 import { DynamoOutputStore } from './dynamo/output-store.js';
 import { DynamoStateStore } from './dynamo/state-store.js';
 import { ConfigurationError, integer, optionalString, requireString, stringList } from './env.js';
@@ -154,9 +155,10 @@ export async function servingSinkFromEnv(
   // Loaded only when configured: the Cassandra driver is not needed by handlers without a serving store.
   const { sharedServingStore } = await import('./serving/serving-store.js');
   const store = await sharedServingStore(config);
+  const { meterServingUpsert } = await import('./serving/metering.js');
   return {
     async upsertBars(bars, isFinal) {
-      await store.upsertBars(bars, isFinal);
+      meterServingUpsert(processUsageMeter, bars, isFinal, await store.upsertBars(bars, isFinal));
     },
   };
 }

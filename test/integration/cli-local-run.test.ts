@@ -13,6 +13,7 @@ import { afterAll, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const dirs: string[] = [];
+let summaryOfFirstRun: string | undefined;
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
@@ -64,6 +65,15 @@ it('replays a CSV into a lake DuckDB reads, with the quarantine and duplicate co
   expect(stdout).toContain('ticks in      10  = valid 6 + quarantined 4');
   const summary = JSON.parse(await readFile(join(dir, 'out', 'summary.json'), 'utf8'));
   expect(summary).toMatchObject({ rows: 10, valid: 6, quarantined: 4, duplicates: 1, symbols: 2 });
+  // Every run carries its metered cost.
+  expect(stdout).toContain('per million ticks');
+  expect(summary.cost.usage['dynamodb.writeUnits']).toBeGreaterThan(0);
+  expect(summary.cost.usage['kinesis.putPayloadUnits']).toBeGreaterThan(0);
+  expect(summary.cost.usage['s3.putCopyPostListRequests']).toBeGreaterThan(0);
+  expect(summary.cost.usage['lambda.gbSeconds']).toBeGreaterThan(0);
+  expect(summary.cost.perMillionTicks).toBeGreaterThan(0);
+  expect(summary.discarded).toMatchObject({ records: 0, ticks: 0, ticksNotAggregated: 0 });
+  summaryOfFirstRun = join(dir, 'out', 'summary.json');
 
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
@@ -94,4 +104,78 @@ it('a bad flag gets a message that says what to do, and exit code 2', async () =
     "option '--batch-size <n>' argument 'lots' is invalid",
   );
   expect((err as { stderr: string }).stderr).toContain('expected a positive integer');
+});
+
+it('a run that sent records to the on-failure destination says so and exits 3, also under --chaos', {
+  timeout: 180_000,
+}, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tickflow-cli-'));
+  dirs.push(dir);
+  const out = join(dir, 'out');
+  // Write faults on half the writes and no retries: batches are given up on, as Lambda does once
+  // MaximumRetryAttempts is spent.
+  const err = await run(
+    process.execPath,
+    [
+      'bin/tickflow.mjs',
+      'local',
+      'run',
+      '--simulate',
+      '--ticks',
+      '3000',
+      '--chaos',
+      '0.5',
+      '--max-retries',
+      '0',
+      '--out',
+      out,
+      '--no-preprocess',
+      '--no-progress',
+    ],
+    { cwd: process.cwd(), env: { ...process.env, CI: 'true' } },
+  ).catch((e: { code: number; stdout: string }) => e);
+  expect(err).toMatchObject({ code: 3 });
+  const stdout = (err as { stdout: string }).stdout;
+  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+  const dlq = (await readFile(join(out, 'dlq.jsonl'), 'utf8')).trim().split('\n');
+  expect(summary.discarded.records).toBeGreaterThan(0);
+  expect(summary.discarded.records).toBe(summary.records.toDestination);
+  const batchSizes = dlq.map((l) => JSON.parse(l).KinesisBatchInfo.batchSize as number);
+  expect(batchSizes.reduce((a, b) => a + b, 0)).toBe(summary.discarded.records);
+  expect(summary.discarded.ticks).toBeGreaterThanOrEqual(summary.discarded.ticksNotAggregated);
+  expect(summary.discarded.ticksNotAggregated).toBe(3000 - summary.rows);
+  expect(stdout).toContain(`DATA LOST     ${summary.discarded.records.toLocaleString('en-US')} records`);
+  expect(stdout).toContain(join(out, 'dlq.jsonl'));
+  expect(summary.cost.usage['sqs.requests']).toBe(dlq.length);
+});
+
+it('tickflow cost projects a run to another rate and symbol count; bad input exits 2', async () => {
+  expect(summaryOfFirstRun).toBeDefined();
+  const { stdout } = await run(process.execPath, [
+    'bin/tickflow.mjs',
+    'cost',
+    '--summary',
+    summaryOfFirstRun!,
+    '--rate',
+    '1000',
+    '--symbols',
+    '100',
+    '--json',
+  ]);
+  const projection = JSON.parse(stdout);
+  expect(projection).toMatchObject({ ticksPerSecond: 1000, symbols: 100 });
+  expect(projection.totalPerMonth).toBeCloseTo(projection.perMonth + projection.idlePerMonth, 9);
+
+  for (const [args, message] of [
+    [['--summary', '/nonexistent/summary.json'], 'no such file'],
+    [['--summary', summaryOfFirstRun!, '--rate', 'fast'], 'expected a number > 0'],
+    [['--summary', summaryOfFirstRun!, '--symbols', '0'], 'expected a positive integer'],
+    [['--summary', 'package.json'], 'has no cost section'],
+  ] as const) {
+    const err = await run(process.execPath, ['bin/tickflow.mjs', 'cost', ...args]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err, args.join(' ')).toMatchObject({ code: 2 });
+    expect((err as { stderr: string }).stderr).toContain(message);
+  }
 });

@@ -100,8 +100,10 @@ describe('preprocess state machine, run locally over a lake directory', () => {
     lakeDir = mkdtempSync(join(tmpdir(), 'tickflow-preprocess-'));
     bars = writeBarsLake(lakeDir);
     reference = new Map([...bars].map(([symbol, b]) => [symbol, referenceRows(symbol, b, MINUTE)]));
-    const { outcome } = await runPreprocessLocally({ lakeDir, retryDelayMs: 5 });
+    const { outcome, stateTransitions } = await runPreprocessLocally({ lakeDir, retryDelayMs: 5 });
     expect(outcome.status).toBe('SUCCEEDED');
+    // Billed transitions: prepare, the Map, one features task per symbol, finalize.
+    expect(stateTransitions).toBe(outcome.symbols + 3);
     firstRun = tree(lakeDir, 'features');
   }, 120_000);
 
@@ -212,12 +214,14 @@ describe('a symbol with a corrupt bars file', () => {
 
   it('is retried, then reported as failed in the manifest while the other symbols complete', async () => {
     const progress: string[] = [];
-    const { outcome, attempts } = await runPreprocessLocally({
+    const { outcome, attempts, stateTransitions } = await runPreprocessLocally({
       lakeDir,
       retryDelayMs: 5,
       onSymbol: (p) => progress.push(`${p.symbol}:${p.status}`),
     });
     expect(attempts.BAD).toBe(2);
+    // Step Functions bills a retry as another transition.
+    expect(stateTransitions).toBeGreaterThanOrEqual(outcome.symbols + 3 + 1);
     expect(progress).toContain('BAD:retrying');
     expect(progress).toContain('BAD:failed');
     expect(outcome.status).toBe('PARTIAL');

@@ -1,0 +1,71 @@
+/**
+ * What the stack keeps running (and billing) while no tick flows, derived from the config, and the
+ * Lambda sizing the cost meter prices invocations at. `test/infra/cost-inventory.test.ts` compares
+ * both with the synthesized template, so this file and the constructs cannot drift apart.
+ */
+
+import type { AlwaysOnInventory, Architecture } from '../shared/cost/index.js';
+import type { TickflowConfig } from './config.js';
+
+/** The stack's shape as the constructs build it (see infra/stacks/tickflow-stack.ts). */
+const STREAM_CONSUMERS = 2; // aggregator, bronze writer
+const SCHEDULED_FUNCTIONS = { materializer: 1, compactor: 5 } as const; // minutes between runs
+const STATE_MACHINES = 1; // preprocess
+/** One customer-managed key for the data (stream, tables, queues) and one for the alarm topic. */
+const KMS_KEYS = 2;
+/** Per consumer: iterator age, DLQ depth, errors, throttles; per scheduled function: errors, throttles. */
+const ALARMS_PER_CONSUMER = 4;
+const ALARMS_PER_SCHEDULED_FUNCTION = 2;
+/** Compactor backlog and unreadable staged objects; late ratio and duplicate ratio. */
+const METRIC_ALARMS = 2 + 2;
+
+/**
+ * Custom metrics the handlers publish (shared/adapters/metrics.ts, shared/adapters/bronze/metrics.ts):
+ * per service dimension, plus the aggregator's two per-interval metrics.
+ */
+const CUSTOM_METRICS = { aggregator: 12, aggregatorPerInterval: 2, materializer: 1, bronze: 5, compactor: 7 };
+
+const MINUTES_PER_MONTH = 730 * 60;
+
+/** The always-on inventory of a deployment with `config`. */
+export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
+  const onDemand = config.stream.shards === 'ON_DEMAND';
+  const scheduled = Object.values(SCHEDULED_FUNCTIONS);
+  return {
+    provisionedShards: onDemand ? 0 : (config.stream.shards as number),
+    onDemandStreams: onDemand ? 1 : 0,
+    kmsKeys: KMS_KEYS,
+    alarms:
+      STREAM_CONSUMERS * ALARMS_PER_CONSUMER +
+      scheduled.length * ALARMS_PER_SCHEDULED_FUNCTION +
+      STATE_MACHINES +
+      METRIC_ALARMS,
+    dashboards: 1,
+    customMetrics:
+      CUSTOM_METRICS.aggregator +
+      CUSTOM_METRICS.aggregatorPerInterval * config.intervals.length +
+      CUSTOM_METRICS.materializer +
+      CUSTOM_METRICS.bronze +
+      CUSTOM_METRICS.compactor,
+    scheduledInvocationsPerMonth: scheduled.reduce((a, every) => a + MINUTES_PER_MONTH / every, 0),
+  };
+}
+
+/** Memory (MB) and architecture each function runs at; the meter prices GB-seconds with them. */
+export interface LambdaSizing {
+  readonly architecture: Architecture;
+  readonly aggregatorMb: number;
+  readonly bronzeMb: number;
+  readonly materializerMb: number;
+  readonly compactorMb: number;
+}
+
+export function lambdaSizing(config: TickflowConfig): LambdaSizing {
+  return {
+    architecture: 'arm64',
+    aggregatorMb: config.consumer.memoryMb,
+    bronzeMb: config.consumer.memoryMb,
+    materializerMb: 1024,
+    compactorMb: 2048,
+  };
+}

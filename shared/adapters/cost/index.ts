@@ -1,0 +1,2 @@
+export * from './sdk-metering.js';
+export * from './usage-meter.js';

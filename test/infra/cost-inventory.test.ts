@@ -1,0 +1,77 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, resolveConfig, type TickflowConfig } from '../../infra/config.js';
+import { alwaysOnInventory, lambdaSizing } from '../../infra/cost-inventory.js';
+import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
+import { handlerCodeForTests, templateApp } from './support.js';
+
+function synth(config: TickflowConfig): Template {
+  const stack = new TickflowStack(templateApp(), 'Tickflow', {
+    env: { account: '123456789012', region: 'eu-west-1' },
+    config,
+    handlerCode: handlerCodeForTests(),
+  });
+  return Template.fromStack(stack);
+}
+
+const count = (t: Template, type: string) => Object.keys(t.findResources(type)).length;
+
+describe('the cost inventory derived from the config', () => {
+  for (const [label, config] of [
+    ['default config', DEFAULT_CONFIG],
+    ['4 shards, 3 intervals', resolveConfig({ stream: { shards: 4 }, intervals: ['1m', '5m', '1h'] })],
+    ['on-demand stream', resolveConfig({ stream: { shards: 'ON_DEMAND' } })],
+  ] as const) {
+    it(`matches the synthesized template's always-on resources (${label})`, () => {
+      const t = synth(config);
+      const inv = alwaysOnInventory(config);
+      expect(inv.kmsKeys).toBe(count(t, 'AWS::KMS::Key'));
+      expect(inv.alarms).toBe(count(t, 'AWS::CloudWatch::Alarm'));
+      expect(inv.dashboards).toBe(count(t, 'AWS::CloudWatch::Dashboard'));
+      const streams = Object.values(t.findResources('AWS::Kinesis::Stream')) as {
+        Properties: { ShardCount?: number; StreamModeDetails?: { StreamMode: string } };
+      }[];
+      expect(streams).toHaveLength(1);
+      const props = streams[0]!.Properties;
+      if (props.StreamModeDetails?.StreamMode === 'ON_DEMAND') {
+        expect(inv).toMatchObject({ onDemandStreams: 1, provisionedShards: 0 });
+      } else {
+        expect(inv).toMatchObject({ onDemandStreams: 0, provisionedShards: props.ShardCount });
+      }
+      const rules = Object.values(t.findResources('AWS::Events::Rule')) as {
+        Properties: { ScheduleExpression: string; State?: string };
+      }[];
+      const perMonth = rules
+        .filter(
+          (r) => r.Properties.State !== 'DISABLED' && r.Properties.ScheduleExpression.startsWith('rate('),
+        )
+        .map((r) => {
+          const m = /^rate\((\d+) minutes?\)$/.exec(r.Properties.ScheduleExpression);
+          if (!m) throw new Error(`unexpected schedule ${r.Properties.ScheduleExpression}`);
+          return (730 * 60) / Number(m[1]);
+        });
+      expect(inv.scheduledInvocationsPerMonth).toBe(perMonth.reduce((a, b) => a + b, 0));
+    });
+  }
+
+  it('prices Lambda at the memory and architecture the template deploys', () => {
+    const t = synth(DEFAULT_CONFIG);
+    const sizing = lambdaSizing(DEFAULT_CONFIG);
+    const fns = Object.entries(t.findResources('AWS::Lambda::Function')) as [
+      string,
+      { Properties: { MemorySize: number; Architectures?: string[] } },
+    ][];
+    const memoryOf = (prefix: string) => {
+      const found = fns.filter(([id]) => id.startsWith(prefix));
+      expect(found.length, prefix).toBeGreaterThan(0);
+      return found[0]![1].Properties;
+    };
+    expect(memoryOf('Aggregator').MemorySize).toBe(sizing.aggregatorMb);
+    expect(memoryOf('Bronze').MemorySize).toBe(sizing.bronzeMb);
+    expect(memoryOf('Materializer').MemorySize).toBe(sizing.materializerMb);
+    expect(memoryOf('Compactor').MemorySize).toBe(sizing.compactorMb);
+    for (const prefix of ['Aggregator', 'Bronze', 'Materializer', 'Compactor']) {
+      expect(memoryOf(prefix).Architectures).toEqual([sizing.architecture]);
+    }
+  });
+});
