@@ -11,8 +11,8 @@ import type { TickflowConfig } from './config.js';
 const STREAM_CONSUMERS = 2; // aggregator, bronze writer
 const SCHEDULED_FUNCTIONS = { materializer: 1, compactor: 5 } as const; // minutes between runs
 const STATE_MACHINES = 1; // preprocess
-/** One customer-managed key for the data (stream, tables, queues) and one for the alarm topic. */
-const KMS_KEYS = 2;
+/** One customer-managed key for the data (stream, tables, queues) and the alarm topic. */
+const KMS_KEYS = 1;
 /** Per consumer: iterator age, DLQ depth, errors, throttles; per scheduled function: errors, throttles. */
 const ALARMS_PER_CONSUMER = 4;
 const ALARMS_PER_SCHEDULED_FUNCTION = 2;
@@ -41,7 +41,9 @@ export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
       STATE_MACHINES +
       METRIC_ALARMS,
     dashboards: 1,
-    customMetrics:
+    // The scheduled functions publish only when they did something (a flush, a compaction).
+    customMetrics: 0,
+    activeCustomMetrics:
       CUSTOM_METRICS.aggregator +
       CUSTOM_METRICS.aggregatorPerInterval * config.intervals.length +
       CUSTOM_METRICS.materializer +

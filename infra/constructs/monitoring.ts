@@ -47,6 +47,11 @@ export interface MonitoringProps {
   readonly alarms?: Partial<AlarmConfig>;
   /** @default 'tickflow' */
   readonly dashboardName?: string;
+  /**
+   * Customer-managed key of the alarm topic; CloudWatch is allowed to use it.
+   * @default a new key with rotation enabled
+   */
+  readonly topicKey?: kms.IKey;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -67,7 +72,7 @@ export class Monitoring extends Construct {
     this.thresholds = { ...DEFAULT_CONFIG.alarms, ...props.alarms };
     validateAlarms(this.thresholds);
     this.service = props.metricsService;
-    this.topic = this.createTopic();
+    this.topic = this.createTopic(props.topicKey);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName ?? 'tickflow',
     });
@@ -88,12 +93,14 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: spec.name, left: [spec.metric] }));
   }
 
-  private createTopic(): sns.Topic {
-    const key = new kms.Key(this, 'TopicKey', {
-      description: 'Encrypts tickflow alarm notifications',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+  private createTopic(topicKey: kms.IKey | undefined): sns.Topic {
+    const key =
+      topicKey ??
+      new kms.Key(this, 'TopicKey', {
+        description: 'Encrypts tickflow alarm notifications',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
     // CloudWatch must be able to publish to a topic encrypted with a customer-managed key.
     key.addToResourcePolicy(
       new iam.PolicyStatement({

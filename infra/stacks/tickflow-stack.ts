@@ -151,6 +151,8 @@ export class TickflowStack extends Stack {
       metricsService: AGGREGATOR_SERVICE,
       alarms: config.alarms,
       dashboardName: config.prefix,
+      // One customer-managed key for the data and the alarm topic: each key bills $1 a month idle.
+      topicKey: this.dataKey,
     });
     // Glue/Athena names allow no hyphens: `tickflow-dev` → `tickflow_dev`.
     const databaseName = config.prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_');

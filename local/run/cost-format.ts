@@ -29,7 +29,7 @@ export function formatCost(c: CostSection): string[] {
     `    per million ticks  ${usd(c.perMillionTicks)}  (${services
       .map((s) => `${SERVICE_LABEL[s]} ${usd(c.byService[s].perMillionTicks)}`)
       .join(', ')})`,
-    `    per month          ${usd(c.perMonthAtRunRate)} at the run's ${num(c.facts.ticksPerSecond)} ticks/s + idle ${usd(c.idlePerMonth.usd)}`,
+    `    per month          ${usd(c.perMonthAtRunRate)} at the run's ${num(c.facts.ticksPerSecond)} ticks/s + metrics ${usd(c.metricsPerMonthWhileActive)} while ticks flow + idle ${usd(c.idlePerMonth.usd)}`,
     `    idle per month     ${c.idlePerMonth.lines
       .filter((l) => l.count > 0)
       .map((l) => `${l.item} ×${num(l.count)} ${l.usd === null ? 'unpriced' : usd(l.usd)}`)
@@ -52,7 +52,7 @@ export function formatProjection(run: CostSection, p: CostProjection): string {
     `tickflow cost — ${num(p.ticksPerSecond)} ticks/s, ${num(p.symbols)} symbols (run: ${num(run.facts.ticksPerSecond)} ticks/s, ${num(run.facts.symbols)} symbols, ${num(run.facts.ticks)} ticks)`,
     `  prices             ${run.priceTable.region} list prices of ${run.priceTable.date}, no free tiers`,
     `  per million ticks  ${usd(p.perMillionTicks)}`,
-    `  per month          ${usd(p.perMonth)} request-driven + ${usd(p.idlePerMonth)} always-on (${p.shards > 0 ? `${p.shards} shard(s)` : 'on-demand stream'}) = ${usd(p.totalPerMonth)}`,
+    `  per month          ${usd(p.perMonth)} request-driven + ${usd(p.metricsPerMonth)} metrics + ${usd(p.idlePerMonth)} always-on (${p.shards > 0 ? `${p.shards} shard(s)` : 'on-demand stream'}) = ${usd(p.totalPerMonth)}`,
   ];
   if (p.unpriced.length > 0) lines.push(`  not priced         ${p.unpriced.join(', ')}`);
   return `${lines.join('\n')}\n`;

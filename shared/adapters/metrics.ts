@@ -66,6 +66,8 @@ export function publishIdleWatermarks(
   marks: number,
   serviceName: string = METRIC_SERVICES.materializer,
 ): void {
+  // Nothing on a quiet minute: a custom metric is billed for every hour it receives data.
+  if (marks === 0) return;
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
   metrics.addMetric(MATERIALIZER_METRICS.idleWatermarks, MetricUnit.Count, marks);
   metrics.publishStoredMetrics();

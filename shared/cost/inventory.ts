@@ -11,8 +11,13 @@ export interface AlwaysOnInventory {
   readonly kmsKeys: number;
   readonly alarms: number;
   readonly dashboards: number;
-  /** Distinct custom metrics (name × dimension values) the handlers publish. */
+  /**
+   * Distinct custom metrics (name × dimension values) published while no tick flows. CloudWatch
+   * bills a custom metric for each hour it receives data, prorated, so only these are idle cost.
+   */
   readonly customMetrics: number;
+  /** Distinct custom metrics published while ticks flow (each billed for every hour it receives data). */
+  readonly activeCustomMetrics: number;
   /** Scheduled invocations per month (functions that run on a timer whether ticks flow or not). */
   readonly scheduledInvocationsPerMonth: number;
 }
@@ -26,6 +31,13 @@ export interface IdleLine {
 
 /** Hours in a month as AWS prices monthly figures (730). */
 export const HOURS_PER_MONTH = 730;
+
+/** What the custom metrics published while ticks flow cost in a month of continuous flow. */
+export function activeMetricsPerMonth(inv: AlwaysOnInventory, table: PriceTable): number {
+  return inv.activeCustomMetrics === 0
+    ? 0
+    : (priceOf(table, 'cloudwatch.customMetricMonth', inv.activeCustomMetrics) ?? 0);
+}
 
 /** The idle cost per month of an inventory, one line per resource kind. */
 export function idleCost(inv: AlwaysOnInventory, table: PriceTable): { lines: IdleLine[]; usd: number } {

@@ -1,4 +1,4 @@
-import { type AlwaysOnInventory, idleCost } from './inventory.js';
+import { type AlwaysOnInventory, activeMetricsPerMonth, idleCost } from './inventory.js';
 import { PRICE_TABLE, type PriceTable } from './prices.js';
 import { type CostSection, perMonth, type Service } from './report.js';
 
@@ -11,6 +11,8 @@ export interface CostProjection {
   /** Provisioned shards the rate needs (1,000 records/s and 1 MiB/s per shard), at least the configured ones. */
   readonly shards: number;
   readonly idlePerMonth: number;
+  /** The handlers' custom metrics, billed for every hour ticks flow. */
+  readonly metricsPerMonth: number;
   readonly totalPerMonth: number;
   readonly unpriced: CostSection['unpriced'];
 }
@@ -55,7 +57,8 @@ export function projectCost(
     perMonth: variable,
     shards: inventory.provisionedShards,
     idlePerMonth: idle,
-    totalPerMonth: variable + idle,
+    metricsPerMonth: activeMetricsPerMonth(inventory, table),
+    totalPerMonth: variable + idle + activeMetricsPerMonth(inventory, table),
     unpriced: run.unpriced,
   };
 }

@@ -1,4 +1,10 @@
-import { type AlwaysOnInventory, HOURS_PER_MONTH, type IdleLine, idleCost } from './inventory.js';
+import {
+  type AlwaysOnInventory,
+  activeMetricsPerMonth,
+  HOURS_PER_MONTH,
+  type IdleLine,
+  idleCost,
+} from './inventory.js';
 import { PRICE_TABLE, type PriceKey, type PriceTable, priceOf } from './prices.js';
 import type { Usage, UsageKey } from './usage.js';
 
@@ -35,6 +41,8 @@ export interface CostSection {
   readonly unpriced: readonly UsageKey[];
   readonly perMillionTicks: number;
   readonly perMonthAtRunRate: number;
+  /** The handlers' custom metrics over a month of continuous flow (billed only for hours with data). */
+  readonly metricsPerMonthWhileActive: number;
   readonly inventory: AlwaysOnInventory;
   readonly idlePerMonth: { readonly usd: number; readonly lines: readonly IdleLine[] };
 }
@@ -136,6 +144,7 @@ export function costOfRun(
     unpriced,
     perMillionTicks,
     perMonthAtRunRate: perMonth(perMillionTicks, facts.ticksPerSecond),
+    metricsPerMonthWhileActive: activeMetricsPerMonth(inventory, table),
     inventory,
     idlePerMonth: idleCost(inventory, table),
   };

@@ -24,7 +24,14 @@ export class BronzeMetricsPublisher {
     m.publishStoredMetrics();
   }
 
+  /**
+   * Publishes a compaction run's metrics, unless it had nothing to do and nothing is left: CloudWatch
+   * bills a custom metric for every hour it receives data, and the compactor runs on a schedule
+   * whether ticks flow or not, so an idle stack publishes nothing (a missing point reads as "no
+   * backlog" to the alarms, which treat missing data as not breaching).
+   */
   publishCompaction(report: CompactionReport): void {
+    if (report.stagedFiles === 0 && report.remaining === 0 && report.unreadable.length === 0) return;
     const m = this.metrics;
     m.addMetric(C.stagedObjectsConsumed, MetricUnit.Count, report.stagedFiles);
     m.addMetric(C.compactionRowsIn, MetricUnit.Count, report.rowsIn);

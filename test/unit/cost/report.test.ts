@@ -16,6 +16,7 @@ const inventory: AlwaysOnInventory = {
   alarms: 17,
   dashboards: 1,
   customMetrics: 37,
+  activeCustomMetrics: 37,
   scheduledInvocationsPerMonth: 52_560,
 };
 const facts: RunFacts = { ticks: 1_000_000, symbols: 10, ticksPerSecond: 1000, architecture: 'arm64' };
@@ -87,7 +88,8 @@ describe('projectCost', () => {
     expect(p.perMillionTicks).toBeCloseTo(run.perMillionTicks, 12);
     // 100 ticks per record → 2,000 records/s; 50 bytes per tick → 10 MB/s: 10 shards by bytes.
     expect(p.shards).toBe(10);
-    expect(p.totalPerMonth).toBeCloseTo(p.perMonth + p.idlePerMonth, 9);
+    expect(p.metricsPerMonth).toBeCloseTo(37 * 0.3, 9);
+    expect(p.totalPerMonth).toBeCloseTo(p.perMonth + p.metricsPerMonth + p.idlePerMonth, 9);
   });
 
   it('scales the per-symbol writes (DynamoDB, Keyspaces) with the number of symbols', () => {
