@@ -20,7 +20,7 @@ import { resourceNames } from '../../shared/config.js';
 import type { BronzeBatchReport } from '../../shared/pipeline/bronze/bronze-writer.js';
 import { stageBatch } from '../../shared/pipeline/bronze/staged-ticks.js';
 import type { OriginTick } from '../../shared/pipeline/ports.js';
-import { duplicatedIdentities, readTickLake, tickText } from '../unit/bronze/lake-view.js';
+import { duplicatedIdentities, readTickLake, tickText } from '../support/bronze/lake-view.js';
 
 let aws: LocalAws;
 let kinesis: KinesisClient;

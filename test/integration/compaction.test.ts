@@ -14,9 +14,9 @@ import type { DecodedRecord } from '../../shared/pipeline/aggregation-service.js
 import { stageBatch } from '../../shared/pipeline/bronze/staged-ticks.js';
 import { tickIdentity } from '../../shared/pipeline/bronze/tick-order.js';
 import type { OriginTick } from '../../shared/pipeline/ports.js';
-import { CrashingObjectStore, SimulatedCrash } from '../unit/bronze/crashing-store.js';
-import { seq } from '../unit/bronze/factories.js';
-import { duplicatedIdentities, readStaged, readTickLake, tickText } from '../unit/bronze/lake-view.js';
+import { CrashingObjectStore, SimulatedCrash } from '../support/bronze/crashing-store.js';
+import { seq } from '../support/bronze/factories.js';
+import { duplicatedIdentities, readStaged, readTickLake, tickText } from '../support/bronze/lake-view.js';
 
 let aws: LocalAws;
 let s3: S3Client;

@@ -20,8 +20,8 @@ import {
   type RefRow,
   referenceBoundaries,
   referenceRows,
-} from '../unit/preprocess/feature-reference.js';
-import { FIXTURE_START, MINUTE, writeBarsLake } from '../unit/preprocess/lake-fixture.js';
+} from '../support/preprocess/feature-reference.js';
+import { FIXTURE_START, MINUTE, writeBarsLake } from '../support/preprocess/lake-fixture.js';
 
 const FEATURES = [
   'log_return',

@@ -9,8 +9,8 @@ import { register } from '../../cli/commands/query.js';
 import { UsageError } from '../../cli/options.js';
 import { AthenaQueryEngine } from '../../shared/adapters/query/athena-query.js';
 import { DuckDbLake } from '../../shared/adapters/query/duckdb-lake.js';
-import { ReplayAthena, SUCCEEDED_EXCHANGE } from '../unit/query/athena-replay.js';
-import { writeSmallLake } from '../unit/query/small-lake.js';
+import { ReplayAthena, SUCCEEDED_EXCHANGE } from '../support/query/athena-replay.js';
+import { writeSmallLake } from '../support/query/small-lake.js';
 
 let lakeDir: string;
 let remove: () => void;

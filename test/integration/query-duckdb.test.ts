@@ -10,7 +10,7 @@ import { LAKE_TABLES } from '../../shared/query/lake-tables.js';
 import { NAMED_QUERIES } from '../../shared/query/named-queries.js';
 import { findNamedQuery, renderNamedQuery } from '../../shared/query/render-named-query.js';
 import { type QueryValue, rowObjects } from '../../shared/query/result.js';
-import { writeSmallLake } from '../unit/query/small-lake.js';
+import { writeSmallLake } from '../support/query/small-lake.js';
 
 let lake: DuckDbLake;
 let remove: () => void;

@@ -17,8 +17,8 @@ import { ServingStore } from '../../shared/adapters/serving/index.js';
 import { NAMED_QUERIES, renderNamedQuery } from '../../shared/query/index.js';
 import { type ContractCsv, contractCsv } from '../support/contract-csv.js';
 import { barKey, expectSameBars, lakeBars, lakeLate, lateKey } from '../support/lake-check.js';
+import { close, referenceBoundaries, referenceRows } from '../support/preprocess/feature-reference.js';
 import { type ReferenceBar, type ReferenceResult, referenceFor } from '../support/reference.js';
-import { close, referenceBoundaries, referenceRows } from '../unit/preprocess/feature-reference.js';
 import { type CassandraEndpoint, cassandraForTests } from './cassandra-node.js';
 
 const INTERVALS = [

@@ -14,7 +14,7 @@ import { decodeParquet, encodeParquet, ensureParquetWasm } from '../../../shared
 import { TICKS_SCHEMA } from '../../../shared/lake/schemas.js';
 import { mergeTicks } from '../../../shared/pipeline/bronze/tick-order.js';
 import type { OriginTick } from '../../../shared/pipeline/ports.js';
-import { originTick, seq, T0 } from './factories.js';
+import { originTick, seq, T0 } from '../../support/bronze/factories.js';
 
 const sizes = process.argv.slice(2).map(Number);
 const HOUR = Date.UTC(2024, 0, 2, 13);

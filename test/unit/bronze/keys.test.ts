@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePartitionPath } from '../../../shared/lake/keys.js';
 import { checkFileMinutes, groupByHourFile, hourFileOf } from '../../../shared/pipeline/bronze/hour-files.js';
 import { STAGING_PREFIX, stagingKey } from '../../../shared/pipeline/bronze/staging-keys.js';
-import { originTick, seq } from './factories.js';
+import { originTick, seq } from '../../support/bronze/factories.js';
 
 describe('hour files', () => {
   it('names one file per symbol, UTC date and hour of ts, with Hive escaping', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stageBatch } from '../../../shared/pipeline/bronze/staged-ticks.js';
-import { record, seq, T0 } from './factories.js';
+import { record, seq, T0 } from '../../support/bronze/factories.js';
 
 const tick = (symbol: string, ts: number, price: number | string, id?: string) =>
   JSON.stringify({ symbol, ts, price, size: 1, ...(id === undefined ? {} : { id }) });

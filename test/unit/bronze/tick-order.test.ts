@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareTicks, mergeTicks, tickIdentity } from '../../../shared/pipeline/bronze/tick-order.js';
 import type { OriginTick } from '../../../shared/pipeline/ports.js';
-import { originTick, seq, T0 } from './factories.js';
+import { originTick, seq, T0 } from '../../support/bronze/factories.js';
 
 /** Ticks whose content is a function of their identity, as in the stream. */
 const arbTick: fc.Arbitrary<OriginTick> = fc

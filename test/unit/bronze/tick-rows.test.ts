@@ -8,7 +8,7 @@ import {
 } from '../../../shared/adapters/bronze/tick-rows.js';
 import { decodeParquet, encodeParquet, inspectParquet } from '../../../shared/adapters/parquet/index.js';
 import { TICKS_SCHEMA } from '../../../shared/lake/schemas.js';
-import { originTick, seq, T0 } from './factories.js';
+import { originTick, seq, T0 } from '../../support/bronze/factories.js';
 
 const ticks = [
   originTick({ symbol: 'EUR/USD', ts: T0, price: 1.0931, size: 0, id: 't-1' }, { sequenceNumber: seq(1) }),

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileObjectStore } from '../../../shared/adapters/file-object-store.js';
 import { prepareRun } from '../../../shared/pipeline/preprocess/index.js';
-import { FIXTURE_START, FIXTURE_SYMBOLS, fixtureBars, MINUTE, writeBarsLake } from './lake-fixture.js';
+import {
+  FIXTURE_START,
+  FIXTURE_SYMBOLS,
+  fixtureBars,
+  MINUTE,
+  writeBarsLake,
+} from '../../support/preprocess/lake-fixture.js';
 
 describe('prepareRun (symbols, spans and global boundaries from the lake)', () => {
   let dir: string;

@@ -8,7 +8,12 @@ import { AthenaQueryEngine } from '../../../shared/adapters/query/athena-query.j
 import { athenaBilledBytes, athenaQueryCostUsd } from '../../../shared/query/athena-cost.js';
 import { QueryCancelledError, SqlError } from '../../../shared/query/errors.js';
 import { rowObjects } from '../../../shared/query/result.js';
-import { execution, FAILED_EXCHANGE, ReplayAthena, SUCCEEDED_EXCHANGE } from './athena-replay.js';
+import {
+  execution,
+  FAILED_EXCHANGE,
+  ReplayAthena,
+  SUCCEEDED_EXCHANGE,
+} from '../../support/query/athena-replay.js';
 
 const engine = (fake: ReplayAthena, waits: number[] = []) =>
   new AthenaQueryEngine({
