@@ -1,7 +1,7 @@
 /**
  * End to end: a small gold-bars lake → the preprocess state machine rendered from the CDK factory,
  * run locally on aws-local-stepfunctions → features/ and _manifest.json, checked against the
- * independent reference in test/unit/preprocess/feature-reference.ts and read back with DuckDB
+ * independent reference in test/support/preprocess/feature-reference.ts and read back with DuckDB
  * (hive partitioning, so the layout and the `EUR%2FUSD` escaping are checked too).
  */
 import { createHash } from 'node:crypto';
