@@ -8,6 +8,7 @@
  * accordingly, that the accounting identity holds, that no batch fails or throws, and that every
  * symbol's state still restores and gives exactly the bars of the accepted ticks alone.
  */
+
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createAggregatorHandler } from '../../../functions/aggregator/handler.js';
@@ -25,6 +26,7 @@ import {
   emptyReport,
 } from '../../../shared/pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../../../shared/pipeline/domain-engine.js';
+import { createRandom } from '../../../shared/random.js';
 
 const RECORDS = 12_000;
 const BATCH = 400;
@@ -32,17 +34,6 @@ const SKEW = 5 * 60_000;
 const T0 = Date.UTC(2024, 4, 1);
 const SYMBOLS = ['EURUSD', 'BTC-USDT', 'XAU:USD', 'AAPL', 'ETH/BTC'];
 const config = aggregatorConfig({ intervals: parseIntervals(['1m', '5m', '5m_1m', '1h']) });
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One payload and, per candidate tick in it, the tick the contract accepts (or null: quarantined). */
 interface Generated {
@@ -188,7 +179,8 @@ interface FuzzRecord {
 }
 
 function generate(seed: number): FuzzRecord[] {
-  const r = rng(seed);
+  const random = createRandom(seed);
+  const r = () => random.next();
   const ids = Array.from({ length: 40 }, (_, i) => `t${i}`);
   let clock = T0;
   const out: FuzzRecord[] = [];
