@@ -128,18 +128,23 @@ export class ServingStore extends Construct {
       actions: ['cassandra:Modify', 'cassandra:Select'],
       resourceArns: [this.tableArn],
     });
+    // A table's ARN is …/keyspace/NAME/table/TABLE: the keyspace's own pattern (ending in "/")
+    // matches no table, so the system tables need their own.
+    const systemPatterns = ['system*/', 'system*/table/*'];
     iam.Grant.addToPrincipal({
       grantee,
       actions: ['cassandra:Select'],
-      resourceArns: [this.keyspaceArnPattern('system*')],
+      resourceArns: systemPatterns.map((p) => this.arnPattern(p)),
     });
     const principal = grantee.grantPrincipal;
     if (principal instanceof Construct) {
-      Validations.of(principal).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${this.nagArnPattern('system*')}]`,
-        reason:
-          'Read-only Select on the Cassandra system keyspaces (system, system_schema, system_virtual_schema…), which every driver reads to connect; no data keyspace matches.',
-      });
+      for (const p of systemPatterns) {
+        Validations.of(principal).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${this.nagArnPattern(p)}]`,
+          reason:
+            'Read-only Select on the Cassandra system keyspaces and their tables (system.local, system.peers, system_schema.*…), which every driver reads to connect; no data keyspace matches.',
+        });
+      }
     }
     this.encryptionKey?.grantEncryptDecrypt(grantee);
     return grant;
@@ -158,14 +163,15 @@ export class ServingStore extends Construct {
   }
 
   /** The ARN as cdk-nag prints it in a finding (pseudo parameters in angle brackets). */
-  private nagArnPattern(keyspace: string): string {
+  private nagArnPattern(path: string): string {
     const stack = Stack.of(this);
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    return `arn:<AWS::Partition>:cassandra:${region}:${account}:/keyspace/${keyspace}/`;
+    return `arn:<AWS::Partition>:cassandra:${region}:${account}:/keyspace/${path}`;
   }
 
-  private keyspaceArnPattern(keyspace: string): string {
-    return Arn.format({ service: 'cassandra', resource: `/keyspace/${keyspace}/` }, Stack.of(this));
+  /** The ARN of `/keyspace/<path>` in this stack's account and region. */
+  private arnPattern(path: string): string {
+    return Arn.format({ service: 'cassandra', resource: `/keyspace/${path}` }, Stack.of(this));
   }
 }

@@ -35,6 +35,7 @@ describe('infra config', () => {
       enabled: true,
       keyspaceName: 'tickflow',
       ttlSeconds: 2_592_000,
+      formingUpsertPeriodMs: 10_000,
     });
     const config = configFromContext('{"serving":{"enabled":false}}');
     expect(config.serving).toEqual({ ...DEFAULT_CONFIG.serving, enabled: false });

@@ -64,7 +64,7 @@ describe('ServingStore construct (Amazon Keyspaces)', () => {
     });
   });
 
-  it('grantWrite gives Modify and Select on exactly the bars table, and Select on the system keyspaces', () => {
+  it('grantWrite gives Modify and Select on exactly the bars table, and Select on the system keyspaces and tables', () => {
     const s = stack();
     const store = new ServingStore(s, 'Serving');
     const role = new iam.Role(s, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -80,7 +80,12 @@ describe('ServingStore construct (Amazon Keyspaces)', () => {
             Effect: 'Allow',
             Resource: arn('/keyspace/tickflow/table/bars'),
           },
-          { Action: 'cassandra:Select', Effect: 'Allow', Resource: arn('/keyspace/system*/') },
+          // The system keyspaces and their tables (a table ARN is …/keyspace/K/table/T).
+          {
+            Action: 'cassandra:Select',
+            Effect: 'Allow',
+            Resource: [arn('/keyspace/system*/'), arn('/keyspace/system*/table/*')],
+          },
         ],
       },
     });

@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG, HANDLER_ENV, resolveConfig, type TickflowConfig } from 
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { SERVING_ENV } from '../../shared/adapters/serving/env.js';
 import { COMPACTOR_METRICS, METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { isAllowed, statementsOfPolicies } from './iam-eval.js';
 import { handlerCodeForTests, templateApp } from './support.js';
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -200,6 +201,34 @@ describe('TickflowStack: serving store', () => {
       expect(actions(cassandra).sort()).toEqual(['cassandra:Modify', 'cassandra:Select', 'cassandra:Select']);
     }
     template.hasOutput('ServingKeyspaceName', { Value: 'bars_dev' });
+  });
+
+  it('lets the aggregator read the system tables the driver reads on connect, judged as IAM judges ARNs', () => {
+    const template = synth();
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const arn = (keyspace: string, table?: string) =>
+      `arn:aws:cassandra:eu-west-1:123456789012:/keyspace/${keyspace}/${table ? `table/${table}` : ''}`;
+    const aggregator = statementsOfPolicies(template, 'AggregatorHandler');
+    // What the DataStax driver selects while connecting and refreshing its metadata.
+    for (const [keyspace, table] of [
+      ['system', 'local'],
+      ['system', 'peers'],
+      ['system', 'peers_v2'],
+      ['system_schema', 'keyspaces'],
+      ['system_schema', 'tables'],
+      ['system_schema', 'columns'],
+      ['system_virtual_schema', 'keyspaces'],
+    ] as const) {
+      expect(
+        isAllowed(template, aggregator, 'cassandra:Select', arn(keyspace, table), env),
+        `${keyspace}.${table}`,
+      ).toBe(true);
+      expect(isAllowed(template, aggregator, 'cassandra:Modify', arn(keyspace, table), env)).toBe(false);
+    }
+    const keyspace = DEFAULT_CONFIG.serving.keyspaceName;
+    expect(isAllowed(template, aggregator, 'cassandra:Modify', arn(keyspace, 'bars'), env)).toBe(true);
+    expect(isAllowed(template, aggregator, 'cassandra:Select', arn(keyspace, 'bars'), env)).toBe(true);
+    expect(isAllowed(template, aggregator, 'cassandra:Select', arn('other_data', 'bars'), env)).toBe(false);
   });
 
   it('leaves no serving resource, grant or setting behind when disabled', () => {
