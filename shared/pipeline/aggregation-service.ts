@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UnwritableSnapshotError } from '../domain/errors.js';
 import type { SeenIds } from '../domain/index.js';
-import { decodeRecordPayload, elementText } from '../domain/tick.js';
 import { DEFAULT_EVENT_TIME_RANGE, type EventTimeRange, futureSkewReason } from '../domain/tick-bounds.js';
 import type { Bar, Tick, TickOrigin } from '../domain/types.js';
 import type { WatermarkMark } from '../domain/watermark-mark.js';
@@ -18,17 +17,9 @@ import {
   type SymbolCounters,
   type SymbolItem,
 } from './ports.js';
+import { type DecodedRecord, forEachCandidate, rawText } from './record-decoder.js';
 import { compareSequenceNumbers } from './sequence.js';
 import { quarantineForUnusableState, type UnusableState } from './unusable-state.js';
-
-/** One Kinesis record after transport decoding (base64, KPL de-aggregation). */
-export interface DecodedRecord {
-  readonly shardId: string;
-  readonly sequenceNumber: string;
-  readonly arrivalTime: number;
-  /** UTF-8 payloads: one, or one per KPL user record. */
-  readonly payloads: readonly string[];
-}
 
 /** Counts of one batch or flush; published as metrics and summed by the local run. */
 export interface BatchReport {
@@ -125,37 +116,20 @@ export class AggregationService {
 
     const range = this.opts.eventTimeRange ?? DEFAULT_EVENT_TIME_RANGE;
     const skew = this.opts.maxFutureSkewMs;
-    for (const record of records) {
-      let subIndex = 0;
-      for (const payload of record.payloads) {
-        const decoded = decodeRecordPayload(payload, range);
-        if (decoded.kind === 'watermark') {
-          // A mark is no candidate tick: it takes no subIndex, so tick identities match the bronze layer's.
-          const ahead =
-            skew === undefined ? null : futureSkewReason(decoded.mark.watermark, record.arrivalTime, skew);
-          if (ahead === null)
-            add(decoded.mark.symbol, { mark: decoded.mark, origin: originOf(record, subIndex) });
-          continue; // a mark ahead of the clock is dropped: it is no tick, and the next idle flush sends another
-        }
-        const validations = decoded.ticks;
-        for (let i = 0; i < validations.length; i++) {
-          const v = validations[i]!;
-          const origin = originOf(record, subIndex++);
-          const rejected = v.ok
-            ? skew === undefined
-              ? null
-              : futureSkewReason(v.tick.ts, record.arrivalTime, skew)
-            : v.reason;
-          if (rejected === null && v.ok) {
-            add(v.tick.symbol, { tick: v.tick, origin });
-          } else {
-            const element = decoded.elements?.[i];
-            const raw = decoded.elements ? elementText(element) : payload;
-            quarantine.push({ raw, reason: rejected!, field: v.ok ? 'ts' : v.field, origin });
-          }
-        }
+    forEachCandidate(records, range, (c, source) => {
+      if ('mark' in c) {
+        // A mark ahead of the clock is dropped: it is no tick, and the next idle flush sends another.
+        const ahead =
+          skew === undefined ? null : futureSkewReason(c.mark.watermark, c.origin.arrivalTime, skew);
+        if (ahead === null) add(c.mark.symbol, c);
+      } else if ('tick' in c) {
+        const ahead = skew === undefined ? null : futureSkewReason(c.tick.ts, c.origin.arrivalTime, skew);
+        if (ahead === null) add(c.tick.symbol, c);
+        else quarantine.push({ raw: rawText(source), reason: ahead, field: 'ts', origin: c.origin });
+      } else {
+        quarantine.push(c);
       }
-    }
+    });
 
     // Quarantine is keyed by record identity, so rewriting it on a retry is harmless.
     if (quarantine.length > 0) await this.opts.outputs.put({ quarantine });
@@ -430,16 +404,6 @@ function notApplied(items: readonly SymbolItem[], applied: Readonly<Record<strin
 function isAfter(origin: TickOrigin, applied: Readonly<Record<string, string>>): boolean {
   const last = applied[origin.shardId];
   return last === undefined || compareSequenceNumbers(origin.sequenceNumber, last) > 0;
-}
-
-/** Where candidate tick `subIndex` of a record came from (the bronze layer numbers ticks the same way). */
-export function originOf(record: DecodedRecord, subIndex: number): TickOrigin {
-  return {
-    shardId: record.shardId,
-    sequenceNumber: record.sequenceNumber,
-    subIndex,
-    arrivalTime: record.arrivalTime,
-  };
 }
 
 function countRecords(ticks: readonly SymbolItem[]): number {

@@ -13,9 +13,10 @@ import { DynamoOutputStore } from '../../shared/adapters/dynamo/output-store.js'
 import { DynamoStateStore } from '../../shared/adapters/dynamo/state-store.js';
 import { InMemoryOutputStore, InMemoryStateStore } from '../../shared/adapters/memory/stores.js';
 import { aggregatorConfig, parseIntervals, type SeenIds } from '../../shared/domain/index.js';
-import { AggregationService, type DecodedRecord } from '../../shared/pipeline/aggregation-service.js';
+import { AggregationService } from '../../shared/pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../../shared/pipeline/domain-engine.js';
 import type { StateStore, StoredSymbolState } from '../../shared/pipeline/ports.js';
+import type { DecodedRecord } from '../../shared/pipeline/record-decoder.js';
 
 const config = aggregatorConfig({ intervals: parseIntervals(['1m', '5m_1m']), allowedLatenessMs: 60_000 });
 let aws: LocalAws;

@@ -1,5 +1,5 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import type { DecodedRecord } from '../../pipeline/aggregation-service.js';
+import type { DecodedRecord } from '../../pipeline/record-decoder.js';
 import { deaggregate, isKplAggregate, KplFormatError } from './kpl.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

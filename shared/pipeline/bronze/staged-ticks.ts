@@ -1,7 +1,6 @@
-import { decodeRecordPayload } from '../../domain/tick.js';
 import { DEFAULT_EVENT_TIME_RANGE, type EventTimeRange } from '../../domain/tick-bounds.js';
-import { type DecodedRecord, originOf } from '../aggregation-service.js';
 import type { OriginTick } from '../ports.js';
+import { type DecodedRecord, forEachCandidate } from '../record-decoder.js';
 import { isPartitionable } from './hour-files.js';
 
 /** What one batch of records gives the bronze layer. */
@@ -15,9 +14,9 @@ export interface StagedBatch {
 }
 
 /**
- * Decodes the payloads of a batch into the valid ticks the bronze layer keeps. `subIndex` numbers every
- * candidate tick of a record (valid or not, across KPL user records and JSON-array elements) exactly as
- * the aggregator does, so a tick has the same identity in bronze, late and quarantine outputs.
+ * Decodes the payloads of a batch into the valid ticks the bronze layer keeps, numbered by the
+ * decoder the aggregator uses (`forEachCandidate`), so a tick has the same identity in bronze, late
+ * and quarantine outputs.
  */
 export function stageBatch(
   records: readonly DecodedRecord[],
@@ -26,22 +25,15 @@ export function stageBatch(
   const byShard = new Map<string, OriginTick[]>();
   let invalid = 0;
   let unpartitionable = 0;
-  for (const record of records) {
-    let subIndex = 0;
-    for (const payload of record.payloads) {
-      const decoded = decodeRecordPayload(payload, eventTimes);
-      if (decoded.kind === 'watermark') continue; // the idle flush's marks are no ticks
-      for (const validation of decoded.ticks) {
-        const origin = originOf(record, subIndex++);
-        if (!validation.ok) invalid++;
-        else if (!isPartitionable(validation.tick.ts)) unpartitionable++;
-        else {
-          const list = byShard.get(record.shardId);
-          if (list) list.push({ tick: validation.tick, origin });
-          else byShard.set(record.shardId, [{ tick: validation.tick, origin }]);
-        }
-      }
+  forEachCandidate(records, eventTimes, (c) => {
+    if ('mark' in c) return; // the idle flush's marks are no ticks
+    if (!('tick' in c)) invalid++;
+    else if (!isPartitionable(c.tick.ts)) unpartitionable++;
+    else {
+      const list = byShard.get(c.origin.shardId);
+      if (list) list.push(c);
+      else byShard.set(c.origin.shardId, [c]);
     }
-  }
+  });
   return { byShard, invalid, unpartitionable };
 }

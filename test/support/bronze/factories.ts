@@ -1,5 +1,5 @@
-import type { DecodedRecord } from '../../../shared/pipeline/aggregation-service.js';
 import type { OriginTick } from '../../../shared/pipeline/ports.js';
+import type { DecodedRecord } from '../../../shared/pipeline/record-decoder.js';
 
 export const T0 = Date.UTC(2024, 0, 2, 13, 5);
 

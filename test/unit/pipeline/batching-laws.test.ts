@@ -13,8 +13,9 @@ import {
   type SeenIds,
   watermarkMarkPayload,
 } from '../../../shared/domain/index.js';
-import { AggregationService, type DecodedRecord } from '../../../shared/pipeline/aggregation-service.js';
+import { AggregationService } from '../../../shared/pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../../../shared/pipeline/domain-engine.js';
+import type { DecodedRecord } from '../../../shared/pipeline/record-decoder.js';
 
 const config = aggregatorConfig({
   intervals: parseIntervals(['1m', '5m', '5m_1m']),

@@ -12,9 +12,10 @@ import {
   type WatermarkMark,
   watermarkMarkPayload,
 } from '../../../shared/domain/index.js';
-import { AggregationService, type DecodedRecord } from '../../../shared/pipeline/aggregation-service.js';
+import { AggregationService } from '../../../shared/pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../../../shared/pipeline/domain-engine.js';
 import type { StateStore, StoredSymbolState } from '../../../shared/pipeline/ports.js';
+import type { DecodedRecord } from '../../../shared/pipeline/record-decoder.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1);

@@ -13,8 +13,9 @@ import {
   SymbolAggregator,
   UnwritableSnapshotError,
 } from '../../../shared/domain/index.js';
-import { AggregationService, type DecodedRecord } from '../../../shared/pipeline/aggregation-service.js';
+import { AggregationService } from '../../../shared/pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../../../shared/pipeline/domain-engine.js';
+import type { DecodedRecord } from '../../../shared/pipeline/record-decoder.js';
 import type { UnusableState } from '../../../shared/pipeline/unusable-state.js';
 
 const MIN = 60_000;
