@@ -3,11 +3,10 @@ import type { Command } from 'commander';
 import { runPreprocessLocally, type SymbolProgress } from '../../local/preprocess/index.js';
 import {
   followPreprocessExecution,
-  type PreprocessOutcome,
-  type PreprocessRequest,
   type StepFunctionsClient,
   startPreprocessExecution,
-} from '../../shared/pipeline/preprocess/index.js';
+} from '../../shared/adapters/preprocess/aws-execution.js';
+import type { PreprocessOutcome, PreprocessRequest } from '../../shared/pipeline/preprocess/index.js';
 import { positiveInt, UsageError } from '../options.js';
 
 interface PreprocessOptions {

@@ -6,14 +6,10 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import type { ObjectStore } from '../pipeline/ports.js';
 
-/** The lake bucket seen as keys and bytes. */
-export interface ObjectStore {
-  put(key: string, body: Uint8Array, contentType?: string): Promise<void>;
-  get(key: string): Promise<Uint8Array | undefined>;
-  list(prefix: string): Promise<string[]>;
-  delete(key: string): Promise<void>;
-}
+/** The port lives with the pipeline (`pipeline/ports.ts`); re-exported for the adapters that use it. */
+export type { ObjectStore };
 
 /** An S3 bucket (AWS, LocalStack or the local emulator) as an {@link ObjectStore}. */
 export class S3ObjectStore implements ObjectStore {

@@ -25,6 +25,8 @@ export interface LakeSchema {
 /** A value of one cell: timestamps and int64 as epoch ms / safe integers, nulls only in nullable columns. */
 export type LakeValue = number | string | boolean | null;
 export type LakeRow = Readonly<Record<string, LakeValue>>;
+/** Column-major rows: one array per schema column, all of the same length (typed arrays welcome). */
+export type LakeColumns = Readonly<Record<string, ArrayLike<LakeValue>>>;
 
 /** SQL type of each column type in Athena/Glue DDL (and DuckDB). */
 export const LAKE_SQL_TYPES: Readonly<Record<LakeColumnType, string>> = {

@@ -110,3 +110,11 @@ export interface OriginMark {
 
 /** What one symbol's records give, in stream order. */
 export type SymbolItem = OriginTick | OriginMark;
+
+/** The lake bucket seen as keys and bytes. */
+export interface ObjectStore {
+  put(key: string, body: Uint8Array, contentType?: string): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  list(prefix: string): Promise<string[]>;
+  delete(key: string): Promise<void>;
+}

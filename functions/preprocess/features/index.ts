@@ -1,8 +1,8 @@
+import { preprocessLakeFromEnv } from '../../../shared/adapters/preprocess/lake.js';
 import { engineerSymbol } from '../../../shared/pipeline/preprocess/features-task.js';
-import { lakeStoreFromEnv } from '../../../shared/pipeline/preprocess/lake-store.js';
 import type { SymbolTaskInput, SymbolTaskSucceeded } from '../../../shared/pipeline/preprocess/types.js';
 
-const store = lakeStoreFromEnv();
+const store = preprocessLakeFromEnv();
 
 /** Step Functions Map item task: one symbol's features, written per split. */
 export async function handler(event: SymbolTaskInput): Promise<SymbolTaskSucceeded> {

@@ -19,10 +19,16 @@ import {
   Utf8,
 } from 'apache-arrow';
 import { LakeSchemaError } from '../../lake/errors.js';
-import type { LakeColumn, LakeColumnType, LakeRow, LakeSchema, LakeValue } from '../../lake/schemas.js';
+import type {
+  LakeColumn,
+  LakeColumns,
+  LakeColumnType,
+  LakeRow,
+  LakeSchema,
+  LakeValue,
+} from '../../lake/schemas.js';
 
-/** Column-major input: one array per schema column, all of the same length (typed arrays welcome). */
-export type LakeColumns = Readonly<Record<string, ArrayLike<LakeValue>>>;
+export type { LakeColumns };
 
 const ARROW_TYPES: Record<LakeColumnType, () => DataType> = {
   timestamp: () => new TimestampMillisecond('UTC'),

@@ -1,6 +1,5 @@
-import type { LakeColumns } from '../../adapters/parquet/index.js';
 import type { FeatureFrame } from '../../domain/features/index.js';
-import type { LakeValue } from '../../lake/index.js';
+import type { LakeColumns, LakeValue } from '../../lake/index.js';
 
 /**
  * A frame's rows as columns of `featuresSchema(FEATURE_NAMES)`: typed arrays pass through, NaN

@@ -1,10 +1,9 @@
-import { encodeParquet } from '../../adapters/parquet/index.js';
-import type { ObjectStore } from '../../adapters/s3-object-store.js';
 import { engineerSymbolFeatures, FEATURE_NAMES, SPLITS, sliceFrame } from '../../domain/features/index.js';
 import type { Bar } from '../../domain/types.js';
 import { featuresPartitionKey, featuresSchema, partitionFileKey } from '../../lake/index.js';
 import { datesInRange, listSymbolBarDates, readBars } from './bar-files.js';
 import { featureColumns } from './feature-columns.js';
+import type { PreprocessLake } from './ports.js';
 import { symbolSummaryKey } from './summary-keys.js';
 import type { StoredSymbolSummary, SymbolTaskInput, SymbolTaskSucceeded } from './types.js';
 
@@ -23,7 +22,7 @@ export const FEATURE_FILE_ROWS = 131_072;
  * files first, so a crash in between leaves a retry everything it needs).
  */
 export async function engineerSymbol(
-  store: ObjectStore,
+  store: PreprocessLake,
   input: SymbolTaskInput,
 ): Promise<SymbolTaskSucceeded> {
   const bars = await readSymbolBars(store, input);
@@ -39,7 +38,7 @@ export async function engineerSymbol(
     for (let part = 0, from = start; from < end; part++, from += FEATURE_FILE_ROWS) {
       const key = partitionFileKey(featuresPartitionKey(split, input.symbol), part);
       const rows = sliceFrame(frame, from, Math.min(end, from + FEATURE_FILE_ROWS));
-      await store.put(key, encodeParquet(FEATURES_SCHEMA, featureColumns(rows)));
+      await store.put(key, store.encodeParquet(FEATURES_SCHEMA, featureColumns(rows)));
       written.push(key);
     }
   }
@@ -56,7 +55,7 @@ export async function engineerSymbol(
 }
 
 /** The symbol's bars with window_start in the range, read one date file at a time. */
-async function readSymbolBars(store: ObjectStore, input: SymbolTaskInput): Promise<Bar[]> {
+async function readSymbolBars(store: PreprocessLake, input: SymbolTaskInput): Promise<Bar[]> {
   const dates = datesInRange(
     await listSymbolBarDates(store, input.interval, input.symbol),
     input.range.from,
@@ -72,7 +71,7 @@ async function readSymbolBars(store: ObjectStore, input: SymbolTaskInput): Promi
 
 /** Deletes every object under the symbol's feature folders that is not in `keep`. */
 export async function deleteStaleFiles(
-  store: ObjectStore,
+  store: PreprocessLake,
   symbol: string,
   keep: ReadonlySet<string>,
 ): Promise<number> {

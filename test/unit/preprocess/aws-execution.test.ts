@@ -15,9 +15,9 @@ import { register } from '../../../cli/commands/preprocess.js';
 import {
   ExecutionNotSucceededError,
   followPreprocessExecution,
-  type PreprocessOutcome,
   type StepFunctionsClient,
-} from '../../../shared/pipeline/preprocess/index.js';
+} from '../../../shared/adapters/preprocess/aws-execution.js';
+import type { PreprocessOutcome } from '../../../shared/pipeline/preprocess/index.js';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:preprocess';
 const EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:preprocess:run-1';

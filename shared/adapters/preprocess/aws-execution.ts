@@ -7,8 +7,8 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { PreprocessError } from './errors.js';
-import type { PreprocessOutcome, PreprocessRequest } from './types.js';
+import { PreprocessError } from '../../pipeline/preprocess/errors.js';
+import type { PreprocessOutcome, PreprocessRequest } from '../../pipeline/preprocess/types.js';
 
 /** The part of the Step Functions client this module uses (a fake in tests). */
 export type StepFunctionsClient = Pick<SFNClient, 'send'>;
