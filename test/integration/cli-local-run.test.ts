@@ -164,7 +164,10 @@ it('tickflow cost projects a run to another rate and symbol count; bad input exi
   ]);
   const projection = JSON.parse(stdout);
   expect(projection).toMatchObject({ ticksPerSecond: 1000, symbols: 100 });
-  expect(projection.totalPerMonth).toBeCloseTo(projection.perMonth + projection.idlePerMonth, 9);
+  expect(projection.totalPerMonth).toBeCloseTo(
+    projection.perMonth + projection.metricsPerMonth + projection.idlePerMonth,
+    9,
+  );
 
   for (const [args, message] of [
     [['--summary', '/nonexistent/summary.json'], 'no such file'],

@@ -2,6 +2,8 @@
  * Reading a local lake back for comparison with the independent reference (`reference.ts`): bars
  * and late ticks through DuckDB, and the comparison rules (exact OHLC and counts, sums to 1e-9).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'vitest';
 import type { ReferenceBar, ReferenceResult } from './reference.js';
@@ -32,8 +34,9 @@ export async function lakeBars(lake: string): Promise<ReferenceBar[]> {
   }));
 }
 
-/** Every late tick of the lake as a sortable key (`lateKey`), sorted. */
+/** Every late tick of the lake as a sortable key (`lateKey`), sorted; none when the lake has no `late/`. */
 export async function lakeLate(lake: string): Promise<string[]> {
+  if (!existsSync(join(lake, 'late'))) return [];
   const rows = await query(`
     SELECT symbol, interval, epoch_ms(ts) AS ts, price, size, id
     FROM read_parquet('${lake}/late/**/*.parquet', hive_partitioning = true)`);
