@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createBronzeHandler } from '../../functions/bronze/handler.js';
-import { resolveConfig } from '../../infra/config.js';
+import { DEFAULT_CONFIG, resolveConfig } from '../../infra/config.js';
 import { alwaysOnInventory, lambdaSizing } from '../../infra/cost-inventory.js';
 import { createKinesisClient, createS3Client } from '../../shared/adapters/aws-clients.js';
 import { wireBronze } from '../../shared/adapters/bronze/index.js';
@@ -47,7 +47,13 @@ export interface LocalRunOptions {
   /** Output directory: `lake/`, `summary.json`, `dlq.jsonl`. */
   readonly out: string;
   readonly shards?: number;
+  /** Records per invocation. @default the deployed consumer's (`DEFAULT_CONFIG.consumer` in infra/config.ts) */
   readonly batchSize?: number;
+  /**
+   * Lambda's MaximumBatchingWindowInSeconds, in ms: a batch is invoked when it is full, reaches the
+   * payload limit, or has waited this long. @default the deployed consumer's
+   */
+  readonly maximumBatchingWindowMs?: number;
   readonly intervals?: readonly string[];
   readonly allowedLatenessMs?: number;
   readonly dedupHorizonMs?: number;
@@ -59,8 +65,15 @@ export interface LocalRunOptions {
    * @default 5 minutes (shared/config.ts)
    */
   readonly maxFutureSkewMs?: number;
-  /** Records per second the producer publishes (live mode); unlimited when absent. */
+  /** Ticks per second the producer publishes (live mode for a simulation); unlimited when absent. */
   readonly rate?: number;
+  /**
+   * Run the scheduled work (idle watermark marks, lake refresh) while the stream flows, as AWS does.
+   * @default true for a simulation with a `rate`, false otherwise
+   */
+  readonly live?: boolean;
+  /** Processing time between two rounds of that scheduled work. @default 2,000 ms (AWS: 1 minute) */
+  readonly scheduleEveryMs?: number;
   /** Ticks packed per Kinesis record (JSON arrays). @default 100 */
   readonly pack?: number;
   /** Probability that a state or sink write fails (half before, half after it takes effect). @default 0 */
@@ -108,7 +121,12 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     dedupHorizonMs: options.dedupHorizonMs,
     eventTimeRange: options.eventTimeRange,
   });
-  const live = options.source.kind === 'simulate' && options.rate !== undefined;
+  const live = options.live ?? (options.source.kind === 'simulate' && options.rate !== undefined);
+  const consumer = {
+    batchSize: options.batchSize ?? DEFAULT_CONFIG.consumer.batchSize,
+    maximumBatchingWindowMs:
+      options.maximumBatchingWindowMs ?? DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds * 1000,
+  };
   // Injected faults are transient: unless told otherwise, retry until they pass.
   const retries = options.maxRetryAttempts ?? (chaos > 0 ? -1 : 10);
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -177,7 +195,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     runner = new EventSourceMappingRunner({
       kinesis,
       streamName: aws.names.tickStream,
-      batchSize: options.batchSize ?? 500,
+      ...consumer,
       bisectBatchOnFunctionError: true,
       reportBatchItemFailures: true,
       maximumRetryAttempts: retries,
@@ -205,7 +223,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       kinesis,
       streamName: aws.names.tickStream,
       functionName: 'tickflow-bronze',
-      batchSize: options.batchSize ?? 500,
+      ...consumer,
       bisectBatchOnFunctionError: true,
       maximumRetryAttempts: retries,
       retryBackoff: { initialMs: 5, maxMs: 200 },
@@ -242,7 +260,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
           .finally(() => {
             liveRound = undefined;
           });
-      }, 2_000);
+      }, options.scheduleEveryMs ?? 2_000);
     }
 
     const tStream = performance.now();
