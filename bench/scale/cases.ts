@@ -31,9 +31,9 @@ export function scaleCases(quick: boolean): ScaleCase[] {
   // Wide: long enough that every symbol has ticks in several 1-minute windows and 5-minute panes,
   // short enough for this machine: with 2,000 symbols every batch commits ~one state per symbol it
   // holds, so the run is bound by the local DynamoDB's write rate, not by the ticks.
-  const wideSeconds = quick ? 30 : 3 * MINUTE_S;
+  const wideSeconds = quick ? 20 : 2 * MINUTE_S;
   // Reference: several minutes of live batches so the per-batch writes reach their steady rate.
-  const referenceSeconds = quick ? 30 : 5 * MINUTE_S;
+  const referenceSeconds = quick ? 30 : 3 * MINUTE_S;
   return [
     {
       name: 'hot',

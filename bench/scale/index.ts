@@ -71,8 +71,8 @@ function throughputRow(o: CaseOutcome): BenchRow {
 const usd = (n: number, digits: number) => `$${n.toFixed(digits)}`;
 
 function costRows(o: CaseOutcome): BenchRow[] {
-  const c = o.summary.cost;
-  const monthly = perMonth(c.perMillionTicks, 1_000);
+  const whole = o.summary.cost;
+  const stream = o.streamCost;
   const row = (name: string, ours: string, target: string, ok: boolean, values: Record<string, number>) =>
     ({
       suite: 'scale',
@@ -84,27 +84,35 @@ function costRows(o: CaseOutcome): BenchRow[] {
       status: verdict(ok),
       values,
     }) satisfies BenchRow;
+  const { perMillionTicks, perMonthAt1000, idlePerMonth } = COST_TARGETS;
+  // The whole run carries the end-of-run drain (every open window flushed, the lake written once
+  // more, bronze compacted), which a running deployment never pays; the stream phase has no bar
+  // closing when it is shorter than the lateness. The verdict uses the whole run: the upper figure.
+  const perM = (c: typeof whole) => `${usd(c.perMillionTicks, 4)}`;
   return [
     row(
-      'metered $ per million ticks',
-      usd(c.perMillionTicks, 4),
-      `≤ $${COST_TARGETS.perMillionTicks}`,
-      c.perMillionTicks <= COST_TARGETS.perMillionTicks,
-      { perMillionTicks: c.perMillionTicks },
+      'metered $ per million ticks, whole run (stream phase alone)',
+      `${perM(whole)} (${perM(stream)})`,
+      `≤ $${perMillionTicks}`,
+      whole.perMillionTicks <= perMillionTicks,
+      { perMillionTicks: whole.perMillionTicks, streamPhasePerMillionTicks: stream.perMillionTicks },
     ),
     row(
-      '$ per month at 1,000 ticks/s (request-driven)',
-      usd(monthly, 0),
-      `≈ $${COST_TARGETS.perMonthAt1000}`,
-      monthly <= COST_TARGETS.perMonthAt1000 * 1.05,
-      { perMonth: monthly },
+      '$ per month at 1,000 ticks/s, request-driven, whole run (stream phase alone)',
+      `${usd(perMonth(whole.perMillionTicks, 1_000), 0)} (${usd(perMonth(stream.perMillionTicks, 1_000), 0)})`,
+      `≈ $${perMonthAt1000}`,
+      perMonth(whole.perMillionTicks, 1_000) <= perMonthAt1000 * 1.05,
+      {
+        perMonth: perMonth(whole.perMillionTicks, 1_000),
+        streamPhasePerMonth: perMonth(stream.perMillionTicks, 1_000),
+      },
     ),
     row(
-      'idle $ per month (inventory)',
-      usd(c.idlePerMonth.usd, 2),
-      `≤ $${COST_TARGETS.idlePerMonth}`,
-      c.idlePerMonth.usd <= COST_TARGETS.idlePerMonth,
-      { idlePerMonth: c.idlePerMonth.usd },
+      'idle $ per month (always-on inventory)',
+      usd(whole.idlePerMonth.usd, 2),
+      `≤ $${idlePerMonth}`,
+      whole.idlePerMonth.usd <= idlePerMonth,
+      { idlePerMonth: whole.idlePerMonth.usd },
     ),
   ];
 }
@@ -113,6 +121,10 @@ function costRows(o: CaseOutcome): BenchRow[] {
 function caseNote(o: CaseOutcome): string {
   const s = o.summary;
   const c = s.cost;
+  const stream = Object.entries(o.streamCost.byService)
+    .filter(([, line]) => line.usd > 0)
+    .map(([name, line]) => `${name} $${line.perMillionTicks.toFixed(4)}`)
+    .join(', ');
   const services = Object.entries(c.byService)
     .filter(([, line]) => line.usd > 0)
     .map(([name, line]) => `${name} $${line.perMillionTicks.toFixed(4)}`)
@@ -125,10 +137,15 @@ function caseNote(o: CaseOutcome): string {
     `${o.scaleCase.name}: ${formatCount(s.valid)} valid ticks in ${((s.durationsMs.stream ?? 0) / 1000).toFixed(0)} s of stream phase ` +
     `(${(o.wallMs / 1000).toFixed(0)} s wall); ${esm.invocations} aggregator invocations ` +
     `(${formatCount(s.records.produced)} records, ${esm.retries} retries, ${esm.bisections} bisections); ` +
-    `per million ticks $${c.perMillionTicks.toFixed(4)} (${services}); ` +
+    `per million ticks $${c.perMillionTicks.toFixed(4)} (${services}), stream phase alone ` +
+    `$${o.streamCost.perMillionTicks.toFixed(4)} (${stream}); ` +
     `DynamoDB ${formatCount(u['dynamodb.writeUnits'])} WRU + ${formatCount(u['dynamodb.readUnits'])} RRU, ` +
     `Lambda ${formatCount(u['lambda.requests'])} requests ${u['lambda.gbSeconds'].toFixed(1)} GB-s, ` +
     `S3 ${formatCount(u['s3.putCopyPostListRequests'])} PUT/LIST, Keyspaces ${formatCount(u['keyspaces.writeUnits'])} WRU` +
-    `${c.unpriced.length > 0 ? ` (not priced: ${c.unpriced.join(', ')})` : ''}; idle $${c.idlePerMonth.usd.toFixed(2)}/month.${diffs}`
+    `${c.unpriced.length > 0 ? ` (not priced: ${c.unpriced.join(', ')})` : ''}; idle $${c.idlePerMonth.usd.toFixed(2)}/month ` +
+    `(${c.idlePerMonth.lines
+      .filter((l) => l.count > 0)
+      .map((l) => `${l.item} ×${l.count} ${l.usd === null ? 'unpriced' : `$${l.usd.toFixed(2)}`}`)
+      .join(', ')}).${diffs}`
   );
 }

@@ -4,6 +4,7 @@ import { SCHEDULED_FUNCTIONS } from '../../infra/cost-inventory.js';
 import { runLocalPipeline } from '../../local/run/local-run.js';
 import { startLocalServing } from '../../local/run/serving.js';
 import type { RunSummary } from '../../local/run/summary.js';
+import { type CostSection, costOfRun, type Usage } from '../../shared/cost/index.js';
 import { writeMarketLoadCsv } from '../../test/support/market-load.js';
 import { referenceForCsv } from '../../test/support/reference.js';
 import { compareLake, type LakeAgreement } from './agreement.js';
@@ -26,6 +27,8 @@ export interface CaseOutcome {
   readonly rows: number;
   readonly retriesSent: number;
   readonly summary: RunSummary;
+  /** The meter at the end of the stream phase: live batches and scheduled rounds, no end-of-run drain. */
+  readonly streamCost: CostSection;
   readonly referenceDuplicates: number;
   readonly referenceValid: number;
   readonly agreement: LakeAgreement;
@@ -55,6 +58,7 @@ export async function runScaleCase(
   const serving = scaleCase.serving ? await startLocalServing('auto', log) : undefined;
   const started = performance.now();
   let summary: RunSummary;
+  let streamUsage: Usage | undefined;
   try {
     let lastLog = 0;
     summary = await runLocalPipeline({
@@ -69,6 +73,9 @@ export async function runScaleCase(
             scheduleEveryMs: SCHEDULED_FUNCTIONS.materializer * 60_000,
           }
         : {}),
+      onStreamPhaseEnd: (usage) => {
+        streamUsage = usage;
+      },
       onProgress: (p) => {
         const now = performance.now();
         if (now - lastLog < 30_000) return;
@@ -83,11 +90,17 @@ export async function runScaleCase(
   }
   const wallMs = performance.now() - started;
   const agreement = await compareLake(summary.lake.dir, reference);
+  const streamCost = costOfRun(
+    { ...summary.cost.usage, ...streamUsage, 'kinesis.shardHours': 0 },
+    summary.cost.facts,
+    summary.cost.inventory,
+  );
   return {
     scaleCase,
     rows,
     retriesSent: rows - scaleCase.load.ticks,
     summary,
+    streamCost,
     referenceDuplicates: reference.duplicates,
     referenceValid: reference.valid,
     agreement,

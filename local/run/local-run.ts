@@ -20,7 +20,7 @@ import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_FUTURE_SKEW_MS } from '../../shared/config.js';
-import { costOfRun, gbSeconds, shardHours, sqsRequests } from '../../shared/cost/index.js';
+import { costOfRun, gbSeconds, shardHours, sqsRequests, type Usage } from '../../shared/cost/index.js';
 import { aggregatorConfig, parseIntervals } from '../../shared/domain/index.js';
 import type { EventTimeRange } from '../../shared/domain/tick-bounds.js';
 import { parsePartitionPath, utcDate } from '../../shared/lake/index.js';
@@ -88,6 +88,11 @@ export interface LocalRunOptions {
   readonly idleTimeoutMs?: number;
   /** Serving store to write forming and final bars to; its lifetime is the caller's. */
   readonly serving?: LocalServing;
+  /**
+   * Called once when the stream phase ends (every record consumed, before the final flush), with the
+   * usage metered so far: the cost of live batches and scheduled rounds without the end-of-run drain.
+   */
+  readonly onStreamPhaseEnd?: (usage: Usage, streamMs: number) => void;
   /** Progress: ticks published and ticks applied so far. */
   readonly onProgress?: (p: RunProgress) => void;
 }
@@ -284,6 +289,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       await Promise.all([runner.waitUntilIdle(), bronzeRunner.waitUntilIdle()]);
     }
     durations.stream = performance.now() - tStream;
+    options.onStreamPhaseEnd?.(meter.snapshot(), durations.stream);
 
     const tFlush = performance.now();
     progress('flush', totalHint);
