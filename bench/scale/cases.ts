@@ -19,6 +19,7 @@ export interface ScaleCase {
 }
 
 const MINUTE_S = 60;
+const span = (s: number) => (s >= MINUTE_S ? `${s / MINUTE_S} min` : `${s} s`);
 
 /**
  * The three loads of README "Benchmarks" (scale rows). Every load has 32-hex-digit trade ids, 1%
@@ -37,7 +38,7 @@ export function scaleCases(quick: boolean): ScaleCase[] {
   return [
     {
       name: 'hot',
-      describe: `1 symbol, 5,000 ticks/s × ${hotSeconds / MINUTE_S} min`,
+      describe: `1 symbol, 5,000 ticks/s × ${span(hotSeconds)}`,
       load: { ticks: 5_000 * hotSeconds, rate: 5_000, symbols: 1, seed: 11 },
       live: false,
       serving: false,
@@ -45,7 +46,7 @@ export function scaleCases(quick: boolean): ScaleCase[] {
     },
     {
       name: 'wide',
-      describe: `2,000 symbols × 1 tick/s × ${wideSeconds / MINUTE_S} min`,
+      describe: `2,000 symbols × 1 tick/s × ${span(wideSeconds)}`,
       load: { ticks: 2_000 * wideSeconds, rate: 2_000, symbols: 2_000, seed: 12 },
       live: false,
       serving: false,
@@ -53,7 +54,7 @@ export function scaleCases(quick: boolean): ScaleCase[] {
     },
     {
       name: 'reference',
-      describe: `100 symbols (Zipf 1.0), 1,000 ticks/s live × ${referenceSeconds / MINUTE_S} min, bronze + Cassandra, 1 shard`,
+      describe: `100 symbols (Zipf 1.0), 1,000 ticks/s live × ${span(referenceSeconds)}, bronze + Cassandra, 1 shard`,
       load: { ticks: 1_000 * referenceSeconds, rate: 1_000, symbols: 100, zipf: 1, seed: 13 },
       live: true,
       serving: true,
