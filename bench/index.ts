@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only stream,handler,features,parquet]`: the speed targets of
+ * `npm run bench [-- --quick] [-- --only stream,handler,features,parquet,scale]`: the speed targets of
  * tickflow measured beside a reference run in the same process, reported as ratios. Prints a table,
  * writes bench/results.json and bench/RESULTS.md (a quick run writes results.quick.json and
  * RESULTS.quick.md, so smoke numbers never replace real ones). Exits 1 when a target fails or when
@@ -16,6 +16,7 @@ import { describeMachine, finishMachineInfo, startMachineInfo } from './harness/
 import { type BenchReport, renderConsoleTable, type SuiteResult, writeReport } from './harness/report.js';
 import type { Suite } from './harness/suite.js';
 import { runParquetBench } from './parquet/index.js';
+import { runScaleBench } from './scale/index.js';
 import { runStreamCoreBench } from './stream-core/index.js';
 
 const SUITES: Readonly<Record<string, Suite>> = {
@@ -23,6 +24,7 @@ const SUITES: Readonly<Record<string, Suite>> = {
   handler: runHandlerBench,
   features: runFeaturesBench,
   parquet: runParquetBench,
+  scale: runScaleBench,
 };
 
 const { values } = parseArgs({

@@ -9,7 +9,7 @@ import type { TickflowConfig } from './config.js';
 
 /** The stack's shape as the constructs build it (see infra/stacks/tickflow-stack.ts). */
 const STREAM_CONSUMERS = 2; // aggregator, bronze writer
-const SCHEDULED_FUNCTIONS = { materializer: 1, compactor: 5 } as const; // minutes between runs
+export const SCHEDULED_FUNCTIONS = { materializer: 1, compactor: 5 } as const; // minutes between runs
 const STATE_MACHINES = 1; // preprocess
 /** One customer-managed key for the data (stream, tables, queues) and the alarm topic. */
 const KMS_KEYS = 1;

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_CONFIG } from '../../infra/config.js';
 import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { usd as formatUsd } from '../../local/run/cost-format.js';
 import { type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
@@ -37,6 +38,7 @@ interface LocalRunFlags {
   seed: string;
   shards: number;
   batchSize: number;
+  batchingWindow: number;
   intervals: string[];
   lateness: number;
   dedupHorizon?: number;
@@ -81,7 +83,18 @@ export function register(program: Command): void {
     )
     .option('--seed <seed>', 'seed of the simulation and of --chaos', '1')
     .option('--shards <n>', 'Kinesis shards (1–10)', shardCount, 2)
-    .option('--batch-size <n>', 'event source mapping batch size (1–10,000)', batchSize, 500)
+    .option(
+      '--batch-size <n>',
+      'event source mapping batch size (1–10,000)',
+      batchSize,
+      DEFAULT_CONFIG.consumer.batchSize,
+    )
+    .option(
+      '--batching-window <duration>',
+      'event source mapping MaximumBatchingWindowInSeconds (0–300 s)',
+      duration,
+      DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds * 1000,
+    )
     .option('--intervals <list>', 'window labels, e.g. 1m,5m,15m,1h,1d,5m_1m', intervalList, [
       '1m',
       '5m',
@@ -165,6 +178,7 @@ export function register(program: Command): void {
         out: flags.out,
         shards: flags.shards,
         batchSize: flags.batchSize,
+        maximumBatchingWindowMs: flags.batchingWindow,
         intervals: flags.intervals,
         allowedLatenessMs: flags.lateness,
         dedupHorizonMs: flags.dedupHorizon,

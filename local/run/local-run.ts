@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createBronzeHandler } from '../../functions/bronze/handler.js';
-import { resolveConfig } from '../../infra/config.js';
+import { DEFAULT_CONFIG, resolveConfig } from '../../infra/config.js';
 import { alwaysOnInventory, lambdaSizing } from '../../infra/cost-inventory.js';
 import { createKinesisClient, createS3Client } from '../../shared/adapters/aws-clients.js';
 import { wireBronze } from '../../shared/adapters/bronze/index.js';
@@ -20,7 +20,7 @@ import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_FUTURE_SKEW_MS } from '../../shared/config.js';
-import { costOfRun, gbSeconds, shardHours, sqsRequests } from '../../shared/cost/index.js';
+import { costOfRun, gbSeconds, shardHours, sqsRequests, type Usage } from '../../shared/cost/index.js';
 import { aggregatorConfig, parseIntervals } from '../../shared/domain/index.js';
 import type { EventTimeRange } from '../../shared/domain/tick-bounds.js';
 import { parsePartitionPath, utcDate } from '../../shared/lake/index.js';
@@ -47,7 +47,13 @@ export interface LocalRunOptions {
   /** Output directory: `lake/`, `summary.json`, `dlq.jsonl`. */
   readonly out: string;
   readonly shards?: number;
+  /** Records per invocation. @default the deployed consumer's (`DEFAULT_CONFIG.consumer` in infra/config.ts) */
   readonly batchSize?: number;
+  /**
+   * Lambda's MaximumBatchingWindowInSeconds, in ms: a batch is invoked when it is full, reaches the
+   * payload limit, or has waited this long. @default the deployed consumer's
+   */
+  readonly maximumBatchingWindowMs?: number;
   readonly intervals?: readonly string[];
   readonly allowedLatenessMs?: number;
   readonly dedupHorizonMs?: number;
@@ -59,8 +65,15 @@ export interface LocalRunOptions {
    * @default 5 minutes (shared/config.ts)
    */
   readonly maxFutureSkewMs?: number;
-  /** Records per second the producer publishes (live mode); unlimited when absent. */
+  /** Ticks per second the producer publishes (live mode for a simulation); unlimited when absent. */
   readonly rate?: number;
+  /**
+   * Run the scheduled work (idle watermark marks, lake refresh) while the stream flows, as AWS does.
+   * @default true for a simulation with a `rate`, false otherwise
+   */
+  readonly live?: boolean;
+  /** Processing time between two rounds of that scheduled work. @default 2,000 ms (AWS: 1 minute) */
+  readonly scheduleEveryMs?: number;
   /** Ticks packed per Kinesis record (JSON arrays). @default 100 */
   readonly pack?: number;
   /** Probability that a state or sink write fails (half before, half after it takes effect). @default 0 */
@@ -75,6 +88,11 @@ export interface LocalRunOptions {
   readonly idleTimeoutMs?: number;
   /** Serving store to write forming and final bars to; its lifetime is the caller's. */
   readonly serving?: LocalServing;
+  /**
+   * Called once when the stream phase ends (every record consumed, before the final flush), with the
+   * usage metered so far: the cost of live batches and scheduled rounds without the end-of-run drain.
+   */
+  readonly onStreamPhaseEnd?: (usage: Usage, streamMs: number) => void;
   /** Progress: ticks published and ticks applied so far. */
   readonly onProgress?: (p: RunProgress) => void;
 }
@@ -108,7 +126,12 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     dedupHorizonMs: options.dedupHorizonMs,
     eventTimeRange: options.eventTimeRange,
   });
-  const live = options.source.kind === 'simulate' && options.rate !== undefined;
+  const live = options.live ?? (options.source.kind === 'simulate' && options.rate !== undefined);
+  const consumer = {
+    batchSize: options.batchSize ?? DEFAULT_CONFIG.consumer.batchSize,
+    maximumBatchingWindowMs:
+      options.maximumBatchingWindowMs ?? DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds * 1000,
+  };
   // Injected faults are transient: unless told otherwise, retry until they pass.
   const retries = options.maxRetryAttempts ?? (chaos > 0 ? -1 : 10);
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -177,7 +200,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     runner = new EventSourceMappingRunner({
       kinesis,
       streamName: aws.names.tickStream,
-      batchSize: options.batchSize ?? 500,
+      ...consumer,
       bisectBatchOnFunctionError: true,
       reportBatchItemFailures: true,
       maximumRetryAttempts: retries,
@@ -205,7 +228,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       kinesis,
       streamName: aws.names.tickStream,
       functionName: 'tickflow-bronze',
-      batchSize: options.batchSize ?? 500,
+      ...consumer,
       bisectBatchOnFunctionError: true,
       maximumRetryAttempts: retries,
       retryBackoff: { initialMs: 5, maxMs: 200 },
@@ -242,7 +265,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
           .finally(() => {
             liveRound = undefined;
           });
-      }, 2_000);
+      }, options.scheduleEveryMs ?? 2_000);
     }
 
     const tStream = performance.now();
@@ -266,6 +289,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       await Promise.all([runner.waitUntilIdle(), bronzeRunner.waitUntilIdle()]);
     }
     durations.stream = performance.now() - tStream;
+    options.onStreamPhaseEnd?.(meter.snapshot(), durations.stream);
 
     const tFlush = performance.now();
     progress('flush', totalHint);

@@ -6,6 +6,8 @@
  * covered). Used by the hot-symbol integration test and `npm run bench -- --only scale`.
  */
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { createRandom } from '../../shared/random.js';
 import type { ContractCsv, ContractRow } from './contract-csv.js';
 
@@ -35,7 +37,10 @@ export function hexTradeId(seed: number, i: number): string {
   return createHash('md5').update(`${seed}:${i}`).digest('hex');
 }
 
-export function marketLoadCsv(load: MarketLoad): ContractCsv {
+type Fields = NonNullable<ContractRow['fields']>;
+
+/** The rows of a market load in arrival order, generated lazily (3 million rows need no array). */
+export function* marketLoadFields(load: MarketLoad): Generator<Fields> {
   const random = createRandom(load.seed ?? 1);
   const symbols = load.symbols ?? 1;
   const weights = Array.from({ length: symbols }, (_, i) => 1 / (i + 1) ** (load.zipf ?? 0));
@@ -58,15 +63,8 @@ export function marketLoadCsv(load: MarketLoad): ContractCsv {
   };
   const start = load.start ?? Date.UTC(2024, 2, 15);
   const jitterMs = load.jitterMs ?? 90_000;
-  const rows: ContractRow[] = [];
-  const lines: string[] = [];
-  const push = (fields: NonNullable<ContractRow['fields']>) => {
-    const line = fields.join(',');
-    rows.push({ seq: rows.length, fields, line });
-    lines.push(line);
-  };
   const price = new Float64Array(symbols).fill(100);
-  const recent: NonNullable<ContractRow['fields']>[] = [];
+  const recent: Fields[] = [];
   for (let i = 0; i < load.ticks; i++) {
     const clock = start + Math.floor((i * 1000) / load.rate);
     const s = pick();
@@ -74,18 +72,45 @@ export function marketLoadCsv(load: MarketLoad): ContractCsv {
     const ts = random.chance(load.jitterRate ?? 0.02)
       ? clock - 60_000 - random.int(jitterMs - 60_000)
       : clock;
-    const fields: NonNullable<ContractRow['fields']> = [
+    const fields: Fields = [
       String(ts),
       symbolName(s),
       price[s]!.toPrecision(8),
       (random.int(1000) / 100).toFixed(2),
       hexTradeId(load.seed ?? 1, i),
     ];
-    push(fields);
+    yield fields;
     recent.push(fields);
     if (recent.length > 4096) recent.splice(0, 2048);
     // A retry of a recent tick, jittered ones included: its original may lag far behind the max.
-    if (random.chance(load.retryRate ?? 0.01)) push(recent[random.int(recent.length)]!);
+    if (random.chance(load.retryRate ?? 0.01)) yield recent[random.int(recent.length)]!;
   }
-  return { text: `ts,symbol,price,size,id\n${lines.join('\n')}\n`, rows };
+}
+
+export const MARKET_LOAD_HEADER = 'ts,symbol,price,size,id';
+
+export function marketLoadCsv(load: MarketLoad): ContractCsv {
+  const rows: ContractRow[] = [];
+  for (const fields of marketLoadFields(load)) {
+    rows.push({ seq: rows.length, fields, line: fields.join(',') });
+  }
+  return { text: `${MARKET_LOAD_HEADER}\n${rows.map((r) => r.line).join('\n')}\n`, rows };
+}
+
+/** Writes a market load straight to a CSV file; returns the data rows written (retries included). */
+export async function writeMarketLoadCsv(file: string, load: MarketLoad): Promise<number> {
+  const out = createWriteStream(file);
+  let rows = 0;
+  let chunk: string[] = [MARKET_LOAD_HEADER];
+  for (const fields of marketLoadFields(load)) {
+    chunk.push(fields.join(','));
+    rows++;
+    if (chunk.length >= 10_000) {
+      if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');
+      chunk = [];
+    }
+  }
+  out.end(chunk.length > 0 ? `${chunk.join('\n')}\n` : '');
+  await once(out, 'finish');
+  return rows;
 }

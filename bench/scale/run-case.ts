@@ -1,0 +1,109 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SCHEDULED_FUNCTIONS } from '../../infra/cost-inventory.js';
+import { runLocalPipeline } from '../../local/run/local-run.js';
+import { startLocalServing } from '../../local/run/serving.js';
+import type { RunSummary } from '../../local/run/summary.js';
+import { type CostSection, costOfRun, type Usage } from '../../shared/cost/index.js';
+import { writeMarketLoadCsv } from '../../test/support/market-load.js';
+import { referenceForCsv } from '../../test/support/reference.js';
+import { compareLake, type LakeAgreement } from './agreement.js';
+import type { ScaleCase } from './cases.js';
+
+const M = 60_000;
+/** The six default intervals, written out for the reference rather than parsed by the engine. */
+const REFERENCE_INTERVALS = [
+  { label: '1m', sizeMs: M, slideMs: M },
+  { label: '5m', sizeMs: 5 * M, slideMs: 5 * M },
+  { label: '15m', sizeMs: 15 * M, slideMs: 15 * M },
+  { label: '1h', sizeMs: 60 * M, slideMs: 60 * M },
+  { label: '1d', sizeMs: 1440 * M, slideMs: 1440 * M },
+  { label: '5m_1m', sizeMs: 5 * M, slideMs: M },
+];
+
+/** What one case measured. */
+export interface CaseOutcome {
+  readonly scaleCase: ScaleCase;
+  readonly rows: number;
+  readonly retriesSent: number;
+  readonly summary: RunSummary;
+  /** The meter at the end of the stream phase: live batches and scheduled rounds, no end-of-run drain. */
+  readonly streamCost: CostSection;
+  readonly referenceDuplicates: number;
+  readonly referenceValid: number;
+  readonly agreement: LakeAgreement;
+  readonly wallMs: number;
+}
+
+/**
+ * Writes the case's CSV, computes the independent reference from it, runs it through the local
+ * pipeline (`runLocalPipeline`, embedded emulators, one shard) and compares the lake with the reference.
+ */
+export async function runScaleCase(
+  scaleCase: ScaleCase,
+  workDir: string,
+  log: (line: string) => void,
+): Promise<CaseOutcome> {
+  const dir = join(workDir, scaleCase.name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'load.csv');
+  const rows = await writeMarketLoadCsv(file, scaleCase.load);
+  log(`${scaleCase.name}: ${rows.toLocaleString('en-US')} rows written; computing the reference`);
+  const reference = await referenceForCsv(file, REFERENCE_INTERVALS);
+  log(
+    `${scaleCase.name}: reference has ${reference.bars.length.toLocaleString('en-US')} bars; running the pipeline`,
+  );
+
+  const serving = scaleCase.serving ? await startLocalServing('auto', log) : undefined;
+  const started = performance.now();
+  let summary: RunSummary;
+  let streamUsage: Usage | undefined;
+  try {
+    let lastLog = 0;
+    summary = await runLocalPipeline({
+      source: { kind: 'replay', file },
+      out: join(dir, 'out'),
+      shards: 1,
+      serving,
+      ...(scaleCase.live
+        ? {
+            live: true,
+            rate: scaleCase.load.rate,
+            scheduleEveryMs: SCHEDULED_FUNCTIONS.materializer * 60_000,
+          }
+        : {}),
+      onStreamPhaseEnd: (usage) => {
+        streamUsage = usage;
+      },
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - lastLog < 30_000) return;
+        lastLog = now;
+        log(
+          `${scaleCase.name}: ${p.phase}, ${p.published.toLocaleString('en-US')} published, ${p.applied.toLocaleString('en-US')} applied`,
+        );
+      },
+    });
+  } finally {
+    await serving?.stop();
+  }
+  const wallMs = performance.now() - started;
+  const agreement = await compareLake(summary.lake.dir, reference);
+  const streamCost = costOfRun(
+    { ...summary.cost.usage, ...streamUsage, 'kinesis.shardHours': 0 },
+    summary.cost.facts,
+    summary.cost.inventory,
+  );
+  return {
+    scaleCase,
+    rows,
+    retriesSent: rows - scaleCase.load.ticks,
+    summary,
+    streamCost,
+    referenceDuplicates: reference.duplicates,
+    referenceValid: reference.valid,
+    agreement,
+    wallMs,
+  };
+}
