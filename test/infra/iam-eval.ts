@@ -13,7 +13,7 @@ export interface IamEnv {
   readonly partition?: string;
 }
 
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+export type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 /** The ARN a resource of the template has, for the resource types the pipeline's policies name. */
 function arnOf(template: Template, logicalId: string, env: IamEnv): string {

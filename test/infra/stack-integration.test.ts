@@ -37,15 +37,7 @@ function envOf(template: Template, prefix: string): Record<string, unknown> {
     .Variables;
 }
 
-function statementsOf(template: Template, prefix: string): Statement[] {
-  return Object.entries(template.findResources('AWS::IAM::Policy'))
-    .filter(([id]) => id.startsWith(prefix))
-    .flatMap(
-      ([, p]) =>
-        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
-          .Statement,
-    );
-}
+const statementsOf = statementsOfPolicies;
 
 const actions = (statements: Statement[]) =>
   statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
