@@ -16,8 +16,8 @@ const KMS_KEYS = 1;
 /** Per consumer: iterator age, DLQ depth, errors, throttles; per scheduled function: errors, throttles. */
 const ALARMS_PER_CONSUMER = 4;
 const ALARMS_PER_SCHEDULED_FUNCTION = 2;
-/** Compactor backlog and unreadable staged objects; late ratio and duplicate ratio. */
-const METRIC_ALARMS = 2 + 2;
+/** Compactor backlog and unreadable staged objects; late ratio, duplicate ratio and unusable states. */
+const METRIC_ALARMS = 2 + 3;
 
 /**
  * Custom metrics the handlers publish (shared/adapters/metrics.ts, shared/adapters/bronze/metrics.ts):

@@ -184,6 +184,14 @@ export class Monitoring extends Construct {
     const lateRatio = ratio('late ratio', 'late', m(AGGREGATOR_METRICS.lateTicks));
     const duplicateRatio = ratio('duplicate ratio', 'duplicates', m(AGGREGATOR_METRICS.duplicates));
     this.addAlarm('LateRatio', lateRatio, this.thresholds.lateRatio, 1, 'too many ticks miss their windows');
+    // A symbol whose state cannot be restored has its ticks quarantined until someone repairs the item.
+    this.addAlarm(
+      'UnusableStates',
+      m(AGGREGATOR_METRICS.unusableStates, 'Maximum'),
+      1,
+      1,
+      'a symbol state could not be used; its ticks go to quarantine until the item is repaired',
+    );
     this.addAlarm(
       'DuplicateRatio',
       duplicateRatio,

@@ -260,11 +260,19 @@ describe('TickflowStack with the default config', () => {
     expect(isAllowed(template, aggregator, 'dynamodb:Scan', table(names.seenIdsTable), env)).toBe(false);
   });
 
-  it('alarms on iterator age, errors, throttles, DLQ depth, late ratio and duplicates, notifying SNS', () => {
+  it('alarms on iterator age, errors, throttles, DLQ depth, late ratio, duplicates and unusable states, notifying SNS', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
     // 2 consumers × (iterator age, DLQ, errors, throttles) + (materializer, compactor) × (errors,
     // throttles) + compactor backlog and unreadable objects + preprocess failures + late + duplicates
-    expect(Object.keys(alarms)).toHaveLength(17);
+    // + unusable states
+    expect(Object.keys(alarms)).toHaveLength(18);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: AGGREGATOR_METRICS.unusableStates,
+      Namespace: METRICS_NAMESPACE,
+      Statistic: 'Maximum',
+      Threshold: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'IteratorAge',
       Statistic: 'Maximum',
