@@ -5,25 +5,19 @@ import {
   keyspacesWriteUnits,
 } from '../../cost/index.js';
 import type { Bar } from '../../domain/types.js';
+import { barRow } from '../../lake/rows.js';
 import type { UsageMeter } from '../cost/usage-meter.js';
 import { CLUSTERING_KEY, PARTITION_KEY, REGULAR_COLUMNS } from './schema.js';
 import type { UpsertResult } from './serving-store.js';
 
 /** The encoded size Keyspaces bills for one bar row of the bars table (schema.ts). */
 export function barRowBytes(bar: Bar, isFinal: boolean): number {
+  // The lake's row of a bar holds the same measures under the same column names.
   const values: Record<string, unknown> = {
+    ...barRow(bar),
     symbol: bar.symbol,
     interval: bar.interval,
     day: bar.windowStart, // a date: fixed width, the value does not change the size
-    window_start: bar.windowStart,
-    window_end: bar.windowEnd,
-    open: bar.open,
-    high: bar.high,
-    low: bar.low,
-    close: bar.close,
-    volume: bar.volume,
-    vwap: bar.vwap,
-    trade_count: bar.tradeCount,
     is_final: isFinal,
     updated_at: 0,
   };
