@@ -54,6 +54,35 @@ export function hourFileOf(symbol: string, ts: number, fileMinutes = HOURLY_FILE
 }
 
 /**
+ * Key of part `part` of a compacted file: part 0 is the file's own key (`part-h13.parquet`), part n ≥ 1
+ * adds `-p` and n in at least four digits (`part-h13-p0001.parquet`, `part-h13-m45-p0002.parquet`).
+ * Parts split a busy hour into files of a bounded row count (see `tick-parts.ts`); an hour of a quiet
+ * symbol stays one file, named as before parts existed.
+ */
+export function partKey(file: HourFile, part: number): string {
+  if (!Number.isSafeInteger(part) || part < 0)
+    throw new RangeError(`a part number is an integer ≥ 0, got ${part}`);
+  if (part === 0) return file.key;
+  return `${file.key.slice(0, -PARQUET.length)}-p${String(part).padStart(4, '0')}${PARQUET}`;
+}
+
+/**
+ * The part number of `key` if it is a part of `file` (see {@link partKey}), else undefined: the keys of
+ * another file of the same partition (another hour, or minute files) are not its parts.
+ */
+export function partNumberOf(file: HourFile, key: string): number | undefined {
+  if (key === file.key) return 0;
+  const base = file.key.slice(0, -PARQUET.length);
+  if (!key.startsWith(`${base}-p`) || !key.endsWith(PARQUET)) return undefined;
+  const digits = key.slice(base.length + 2, -PARQUET.length);
+  if (!/^\d{4,}$/.test(digits)) return undefined;
+  const part = Number(digits);
+  return part >= 1 && partKey(file, part) === key ? part : undefined;
+}
+
+const PARQUET = '.parquet';
+
+/**
  * Whether the lake can hold a tick with this event time: its UTC date must be a `YYYY-MM-DD` of years
  * 0000–9999 (`utcDate`). The stream contract accepts any safe-integer `ts`, so a valid tick can still be
  * outside; the bronze writer counts those instead of staging rows compaction could never place.

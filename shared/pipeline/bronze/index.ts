@@ -6,3 +6,4 @@ export * from './staged-ticks.js';
 export * from './staging-keys.js';
 export * from './tick-compactor.js';
 export * from './tick-order.js';
+export * from './tick-parts.js';
