@@ -1,7 +1,7 @@
 import type { OriginTick } from '../ports.js';
 import { compareSequenceNumbers } from '../sequence.js';
 import type { HourFile, PartFooter, PartRanges, TickLake } from './ports.js';
-import { compareTicks, tickIdentity } from './tick-order.js';
+import { compareTicks, mergeTicks, tickIdentity } from './tick-order.js';
 
 /**
  * Rows per part of a compacted file. A run rewrites at most the file's last, open part, so this bounds
@@ -116,7 +116,7 @@ export async function mergeIntoParts(
     const open = parts.lastTicks ?? [];
     const take = rest.slice(0, Math.max(0, partRows - open.length));
     rest = rest.slice(take.length);
-    writes.push([...open, ...take].sort(compareTicks));
+    writes.push(mergeTicks(open, take).ticks);
     first = parts.last;
   }
   for (let i = 0; i < rest.length; i += partRows) writes.push(rest.slice(i, i + partRows));
