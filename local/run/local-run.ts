@@ -302,8 +302,10 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     await retrying(() =>
       asInvocation(sizing.materializerMb, () => pipeline.materializer.materialize(markerDates())),
     );
-    const compaction = await retrying(() => asInvocation(sizing.compactorMb, () => bronze.compactor.run()));
     durations.materialize = performance.now() - tMat;
+    const tCompact = performance.now();
+    const compaction = await retrying(() => asInvocation(sizing.compactorMb, () => bronze.compactor.run()));
+    durations.compact = performance.now() - tCompact;
 
     const tExport = performance.now();
     progress('export', totalHint);
