@@ -117,6 +117,7 @@ export class TickflowStack extends Stack {
     this.compactor = new Compactor(this, 'Compactor', {
       lake: this.lake,
       fileMinutes: config.bronzeFileMinutes,
+      partRows: config.bronzePartRows,
       code: props.handlerCode?.compactor,
     });
     this.preprocess = new Preprocess(this, 'Preprocess', {
