@@ -22,21 +22,17 @@ export function checkFileMinutes(minutes: number): number {
 
 /**
  * Compacted bronze files are hourly: `ticks/symbol=<S>/date=<D>/part-h<HH>.parquet`, HH the UTC hour of
- * `ts` (00–23). So a symbol-day holds at most 24 files, named by what they contain (never by a batch), and
- * a late tick lands in the file of its own hour.
+ * `ts` (00–23). So a symbol-day holds at most 24 files (a busy hour's in several parts), named by what they
+ * contain (never by a batch), and a late tick lands in the file of its own hour.
  *
- * Trade-off (file size vs rewrite cost), measured with `npx tsx test/unit/bronze/compaction-bench.ts` on
- * Node 20, 2 shared cores at load ≈ 8: a compacted file costs ≈ 18 B per tick (SNAPPY) where a 25-tick
- * staged object costs 141 B per tick, and engines read small files far slower (Athena ~85×: README, Decisions).
- * Each compaction rewrites every hour it touches whole: decode + merge + encode took 0.5 s for a
- * 10k-tick hour, 5.9 s for 100k (1.8 MB) and 27 s for 500k (8.9 MB); on a quiet machine (load ≈ 1)
- * 1.6 s and 8.0 s, about half of it Parquet decoding and half encoding. Daily files would rewrite up to 24×
- * more rows per run; per-batch files would skip the rewrite but leave thousands of small files per day.
- * Hourly keeps ≤ 24 files per symbol-day and a run's cost bounded by the current (and late) hours.
+ * Trade-off: a compacted file costs ≈ 22 B per tick (SNAPPY) where a 25-tick staged object costs ≈ 150 B,
+ * and engines read small files far slower (Athena ~85×: README, Decisions), so ticks are gathered per hour;
+ * daily files would span more late data per run, per-batch files leave thousands of small files per day.
+ * A busy hour is stored as parts of bounded size (`partKey`, `tick-parts.ts`), so a run never rewrites more
+ * than one part per file, whatever the hour holds (`npx tsx test/unit/bronze/compaction-bench.ts`).
  *
- * For busier feeds (above roughly 100k ticks per symbol-hour) `fileMinutes` splits each hour into
- * files of that many minutes, `part-hHH-mMM.parquet` (MM the first minute), so a run rewrites less.
- * The file of a tick is still a function of the tick alone, which keeps the merge exactly-once.
+ * `fileMinutes` below 60 splits each hour into files of that many minutes, `part-hHH-mMM.parquet` (MM the
+ * first minute), each with its own parts. The file of a tick is still a function of the tick alone, which keeps the merge exactly-once.
  * Change it only while no batch can be retried across the change (stream drained): a tick compacted
  * under the old naming and staged again by a retry after it would land in a second file.
  */
