@@ -14,6 +14,7 @@ import { lakeTickRow } from '../../../shared/adapters/bronze/tick-rows.js';
 import { bronzeOver } from '../../../shared/adapters/bronze/wiring.js';
 import { FileObjectStore } from '../../../shared/adapters/file-object-store.js';
 import { encodeParquet, parquetFooter } from '../../../shared/adapters/parquet/index.js';
+import { DuckDbLake } from '../../../shared/adapters/query/duckdb-lake.js';
 import type { ObjectStore } from '../../../shared/adapters/s3-object-store.js';
 import { TICKS_SCHEMA } from '../../../shared/lake/schemas.js';
 import { hourFileOf, partNumberOf } from '../../../shared/pipeline/bronze/hour-files.js';
@@ -21,6 +22,7 @@ import { stageBatch } from '../../../shared/pipeline/bronze/staged-ticks.js';
 import { compareTicks, tickIdentity } from '../../../shared/pipeline/bronze/tick-order.js';
 import type { OriginTick } from '../../../shared/pipeline/ports.js';
 import type { DecodedRecord } from '../../../shared/pipeline/record-decoder.js';
+import { rowObjects } from '../../../shared/query/result.js';
 import { CrashingObjectStore, SimulatedCrash } from '../../support/bronze/crashing-store.js';
 import { seq } from '../../support/bronze/factories.js';
 import { duplicatedIdentities, readStaged, readTickLake, tickText } from '../../support/bronze/lake-view.js';
@@ -229,6 +231,29 @@ describe('compaction into parts', () => {
     expect(retry).toMatchObject({ duplicatesDropped: 10, filesWritten: 0 });
     expect(io.tickGets).toBeLessThanOrEqual(3);
     expect(texts((await readTickLake(store)).ticks)).toEqual(texts(expectedTicks(batch(0, next))));
+  });
+
+  it('is read by the DuckDB ticks view as every row once, parts included', async () => {
+    const store = freshStore();
+    const recs = records(40);
+    await stageSlices(store, recs, [
+      [0, 25],
+      [10, 40],
+    ]);
+    await drain(store, 4);
+    expect((await store.list('ticks/')).some((k) => /-p\d{4}\.parquet$/.test(k))).toBe(true);
+    const lake = await DuckDbLake.open({ lakeDir: store.root });
+    try {
+      const [counts] = rowObjects(
+        await lake.run(
+          'SELECT count(*) AS n, count(DISTINCT (shard_id, sequence_number, sub_index)) AS ids FROM ticks',
+        ),
+      );
+      const n = expectedTicks(recs).length;
+      expect(counts).toEqual({ n, ids: n });
+    } finally {
+      await lake.close();
+    }
   });
 
   it('continues a file written before parts existed: small, it is the open part; large, it is sealed as it is', async () => {
