@@ -2,7 +2,7 @@ import { TICKS_SCHEMA } from '../../lake/schemas.js';
 import { UnreadableTickFileError } from '../../pipeline/bronze/errors.js';
 import { partKey, partNumberOf } from '../../pipeline/bronze/hour-files.js';
 import type { HourFile, PartFooter, StoredPart, TickLake } from '../../pipeline/bronze/ports.js';
-import { compareTicks, tickIdentity } from '../../pipeline/bronze/tick-order.js';
+import { compareTicks, positionIdentity } from '../../pipeline/bronze/tick-order.js';
 import type { OriginTick } from '../../pipeline/ports.js';
 import { decodeParquet, encodeParquet, parquetFooter } from '../parquet/index.js';
 import type { ObjectStore } from '../s3-object-store.js';
@@ -75,12 +75,7 @@ export class S3TickLake implements TickLake {
         ) {
           throw new Error(`identity columns of the wrong type: ${JSON.stringify(row)}`);
         }
-        ids.add(
-          tickIdentity({
-            tick: IDENTITY_ONLY,
-            origin: { shardId, sequenceNumber, subIndex, arrivalTime: 0 },
-          }),
-        );
+        ids.add(positionIdentity(shardId, sequenceNumber, subIndex));
       }
       return ids;
     });
@@ -98,9 +93,6 @@ export class S3TickLake implements TickLake {
     await this.store.put(partKey(file, part), bytes, PARQUET);
   }
 }
-
-/** `tickIdentity` reads the origin only. */
-const IDENTITY_ONLY = { symbol: '', ts: 0, price: 0, size: 0 };
 
 /** A footer as written by `writePart`; undefined for a file written before parts existed. */
 function parseFooter(text: string | undefined): PartFooter | undefined {
