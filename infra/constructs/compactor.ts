@@ -32,7 +32,7 @@ export interface CompactorProps extends HandlerCodeProps {
   readonly everyMinutes?: number;
   /** Timeout of one run; must end before the next run starts. @default 4 minutes */
   readonly timeoutSeconds?: number;
-  /** @default 2048 (a chunk of 200,000 staged rows plus the hour files it rewrites) */
+  /** @default 2048 (a chunk of 200,000 staged rows plus the open parts of the hour files it writes) */
   readonly memoryMb?: number;
   /** Staged objects merged per chunk. @default the handler's (200) */
   readonly objectsPerChunk?: number;
@@ -58,7 +58,7 @@ export interface CompactorProps extends HandlerCodeProps {
 /**
  * The scheduled bronze compactor: every 5 minutes folds the staged objects of `staging/ticks/` into the
  * hourly files of `ticks/` ("few large files"), exactly once per tick, then deletes what it consumed.
- * Reserved concurrency 1: two runs rewriting one hour file at once could lose rows. A run that fails
+ * Reserved concurrency 1: two runs writing the same part of an hour file at once could lose rows. A run that fails
  * is not retried; the next one repairs whatever it left. `alarmSpecs` are meant for Monitoring.
  */
 export class Compactor extends Construct {
