@@ -6,7 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONFIG } from '../../infra/config.js';
 import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { usd as formatUsd } from '../../local/run/cost-format.js';
-import { type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
+import { LOCAL_RUN_DEFAULTS, type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
 import { type ServingChoice, startLocalServing } from '../../local/run/serving.js';
 import { formatSummary, type RunSummary } from '../../local/run/summary.js';
 import {
@@ -81,8 +81,8 @@ export function register(program: Command): void {
       'publish at this rate (live mode: idle flush and lake refresh while running)',
       positiveNumber,
     )
-    .option('--seed <seed>', 'seed of the simulation and of --chaos', '1')
-    .option('--shards <n>', 'Kinesis shards (1–10)', shardCount, 2)
+    .option('--seed <seed>', 'seed of the simulation and of --chaos', String(LOCAL_RUN_DEFAULTS.seed))
+    .option('--shards <n>', 'Kinesis shards (1–10)', shardCount, LOCAL_RUN_DEFAULTS.shards)
     .option(
       '--batch-size <n>',
       'event source mapping batch size (1–10,000)',
@@ -96,14 +96,14 @@ export function register(program: Command): void {
       DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds * 1000,
     )
     .option('--intervals <list>', 'window labels, e.g. 1m,5m,15m,1h,1d,5m_1m', intervalList, [
-      '1m',
-      '5m',
-      '15m',
-      '1h',
-      '1d',
-      '5m_1m',
+      ...DEFAULT_CONFIG.intervals,
     ])
-    .option('--lateness <duration>', 'allowed lateness of the watermark', duration, 600_000)
+    .option(
+      '--lateness <duration>',
+      'allowed lateness of the watermark',
+      duration,
+      DEFAULT_CONFIG.allowedLatenessMs,
+    )
     .option(
       '--dedup-horizon <duration>',
       'event-time horizon of trade-id dedup (default: the allowed lateness)',
@@ -113,7 +113,7 @@ export function register(program: Command): void {
       '--idle-timeout <duration>',
       'processing time before a quiet symbol is flushed (live mode)',
       duration,
-      10_000,
+      LOCAL_RUN_DEFAULTS.cliIdleTimeoutMs,
     )
     .addOption(
       new Option(
@@ -134,7 +134,12 @@ export function register(program: Command): void {
       duration,
       DEFAULT_MAX_FUTURE_SKEW_MS,
     )
-    .option('--pack <n>', 'ticks packed per Kinesis record (JSON array)', positiveInt, 100)
+    .option(
+      '--pack <n>',
+      'ticks packed per Kinesis record (JSON array)',
+      positiveInt,
+      LOCAL_RUN_DEFAULTS.pack,
+    )
     .option(
       '--chaos <p>',
       'fail each state/sink write with probability p, and re-split retried batches',
@@ -143,7 +148,7 @@ export function register(program: Command): void {
     )
     .option(
       '--max-retries <n>',
-      "retries of a failed batch before its records go to the on-failure destination (the event source mapping's MaximumRetryAttempts; default 10, unlimited under --chaos)",
+      `retries of a failed batch before its records go to the on-failure destination (the event source mapping's MaximumRetryAttempts; default ${DEFAULT_CONFIG.consumer.maxRetryAttempts}, as deployed; unlimited under --chaos)`,
       nonNegativeInt,
     )
     .addOption(

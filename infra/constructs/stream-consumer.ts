@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type ConsumerConfig, DEFAULT_CONFIG } from '../config.js';
+import { type ConsumerConfig, DEFAULT_CONFIG, eventSourceMapping } from '../config.js';
 import { requireIntegerInRange } from './validate.js';
 
 export interface StreamConsumerProps {
@@ -37,6 +37,7 @@ export class StreamConsumer extends Construct {
     super(scope, id);
     const settings: ConsumerConfig = { ...DEFAULT_CONFIG.consumer, ...props.consumer };
     validateConsumer(settings);
+    const mapping = eventSourceMapping(settings);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.KMS,
@@ -56,13 +57,13 @@ export class StreamConsumer extends Construct {
     });
     this.eventSource = new sources.KinesisEventSource(props.stream, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-      batchSize: settings.batchSize,
-      maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds),
-      parallelizationFactor: settings.parallelizationFactor,
-      bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      retryAttempts: settings.maxRetryAttempts,
-      maxRecordAge: Duration.seconds(settings.maxRecordAgeSeconds),
+      batchSize: mapping.batchSize,
+      maxBatchingWindow: Duration.millis(mapping.maximumBatchingWindowMs),
+      parallelizationFactor: mapping.parallelizationFactor,
+      bisectBatchOnError: mapping.bisectBatchOnFunctionError,
+      reportBatchItemFailures: mapping.reportBatchItemFailures,
+      retryAttempts: mapping.maximumRetryAttempts,
+      maxRecordAge: Duration.seconds(mapping.maximumRecordAgeSeconds),
       onFailure: new sources.SqsDlq(this.deadLetterQueue),
     });
     props.function.addEventSource(this.eventSource);
