@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG } from '../../infra/config.js';
 import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { usd as formatUsd } from '../../local/run/cost-format.js';
 import { LOCAL_RUN_DEFAULTS, type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
+import { type PostRunStep, runPostRunSteps } from '../../local/run/post-run.js';
 import { type ServingChoice, startLocalServing } from '../../local/run/serving.js';
 import { formatSummary, type RunSummary } from '../../local/run/summary.js';
 import {
@@ -202,19 +203,14 @@ export function register(program: Command): void {
         const summary = await runLocalPipeline({ ...options, serving });
         bar?.stop();
         process.stdout.write(formatSummary(summary));
-        if (flags.preprocess) {
-          process.stdout.write('\npreprocess (Step Functions definition on a local ASL interpreter)\n');
-          const { outcome, stateTransitions } = await runPreprocessLocally({
-            lakeDir: summary.lake.dir,
-            onSymbol: (p) => process.stderr.write(renderProgress(p)),
-          });
-          process.stdout.write(renderOutcome(outcome));
-          const priced = await addStateTransitions(summary, stateTransitions, flags.out);
-          process.stdout.write(
-            `cost: ${stateTransitions} state transitions; with them ${formatUsd(priced.cost.perMillionTicks)} per million ticks\n`,
-          );
-          if (outcome.status !== 'SUCCEEDED') process.exitCode = EXIT_CODES.failure;
-        }
+        const steps: PostRunStep[] = flags.preprocess ? [preprocessStep] : [];
+        const after = await runPostRunSteps(steps, {
+          summary,
+          out: flags.out,
+          print: (text) => process.stdout.write(text),
+          log: (text) => process.stderr.write(text),
+        });
+        if (after.failed) process.exitCode = EXIT_CODES.failure;
         process.stdout.write(`  summary       ${flags.out}/summary.json\n`);
         // Lost data outranks every other outcome: a script must not read this run as complete.
         if (summary.discarded.records > 0) process.exitCode = EXIT_CODES.dataLost;
@@ -299,6 +295,24 @@ function intervalList(v: string): string[] {
   }
   return labels;
 }
+
+/** The feature-engineering state machine over the run's lake, its state transitions added to the cost. */
+const preprocessStep: PostRunStep = {
+  name: 'preprocess',
+  async run({ summary, out, print, log }) {
+    print('\npreprocess (Step Functions definition on a local ASL interpreter)\n');
+    const { outcome, stateTransitions } = await runPreprocessLocally({
+      lakeDir: summary.lake.dir,
+      onSymbol: (p) => log(renderProgress(p)),
+    });
+    print(renderOutcome(outcome));
+    const priced = await addStateTransitions(summary, stateTransitions, out);
+    print(
+      `cost: ${stateTransitions} state transitions; with them ${formatUsd(priced.cost.perMillionTicks)} per million ticks\n`,
+    );
+    return { summary: priced, failed: outcome.status !== 'SUCCEEDED' };
+  },
+};
 
 /** Adds the preprocess execution's state transitions to the run's cost and rewrites summary.json. */
 async function addStateTransitions(
