@@ -1,9 +1,8 @@
 import { TICKS_SCHEMA } from '../../lake/schemas.js';
 import { UnreadableTickFileError } from '../../pipeline/bronze/errors.js';
 import { partKey, partNumberOf } from '../../pipeline/bronze/hour-files.js';
-import type { HourFile, PartFooter, StoredPart, TickLake } from '../../pipeline/bronze/ports.js';
 import { compareTicks, positionIdentity } from '../../pipeline/bronze/tick-order.js';
-import type { OriginTick } from '../../pipeline/ports.js';
+import type { HourFile, OriginTick, PartFooter, StoredPart, TickLake } from '../../pipeline/ports.js';
 import { decodeParquet, encodeParquet, parquetFooter } from '../parquet/index.js';
 import type { ObjectStore } from '../s3-object-store.js';
 import { lakeTickRow, originTickFromRow } from './tick-rows.js';

@@ -1,5 +1,5 @@
 import { runLimited } from '../concurrency.js';
-import type { OriginTick } from '../ports.js';
+import type { HourFile, OriginTick, StagingArea, TickLake } from '../ports.js';
 import { UnreadableStagedObjectError } from './errors.js';
 import {
   checkFileMinutes,
@@ -8,7 +8,6 @@ import {
   isPartitionable,
   partKey,
 } from './hour-files.js';
-import type { HourFile, StagingArea, TickLake } from './ports.js';
 import { DEFAULT_PART_ROWS, type FileParts, loadFileParts, mergeIntoParts } from './tick-parts.js';
 
 export interface TickCompactorOptions {

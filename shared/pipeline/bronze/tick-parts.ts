@@ -1,6 +1,5 @@
-import type { OriginTick } from '../ports.js';
+import type { HourFile, OriginTick, PartFooter, PartRanges, TickLake } from '../ports.js';
 import { compareSequenceNumbers } from '../sequence.js';
-import type { HourFile, PartFooter, PartRanges, TickLake } from './ports.js';
 import { compareTicks, mergeTicks, tickIdentity } from './tick-order.js';
 
 /**
