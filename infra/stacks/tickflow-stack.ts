@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -16,6 +16,8 @@ import { Preprocess } from '../constructs/preprocess.js';
 import { ServingStore } from '../constructs/serving-store.js';
 import { StateStore } from '../constructs/state-store.js';
 import { TickStream } from '../constructs/tick-stream.js';
+import { InfraConfigError } from '../errors.js';
+import { hasKeyspaces, KEYSPACES_REGIONS } from '../regions.js';
 
 /** Prebuilt bundles per handler, for CI artifacts; a handler without one is bundled from `functions/`. */
 export interface HandlerCode {
@@ -60,6 +62,7 @@ export class TickflowStack extends Stack {
     const config = props.config ?? DEFAULT_CONFIG;
     const names = resourceNames(config.prefix);
     const engine = config;
+    if (config.serving.enabled) this.requireKeyspacesRegion();
 
     this.dataKey = new kms.Key(this, 'DataKey', {
       description: 'Encrypts the tickflow stream, state tables and dead-letter queues',
@@ -174,6 +177,22 @@ export class TickflowStack extends Stack {
     new CfnOutput(this, 'PreprocessStateMachineArn', { value: this.preprocess.stateMachine.stateMachineArn });
     if (this.servingStore) {
       new CfnOutput(this, 'ServingKeyspaceName', { value: this.servingStore.keyspaceName });
+    }
+  }
+
+  /** Keyspaces is not in every region: refuse at synth what CloudFormation would refuse at deploy. */
+  private requireKeyspacesRegion(): void {
+    if (Token.isUnresolved(this.region)) {
+      Annotations.of(this).addWarningV2(
+        'tickflow:keyspaces-region',
+        `The region is not known at synth time; the serving store (Amazon Keyspaces) deploys only in ${KEYSPACES_REGIONS.join(', ')}. Set the region (environment file or CDK_DEFAULT_REGION), or serving.enabled false.`,
+      );
+    } else if (!hasKeyspaces(this.region)) {
+      throw new InfraConfigError(
+        'serving.enabled',
+        true,
+        `Amazon Keyspaces is not available in ${this.region}; set serving.enabled to false for this environment (the lake, the alarms and everything else deploy without it) or deploy to a region that has it: ${KEYSPACES_REGIONS.join(', ')}`,
+      );
     }
   }
 }
