@@ -1,8 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { LEASE_PARTITION } from '../../shared/adapters/dynamo/run-lease.js';
 import { HANDLER_ENV, TABLE_KEYS } from '../../shared/config.js';
 import { InvalidPropsError } from '../errors.js';
 
@@ -133,6 +134,21 @@ export class StateStore extends Construct {
   grantOutputAccess(grantee: iam.IGrantable): void {
     this.outputTable.grant(grantee, ...ITEM_READ_WRITE_ACTIONS);
     this.encryptionKey.grant(grantee, ...TABLE_KEY_ACTIONS);
+  }
+
+  /**
+   * Take and give back the scheduled jobs' run leases (items of partition `lease` of the outputs table,
+   * see shared/adapters/dynamo/run-lease.ts) and nothing else of the table.
+   */
+  grantRunLease(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [this.outputTable.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [LEASE_PARTITION] } },
+      }),
+    );
+    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey*');
   }
 
   /** Scan of the state table: the idle flush walks every symbol to find quiet ones. */

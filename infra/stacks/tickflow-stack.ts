@@ -119,6 +119,7 @@ export class TickflowStack extends Stack {
     });
     this.compactor = new Compactor(this, 'Compactor', {
       lake: this.lake,
+      stateStore: this.stateStore,
       fileMinutes: config.bronzeFileMinutes,
       code: props.handlerCode?.compactor,
     });

@@ -24,7 +24,7 @@ export interface MaterializeReport {
  * interval, symbol and date) is re-encoded whole from its items and written to one deterministic key,
  * `…/part-00000.parquet`. Rewriting gives the same file for the same items, so a crash at any point is
  * repaired by running again, and readers see a partition either before or after (S3 PUT is atomic).
- * One writer at a time (the CDK app gives the function a reserved concurrency of 1).
+ * One writer at a time: the scheduled handler runs it under a run lease (shared/pipeline/run-lease.ts).
  */
 export class LakeMaterializer {
   constructor(

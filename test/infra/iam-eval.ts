@@ -2,8 +2,9 @@
  * Evaluates a synthesized template's identity policies the way IAM does for one request: resolve
  * every Resource to an ARN string (Ref, Fn::GetAtt Arn, Fn::Join and the pseudo parameters), then
  * match action and ARN with IAM's wildcards (`*` any run of characters, `?` one; actions
- * case-insensitive). An explicit Deny wins; Conditions are not evaluated (a statement with one is
- * treated as not applying, so the check errs towards "denied").
+ * case-insensitive). An explicit Deny wins. Of the Conditions only `ForAllValues:StringEquals` is
+ * evaluated, against the request's multivalued context keys (e.g. `dynamodb:LeadingKeys`); a statement
+ * with any other condition is treated as not applying, so the check errs towards "denied".
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 
@@ -84,6 +85,19 @@ export function statementsOfPolicies(template: Template, policyPrefix: string): 
     );
 }
 
+/** Request context keys with their values, e.g. `{ 'dynamodb:LeadingKeys': ['lease'] }`. */
+export type RequestContext = Readonly<Record<string, readonly string[]>>;
+
+function conditionHolds(condition: unknown, context: RequestContext): boolean {
+  if (condition === undefined) return true;
+  return Object.entries(condition as Record<string, Record<string, unknown>>).every(([operator, keys]) => {
+    if (operator !== 'ForAllValues:StringEquals') return false;
+    return Object.entries(keys).every(([key, allowed]) =>
+      (context[key] ?? []).every((v) => list(allowed).includes(v)),
+    );
+  });
+}
+
 /** Whether the statements allow `action` on the resource `arn`, as IAM decides it. */
 export function isAllowed(
   template: Template,
@@ -91,9 +105,10 @@ export function isAllowed(
   action: string,
   arn: string,
   env: IamEnv,
+  context: RequestContext = {},
 ): boolean {
   const applies = (s: Statement) =>
-    s.Condition === undefined &&
+    conditionHolds(s.Condition, context) &&
     list(s.Action).some((a) => wildcardMatch(String(a), action, true)) &&
     list(s.Resource).some((r) => wildcardMatch(resolve(template, r, env), arn));
   if (statements.some((s) => s.Effect === 'Deny' && applies(s))) return false;
