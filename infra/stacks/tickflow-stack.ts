@@ -154,7 +154,8 @@ export class TickflowStack extends Stack {
       metricAlarms: this.compactor.alarmSpecs,
       metricsService: AGGREGATOR_SERVICE,
       alarms: config.alarms,
-      dashboardName: config.prefix,
+      // Dashboards are global to the account: one per environment and region.
+      dashboardName: `${config.prefix}-${this.region}`,
       // One customer-managed key for the data and the alarm topic: each key bills $1 a month idle.
       topicKey: this.dataKey,
     });
