@@ -81,8 +81,17 @@ export class Monitoring extends Construct {
     for (const scheduled of props.scheduledFunctions ?? [])
       this.watchFunction(scheduled.name, scheduled.function);
     for (const machine of props.stateMachines ?? []) {
-      const failed = machine.stateMachine.metricFailed({ statistic: 'Sum', period: FIVE_MINUTES });
-      this.addAlarm(`${machine.name}FailedExecutions`, failed, 1, 1, 'executions failed');
+      // One alarm for both ways an execution ends without success (each alarm bills $0.10 a month).
+      const notSucceeded = new cloudwatch.MathExpression({
+        label: 'executions failed or timed out',
+        expression: 'failed + timedOut',
+        usingMetrics: {
+          failed: machine.stateMachine.metricFailed({ statistic: 'Sum', period: FIVE_MINUTES }),
+          timedOut: machine.stateMachine.metricTimedOut({ statistic: 'Sum', period: FIVE_MINUTES }),
+        },
+        period: FIVE_MINUTES,
+      });
+      this.addAlarm(`${machine.name}FailedExecutions`, notSucceeded, 1, 1, 'executions failed or timed out');
     }
     for (const spec of props.metricAlarms ?? []) this.watchMetric(spec);
     this.watchPipelineMetrics();

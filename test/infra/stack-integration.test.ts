@@ -168,19 +168,32 @@ describe('TickflowStack: bronze compaction', () => {
 });
 
 describe('TickflowStack: preprocess', () => {
-  it('deploys the state machine with its nightly rule off, an alarm on failed executions and its ARN as output', () => {
+  it('deploys the state machine with its nightly rule off, an alarm on failed or timed-out executions and its ARN as output', () => {
     const template = synth();
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     template.hasResourceProperties('AWS::Events::Rule', {
       State: 'DISABLED',
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') } })],
     });
+    // One alarm on executions that failed or timed out (metric math over both).
+    const stat = (metricName: string) =>
+      Match.objectLike({
+        MetricStat: Match.objectLike({
+          Metric: {
+            MetricName: metricName,
+            Namespace: 'AWS/States',
+            Dimensions: [
+              { Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') } },
+            ],
+          },
+        }),
+      });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ExecutionsFailed',
-      Namespace: 'AWS/States',
-      Dimensions: [
-        { Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') } },
-      ],
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'failed + timedOut' }),
+        stat('ExecutionsFailed'),
+        stat('ExecutionsTimedOut'),
+      ]),
     });
     template.hasOutput('PreprocessStateMachineArn', {
       Value: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') },
