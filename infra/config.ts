@@ -101,8 +101,12 @@ export interface TickflowConfig {
   readonly serving: ServingConfig;
   /** Days after which lake objects' non-current versions expire. */
   readonly lakeNoncurrentVersionDays: number;
-  /** Optional TTL attribute of the outputs table (epoch seconds); none by default. */
-  readonly outputsTtlAttribute?: string;
+  /**
+   * Days an item of the outputs table (closed bars, late ticks, quarantined records and the
+   * materializer's markers) stays after it is written; DynamoDB then expires it by TTL. The lake keeps
+   * them: the materializer merges a partition's file with the table once items may have expired.
+   */
+  readonly outputsRetentionDays: number;
   /** EventBridge cron for the nightly feature run; `undefined` keeps it off. */
   readonly nightlySchedule?: string;
   /** First date (yyyy-MM-dd) of the Glue date partition projection range. */
@@ -144,6 +148,7 @@ export const DEFAULT_CONFIG: TickflowConfig = {
     formingUpsertPeriodMs: DEFAULT_FORMING_UPSERT_PERIOD_MS,
   },
   lakeNoncurrentVersionDays: 30,
+  outputsRetentionDays: 30,
   nightlySchedule: undefined,
   lakeStartDate: '2020-01-01',
   bronzeFileMinutes: 60,
@@ -215,7 +220,7 @@ export function requireKnownSettings(overrides: object, path = ''): void {
 
 const NESTED_SETTINGS = ['stream', 'consumer', 'alarms', 'serving'];
 /** Top-level settings whose default is "not set" (absent from DEFAULT_CONFIG's keys). */
-const OPTIONAL_SETTINGS = ['dedupHorizonMs', 'nightlySchedule', 'outputsTtlAttribute'];
+const OPTIONAL_SETTINGS = ['dedupHorizonMs', 'nightlySchedule'];
 
 /**
  * Reads the `tickflow` context value (an object, or a JSON string from `-c`) as settings over the

@@ -79,7 +79,7 @@ export class TickflowStack extends Stack {
       stateTableName: names.stateTable,
       seenIdsTableName: names.seenIdsTable,
       outputTableName: names.outputTable,
-      outputsTtlAttribute: config.outputsTtlAttribute,
+      outputsRetentionDays: config.outputsRetentionDays,
       encryptionKey: this.dataKey,
     });
     this.lake = new Lake(this, 'Lake', {

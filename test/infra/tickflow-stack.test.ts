@@ -237,7 +237,22 @@ describe('TickflowStack with the default config', () => {
         { AttributeName: TABLE_KEYS.outputs.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_KEYS.outputs.sortKey, KeyType: 'RANGE' },
       ],
+      TimeToLiveSpecification: { AttributeName: TABLE_KEYS.outputs.ttlAttribute, Enabled: true },
     });
+  });
+
+  it('tells every handler that writes the outputs table its retention, so the TTL attribute is written', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const writers = Object.entries(functions).filter(([id]) => /^(Aggregator|Materializer)/.test(id));
+    expect(writers).toHaveLength(2);
+    for (const [id, fn] of writers) {
+      const vars = (fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment
+        .Variables;
+      expect({ id, days: vars[HANDLER_ENV.outputsRetentionDays] }).toEqual({
+        id,
+        days: String(DEFAULT_CONFIG.outputsRetentionDays),
+      });
+    }
   });
 
   it('lets the aggregator make exactly the DynamoDB calls its state store makes, judged as IAM judges ARNs', () => {
