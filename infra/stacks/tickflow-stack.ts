@@ -170,6 +170,16 @@ export class TickflowStack extends Stack {
     });
 
     new CfnOutput(this, 'TickStreamName', { value: this.tickStream.stream.streamName });
+    new CfnOutput(this, 'TickStreamArn', { value: this.tickStream.stream.streamArn });
+    new CfnOutput(this, 'DataKeyArn', {
+      description:
+        'Customer-managed key of the stream, tables and queues (producers need kms:GenerateDataKey on it)',
+      value: this.dataKey.keyArn,
+    });
+    new CfnOutput(this, 'ProducerPolicyArn', {
+      description: 'Attach to a producer role or user: PutRecord(s) on the tick stream and its key',
+      value: this.tickStream.producerPolicy.managedPolicyArn,
+    });
     new CfnOutput(this, 'StateTableName', { value: this.stateStore.stateTable.tableName });
     new CfnOutput(this, 'OutputTableName', { value: this.stateStore.outputTable.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });

@@ -359,3 +359,35 @@ describe('TickflowStack with overrides', () => {
     });
   });
 });
+
+describe('the producer policy', () => {
+  const template = synthStack();
+  const env = { account: '123456789012', region: 'eu-west-1' };
+  const names = resourceNames(DEFAULT_CONFIG.prefix);
+  const stream = `arn:aws:kinesis:eu-west-1:123456789012:stream/${names.tickStream}`;
+  const [keyId] = Object.keys(template.findResources('AWS::KMS::Key'));
+  const key = `arn:aws:kms:eu-west-1:123456789012:key/${keyId}`;
+  const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+  const statements = policies.flatMap(
+    (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+  );
+
+  it('is one managed policy that puts records on the stream and gets data keys for it only', () => {
+    expect(policies).toHaveLength(1);
+    const forStream = { 'kms:EncryptionContext:aws:kinesis:arn': [stream] };
+    expect(isAllowed(template, statements, 'kinesis:PutRecords', stream, env)).toBe(true);
+    expect(isAllowed(template, statements, 'kinesis:PutRecord', stream, env)).toBe(true);
+    expect(isAllowed(template, statements, 'kms:GenerateDataKey', key, env, forStream)).toBe(true);
+    // Not for another stream's context, not decrypt, not reads.
+    const other = { 'kms:EncryptionContext:aws:kinesis:arn': [`${stream}-other`] };
+    expect(isAllowed(template, statements, 'kms:GenerateDataKey', key, env, other)).toBe(false);
+    expect(isAllowed(template, statements, 'kms:Decrypt', key, env, forStream)).toBe(false);
+    expect(isAllowed(template, statements, 'kinesis:GetRecords', stream, env)).toBe(false);
+  });
+
+  it('is an output with the stream and the key ARN', () => {
+    template.hasOutput('ProducerPolicyArn', { Value: { Ref: Match.stringLikeRegexp('ProducerPolicy') } });
+    template.hasOutput('DataKeyArn', { Value: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasOutput('TickStreamArn', Match.anyValue());
+  });
+});
