@@ -56,6 +56,28 @@ export interface AlarmConfig {
   readonly lateRatio: number;
   /** Duplicates / ValidTicks over 5 minutes, as a fraction. */
   readonly duplicateRatio: number;
+  /** Symbols left for retry by partial batch failures (the aggregator's FailedSymbols) per 5 minutes. */
+  readonly failedSymbols: number;
+  /**
+   * Processing time minus a symbol's watermark (the aggregator's WatermarkLagMs maximum), ms, for 3
+   * periods of 5 minutes; it is at least the allowed lateness, so it must be above it.
+   */
+  readonly watermarkLagMs: number;
+  /**
+   * Minutes without a record put on the tick stream before the heartbeat alarm fires (Kinesis
+   * IncomingRecords); `0` leaves the heartbeat out, e.g. for a stream that is quiet on weekends.
+   */
+  readonly noTicksMinutes: number;
+}
+
+/** Who hears about alarms: subscriptions of the alarm topic. */
+export interface AlertsConfig {
+  /** Email addresses (each must confirm the subscription from the mail SNS sends). */
+  readonly emails: readonly string[];
+  /** HTTPS endpoints (a pager's or chat tool's webhook; SNS asks each to confirm). */
+  readonly httpsEndpoints: readonly string[];
+  /** Create an encrypted SQS queue subscribed to the topic, for tooling; its URL is an output. */
+  readonly queue: boolean;
 }
 
 /** The serving store (Amazon Keyspaces) the aggregator writes forming and final bars to. */
@@ -98,6 +120,7 @@ export interface TickflowConfig {
   readonly stream: StreamConfig;
   readonly consumer: ConsumerConfig;
   readonly alarms: AlarmConfig;
+  readonly alerts: AlertsConfig;
   readonly serving: ServingConfig;
   /** Days after which lake objects' non-current versions expire. */
   readonly lakeNoncurrentVersionDays: number;
@@ -140,7 +163,11 @@ export const DEFAULT_CONFIG: TickflowConfig = {
     dlqDepth: 1,
     lateRatio: 0.01,
     duplicateRatio: 0.05,
+    failedSymbols: 1,
+    watermarkLagMs: 15 * 60_000,
+    noTicksMinutes: 0,
   },
+  alerts: { emails: [], httpsEndpoints: [], queue: false },
   serving: {
     enabled: true,
     keyspaceName: DEFAULT_KEYSPACE,
@@ -156,11 +183,12 @@ export const DEFAULT_CONFIG: TickflowConfig = {
 
 /** A partial override of {@link TickflowConfig}, one level deep for the nested groups. */
 export type TickflowConfigOverrides = Partial<
-  Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms' | 'serving'>
+  Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms' | 'alerts' | 'serving'>
 > & {
   readonly stream?: Partial<StreamConfig>;
   readonly consumer?: Partial<ConsumerConfig>;
   readonly alarms?: Partial<AlarmConfig>;
+  readonly alerts?: Partial<AlertsConfig>;
   readonly serving?: Partial<ServingConfig>;
 };
 
@@ -190,6 +218,7 @@ export function resolveConfig(overrides: TickflowConfigOverrides = {}): Tickflow
     stream: { ...DEFAULT_CONFIG.stream, ...overrides.stream },
     consumer: { ...DEFAULT_CONFIG.consumer, ...overrides.consumer },
     alarms: { ...DEFAULT_CONFIG.alarms, ...overrides.alarms },
+    alerts: { ...DEFAULT_CONFIG.alerts, ...overrides.alerts },
     serving: { ...DEFAULT_CONFIG.serving, keyspaceName: keyspaceOf(prefix), ...overrides.serving },
   };
 }
@@ -218,7 +247,7 @@ export function requireKnownSettings(overrides: object, path = ''): void {
   }
 }
 
-const NESTED_SETTINGS = ['stream', 'consumer', 'alarms', 'serving'];
+const NESTED_SETTINGS = ['stream', 'consumer', 'alarms', 'alerts', 'serving'];
 /** Top-level settings whose default is "not set" (absent from DEFAULT_CONFIG's keys). */
 const OPTIONAL_SETTINGS = ['dedupHorizonMs', 'nightlySchedule'];
 

@@ -154,6 +154,9 @@ export class TickflowStack extends Stack {
       metricAlarms: this.compactor.alarmSpecs,
       metricsService: AGGREGATOR_SERVICE,
       alarms: config.alarms,
+      alerts: config.alerts,
+      stream: this.tickStream.stream,
+      allowedLatenessMs: config.allowedLatenessMs,
       // Dashboards are global to the account: one per environment and region.
       dashboardName: `${config.prefix}-${this.region}`,
       // One customer-managed key for the data and the alarm topic: each key bills $1 a month idle.
@@ -187,6 +190,9 @@ export class TickflowStack extends Stack {
     new CfnOutput(this, 'AthenaWorkGroupName', { value: this.catalog.workGroup.ref });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'PreprocessStateMachineArn', { value: this.preprocess.stateMachine.stateMachineArn });
+    if (this.monitoring.alertQueue) {
+      new CfnOutput(this, 'AlertQueueUrl', { value: this.monitoring.alertQueue.queueUrl });
+    }
     if (this.servingStore) {
       new CfnOutput(this, 'ServingKeyspaceName', { value: this.servingStore.keyspaceName });
     }
