@@ -279,8 +279,8 @@ describe('TickflowStack with the default config', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
     // 2 consumers × (iterator age, DLQ, errors, throttles) + (materializer, compactor) × (errors,
     // throttles) + compactor backlog and unreadable objects + preprocess failures + late + duplicates
-    // + unusable states
-    expect(Object.keys(alarms)).toHaveLength(18);
+    // + unusable states + failed symbols + watermark lag (the heartbeat is off by default)
+    expect(Object.keys(alarms)).toHaveLength(20);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: AGGREGATOR_METRICS.unusableStates,
       Namespace: METRICS_NAMESPACE,

@@ -13,11 +13,12 @@ import { type LocalAws, startLocalAws } from '../../local/aws-stack.js';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { barItem, DynamoOutputStore } from '../../shared/adapters/dynamo/output-store.js';
 import { FileObjectStore } from '../../shared/adapters/file-object-store.js';
-import { LakeMaterializer } from '../../shared/adapters/lake-materializer.js';
 import { decodeParquet } from '../../shared/adapters/parquet/index.js';
+import { parquetLake } from '../../shared/adapters/parquet/lake.js';
 import { TABLE_KEYS } from '../../shared/config.js';
 import type { Bar } from '../../shared/domain/types.js';
 import { partitionFileKey, partitionKey } from '../../shared/lake/index.js';
+import { LakeMaterializer } from '../../shared/pipeline/lake-materializer.js';
 
 let aws: LocalAws;
 let lakeDir: string;
@@ -103,7 +104,7 @@ describe('outputs retention', () => {
     const retention = 3 * DAY;
     const store = new DynamoOutputStore(doc(), aws.names.outputTable, () => now, retention);
     const lake = new FileObjectStore(lakeDir);
-    const materializer = new LakeMaterializer(store, lake, 4, retention, () => now);
+    const materializer = new LakeMaterializer(store, parquetLake(lake), 4, retention, () => now);
     const key = partitionFileKey(partitionKey('bars', { interval: '1m', symbol: 'OLD', date: '2024-01-01' }));
     const fileStarts = async () => (await decodeParquet((await lake.get(key))!)).map((r) => r.window_start);
 

@@ -7,11 +7,10 @@ import {
   partitionFileKey,
   partitionKey,
   QUARANTINE_SCHEMA,
+  utcDate,
 } from '../lake/index.js';
-import { runLimited } from '../pipeline/concurrency.js';
-import type { DirtyMarker, DynamoOutputStore, OutputPartition } from './dynamo/output-store.js';
-import { decodeParquet, encodeParquet } from './parquet/index.js';
-import type { ObjectStore } from './s3-object-store.js';
+import { runLimited } from './concurrency.js';
+import type { DirtyMarker, MaterializableOutputs, OutputPartition, ParquetLake } from './ports.js';
 
 export interface MaterializeReport {
   partitions: number;
@@ -24,7 +23,10 @@ export interface MaterializeReport {
  * interval, symbol and date) is re-encoded whole from its items and written to one deterministic key,
  * `…/part-00000.parquet`. Rewriting gives the same file for the same items, so a crash at any point is
  * repaired by running again, and readers see a partition either before or after (S3 PUT is atomic).
- * One writer at a time: the scheduled handler runs it under a run lease (shared/pipeline/run-lease.ts).
+ * One writer at a time: the scheduled handler runs it under a run lease (run-lease.ts).
+ *
+ * The outputs come through {@link MaterializableOutputs} (the DynamoDB outputs table in AWS and in the
+ * local run) and the files go to a {@link ParquetLake} (S3 with the Parquet adapter).
  */
 export class LakeMaterializer {
   /**
@@ -33,8 +35,8 @@ export class LakeMaterializer {
    *   holds, so a late arrival for an old date never shrinks the lake.
    */
   constructor(
-    private readonly outputs: DynamoOutputStore,
-    private readonly lake: ObjectStore,
+    private readonly outputs: MaterializableOutputs,
+    private readonly lake: ParquetLake,
     private readonly concurrency = 4,
     private readonly retentionMs?: number,
     private readonly now: () => number = Date.now,
@@ -61,7 +63,7 @@ export class LakeMaterializer {
     const { schema, key } = target(p);
     let rows = items.map((item) => pick(schema, item));
     if (this.mayHaveExpired(p.date)) rows = await this.withRowsOnlyInLake(key, p.kind, rows);
-    await this.lake.put(key, encodeParquet(schema, rows), 'application/vnd.apache.parquet');
+    await this.lake.put(key, this.lake.encodeParquet(schema, rows), 'application/vnd.apache.parquet');
     return { key, rows: rows.length };
   }
 
@@ -78,7 +80,9 @@ export class LakeMaterializer {
     const existing = await this.lake.get(key);
     if (existing === undefined) return rows;
     const inTable = new Set(rows.map((r) => identity(kind, r)));
-    const onlyInLake = (await decodeParquet(existing)).filter((r) => !inTable.has(identity(kind, r)));
+    const onlyInLake = (await this.lake.decodeParquet(existing)).filter(
+      (r) => !inTable.has(identity(kind, r)),
+    );
     return [...rows, ...onlyInLake].sort((a, b) => (identity(kind, a) < identity(kind, b) ? -1 : 1));
   }
 }
@@ -131,4 +135,9 @@ function pick(schema: LakeSchema, item: Record<string, unknown>): LakeRow {
     row[c.name] = v === undefined ? null : (v as LakeValue);
   }
   return row;
+}
+
+/** Today's and yesterday's marker dates: a round may straddle a UTC midnight of processing time. */
+export function markerDates(now: number = Date.now()): string[] {
+  return [utcDate(now - 86_400_000), utcDate(now)];
 }
