@@ -60,7 +60,8 @@ export interface CompactionReport {
  * before or after each write; a crash anywhere leaves every row in the lake or still staged, and the next
  * run reaches the same rows (merging is idempotent).
  *
- * One run at a time (reserved concurrency 1): two concurrent writes of one part could lose rows.
+ * One run at a time (in AWS a run lease held until the invocation's timeout, `functions/compactor`): two
+ * concurrent writes of one part could lose rows.
  */
 export class TickCompactor {
   private readonly objectsPerChunk: number;
