@@ -9,6 +9,7 @@ import { usd as formatUsd } from '../../local/run/cost-format.js';
 import { type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
 import { type ServingChoice, startLocalServing } from '../../local/run/serving.js';
 import { formatSummary, type RunSummary } from '../../local/run/summary.js';
+import { writeRunReport } from '../../shared/adapters/report/write-report.js';
 import {
   DEFAULT_EVENT_TIME_FROM_MS,
   DEFAULT_EVENT_TIME_TO_MS,
@@ -16,6 +17,7 @@ import {
 } from '../../shared/config.js';
 import { addUsage, costOfRun } from '../../shared/cost/index.js';
 import { parseEventTimeText, parseIntervals } from '../../shared/domain/index.js';
+import { EmptyLakeError } from '../../shared/report/errors.js';
 import { EXIT_CODES, EXIT_CODES_HELP } from '../exit-codes.js';
 import {
   duration,
@@ -211,6 +213,7 @@ export function register(program: Command): void {
           if (outcome.status !== 'SUCCEEDED') process.exitCode = EXIT_CODES.failure;
         }
         process.stdout.write(`  summary       ${flags.out}/summary.json\n`);
+        await reportOfRun(flags.out);
         // Lost data outranks every other outcome: a script must not read this run as complete.
         if (summary.discarded.records > 0) process.exitCode = EXIT_CODES.dataLost;
       } finally {
@@ -218,6 +221,22 @@ export function register(program: Command): void {
         await serving?.stop();
       }
     });
+}
+
+/** Writes `report.html` beside summary.json and prints its path; a report that fails fails the command. */
+async function reportOfRun(out: string): Promise<void> {
+  try {
+    const report = await writeRunReport(out);
+    process.stdout.write(`  report        ${report.path}\n`);
+  } catch (err) {
+    // A run whose ticks were all invalid has nothing to chart; that is the run's result, not a failure.
+    if (err instanceof EmptyLakeError) {
+      process.stdout.write('  report        none: the lake has no bars\n');
+      return;
+    }
+    process.stderr.write(`tickflow: the run finished but its report failed: ${(err as Error).message}\n`);
+    process.exitCode = EXIT_CODES.failure;
+  }
 }
 
 function progressBar(): { update: LocalRunOptions['onProgress'] & {}; stop: () => void } {
