@@ -1,0 +1,122 @@
+/**
+ * `tickflow report --athena` reads a deployed lake through the same Athena query engine as
+ * `tickflow query --athena`. No Athena runs here (nor LocalStack, which needs Docker), so the API is
+ * the replayed fake of the query tests: it checks every SQL text sent (each names its symbols, as the
+ * injected symbol partition requires) and answers with rows as Athena prints them.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { AthenaQueryEngine } from '../../../shared/adapters/query/athena-query.js';
+import { loadReport } from '../../../shared/report/load.js';
+import { barsSql, featuresSql, lateSql, QUARANTINE_SQL, statsSql } from '../../../shared/report/queries.js';
+import { ReplayAthena, selectExchange } from '../../support/query/athena-replay.js';
+
+const SYMBOLS = ['EUR/USD'];
+
+const script = [
+  ...selectExchange(
+    'q-stats',
+    statsSql(SYMBOLS),
+    [
+      ['symbol', 'varchar'],
+      ['interval', 'varchar'],
+      ['bars', 'bigint'],
+      ['trades', 'bigint'],
+      ['first_start', 'timestamp(3)'],
+      ['last_start', 'timestamp(3)'],
+      ['first_open', 'double'],
+      ['last_close', 'double'],
+    ],
+    [['EUR/USD', '1m', '2', '9', '2024-01-02 09:00:00.000', '2024-01-02 09:01:00.000', '1.1', '1.103']],
+  ),
+  ...selectExchange(
+    'q-bars',
+    barsSql(SYMBOLS),
+    [
+      ['symbol', 'varchar'],
+      ['interval', 'varchar'],
+      ['window_start', 'timestamp(3)'],
+      ['open', 'double'],
+      ['high', 'double'],
+      ['low', 'double'],
+      ['close', 'double'],
+      ['volume', 'double'],
+      ['vwap', 'double'],
+      ['trade_count', 'bigint'],
+    ],
+    [
+      ['EUR/USD', '1m', '2024-01-02 09:00:00.000', '1.1', '1.102', '1.099', '1.101', '20', '1.1005', '4'],
+      ['EUR/USD', '1m', '2024-01-02 09:01:00.000', '1.101', '1.104', '1.1', '1.103', '0', undefined, '5'],
+    ],
+  ),
+  ...selectExchange(
+    'q-features',
+    featuresSql(SYMBOLS),
+    [
+      ['symbol', 'varchar'],
+      ['window_start', 'timestamp(3)'],
+      ['log_return', 'double'],
+      ['volatility_10', 'double'],
+      ['volatility_30', 'double'],
+      ['volatility_60', 'double'],
+      ['rsi_14', 'double'],
+    ],
+    [],
+  ),
+  ...selectExchange(
+    'q-late',
+    lateSql(SYMBOLS),
+    [
+      ['symbol', 'varchar'],
+      ['interval', 'varchar'],
+      ['minute', 'timestamp(3)'],
+      ['ticks', 'bigint'],
+    ],
+    [['EUR/USD', '1m', '2024-01-02 09:01:00.000', '3']],
+  ),
+  ...selectExchange(
+    'q-quarantine',
+    QUARANTINE_SQL,
+    [
+      ['reason', 'varchar'],
+      ['field', 'varchar'],
+      ['records', 'bigint'],
+    ],
+    [['price must be a finite number > 0', 'price', '2']],
+  ),
+];
+
+describe('the report on Athena (against a replayed fake of the Athena API)', () => {
+  it('names its symbols in every query of bars, features and late ticks', () => {
+    for (const sql of [statsSql(SYMBOLS), barsSql(SYMBOLS), featuresSql(SYMBOLS), lateSql(SYMBOLS)]) {
+      expect(sql).toContain("WHERE symbol IN ('EUR/USD')");
+    }
+  });
+
+  it('builds the model from Athena rows: candles, late markers, quarantine, no features', async () => {
+    const fake = new ReplayAthena(script);
+    const engine = new AthenaQueryEngine({ client: fake, sleep: async () => {} });
+    const model = await loadReport(engine, {
+      source: 'Athena workgroup tickflow',
+      symbols: SYMBOLS,
+      nowMs: 0,
+    });
+    expect(fake.finished).toBe(true);
+    const chart = model.charts[0]!;
+    expect(chart).toMatchObject({
+      symbol: 'EUR/USD',
+      interval: '1m',
+      t: [Date.UTC(2024, 0, 2, 9) / 1000, Date.UTC(2024, 0, 2, 9, 1) / 1000],
+      o: [1.1, 1.101],
+      c: [1.101, 1.103],
+      w: [1.1005, null],
+      late: [[Date.UTC(2024, 0, 2, 9, 1) / 1000, 3]],
+    });
+    expect(model.features).toBeNull();
+    expect(model.quality.quarantine.groups).toEqual([
+      { reason: 'price must be a finite number > 0', field: 'price', records: 2 },
+    ]);
+    expect(model.quality.accounting).toBeNull();
+    expect(model.source).toBe('Athena workgroup tickflow');
+  });
+});
