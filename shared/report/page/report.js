@@ -12,7 +12,7 @@
   const charts = new Map(model.charts.map((c) => [key(c.symbol, c.interval), c]));
   const symbolPicker = document.getElementById('symbol');
   const intervalPicker = document.getElementById('interval');
-  const api = { model, chart: null, series: {}, current: null, select, ready: false };
+  const api = { model, chart: null, series: {}, markers: null, current: null, select, ready: false };
   window.tickflowReport = api;
 
   function key(symbol, interval) {
@@ -87,7 +87,7 @@
     candles.setData(
       data.t.map((time, i) => ({ time, open: data.o[i], high: data.h[i], low: data.l[i], close: data.c[i] })),
     );
-    const vwap = line(chart, 0, 'VWAP', 'rgba(41,98,255,0.8)', data.t, data.w, { priceFormat, lineWidth: 2 });
+    const vwap = line(chart, 0, 'VWAP', 'rgba(41,98,255,0.9)', data.t, data.w, { priceFormat });
     const volume = chart.addSeries(
       LC.HistogramSeries,
       { title: 'volume', priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false },
@@ -100,8 +100,9 @@
         color: data.c[i] >= data.o[i] ? 'rgba(38,166,154,0.55)' : 'rgba(239,83,80,0.55)',
       })),
     );
+    api.markers = null;
     if (data.late.length > 0) {
-      LC.createSeriesMarkers(
+      api.markers = LC.createSeriesMarkers(
         candles,
         data.late.map(([time, n]) => ({
           time,
