@@ -244,6 +244,7 @@ describe('the report of a 2,000-symbol lake', () => {
   }, 180_000);
 
   it('stays under the documented size with the default flags, and says how it pages and downsamples', () => {
+    console.info(stderr.split('\n')[0]);
     expect(statSync(file).size).toBeLessThan(MAX_REPORT_BYTES);
     expect(stderr).toContain('2,000 symbols: this file charts 1–50 (S0000 … S0049), page 1 of 40');
     expect(stderr).toContain('Downsampled to stay within 60,000 candles');

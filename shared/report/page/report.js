@@ -19,17 +19,23 @@
     return `${symbol}\u0000${interval}`;
   }
 
-  /** Decimals that show every price of the chart as it is in the lake (at most 8). */
+  /**
+   * Decimals for the price axis: as many as the lake's prices have (quoted prices: cents, pips), but no
+   * more than 7 significant digits of the chart's largest price.
+   */
   function precisionOf(chart) {
     let decimals = 0;
+    let max = 0;
     for (const values of [chart.o, chart.h, chart.l, chart.c]) {
       for (const v of values) {
         const text = String(v);
         const dot = text.indexOf('.');
         if (dot >= 0 && !text.includes('e')) decimals = Math.max(decimals, text.length - dot - 1);
+        max = Math.max(max, Math.abs(v));
       }
     }
-    const precision = Math.min(decimals, 8);
+    const significant = Math.max(2, 6 - Math.floor(Math.log10(max || 1)));
+    const precision = Math.min(decimals, significant, 10);
     return { type: 'price', precision, minMove: 10 ** -precision };
   }
 
@@ -171,8 +177,8 @@
     panes[1].setStretchFactor(1);
     for (const pane of panes.slice(2)) pane.setStretchFactor(1.2);
     chart.timeScale().fitContent();
-    chart.subscribeCrosshairMove((param) => legend(param, candles, data));
-    legend(undefined, candles, data);
+    chart.subscribeCrosshairMove((param) => legend(param, candles, data, priceFormat.precision));
+    legend(undefined, candles, data, priceFormat.precision);
     api.chart = chart;
     const candlesText =
       data.group === 1 ? 'every bar of the lake' : `each candle merges ${data.group} × ${interval}`;
@@ -187,15 +193,16 @@
       history.replaceState(null, '', `#${encodeURIComponent(symbol)}`);
   }
 
-  function legend(param, candles, data) {
+  function legend(param, candles, data, precision) {
     const bar = param?.seriesData?.get(candles) ?? {
       open: data.o.at(-1),
       high: data.h.at(-1),
       low: data.l.at(-1),
       close: data.c.at(-1),
     };
+    const f = (v) => v.toFixed(precision);
     const el = document.getElementById('legend');
-    el.textContent = `O ${bar.open}  H ${bar.high}  L ${bar.low}  C ${bar.close}`;
+    el.textContent = `O ${f(bar.open)}  H ${f(bar.high)}  L ${f(bar.low)}  C ${f(bar.close)}`;
     el.className = `legend ${bar.close >= bar.open ? 'up' : 'down'}`;
   }
 
@@ -210,15 +217,29 @@
     }
     const chart = LC.createChart(container, chartOptions(container.clientHeight || 220));
     api.lateChart = chart;
-    api.lateSeries = series.map((s, i) =>
-      line(chart, 0, s.interval, LINE_COLORS[i % LINE_COLORS.length], s.t, s.n, {
-        lineType: LC.LineType.WithSteps,
-        lineWidth: 2,
+    api.lateSeries = series.map((s, i) => {
+      const histogram = chart.addSeries(LC.HistogramSeries, {
+        title: s.interval,
+        color: `${LINE_COLORS[i % LINE_COLORS.length]}b0`,
         priceFormat: { type: 'volume' },
-      }),
-    );
+        priceLineVisible: false,
+      });
+      histogram.setData(s.t.map((time, k) => ({ time, value: s.n[k] })));
+      return histogram;
+    });
     chart.timeScale().fitContent();
-    caption.textContent = `Late ticks per interval, in buckets of ${bucketSeconds / 60} minutes of event time.`;
+    caption.textContent = `Late ticks per interval, in buckets of ${duration(bucketSeconds)} of event time.`;
+  }
+
+  function duration(seconds) {
+    for (const [unit, size] of [
+      ['day', 86400],
+      ['hour', 3600],
+      ['minute', 60],
+    ]) {
+      if (seconds % size === 0) return `${seconds / size} ${unit}${seconds === size ? '' : 's'}`;
+    }
+    return `${seconds} s`;
   }
 
   function fromHash() {
