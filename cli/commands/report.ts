@@ -61,7 +61,7 @@ export function register(program: Command, engines: QueryEngines = DEFAULT_ENGIN
     )
     .action(async (flags: ReportFlags, command: Command) => {
       checkFlags(flags, command);
-      const summary = summaryFile(flags, command);
+      const summary = summaryFile(flags);
       let engine: QueryEngine | undefined;
       try {
         const run = summary ? readRunCounts(summary) : undefined;
@@ -111,9 +111,8 @@ function checkFlags(flags: ReportFlags, command: Command): void {
 }
 
 /** The summary given, or locally the `summary.json` a run wrote beside its lake, when there is one. */
-function summaryFile(flags: ReportFlags, command: Command): string | undefined {
-  if (flags.summary) return flags.summary;
-  if (flags.athena || command.getOptionValueSource('summary') === 'cli') return undefined;
+function summaryFile(flags: ReportFlags): string | undefined {
+  if (flags.summary || flags.athena) return flags.summary;
   const beside = join(dirname(resolve(flags.lake)), 'summary.json');
   return existsSync(beside) ? beside : undefined;
 }
