@@ -93,7 +93,7 @@
     candles.setData(
       data.t.map((time, i) => ({ time, open: data.o[i], high: data.h[i], low: data.l[i], close: data.c[i] })),
     );
-    const vwap = line(chart, 0, 'VWAP', 'rgba(41,98,255,0.9)', data.t, data.w, { priceFormat });
+    const vwap = line(chart, 0, 'VWAP', 'rgba(41,98,255,0.6)', data.t, data.w, { priceFormat, lineWidth: 2 });
     const volume = chart.addSeries(
       LC.HistogramSeries,
       { title: 'volume', priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false },
