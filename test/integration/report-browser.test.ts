@@ -117,35 +117,30 @@ async function drawn(page: Page, symbol: string, interval: string) {
 }
 
 /** First and last bar and count of a chart's candles, computed by DuckDB from the lake. */
-async function expectedCandles(lakeDir: string, symbol: string, interval: string, group: number) {
-  const lake = await DuckDbLake.open({ lakeDir });
-  try {
-    const span = 60 * group;
-    const sql = `WITH b AS (
+async function expectedCandles(lake: DuckDbLake, symbol: string, interval: string, group: number) {
+  const span = 60 * group;
+  const sql = `WITH b AS (
       SELECT *, floor(epoch(window_start) / ${span}) * ${span} AS t FROM bars
       WHERE symbol = '${symbol}' AND "interval" = '${interval}'),
     c AS (SELECT t, min_by(open, window_start) AS open, max(high) AS high, min(low) AS low,
       max_by(close, window_start) AS close, sum(volume) > 0 AS traded FROM b GROUP BY t)
     SELECT CAST(t AS BIGINT) AS time, open, high, low, close, count(*) OVER () AS n,
       count(*) FILTER (WHERE traded) OVER () AS traded FROM c ORDER BY t`;
-    const rows = rowObjects(await lake.run(sql));
-    const candle = (r: (typeof rows)[number]) => ({
-      time: r.time,
-      open: r.open,
-      high: r.high,
-      low: r.low,
-      close: r.close,
-    });
-    // VWAP is null (no point drawn) for a candle without volume.
-    return {
-      n: rows[0]!.n as number,
-      withVwap: rows[0]!.traded as number,
-      first: candle(rows[0]!),
-      last: candle(rows.at(-1)!),
-    };
-  } finally {
-    await lake.close();
-  }
+  const rows = rowObjects(await lake.run(sql));
+  const candle = (r: (typeof rows)[number]) => ({
+    time: r.time,
+    open: r.open,
+    high: r.high,
+    low: r.low,
+    close: r.close,
+  });
+  // VWAP is null (no point drawn) for a candle without volume.
+  return {
+    n: rows[0]!.n as number,
+    withVwap: rows[0]!.traded as number,
+    first: candle(rows[0]!),
+    last: candle(rows.at(-1)!),
+  };
 }
 
 describe('the report of a preprocessed lake', () => {
@@ -200,13 +195,14 @@ describe('the report of a preprocessed lake', () => {
 
   it('draws every symbol: the candles are the lake bars, with volume, VWAP, features and late markers', async () => {
     const { page, errors } = await open(file);
+    const duck = await DuckDbLake.open({ lakeDir });
     try {
       expect(await page.locator('#symbol option').allTextContents()).toEqual(symbols);
       for (const symbol of symbols) {
         const seen = await drawn(page, symbol, '1m');
         expect(seen.current).toEqual({ symbol, interval: '1m' });
         expect(seen.group).toBe(1);
-        const lake = await expectedCandles(lakeDir, symbol, '1m', 1);
+        const lake = await expectedCandles(duck, symbol, '1m', 1);
         expect(seen.candles.length).toBe(lake.n);
         expect(seen.candles[0]).toEqual(lake.first);
         expect(seen.candles.at(-1)).toEqual(lake.last);
@@ -224,6 +220,7 @@ describe('the report of a preprocessed lake', () => {
       expect(errors).toEqual([]);
     } finally {
       await page.context().close();
+      await duck.close();
     }
   });
 });
@@ -253,6 +250,7 @@ describe('the report of a 2,000-symbol lake', () => {
 
   it('opens in the browser, lists every symbol, and its merged candles are the OHLC of the lake bars they span', async () => {
     const { page, errors } = await open(file);
+    const duck = await DuckDbLake.open({ lakeDir });
     try {
       expect(await page.locator('#symbol option').count()).toBe(50);
       expect(await page.locator('.overview-table tbody tr').count()).toBe(WIDE_LAKE.symbols);
@@ -260,7 +258,7 @@ describe('the report of a 2,000-symbol lake', () => {
       for (const symbol of ['S0000', 'S0049']) {
         const seen = await drawn(page, symbol, '1m');
         expect(seen.group).toBeGreaterThan(1);
-        const lake = await expectedCandles(lakeDir, symbol, '1m', seen.group);
+        const lake = await expectedCandles(duck, symbol, '1m', seen.group);
         expect(seen.candles.length).toBe(lake.n);
         expect(seen.candles[0]).toEqual(lake.first);
         expect(seen.candles.at(-1)).toEqual(lake.last);
@@ -270,6 +268,7 @@ describe('the report of a 2,000-symbol lake', () => {
       expect(errors).toEqual([]);
     } finally {
       await page.context().close();
+      await duck.close();
     }
   });
 });
