@@ -8,9 +8,9 @@ import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { usd as formatUsd } from '../../local/run/cost-format.js';
 import { LOCAL_RUN_DEFAULTS, type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
 import { type PostRunStep, runPostRunSteps } from '../../local/run/post-run.js';
+import { reportStep } from '../../local/run/report-step.js';
 import { type ServingChoice, startLocalServing } from '../../local/run/serving.js';
 import { formatSummary, type RunSummary } from '../../local/run/summary.js';
-import { writeRunReport } from '../../shared/adapters/report/write-report.js';
 import {
   DEFAULT_EVENT_TIME_FROM_MS,
   DEFAULT_EVENT_TIME_TO_MS,
@@ -18,7 +18,6 @@ import {
 } from '../../shared/config.js';
 import { addUsage, costOfRun } from '../../shared/cost/index.js';
 import { parseEventTimeText, parseIntervals } from '../../shared/domain/index.js';
-import { EmptyLakeError } from '../../shared/report/errors.js';
 import { EXIT_CODES, EXIT_CODES_HELP } from '../exit-codes.js';
 import {
   duration,
@@ -205,7 +204,7 @@ export function register(program: Command): void {
         const summary = await runLocalPipeline({ ...options, serving });
         bar?.stop();
         process.stdout.write(formatSummary(summary));
-        const steps: PostRunStep[] = flags.preprocess ? [preprocessStep] : [];
+        const steps: PostRunStep[] = [...(flags.preprocess ? [preprocessStep] : []), reportStep];
         const after = await runPostRunSteps(steps, {
           summary,
           out: flags.out,
@@ -214,7 +213,6 @@ export function register(program: Command): void {
         });
         if (after.failed) process.exitCode = EXIT_CODES.failure;
         process.stdout.write(`  summary       ${flags.out}/summary.json\n`);
-        await reportOfRun(flags.out);
         // Lost data outranks every other outcome: a script must not read this run as complete.
         if (summary.discarded.records > 0) process.exitCode = EXIT_CODES.dataLost;
       } finally {
@@ -222,22 +220,6 @@ export function register(program: Command): void {
         await serving?.stop();
       }
     });
-}
-
-/** Writes `report.html` beside summary.json and prints its path; a report that fails fails the command. */
-async function reportOfRun(out: string): Promise<void> {
-  try {
-    const report = await writeRunReport(out);
-    process.stdout.write(`  report        ${report.path}\n`);
-  } catch (err) {
-    // A run whose ticks were all invalid has nothing to chart; that is the run's result, not a failure.
-    if (err instanceof EmptyLakeError) {
-      process.stdout.write('  report        none: the lake has no bars\n');
-      return;
-    }
-    process.stderr.write(`tickflow: the run finished but its report failed: ${(err as Error).message}\n`);
-    process.exitCode = EXIT_CODES.failure;
-  }
 }
 
 function progressBar(): { update: LocalRunOptions['onProgress'] & {}; stop: () => void } {
