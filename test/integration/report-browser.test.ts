@@ -3,7 +3,8 @@
  * `chromium`, installed by test/support/browser when missing; the test fails if it cannot be), with
  * no network. It waits for the charts, fails on any console error, and checks that the candles drawn
  * (read back through lightweight-charts' own series API) are the bars of the lake, queried apart with
- * DuckDB. Screenshots go to `.tickflow/test-output/report/`.
+ * DuckDB. A report made with `--athena` (through the replayed Athena API: no Athena runs here) opens
+ * the same way. Screenshots go to `.tickflow/test-output/report/`.
  */
 
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,9 +14,11 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_ENGINES, type QueryEngines } from '../../cli/commands/query.js';
 import { register } from '../../cli/commands/report.js';
 import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { encodeParquet } from '../../shared/adapters/parquet/index.js';
+import { AthenaQueryEngine } from '../../shared/adapters/query/athena-query.js';
 import { DuckDbLake } from '../../shared/adapters/query/duckdb-lake.js';
 import {
   LATE_SCHEMA,
@@ -27,6 +30,8 @@ import { partitionKey } from '../../shared/lake/keys.js';
 import { rowObjects } from '../../shared/query/result.js';
 import { launchChromium } from '../support/browser/chromium.js';
 import { writeBarsLake } from '../support/preprocess/lake-fixture.js';
+import { ReplayAthena } from '../support/query/athena-replay.js';
+import { REPORT_EXCHANGE } from '../support/report/athena-report-exchange.js';
 import { WIDE_LAKE, writeWideLake } from '../support/report/wide-lake.js';
 
 const SCREENSHOTS = resolve('.tickflow/test-output/report');
@@ -56,12 +61,16 @@ function tempDir(name: string): string {
 
 /** Runs `tickflow report …` in process; returns stdout, stderr and the exit code. */
 async function tickflowReport(...args: string[]) {
+  return tickflowReportWith(DEFAULT_ENGINES, ...args);
+}
+
+async function tickflowReportWith(engines: QueryEngines, ...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
   const program = new Command('tickflow').exitOverride();
-  register(program);
+  register(program, engines);
   try {
     await program.parseAsync(['report', ...args], { from: 'user' });
   } finally {
@@ -271,6 +280,36 @@ describe('the report of a 2,000-symbol lake', () => {
       await duck.close();
     }
   });
+});
+
+it('--athena: the report of a deployed lake, read through the Athena engine (replayed API), opens and draws', async () => {
+  const fake = new ReplayAthena(REPORT_EXCHANGE);
+  const file = join(tempDir('athena'), 'report.html');
+  const { stdout, code } = await tickflowReportWith(
+    {
+      ...DEFAULT_ENGINES,
+      athena: (o) => new AthenaQueryEngine({ ...o, client: fake, sleep: async () => {} }),
+    },
+    '--athena',
+    '--symbols',
+    'EUR/USD',
+    '--out',
+    file,
+  );
+  expect([code, stdout, fake.finished]).toEqual([0, `${file}\n`, true]);
+  const { page, errors } = await open(file);
+  try {
+    const seen = await drawn(page, 'EUR/USD', '1m');
+    expect(seen.candles.map((c) => [c.open, c.close])).toEqual([
+      [1.1, 1.101],
+      [1.101, 1.103],
+    ]);
+    expect(seen.markers).toEqual([expect.objectContaining({ text: '3 late' })]);
+    expect(await page.locator('header .meta').textContent()).toContain('Athena workgroup tickflow');
+    expect(errors).toEqual([]);
+  } finally {
+    await page.context().close();
+  }
 });
 
 describe('bad input gets one clear line, not a stack trace or an empty page', () => {

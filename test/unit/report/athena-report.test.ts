@@ -8,83 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { AthenaQueryEngine } from '../../../shared/adapters/query/athena-query.js';
 import { loadReport } from '../../../shared/report/load.js';
-import { barsSql, featuresSql, lateSql, QUARANTINE_SQL, statsSql } from '../../../shared/report/queries.js';
-import { ReplayAthena, selectExchange } from '../../support/query/athena-replay.js';
-
-const SYMBOLS = ['EUR/USD'];
-
-const script = [
-  ...selectExchange(
-    'q-stats',
-    statsSql(SYMBOLS),
-    [
-      ['symbol', 'varchar'],
-      ['interval', 'varchar'],
-      ['bars', 'bigint'],
-      ['trades', 'bigint'],
-      ['first_start', 'timestamp(3)'],
-      ['last_start', 'timestamp(3)'],
-      ['first_open', 'double'],
-      ['last_close', 'double'],
-    ],
-    [['EUR/USD', '1m', '2', '9', '2024-01-02 09:00:00.000', '2024-01-02 09:01:00.000', '1.1', '1.103']],
-  ),
-  ...selectExchange(
-    'q-bars',
-    barsSql(SYMBOLS),
-    [
-      ['symbol', 'varchar'],
-      ['interval', 'varchar'],
-      ['window_start', 'timestamp(3)'],
-      ['open', 'double'],
-      ['high', 'double'],
-      ['low', 'double'],
-      ['close', 'double'],
-      ['volume', 'double'],
-      ['vwap', 'double'],
-      ['trade_count', 'bigint'],
-    ],
-    [
-      ['EUR/USD', '1m', '2024-01-02 09:00:00.000', '1.1', '1.102', '1.099', '1.101', '20', '1.1005', '4'],
-      ['EUR/USD', '1m', '2024-01-02 09:01:00.000', '1.101', '1.104', '1.1', '1.103', '0', undefined, '5'],
-    ],
-  ),
-  ...selectExchange(
-    'q-features',
-    featuresSql(SYMBOLS),
-    [
-      ['symbol', 'varchar'],
-      ['window_start', 'timestamp(3)'],
-      ['log_return', 'double'],
-      ['volatility_10', 'double'],
-      ['volatility_30', 'double'],
-      ['volatility_60', 'double'],
-      ['rsi_14', 'double'],
-    ],
-    [],
-  ),
-  ...selectExchange(
-    'q-late',
-    lateSql(SYMBOLS),
-    [
-      ['symbol', 'varchar'],
-      ['interval', 'varchar'],
-      ['minute', 'timestamp(3)'],
-      ['ticks', 'bigint'],
-    ],
-    [['EUR/USD', '1m', '2024-01-02 09:01:00.000', '3']],
-  ),
-  ...selectExchange(
-    'q-quarantine',
-    QUARANTINE_SQL,
-    [
-      ['reason', 'varchar'],
-      ['field', 'varchar'],
-      ['records', 'bigint'],
-    ],
-    [['price must be a finite number > 0', 'price', '2']],
-  ),
-];
+import { barsSql, featuresSql, lateSql, statsSql } from '../../../shared/report/queries.js';
+import { ReplayAthena } from '../../support/query/athena-replay.js';
+import { REPORT_EXCHANGE, REPORT_SYMBOLS as SYMBOLS } from '../../support/report/athena-report-exchange.js';
 
 describe('the report on Athena (against a replayed fake of the Athena API)', () => {
   it('names its symbols in every query of bars, features and late ticks', () => {
@@ -94,7 +20,7 @@ describe('the report on Athena (against a replayed fake of the Athena API)', () 
   });
 
   it('builds the model from Athena rows: candles, late markers, quarantine, no features', async () => {
-    const fake = new ReplayAthena(script);
+    const fake = new ReplayAthena(REPORT_EXCHANGE);
     const engine = new AthenaQueryEngine({ client: fake, sleep: async () => {} });
     const model = await loadReport(engine, {
       source: 'Athena workgroup tickflow',
