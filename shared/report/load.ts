@@ -7,7 +7,17 @@ import { type QueryEngine, type QueryValue, rowObjects } from '../query/result.j
 import { EmptyLakeError, UnknownSymbolsError } from './errors.js';
 import { buildReportModel } from './model.js';
 import { pageOfSymbols } from './paging.js';
-import { barsSql, featuresSql, lateSql, QUARANTINE_SQL, statsSql } from './queries.js';
+import { lateTruncUnit } from './quality.js';
+import {
+  barsSql,
+  featuresSql,
+  lateBucketsSql,
+  lateRangeSql,
+  lateSql,
+  lateTotalsSql,
+  QUARANTINE_SQL,
+  statsSql,
+} from './queries.js';
 import {
   type ReportBar,
   type ReportFeatureRow,
@@ -61,12 +71,26 @@ export async function loadReport(engine: QueryEngine, request: ReportRequest): P
     list.push(toFeature(r));
     features.set(String(r.symbol), list);
   }
-  const late = (await rows(lateSql(request.symbols))).map((r) => ({
+  const late = (await rows(lateSql(page.symbols))).map((r) => ({
     symbol: String(r.symbol),
     interval: String(r.interval),
     minuteMs: time(r.minute),
     ticks: num(r.ticks),
   }));
+  const lateTotals = (await rows(lateTotalsSql(request.symbols))).map((r) => ({
+    symbol: String(r.symbol),
+    interval: String(r.interval),
+    ticks: num(r.ticks),
+  }));
+  const [range] = await rows(lateRangeSql(request.symbols));
+  const lateBuckets =
+    range?.first_ts == null
+      ? []
+      : (
+          await rows(
+            lateBucketsSql(lateTruncUnit(time(range.first_ts), time(range.last_ts)), request.symbols),
+          )
+        ).map((r) => ({ interval: String(r.interval), t: time(r.t), ticks: num(r.ticks) }));
   const quarantine = (await rows(QUARANTINE_SQL)).map((r) => ({
     reason: String(r.reason),
     field: r.field === null ? null : String(r.field),
@@ -79,6 +103,8 @@ export async function loadReport(engine: QueryEngine, request: ReportRequest): P
     bars,
     features,
     late,
+    lateTotals,
+    lateBuckets,
     quarantine,
     ...(request.run && { run: request.run }),
     generatedAtMs: request.nowMs ?? Date.now(),

@@ -70,7 +70,14 @@ export function buildReportModel(input: ReportInput, options: ModelOptions): Rep
     defaults: { symbol: symbols[0] ?? '', interval: defaultInterval },
     charts,
     features,
-    quality: qualityPanel(input.stats, input.late, input.quarantine, input.run, input.wholeLake),
+    quality: qualityPanel(
+      input.stats,
+      input.lateTotals,
+      input.lateBuckets,
+      input.quarantine,
+      input.run,
+      input.wholeLake,
+    ),
     overview: overviewRows(input, intervals[0], info.perPage),
   };
 }
@@ -192,7 +199,7 @@ export function featureInterval(
 function overviewRows(input: ReportInput, interval: string | undefined, perPage: number): OverviewRow[] {
   const symbols = [...new Set(input.stats.map((s) => s.symbol))].sort();
   const late = new Map<string, number>();
-  for (const m of input.late) {
+  for (const m of input.lateTotals) {
     if (m.interval === interval) late.set(m.symbol, (late.get(m.symbol) ?? 0) + m.ticks);
   }
   const stats = new Map(input.stats.filter((s) => s.interval === interval).map((s) => [s.symbol, s]));

@@ -7,7 +7,8 @@
 import { isSliding, parseInterval } from '../domain/intervals.js';
 import type {
   AccountingLine,
-  LateMinute,
+  LateBucket,
+  LateCount,
   QualityPanel,
   QuarantineGroup,
   RunCounts,
@@ -20,7 +21,8 @@ const MAX_LATE_BUCKETS = 120;
 
 export function qualityPanel(
   stats: readonly SeriesStats[],
-  late: readonly LateMinute[],
+  lateTotals: readonly LateCount[],
+  lateBuckets: readonly LateBucket[],
   quarantine: readonly QuarantineGroup[],
   run: RunCounts | undefined,
   wholeLake: boolean,
@@ -28,8 +30,8 @@ export function qualityPanel(
   return {
     accounting: run ? accountingLines(run, stats, wholeLake) : null,
     duplicates: run ? run.duplicates : null,
-    lateTotal: late.reduce((n, m) => n + m.ticks, 0),
-    lateOverTime: lateOverTime(late),
+    lateTotal: lateTotals.reduce((n, m) => n + m.ticks, 0),
+    lateOverTime: lateOverTime(lateBuckets),
     quarantine: {
       total: quarantine.reduce((n, q) => n + q.records, 0),
       groups: groupReasons(quarantine),
@@ -94,15 +96,28 @@ export function accountingLines(
   return lines;
 }
 
+/**
+ * The unit the SQL truncates late ticks' times to: the coarsest that the chart's buckets can still be
+ * made of, so a long lake returns a few thousand rows, not one per minute.
+ */
+export function lateTruncUnit(firstMs: number, lastMs: number): 'minute' | 'hour' | 'day' {
+  const bucket = lateBucketSeconds((lastMs - firstMs) / 1000);
+  return bucket % 86_400 === 0 ? 'day' : bucket % 3_600 === 0 ? 'hour' : 'minute';
+}
+
+/** The smallest bucket width (seconds) that gives the chart at most 120 buckets over `spanSeconds`. */
+function lateBucketSeconds(spanSeconds: number): number {
+  return LATE_BUCKETS_S.find((b) => spanSeconds / b < MAX_LATE_BUCKETS) ?? LATE_BUCKETS_S.at(-1)!;
+}
+
 /** Late ticks per interval in buckets of a width chosen so the chart has at most 120 of them. */
-export function lateOverTime(late: readonly LateMinute[]): QualityPanel['lateOverTime'] {
+export function lateOverTime(late: readonly LateBucket[]): QualityPanel['lateOverTime'] {
   if (late.length === 0) return { bucketSeconds: 60, series: [] };
-  const minutes = late.map((m) => m.minuteMs / 1000);
-  const span = Math.max(...minutes) - Math.min(...minutes);
-  const bucketSeconds = LATE_BUCKETS_S.find((b) => span / b < MAX_LATE_BUCKETS) ?? LATE_BUCKETS_S.at(-1)!;
+  const starts = late.map((m) => m.t / 1000);
+  const bucketSeconds = lateBucketSeconds(Math.max(...starts) - Math.min(...starts));
   const byInterval = new Map<string, Map<number, number>>();
   for (const m of late) {
-    const t = Math.floor(m.minuteMs / 1000 / bucketSeconds) * bucketSeconds;
+    const t = Math.floor(m.t / 1000 / bucketSeconds) * bucketSeconds;
     const buckets = byInterval.get(m.interval) ?? new Map<number, number>();
     buckets.set(t, (buckets.get(t) ?? 0) + m.ticks);
     byInterval.set(m.interval, buckets);

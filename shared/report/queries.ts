@@ -36,12 +36,35 @@ ${symbolFilter(symbols)}
 ORDER BY symbol, window_start`;
 }
 
-/** Late ticks per symbol, interval and UTC minute of their event time. */
-export function lateSql(symbols?: readonly string[]): string {
+/** Late ticks per symbol, interval and UTC minute of their event time: the charted symbols' markers. */
+export function lateSql(symbols: readonly string[]): string {
   return `SELECT symbol, "interval", date_trunc('minute', ts) AS minute, COUNT(*) AS ticks
 FROM late
 ${symbolFilter(symbols)}
 GROUP BY symbol, "interval", date_trunc('minute', ts)`;
+}
+
+/** Late ticks per symbol and interval. */
+export function lateTotalsSql(symbols?: readonly string[]): string {
+  return `SELECT symbol, "interval", COUNT(*) AS ticks
+FROM late
+${symbolFilter(symbols)}
+GROUP BY symbol, "interval"`;
+}
+
+/** The event times of the first and last late tick, to choose the buckets of {@link lateBucketsSql}. */
+export function lateRangeSql(symbols?: readonly string[]): string {
+  return `SELECT MIN(ts) AS first_ts, MAX(ts) AS last_ts
+FROM late
+${symbolFilter(symbols)}`;
+}
+
+/** Late ticks per interval and UTC minute, hour or day of their event time, all symbols together. */
+export function lateBucketsSql(unit: 'minute' | 'hour' | 'day', symbols?: readonly string[]): string {
+  return `SELECT "interval", date_trunc('${unit}', ts) AS t, COUNT(*) AS ticks
+FROM late
+${symbolFilter(symbols)}
+GROUP BY "interval", date_trunc('${unit}', ts)`;
 }
 
 /** Quarantined records per reason (without the quoted bad value, `(got …)`) and field. */

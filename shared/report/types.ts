@@ -47,6 +47,21 @@ export interface LateMinute {
   readonly ticks: number;
 }
 
+/** Late ticks of one symbol and interval in all. */
+export interface LateCount {
+  readonly symbol: string;
+  readonly interval: string;
+  readonly ticks: number;
+}
+
+/** Late ticks of one interval whose `ts` falls in one UTC minute, hour or day (all symbols together). */
+export interface LateBucket {
+  readonly interval: string;
+  /** Start of the minute, hour or day, epoch ms. */
+  readonly t: number;
+  readonly ticks: number;
+}
+
 /** Quarantined records with one reason (its `(got …)` part removed) and field. */
 export interface QuarantineGroup {
   readonly reason: string;
@@ -77,7 +92,12 @@ export interface ReportInput {
   readonly bars: ReadonlyMap<string, readonly ReportBar[]>;
   /** Feature rows of the symbols on this page, per symbol, ordered by time. */
   readonly features: ReadonlyMap<string, readonly ReportFeatureRow[]>;
+  /** Late ticks of the symbols on this page per minute: the markers on their charts. */
   readonly late: readonly LateMinute[];
+  /** Late ticks per symbol and interval, every symbol in scope. */
+  readonly lateTotals: readonly LateCount[];
+  /** Late ticks per interval over time, every symbol in scope. */
+  readonly lateBuckets: readonly LateBucket[];
   readonly quarantine: readonly QuarantineGroup[];
   readonly run?: RunCounts;
   /** When the report was made (epoch ms); passed in to keep the model a pure function. */

@@ -4,7 +4,16 @@
  * as Athena prints them (two 1m bars, three late ticks, two quarantined records, no features).
  */
 
-import { barsSql, featuresSql, lateSql, QUARANTINE_SQL, statsSql } from '../../../shared/report/queries.js';
+import {
+  barsSql,
+  featuresSql,
+  lateBucketsSql,
+  lateRangeSql,
+  lateSql,
+  lateTotalsSql,
+  QUARANTINE_SQL,
+  statsSql,
+} from '../../../shared/report/queries.js';
 import { type Exchange, selectExchange } from '../query/athena-replay.js';
 
 export const REPORT_SYMBOLS = ['EUR/USD'];
@@ -69,6 +78,35 @@ export const REPORT_EXCHANGE: readonly Exchange[] = [
       ['ticks', 'bigint'],
     ],
     [['EUR/USD', '1m', '2024-01-02 09:01:00.000', '3']],
+  ),
+  ...selectExchange(
+    'q-late-totals',
+    lateTotalsSql(REPORT_SYMBOLS),
+    [
+      ['symbol', 'varchar'],
+      ['interval', 'varchar'],
+      ['ticks', 'bigint'],
+    ],
+    [['EUR/USD', '1m', '3']],
+  ),
+  ...selectExchange(
+    'q-late-range',
+    lateRangeSql(REPORT_SYMBOLS),
+    [
+      ['first_ts', 'timestamp(3)'],
+      ['last_ts', 'timestamp(3)'],
+    ],
+    [['2024-01-02 09:01:10.000', '2024-01-02 09:01:50.000']],
+  ),
+  ...selectExchange(
+    'q-late-buckets',
+    lateBucketsSql('minute', REPORT_SYMBOLS),
+    [
+      ['interval', 'varchar'],
+      ['t', 'timestamp(3)'],
+      ['ticks', 'bigint'],
+    ],
+    [['1m', '2024-01-02 09:01:00.000', '3']],
   ),
   ...selectExchange(
     'q-quarantine',

@@ -8,13 +8,27 @@
 import { describe, expect, it } from 'vitest';
 import { AthenaQueryEngine } from '../../../shared/adapters/query/athena-query.js';
 import { loadReport } from '../../../shared/report/load.js';
-import { barsSql, featuresSql, lateSql, statsSql } from '../../../shared/report/queries.js';
+import {
+  barsSql,
+  featuresSql,
+  lateBucketsSql,
+  lateRangeSql,
+  lateSql,
+  lateTotalsSql,
+  statsSql,
+} from '../../../shared/report/queries.js';
 import { ReplayAthena } from '../../support/query/athena-replay.js';
 import { REPORT_EXCHANGE, REPORT_SYMBOLS as SYMBOLS } from '../../support/report/athena-report-exchange.js';
 
 describe('the report on Athena (against a replayed fake of the Athena API)', () => {
   it('names its symbols in every query of bars, features and late ticks', () => {
-    for (const sql of [statsSql(SYMBOLS), barsSql(SYMBOLS), featuresSql(SYMBOLS), lateSql(SYMBOLS)]) {
+    const late = [
+      lateSql(SYMBOLS),
+      lateTotalsSql(SYMBOLS),
+      lateRangeSql(SYMBOLS),
+      lateBucketsSql('hour', SYMBOLS),
+    ];
+    for (const sql of [statsSql(SYMBOLS), barsSql(SYMBOLS), featuresSql(SYMBOLS), ...late]) {
       expect(sql).toContain("WHERE symbol IN ('EUR/USD')");
     }
   });
@@ -38,6 +52,10 @@ describe('the report on Athena (against a replayed fake of the Athena API)', () 
       w: [1.1005, null],
       late: [[Date.UTC(2024, 0, 2, 9, 1) / 1000, 3]],
     });
+    expect(model.quality.lateTotal).toBe(3);
+    expect(model.quality.lateOverTime.series).toEqual([
+      { interval: '1m', t: [Date.UTC(2024, 0, 2, 9, 1) / 1000], n: [3] },
+    ]);
     expect(model.features).toBeNull();
     expect(model.quality.quarantine.groups).toEqual([
       { reason: 'price must be a finite number > 0', field: 'price', records: 2 },

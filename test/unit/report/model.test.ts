@@ -12,6 +12,7 @@ import {
   accountingLines,
   groupReasons,
   lateOverTime,
+  lateTruncUnit,
   sortIntervals,
 } from '../../../shared/report/quality.js';
 import {
@@ -75,6 +76,8 @@ function input(symbols: readonly string[], n: number, extra: Partial<ReportInput
     bars: all,
     features: new Map(),
     late: [],
+    lateTotals: [],
+    lateBuckets: [],
     quarantine: [],
     generatedAtMs: T0,
     ...extra,
@@ -206,11 +209,11 @@ describe('quality panel', () => {
 
   it('buckets late ticks per interval so the chart has at most 120 buckets', () => {
     const late = Array.from({ length: 300 }, (_, i) => ({
-      symbol: 'A',
       interval: i % 2 ? '5m' : '1m',
-      minuteMs: T0 + i * MINUTE,
+      t: T0 + i * MINUTE,
       ticks: 1,
     }));
+    expect(lateTruncUnit(T0, T0 + 299 * MINUTE)).toBe('minute');
     const over = lateOverTime(late);
     expect(over.bucketSeconds).toBe(300);
     expect(over.series.map((s) => s.interval)).toEqual(['1m', '5m']);
@@ -218,12 +221,22 @@ describe('quality panel', () => {
     expect(over.series[0]!.t.length).toBeLessThanOrEqual(120);
   });
 
+  it('has SQL truncate late ticks to the coarsest unit the buckets are made of', () => {
+    expect(lateTruncUnit(T0, T0 + 100 * 3_600_000)).toBe('hour');
+    expect(lateTruncUnit(T0, T0 + 365 * 86_400_000)).toBe('day');
+    const daily = [0, 1, 400].map((d) => ({ interval: '1m', t: T0 + d * 86_400_000, ticks: 2 }));
+    const over = lateOverTime(daily);
+    expect(over.bucketSeconds).toBe(604_800);
+    expect(over.series[0]!.n).toEqual([4, 2]);
+  });
+
   it('marks the late ticks on the candles of their windows', () => {
     const late = [
       { symbol: 'A', interval: '5m', minuteMs: T0 + 7 * MINUTE, ticks: 2 },
       { symbol: 'A', interval: '5m', minuteMs: T0 + 9 * MINUTE, ticks: 1 },
     ];
-    const model = buildReportModel(input(['A'], 20, { late }), { page: pageOfSymbols(['A'], 1) });
+    const lateTotals = [{ symbol: 'A', interval: '5m', ticks: 3 }];
+    const model = buildReportModel(input(['A'], 20, { late, lateTotals }), { page: pageOfSymbols(['A'], 1) });
     expect(model.charts.find((c) => c.interval === '5m')!.late).toEqual([[(T0 + 5 * MINUTE) / 1000, 3]]);
     expect(model.quality.lateTotal).toBe(3);
   });
