@@ -48,7 +48,7 @@ export function renderReportHtml(model: ReportModel, assets: ReportAssets): stri
   <section class="quality">
     <h2>Data quality</h2>
     <div class="cards">
-      ${card('late ticks', model.quality.lateTotal, 'all intervals, symbols in this report')}
+      ${card('late ticks', model.quality.lateTotal, 'all intervals and symbols')}
       ${card('duplicates', model.quality.duplicates, model.quality.duplicates === null ? 'in the run summary only' : 'dropped by trade id')}
       ${card('quarantined', model.quality.quarantine.total, 'records in the lake')}
     </div>
