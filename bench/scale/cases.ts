@@ -16,6 +16,12 @@ export interface ScaleCase {
   readonly serving: boolean;
   /** Check the metered cost against the targets (README "Cost"). */
   readonly costTargets: boolean;
+  /** Run only when named (`--cases NAME`): not in the default list. */
+  readonly optIn?: boolean;
+  /** The run's allowed lateness (and so dedup horizon). @default the deployed one, 10 minutes */
+  readonly allowedLatenessMs?: number;
+  /** Price the interval of the live run from `fromMs` (processing time since the producer started) to its end. */
+  readonly steady?: { readonly fromMs: number; readonly sampleEveryMs: number; readonly note: string };
 }
 
 const MINUTE_S = 60;
@@ -60,5 +66,36 @@ export function scaleCases(quick: boolean): ScaleCase[] {
       serving: true,
       costTargets: true,
     },
+    steadyCase(quick),
   ];
+}
+
+/**
+ * The reference workload live for longer than the lateness, priced from lateness + 2 minutes to the
+ * end: by then 1-minute and 5-minute bars close at their steady rate, so the interval pays for
+ * closing bars (outputs, serving store, the materializer's rewrites) as a deployment does. At 17
+ * minutes that interval is 5 minutes long. The quick variant is a smoke test, not the reference:
+ * 3 minutes live with a 1-minute lateness, priced from 2 minutes.
+ */
+function steadyCase(quick: boolean): ScaleCase {
+  const latenessMin = quick ? 1 : 10;
+  const liveMin = quick ? 3 : 17;
+  const fromMin = quick ? 2 : latenessMin + 2;
+  return {
+    name: 'steady',
+    describe: `reference workload live × ${liveMin} min, lateness ${latenessMin} min, priced from ${fromMin} min`,
+    load: { ticks: 1_000 * liveMin * MINUTE_S, rate: 1_000, symbols: 100, zipf: 1, seed: 14 },
+    live: true,
+    serving: true,
+    costTargets: false,
+    optIn: true,
+    allowedLatenessMs: latenessMin * MINUTE_S * 1000,
+    steady: {
+      fromMs: fromMin * MINUTE_S * 1000,
+      sampleEveryMs: 10_000,
+      note: quick
+        ? 'smoke test, NOT the reference workload: lateness shortened to 1 min, 1 min priced'
+        : 'the reference workload with the default 10-minute lateness',
+    },
+  };
 }

@@ -5,20 +5,21 @@
  * duplicates dropped vs producer retries sent, bars exact, and the metered cost (README "Cost").
  */
 
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { perMonth } from '../../shared/cost/index.js';
 import { type BenchRow, formatCount, verdict } from '../harness/report.js';
 import type { Suite } from '../harness/suite.js';
 import { scaleCases } from './cases.js';
-import { type CaseOutcome, runScaleCase } from './run-case.js';
+import { type CaseOutcome, runScaleCase, type SteadyOutcome } from './run-case.js';
 
 /** The cost targets of the reference workload (README "Cost"). */
 export const COST_TARGETS = { perMillionTicks: 0.05, perMonthAt1000: 130, idlePerMonth: 15 } as const;
 
 export const runScaleBench: Suite = async ({ quick, cases, log }) => {
-  const workDir = join(tmpdir(), 'tickflow-bench-scale');
+  // A directory of its own: two scale benches at once must not delete each other's files.
+  const workDir = await mkdtemp(join(tmpdir(), 'tickflow-bench-scale-'));
   const rows: BenchRow[] = [];
   const notes: string[] = [];
   try {
@@ -29,11 +30,14 @@ export const runScaleBench: Suite = async ({ quick, cases, log }) => {
         `unknown scale case(s) ${unknown.join(', ')}; choose from ${all.map((c) => c.name).join(', ')}`,
       );
     }
-    for (const scaleCase of all.filter((c) => cases === undefined || cases.includes(c.name))) {
+    const chosen = all.filter((c) => (cases === undefined ? !c.optIn : cases.includes(c.name)));
+    for (const scaleCase of chosen) {
       const outcome = await runScaleCase(scaleCase, workDir, log);
       rows.push(throughputRow(outcome));
       if (scaleCase.costTargets) rows.push(...costRows(outcome));
+      if (outcome.steady) rows.push(steadyRow(outcome, outcome.steady));
       notes.push(caseNote(outcome));
+      if (outcome.steady) notes.push(steadyNote(outcome, outcome.steady));
     }
   } finally {
     await rm(workDir, { recursive: true, force: true });
@@ -161,5 +165,63 @@ function caseNote(o: CaseOutcome): string {
       .filter((l) => l.count > 0)
       .map((l) => `${l.item} ×${l.count} ${l.usd === null ? 'unpriced' : `$${l.usd.toFixed(2)}`}`)
       .join(', ')}).${diffs}`
+  );
+}
+
+const services = (c: CaseOutcome['streamCost']) =>
+  Object.entries(c.byService)
+    .filter(([, line]) => line.usd > 0)
+    .map(([name, line]) => `${name} $${line.perMillionTicks.toFixed(4)}`)
+    .join(', ');
+
+/** The steady interval's cost per million ticks against the target, with what shows whether the consumer kept up. */
+function steadyRow(o: CaseOutcome, st: SteadyOutcome): BenchRow {
+  const i = st.interval;
+  const minutes = (ms: number) => (ms / 60_000).toFixed(1);
+  return {
+    suite: 'scale',
+    name: `${o.scaleCase.name}: $ per million ticks from ${minutes(i.fromMs)} to ${minutes(i.toMs)} min (${o.scaleCase.steady?.note})`,
+    ours:
+      `${usd(st.cost.perMillionTicks, 4)} (${services(st.cost)}); +≤ ${usd(st.missingPerMillionTicksAtMost, 4)} for closes the run could not reach; ` +
+      `${i.recordsPerBatch.toFixed(1)} records per batch; producer ${formatCount(i.ticksPerSecond)} ticks/s`,
+    reference: '—',
+    ratio: null,
+    target: `≤ $${COST_TARGETS.perMillionTicks}`,
+    status: verdict(
+      st.cost.perMillionTicks + st.missingPerMillionTicksAtMost <= COST_TARGETS.perMillionTicks,
+    ),
+    values: {
+      steadyPerMillionTicks: st.cost.perMillionTicks,
+      missingClosesPerMillionTicksAtMost: st.missingPerMillionTicksAtMost,
+      steadyFromMs: i.fromMs,
+      steadyToMs: i.toMs,
+      steadyTicks: i.ticks,
+      producerTicksPerSecond: i.ticksPerSecond,
+      recordsPerBatch: i.recordsPerBatch,
+      invocations: i.invocations,
+      backlogAtStart: i.backlogAtStart,
+    },
+  };
+}
+
+function steadyNote(o: CaseOutcome, st: SteadyOutcome): string {
+  const i = st.interval;
+  const u = i.usage;
+  const count = (r: Readonly<Record<string, number>>) =>
+    Object.entries(r)
+      .map(([label, n]) => `${label} ${formatCount(Math.round(n))}`)
+      .join(', ');
+  return (
+    `${o.scaleCase.name} (${o.scaleCase.steady?.note}): interval ${(i.fromMs / 1000).toFixed(0)}–${(i.toMs / 1000).toFixed(0)} s of the stream phase, ` +
+    `${formatCount(i.ticks)} ticks produced (${i.ticksPerSecond.toFixed(0)} ticks/s held), backlog at its start ${formatCount(i.backlogAtStart)} ticks; ` +
+    `${formatCount(i.invocations)} aggregator invocations, ${i.recordsPerBatch.toFixed(1)} records (of up to 100 ticks) per batch; ` +
+    `$${st.cost.perMillionTicks.toFixed(4)} per million ticks (${services(st.cost)}), $${perMonth(st.cost.perMillionTicks, 1_000).toFixed(0)} a month at 1,000 ticks/s; ` +
+    `DynamoDB ${formatCount(u['dynamodb.writeUnits'])} WRU + ${formatCount(u['dynamodb.readUnits'])} RRU, ` +
+    `Lambda ${formatCount(u['lambda.requests'])} requests ${u['lambda.gbSeconds'].toFixed(1)} GB-s, ` +
+    `S3 ${formatCount(u['s3.putCopyPostListRequests'])} PUT/LIST + ${formatCount(u['s3.getAndOtherRequests'])} GET, ` +
+    `Kinesis ${formatCount(u['kinesis.putPayloadUnits'])} PUT payload units, Keyspaces ${formatCount(u['keyspaces.writeUnits'])} WRU (not priced); ` +
+    `final bars closed: ${count(i.bars)}; not reached at the steady rate: ${count(st.missing) || 'none'}, ` +
+    `at most $${st.perBarUsdAtMost.toFixed(6)} a bar (the interval's dollars over its closed bars), so at most ` +
+    `$${st.missingPerMillionTicksAtMost.toFixed(4)} per million ticks more.`
   );
 }

@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SCHEDULED_FUNCTIONS } from '../../infra/cost-inventory.js';
 import { runLocalPipeline } from '../../local/run/local-run.js';
+import type { RunSample } from '../../local/run/options.js';
 import { startLocalServing } from '../../local/run/serving.js';
 import type { RunSummary } from '../../local/run/summary.js';
 import { type CostSection, costOfRun, type Usage } from '../../shared/cost/index.js';
@@ -9,6 +10,7 @@ import { writeMarketLoadCsv } from '../../test/support/market-load.js';
 import { referenceForCsv } from '../../test/support/reference.js';
 import { compareLake, type LakeAgreement } from './agreement.js';
 import type { ScaleCase } from './cases.js';
+import { missingCloses, type SteadyInterval, steadyInterval } from './steady.js';
 
 const M = 60_000;
 /** The six default intervals, written out for the reference rather than parsed by the engine. */
@@ -33,6 +35,20 @@ export interface CaseOutcome {
   readonly referenceValid: number;
   readonly agreement: LakeAgreement;
   readonly wallMs: number;
+  /** The steady interval of a case that has one. */
+  readonly steady?: SteadyOutcome;
+}
+
+export interface SteadyOutcome {
+  readonly interval: SteadyInterval;
+  /** The interval's usage priced per tick produced in it. */
+  readonly cost: CostSection;
+  /** Final bars the interval would have closed at the steady rate but did not, by interval. */
+  readonly missing: Readonly<Record<string, number>>;
+  /** The interval's dollars over the final bars it closed: no bar costs more. */
+  readonly perBarUsdAtMost: number;
+  /** What the missing closes would add per million ticks, at most. */
+  readonly missingPerMillionTicksAtMost: number;
 }
 
 /**
@@ -50,7 +66,7 @@ export async function runScaleCase(
   const file = join(dir, 'load.csv');
   const rows = await writeMarketLoadCsv(file, scaleCase.load);
   log(`${scaleCase.name}: ${rows.toLocaleString('en-US')} rows written; computing the reference`);
-  const reference = await referenceForCsv(file, REFERENCE_INTERVALS);
+  const reference = await referenceForCsv(file, REFERENCE_INTERVALS, scaleCase.allowedLatenessMs);
   log(
     `${scaleCase.name}: reference has ${reference.bars.length.toLocaleString('en-US')} bars; running the pipeline`,
   );
@@ -59,6 +75,7 @@ export async function runScaleCase(
   const started = performance.now();
   let summary: RunSummary;
   let streamUsage: Usage | undefined;
+  const samples: RunSample[] = [];
   try {
     let lastLog = 0;
     summary = await runLocalPipeline({
@@ -66,6 +83,10 @@ export async function runScaleCase(
       out: join(dir, 'out'),
       shards: 1,
       serving,
+      allowedLatenessMs: scaleCase.allowedLatenessMs,
+      ...(scaleCase.steady
+        ? { usageSamples: { everyMs: scaleCase.steady.sampleEveryMs, onSample: (s) => samples.push(s) } }
+        : {}),
       ...(scaleCase.live
         ? {
             live: true,
@@ -95,6 +116,14 @@ export async function runScaleCase(
     summary.cost.facts,
     summary.cost.inventory,
   );
+  let steady: SteadyOutcome | undefined;
+  try {
+    steady = scaleCase.steady && steadyCost(summary, samples, scaleCase.steady.fromMs);
+  } catch (err) {
+    // A long run's samples are worth keeping: they are all it takes to price another interval.
+    log(`${scaleCase.name}: samples ${JSON.stringify(samples)}`);
+    throw err;
+  }
   return {
     scaleCase,
     rows,
@@ -105,5 +134,29 @@ export async function runScaleCase(
     referenceValid: reference.valid,
     agreement,
     wallMs,
+    steady,
+  };
+}
+
+/** The steady interval of a live run, priced per tick it produced (shard-hours are idle cost). */
+function steadyCost(summary: RunSummary, samples: readonly RunSample[], fromMs: number): SteadyOutcome {
+  const interval = steadyInterval(samples, fromMs);
+  const cost = costOfRun(
+    { ...interval.usage, 'kinesis.shardHours': 0 },
+    { ...summary.cost.facts, ticks: interval.ticks, ticksPerSecond: interval.ticksPerSecond },
+    summary.cost.inventory,
+  );
+  const closed = Object.values(interval.bars).reduce((a, n) => a + n, 0);
+  const missing = missingCloses(interval.bars, REFERENCE_INTERVALS);
+  // Upper bound of one final bar's cost: the whole interval's dollars as if only closing bars cost anything.
+  const usd = (cost.perMillionTicks * interval.ticks) / 1e6;
+  const perBarUsd = closed === 0 ? 0 : usd / closed;
+  const missingBars = Object.values(missing).reduce((a, n) => a + n, 0);
+  return {
+    interval,
+    cost,
+    missing,
+    perBarUsdAtMost: perBarUsd,
+    missingPerMillionTicksAtMost: (missingBars * perBarUsd * 1e6) / Math.max(interval.ticks, 1),
   };
 }

@@ -17,12 +17,12 @@ import { flushAll, materializeAndCompact } from './drain.js';
 import { exportRun } from './export-lake.js';
 import { type LiveSchedule, startLiveRounds } from './live.js';
 import { RunMeter } from './metering.js';
-import { type LocalRunOptions, type RunProgress, resolveRunSettings } from './options.js';
+import { type LocalRunOptions, type RunProgress, type RunSample, resolveRunSettings } from './options.js';
 import { sourceRecords } from './source.js';
 import { kinesisStream } from './stream.js';
 import { buildSummary, type RunSummary } from './summary.js';
 
-export type { LocalRunOptions, RunProgress, RunSource } from './options.js';
+export type { LocalRunOptions, RunProgress, RunSample, RunSource } from './options.js';
 export { LOCAL_RUN_DEFAULTS } from './options.js';
 
 /**
@@ -50,6 +50,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
   const stream = kinesisStream(clientConfig, aws.names.tickStream);
   let consumers: Consumers | undefined;
   let live: LiveSchedule | undefined;
+  let sampler: NodeJS.Timeout | undefined;
   try {
     durations.startup = performance.now() - t0;
     const faults = run.chaos > 0 ? new FaultInjector(run.chaos, run.seed) : undefined;
@@ -121,6 +122,18 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     }
 
     const tStream = performance.now();
+    const aggregatorStats = consumers.aggregator.stats;
+    const sample = (): RunSample => ({
+      atMs: performance.now() - tStream,
+      usage: meter.usage.snapshot(),
+      published,
+      applied: totals.valid + totals.quarantined,
+      bars: { ...totals.bars },
+      invocations: aggregatorStats.invocations,
+      recordsDelivered: aggregatorStats.recordsDelivered,
+    });
+    const sampling = options.usageSamples;
+    sampler = sampling && setInterval(() => sampling.onSample(sample()), sampling.everyMs);
     const source = await sourceRecords(options.source);
     const publishStats = await stream.publish(source.records, {
       maxTicksPerRecord: run.pack,
@@ -138,6 +151,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       await consumers.waitUntilIdle();
     }
     durations.stream = performance.now() - tStream;
+    clearInterval(sampler);
+    sampling?.onSample(sample());
     options.onStreamPhaseEnd?.(meter.usage.snapshot(), durations.stream);
 
     const tFlush = performance.now();
@@ -191,6 +206,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   } finally {
+    clearInterval(sampler);
     await live?.stop();
     await consumers?.stop();
     stream.close();

@@ -72,6 +72,29 @@ export interface LocalRunOptions {
   readonly onStreamPhaseEnd?: (usage: Usage, streamMs: number) => void;
   /** Progress: ticks published and ticks applied so far. */
   readonly onProgress?: (p: RunProgress) => void;
+  /**
+   * Snapshots of the meter while the stream flows, to price an interval of a live run: `onSample`
+   * is called every `everyMs` of processing time from the producer's start, and once more when the
+   * stream phase ends (before the final flush).
+   */
+  readonly usageSamples?: { readonly everyMs: number; readonly onSample: (s: RunSample) => void };
+}
+
+/** The run's counters at one moment of its stream phase. */
+export interface RunSample {
+  /** Processing time since the producer started, ms. */
+  readonly atMs: number;
+  /** The usage metered so far. */
+  readonly usage: Usage;
+  /** Ticks the producer published so far. */
+  readonly published: number;
+  /** Ticks the aggregator applied so far (valid and quarantined). */
+  readonly applied: number;
+  /** Final bars the aggregator emitted so far, by interval label. */
+  readonly bars: Readonly<Record<string, number>>;
+  /** Aggregator invocations so far, and the Kinesis records delivered to them. */
+  readonly invocations: number;
+  readonly recordsDelivered: number;
 }
 
 export interface RunProgress {

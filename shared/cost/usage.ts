@@ -43,3 +43,13 @@ export function addUsage(a: Usage, b: Partial<Usage>): Usage {
   for (const [k, v] of Object.entries(b) as [UsageKey, number][]) out[k] = (out[k] ?? 0) + v;
   return out;
 }
+
+/**
+ * What was used between two snapshots of one meter: `later − earlier`, unit by unit. Stored bytes
+ * are a level, not a count, so their difference is what the interval added to storage.
+ */
+export function subtractUsage(later: Usage, earlier: Usage): Usage {
+  const out = emptyUsage();
+  for (const k of Object.keys(out) as UsageKey[]) out[k] = (later[k] ?? 0) - (earlier[k] ?? 0);
+  return out;
+}
