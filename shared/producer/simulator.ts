@@ -246,11 +246,20 @@ function validateAnomalies(a: SimulatedAnomalies | undefined, symbols: ReadonlyS
   ];
   for (const [at, x] of all) {
     if (!symbols.has(x.symbol))
-      throw new SimulationOptionError(`${at}.symbol`, x.symbol, `one of the simulated symbols (${[...symbols].join(', ')})`);
+      throw new SimulationOptionError(
+        `${at}.symbol`,
+        x.symbol,
+        `one of the simulated symbols (${[...symbols].join(', ')})`,
+      );
   }
   for (const [i, j] of (a.jumps ?? []).entries())
-    if (!(j.factor > 0)) throw new SimulationOptionError(`anomalies.jumps[${i}].factor`, j.factor, 'a number > 0');
+    if (!(j.factor > 0))
+      throw new SimulationOptionError(`anomalies.jumps[${i}].factor`, j.factor, 'a number > 0');
   for (const [i, b] of (a.lateBursts ?? []).entries())
     if (!(Number.isInteger(b.count) && b.count >= 1 && b.ageMs > 0))
-      throw new SimulationOptionError(`anomalies.lateBursts[${i}]`, JSON.stringify(b), 'count ≥ 1 and ageMs > 0');
+      throw new SimulationOptionError(
+        `anomalies.lateBursts[${i}]`,
+        JSON.stringify(b),
+        'count ≥ 1 and ageMs > 0',
+      );
 }

@@ -1,5 +1,9 @@
 import { DEFAULT_ALLOWED_LATENESS_MS } from '../../shared/config.js';
-import { DEFAULT_SIMULATION_START, MarketSimulator, type SimulationOptions } from '../../shared/producer/index.js';
+import {
+  DEFAULT_SIMULATION_START,
+  MarketSimulator,
+  type SimulationOptions,
+} from '../../shared/producer/index.js';
 
 const MIN = 60_000;
 
@@ -15,7 +19,12 @@ export function anomalyScenario(start = DEFAULT_SIMULATION_START): {
   ticks: number;
 } {
   const base = { symbols: 4, seed: 11, start, zipfExponent: 0, ticksPerSecond: 4 } as const;
-  const [a, b, c, d] = new MarketSimulator(base).instruments.map((i) => i.symbol) as [string, string, string, string];
+  const [a, b, c, d] = new MarketSimulator(base).instruments.map((i) => i.symbol) as [
+    string,
+    string,
+    string,
+    string,
+  ];
   const at = (minutes: number) => start + minutes * MIN;
   const ticks = 4 * 3_600;
   const options: SimulationOptions = {

@@ -46,7 +46,11 @@ export interface SymbolSeries {
  *
  * @example detectMarketAlerts({ symbol: 'AAPL', bars, lateWatermarks: [] }, DEFAULT_MARKET_ALERT_CONFIG, asOf)
  */
-export function detectMarketAlerts(series: SymbolSeries, config: MarketAlertConfig, asOf: number): MarketAlert[] {
+export function detectMarketAlerts(
+  series: SymbolSeries,
+  config: MarketAlertConfig,
+  asOf: number,
+): MarketAlert[] {
   const bars = [...series.bars].sort((a, b) => a.windowStart - b.windowStart);
   if (bars.length === 0) return [];
   const t = thresholdsFor(config, series.symbol);
@@ -97,8 +101,14 @@ function priceMoves(bars: readonly Bar[], intervalMs: number, t: AlertThresholds
     if (recent.length >= t.minHistoryBars && Math.abs(z) > t.sigma) {
       const pct = ((bar.close / prev.close - 1) * 100).toFixed(2);
       out.push(
-        alert(ctx, 'price-move', { ...bar, bar }, { name: 'sigma', value: t.sigma }, Math.abs(z),
-          `close ${prev.close} → ${bar.close} (${pct}%), ${Math.abs(z).toFixed(1)} standard deviations of the last ${recent.length} returns (threshold ${t.sigma})`),
+        alert(
+          ctx,
+          'price-move',
+          { ...bar, bar },
+          { name: 'sigma', value: t.sigma },
+          Math.abs(z),
+          `close ${prev.close} → ${bar.close} (${pct}%), ${Math.abs(z).toFixed(1)} standard deviations of the last ${recent.length} returns (threshold ${t.sigma})`,
+        ),
       );
     } else history.push(r);
   }
@@ -111,8 +121,14 @@ function quietFeeds(bars: readonly Bar[], asOf: number, t: AlertThresholds, ctx:
     const silence = until - last.windowEnd;
     if (silence < t.quietAfterMs) return;
     out.push(
-      alert(ctx, 'quiet-feed', { ...last, bar: last }, { name: 'quietAfterMs', value: t.quietAfterMs }, silence,
-        `no tick for ${Math.round(silence / 1000)} s after this bar (${resumed}; threshold ${t.quietAfterMs / 1000} s)`),
+      alert(
+        ctx,
+        'quiet-feed',
+        { ...last, bar: last },
+        { name: 'quietAfterMs', value: t.quietAfterMs },
+        silence,
+        `no tick for ${Math.round(silence / 1000)} s after this bar (${resumed}; threshold ${t.quietAfterMs / 1000} s)`,
+      ),
     );
   };
   for (let i = 1; i < bars.length; i++)
@@ -140,9 +156,14 @@ function lateSpikes(
     if (count <= t.maxLatePerBar) continue;
     const bar = byStart.get(windowStart);
     out.push(
-      alert(ctx, 'late-spike', { windowStart, windowEnd: windowStart + intervalMs, bar },
-        { name: 'maxLatePerBar', value: t.maxLatePerBar }, count,
-        `${count} late ticks arrived while the watermark stood in this bar (threshold ${t.maxLatePerBar})`),
+      alert(
+        ctx,
+        'late-spike',
+        { windowStart, windowEnd: windowStart + intervalMs, bar },
+        { name: 'maxLatePerBar', value: t.maxLatePerBar },
+        count,
+        `${count} late ticks arrived while the watermark stood in this bar (threshold ${t.maxLatePerBar})`,
+      ),
     );
   }
   return out;

@@ -60,7 +60,10 @@ export class AlertConfigError extends Error {
 }
 
 /** The thresholds that apply to a symbol: its first matching class over the defaults. */
-export function thresholdsFor(config: MarketAlertConfig, symbol: string): AlertThresholds & { class: string } {
+export function thresholdsFor(
+  config: MarketAlertConfig,
+  symbol: string,
+): AlertThresholds & { class: string } {
   const cls = config.classes.find((c) => c.symbols.some((p) => globMatch(p, symbol)));
   return { ...config.defaults, ...(cls?.thresholds ?? {}), class: cls?.name ?? 'default' };
 }
@@ -72,7 +75,8 @@ export function validateAlertConfig(config: MarketAlertConfig): MarketAlertConfi
   checkThresholds('defaults', config.defaults, true);
   config.classes.forEach((c, i) => {
     const at = `classes[${i}]`;
-    if (typeof c.name !== 'string' || c.name === '') throw new AlertConfigError(`${at}.name`, c.name, 'a name');
+    if (typeof c.name !== 'string' || c.name === '')
+      throw new AlertConfigError(`${at}.name`, c.name, 'a name');
     if (!Array.isArray(c.symbols) || c.symbols.length === 0 || c.symbols.some((s) => typeof s !== 'string'))
       throw new AlertConfigError(`${at}.symbols`, c.symbols, 'a non-empty list of symbol patterns');
     checkThresholds(`${at}.thresholds`, c.thresholds, false);
@@ -95,10 +99,14 @@ function checkThresholds(at: string, t: Partial<AlertThresholds>, complete: bool
       throw new AlertConfigError(`${at}.${key}`, v, expected);
   }
   const unknown = Object.keys(t).filter((k) => !(k in rules));
-  if (unknown.length > 0) throw new AlertConfigError(`${at}.${unknown[0]}`, t[unknown[0] as never], 'no such threshold');
+  if (unknown.length > 0)
+    throw new AlertConfigError(`${at}.${unknown[0]}`, t[unknown[0] as never], 'no such threshold');
 }
 
 function globMatch(pattern: string, symbol: string): boolean {
-  const re = pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*');
+  const re = pattern
+    .split('*')
+    .map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${re}$`).test(symbol);
 }

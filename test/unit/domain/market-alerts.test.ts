@@ -17,7 +17,7 @@ import { anomalyScenario } from '../../support/market-anomalies.js';
 
 /** Simulated ticks → 1m bars and late ticks (the domain's replay) → every symbol's alerts. */
 function alertsOf(options: SimulationOptions, config: MarketAlertConfig = DEFAULT_MARKET_ALERT_CONFIG) {
-  const ticks: Tick[] = [...new MarketSimulator(options).records()].map((r) => r.payload as Tick);
+  const ticks: Tick[] = [...new MarketSimulator(options).records()].map((r) => r.payload as unknown as Tick);
   const result = aggregateAll(ticks, aggregatorConfig({ intervals: parseIntervals(['1m']) }));
   const bars = new Map<string, Bar[]>();
   for (const bar of result.bars) bars.set(bar.symbol, [...(bars.get(bar.symbol) ?? []), bar]);
@@ -68,7 +68,11 @@ describe('market alert thresholds', () => {
         { name: 'all', symbols: ['*'], thresholds: { quietAfterMs: 60_000 } },
       ],
     });
-    expect(thresholdsFor(config, 'BTC-USDT')).toMatchObject({ class: 'crypto', sigma: 8, quietAfterMs: 300_000 });
+    expect(thresholdsFor(config, 'BTC-USDT')).toMatchObject({
+      class: 'crypto',
+      sigma: 8,
+      quietAfterMs: 300_000,
+    });
     expect(thresholdsFor(config, 'EUR/USD')).toMatchObject({ class: 'all', sigma: 6, quietAfterMs: 60_000 });
   });
 
