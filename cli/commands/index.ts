@@ -5,6 +5,7 @@ import { register as registerLocal } from './local.js';
 import { register as registerPreprocess } from './preprocess.js';
 import { register as registerProduce } from './produce.js';
 import { register as registerQuery } from './query.js';
+import { register as registerStatus } from './status.js';
 
 /** Every command of the CLI, registered in help order. */
 export function registerCommands(program: Command): void {
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerQuery(program);
   registerBars(program);
   registerCost(program);
+  registerStatus(program);
 }
