@@ -5,6 +5,7 @@ import { register as registerLocal } from './local.js';
 import { register as registerPreprocess } from './preprocess.js';
 import { register as registerProduce } from './produce.js';
 import { register as registerQuery } from './query.js';
+import { register as registerReport } from './report.js';
 import { register as registerStatus } from './status.js';
 
 /** Every command of the CLI, registered in help order. */
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerProduce(program);
   registerPreprocess(program);
   registerQuery(program);
+  registerReport(program);
   registerBars(program);
   registerCost(program);
   registerStatus(program);
