@@ -5,6 +5,7 @@ import { ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { materializedPk } from '../../shared/adapters/dynamo/output-store.js';
 import { utcDate } from '../../shared/lake/index.js';
 
 /** Any SDK v3 client: the command is sent, the output returned (tests inject documented responses). */
@@ -107,7 +108,7 @@ export async function stackStatus(
         new QueryCommand({
           TableName: t.outputTable,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `materialized|${date}` },
+          ExpressionAttributeValues: { ':pk': materializedPk(date) },
         }),
       );
       for (const item of res.Items ?? []) last = Math.max(last, Number(item.upTo));
