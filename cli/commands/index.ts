@@ -6,6 +6,7 @@ import { register as registerPreprocess } from './preprocess.js';
 import { register as registerProduce } from './produce.js';
 import { register as registerQuery } from './query.js';
 import { register as registerReport } from './report.js';
+import { register as registerStatus } from './status.js';
 
 /** Every command of the CLI, registered in help order. */
 export function registerCommands(program: Command): void {
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerBars(program);
   registerCost(program);
+  registerStatus(program);
 }
