@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { perMonth } from '../../shared/cost/index.js';
+import { type CostSection, perMonth } from '../../shared/cost/index.js';
 import { type BenchRow, formatCount, verdict } from '../harness/report.js';
 import type { Suite } from '../harness/suite.js';
 import { scaleCases } from './cases.js';
@@ -134,18 +134,17 @@ function costRows(o: CaseOutcome): BenchRow[] {
   ];
 }
 
+/** The services a cost section has dollars for, per million ticks. */
+const services = (c: CostSection) =>
+  Object.entries(c.byService)
+    .filter(([, line]) => line.usd > 0)
+    .map(([name, line]) => `${name} $${line.perMillionTicks.toFixed(4)}`)
+    .join(', ');
+
 /** The case's cost lines per service and what its run looked like, for RESULTS.md. */
 function caseNote(o: CaseOutcome): string {
   const s = o.summary;
   const c = s.cost;
-  const stream = Object.entries(o.streamCost.byService)
-    .filter(([, line]) => line.usd > 0)
-    .map(([name, line]) => `${name} $${line.perMillionTicks.toFixed(4)}`)
-    .join(', ');
-  const services = Object.entries(c.byService)
-    .filter(([, line]) => line.usd > 0)
-    .map(([name, line]) => `${name} $${line.perMillionTicks.toFixed(4)}`)
-    .join(', ');
   const u = c.usage;
   const esm = s.eventSourceMapping;
   const diffs =
@@ -155,8 +154,8 @@ function caseNote(o: CaseOutcome): string {
     `(${(o.wallMs / 1000).toFixed(0)} s wall; end-of-run bronze compaction ${((s.durationsMs.compact ?? 0) / 1000).toFixed(0)} s ` +
     `into ${formatCount(s.bronze.files)} files holding ${formatCount(s.bronze.ticks)} ticks); ${esm.invocations} aggregator invocations ` +
     `(${formatCount(s.records.produced)} records, ${esm.retries} retries, ${esm.bisections} bisections); ` +
-    `per million ticks $${c.perMillionTicks.toFixed(4)} (${services}), stream phase alone ` +
-    `$${o.streamCost.perMillionTicks.toFixed(4)} (${stream}); ` +
+    `per million ticks $${c.perMillionTicks.toFixed(4)} (${services(c)}), stream phase alone ` +
+    `$${o.streamCost.perMillionTicks.toFixed(4)} (${services(o.streamCost)}); ` +
     `DynamoDB ${formatCount(u['dynamodb.writeUnits'])} WRU + ${formatCount(u['dynamodb.readUnits'])} RRU, ` +
     `Lambda ${formatCount(u['lambda.requests'])} requests ${u['lambda.gbSeconds'].toFixed(1)} GB-s, ` +
     `S3 ${formatCount(u['s3.putCopyPostListRequests'])} PUT/LIST, Keyspaces ${formatCount(u['keyspaces.writeUnits'])} WRU` +
@@ -167,12 +166,6 @@ function caseNote(o: CaseOutcome): string {
       .join(', ')}).${diffs}`
   );
 }
-
-const services = (c: CaseOutcome['streamCost']) =>
-  Object.entries(c.byService)
-    .filter(([, line]) => line.usd > 0)
-    .map(([name, line]) => `${name} $${line.perMillionTicks.toFixed(4)}`)
-    .join(', ');
 
 /** The steady interval's cost per million ticks against the target, with what shows whether the consumer kept up. */
 function steadyRow(o: CaseOutcome, st: SteadyOutcome): BenchRow {
