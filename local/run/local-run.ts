@@ -40,7 +40,9 @@ import { countsFromStates, type RunSummary } from './summary.js';
 
 export type RunSource =
   | { readonly kind: 'simulate'; readonly simulation: SimulationOptions }
-  | { readonly kind: 'replay'; readonly file: string };
+  | { readonly kind: 'replay'; readonly file: string }
+  /** Records from elsewhere, e.g. an exchange feed (shared/adapters/exchange-feed.ts); ends when they end. */
+  | { readonly kind: 'feed'; readonly records: AsyncIterable<ProducerRecord>; readonly describe: string };
 
 export interface LocalRunOptions {
   readonly source: RunSource;
@@ -432,6 +434,7 @@ async function sourceRecords(source: RunSource): Promise<{
   describe: string;
   stats?: () => unknown;
 }> {
+  if (source.kind === 'feed') return { records: source.records, describe: source.describe };
   if (source.kind === 'simulate') {
     const sim = new MarketSimulator(source.simulation);
     return {
