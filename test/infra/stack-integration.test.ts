@@ -138,7 +138,11 @@ describe('TickflowStack: bronze compaction', () => {
 describe('TickflowStack: preprocess', () => {
   it('deploys the state machine with its nightly rule off, an alarm on failed executions and its ARN as output', () => {
     const template = synth();
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    // Preprocess and backfill.
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    template.hasOutput('BackfillStateMachineArn', {
+      Value: { Ref: Match.stringLikeRegexp('^BackfillStateMachine') },
+    });
     template.hasResourceProperties('AWS::Events::Rule', {
       State: 'DISABLED',
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') } })],

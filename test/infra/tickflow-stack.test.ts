@@ -107,8 +107,8 @@ describe('TickflowStack with the default config', () => {
       },
     });
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    // aggregator, bronze, materializer, compactor, preprocess prepare/features/finalize
-    expect(functions).toHaveLength(7);
+    // aggregator, bronze, materializer, compactor, preprocess prepare/features/finalize, backfill prepare/symbol
+    expect(functions).toHaveLength(9);
     for (const fn of functions) {
       expect((fn as { Properties: { Runtime: string } }).Properties.Runtime).toBe('nodejs22.x');
     }

@@ -12,14 +12,19 @@ const PARQUET = 'application/vnd.apache.parquet';
 export class S3TickLake implements TickLake {
   constructor(private readonly store: ObjectStore) {}
 
-  async read(file: HourFile): Promise<OriginTick[]> {
-    const bytes = await this.store.get(file.key);
+  read(file: HourFile): Promise<OriginTick[]> {
+    return this.readKey(file.key, file.symbol);
+  }
+
+  /** The ticks of the compacted file at `key` (of `symbol`); [] when it does not exist. */
+  async readKey(key: string, symbol: string): Promise<OriginTick[]> {
+    const bytes = await this.store.get(key);
     if (bytes === undefined) return [];
     try {
       const rows = await decodeParquet(bytes);
-      return rows.map((row, i) => originTickFromRow(row, i, file.symbol));
+      return rows.map((row, i) => originTickFromRow(row, i, symbol));
     } catch (err) {
-      throw new UnreadableTickFileError(file.key, err instanceof Error ? err.message : String(err));
+      throw new UnreadableTickFileError(key, err instanceof Error ? err.message : String(err));
     }
   }
 
