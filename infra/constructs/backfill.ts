@@ -95,6 +95,7 @@ export interface BackfillProps {
  * Recomputes bars and late ticks from the bronze layer on Step Functions (`tickflow backfill --aws`):
  * the two task functions, a Standard state machine from {@link backfillDefinition} with a timeout,
  * CloudWatch Logs and X-Ray. Prepare may only list the bucket; the symbol task reads `ticks/` and
+ * `_marks/` and
  * writes and deletes under `bars/` and `late/`.
  */
 export class Backfill extends Construct {
@@ -133,7 +134,7 @@ export class Backfill extends Construct {
 
     props.lake.grantListBucket(this.prepareFunction);
     props.lake.grantListBucket(this.symbolFunction);
-    props.lake.grantReadObjects(this.symbolFunction, ['ticks/']);
+    props.lake.grantReadObjects(this.symbolFunction, ['ticks/', '_marks/']);
     props.lake.grantWrite(this.symbolFunction, ['bars/', 'late/']);
     props.lake.grantDeleteObjects(this.symbolFunction, ['bars/', 'late/']);
 

@@ -149,6 +149,43 @@ describe('tickflow backfill', { timeout: 300_000 }, () => {
     );
   });
 
+  it('after a live run, agrees with the stream where the idle flush’s watermark mark made a tick late', async () => {
+    // A quiet symbol's window is closed by a mark (the idle flush), then a tick for it arrives: late on
+    // the stream only because of the mark. The bronze layer keeps the mark, so backfill decides alike.
+    const t0 = Math.floor((Date.now() - 180_000) / 60_000) * 60_000;
+    const tick = (s: number, id: string) => ({ partitionKey: 'Q', payload: { symbol: 'Q', ts: t0 + s * 1_000, price: 10 + s, size: 1, id } });
+    async function* feed() {
+      yield tick(50, 'a');
+      yield tick(55, 'b');
+      // Quiet for longer than the idle timeout plus what the mark needs to pass the window's end.
+      await new Promise((r) => setTimeout(r, 9_000));
+      yield tick(57, 'c');
+    }
+    const out = join(dir, 'live');
+    const settings = { intervals: ['1m'], allowedLatenessMs: 5_000 };
+    const summary = await runLocalPipeline({
+      source: { kind: 'feed', records: feed(), describe: 'quiet symbol' },
+      out,
+      live: true,
+      idleTimeoutMs: 1_000,
+      scheduleEveryMs: 500,
+      ...settings,
+    });
+    expect(summary.late['1m']).toBe(1);
+    const live = join(out, 'lake');
+    const marks = (await readdir(join(live, '_marks'), { recursive: true })).filter((f) => f.endsWith('.json'));
+    expect(marks.length).toBeGreaterThan(0);
+    const day = new Date(t0).toISOString().slice(0, 10);
+    const lake = join(dir, 'live-backfilled');
+    await cp(live, lake, { recursive: true });
+    await rm(join(lake, 'bars'), { recursive: true, force: true });
+    await rm(join(lake, 'late'), { recursive: true, force: true });
+    await runBackfillLocally({ lakeDir: lake, request: { from: day, to: day, ...settings } });
+    expect(await lakeBars(lake)).toEqual(await lakeBars(live));
+    expect(await lakeLate(lake)).toEqual(await lakeLate(live));
+    expect((await lakeBars(lake))[0]).toMatchObject({ trade_count: 2 });
+  });
+
   it('refuses a bad range or interval with a message that says what to give', async () => {
     const program = new Command('tickflow').exitOverride();
     let stderr = '';

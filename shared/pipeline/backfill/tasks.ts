@@ -10,7 +10,7 @@ import {
   partitionPrefix,
   utcDate,
 } from '../../lake/index.js';
-import type { OriginTick } from '../ports.js';
+import type { SymbolItem } from '../ports.js';
 import type { BackfillLake } from './ports.js';
 import { replaySymbol } from './replay.js';
 import { datesBetween, resolveBackfillRequest, utcDay } from './request.js';
@@ -59,11 +59,13 @@ export async function backfillSymbol(
   const from = utcDay(input.from)!;
   const to = utcDay(input.to)!;
   const readDates = new Set(datesBetween(utcDate(from - DAY_MS), utcDate(to + DAY_MS)));
-  const items: OriginTick[] = [];
+  const items: SymbolItem[] = [];
   for (const key of await lake.list(partitionPrefix('ticks', { symbol }))) {
     if (!key.endsWith('.parquet') || !readDates.has(parsePartitionPath(key).partition.date!)) continue;
     for (const t of await lake.readBronze(key, symbol)) items.push(t);
   }
+  // The idle flush's marks, so lateness is decided where the stream decided it.
+  for (const date of readDates) for (const m of await lake.readMarks(symbol, date)) items.push(m);
   const replay = replaySymbol(items, input);
 
   const inRange = (ms: number) => ms >= from && ms < to + DAY_MS;

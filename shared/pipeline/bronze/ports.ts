@@ -1,4 +1,4 @@
-import type { OriginTick } from '../ports.js';
+import type { OriginMark, OriginTick } from '../ports.js';
 
 /**
  * The ports of the bronze layer. Adapters (`shared/adapters/bronze/`) implement them over S3 and Parquet;
@@ -42,4 +42,16 @@ export interface TickLake {
   read(file: HourFile): Promise<OriginTick[]>;
   /** Replaces one hour file with these ticks (one atomic PUT). */
   write(file: HourFile, ticks: readonly OriginTick[]): Promise<void>;
+}
+
+/**
+ * The idle flush's watermark marks as the bronze consumer read them from the stream, one small object
+ * per mark keyed by its stream position (`_marks/symbol=<S>/date=<date of the watermark>/…`), so a
+ * retried batch rewrites the same objects. Marks are rare (one per quiet symbol when a bar is due), and
+ * a backfill needs them to decide lateness as the stream did (README, "Backfill from the bronze layer").
+ */
+export interface MarkStore {
+  write(mark: OriginMark): Promise<void>;
+  /** The marks of one symbol whose watermark falls on this UTC date. */
+  read(symbol: string, date: string): Promise<OriginMark[]>;
 }
