@@ -153,7 +153,10 @@ describe('tickflow backfill', { timeout: 300_000 }, () => {
     // A quiet symbol's window is closed by a mark (the idle flush), then a tick for it arrives: late on
     // the stream only because of the mark. The bronze layer keeps the mark, so backfill decides alike.
     const t0 = Math.floor((Date.now() - 180_000) / 60_000) * 60_000;
-    const tick = (s: number, id: string) => ({ partitionKey: 'Q', payload: { symbol: 'Q', ts: t0 + s * 1_000, price: 10 + s, size: 1, id } });
+    const tick = (s: number, id: string) => ({
+      partitionKey: 'Q',
+      payload: { symbol: 'Q', ts: t0 + s * 1_000, price: 10 + s, size: 1, id },
+    });
     async function* feed() {
       yield tick(50, 'a');
       yield tick(55, 'b');
@@ -173,7 +176,9 @@ describe('tickflow backfill', { timeout: 300_000 }, () => {
     });
     expect(summary.late['1m']).toBe(1);
     const live = join(out, 'lake');
-    const marks = (await readdir(join(live, '_marks'), { recursive: true })).filter((f) => f.endsWith('.json'));
+    const marks = (await readdir(join(live, '_marks'), { recursive: true })).filter((f) =>
+      f.endsWith('.json'),
+    );
     expect(marks.length).toBeGreaterThan(0);
     const day = new Date(t0).toISOString().slice(0, 10);
     const lake = join(dir, 'live-backfilled');

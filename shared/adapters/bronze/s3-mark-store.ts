@@ -5,7 +5,6 @@ import { MARKS_PREFIX } from '../../pipeline/bronze/staging-keys.js';
 import type { OriginMark } from '../../pipeline/ports.js';
 import type { ObjectStore } from '../s3-object-store.js';
 
-
 function folder(symbol: string, date: string): string {
   return `${MARKS_PREFIX}symbol=${escapeHivePathValue(symbol)}/date=${date}/`;
 }
