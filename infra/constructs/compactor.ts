@@ -17,6 +17,7 @@ import { metricsEnvironment } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
 import type { MetricAlarmSpec } from './monitoring.js';
 import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
+import type { StateStore } from './state-store.js';
 import { requireIntegerInRange } from './validate.js';
 
 /** The `service` dimension of the compactor's EMF metrics (names in shared/metrics.ts). */
@@ -28,6 +29,8 @@ export const COMPACTOR_LAKE_PREFIXES: readonly LakePrefix[] = ['ticks/'];
 
 export interface CompactorProps extends HandlerCodeProps {
   readonly lake: Lake;
+  /** Holds the run lease that keeps one run at a time (in its outputs table). */
+  readonly stateStore: StateStore;
   /** Minutes between runs. @default 5 */
   readonly everyMinutes?: number;
   /** Timeout of one run; must end before the next run starts. @default 4 minutes */
@@ -51,8 +54,10 @@ export interface CompactorProps extends HandlerCodeProps {
 /**
  * The scheduled bronze compactor: every 5 minutes folds the staged objects of `staging/ticks/` into the
  * hourly files of `ticks/` ("few large files"), exactly once per tick, then deletes what it consumed.
- * Reserved concurrency 1: two runs rewriting one hour file at once could lose rows. A run that fails
- * is not retried; the next one repairs whatever it left. `alarmSpecs` are meant for Monitoring.
+ * One run at a time through a lease in the outputs table (two runs rewriting one hour file at once
+ * could lose rows), not reserved concurrency, which a new account whose unreserved concurrency is at
+ * its minimum cannot grant. A run that fails is not retried (0 asynchronous retries); the next one
+ * repairs whatever it left. `alarmSpecs` are meant for Monitoring.
  */
 export class Compactor extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -74,12 +79,13 @@ export class Compactor extends Construct {
       code: props.code,
       bundling: props.bundling,
       shipParquetWasm: true,
-      reservedConcurrency: 1,
+      asyncRetryAttempts: 0,
       description: 'tickflow: bronze compactor (staged ticks to hourly Parquet files, scheduled)',
       memoryMb: props.memoryMb ?? 2048,
       timeoutSeconds,
       environment: {
         [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+        [HANDLER_ENV.outputTable]: props.stateStore.outputTable.tableName,
         ...(props.objectsPerChunk !== undefined && {
           [COMPACTOR_ENV.objectsPerChunk]: String(props.objectsPerChunk),
         }),
@@ -96,6 +102,7 @@ export class Compactor extends Construct {
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
     });
 
+    props.stateStore.grantRunLease(this.function);
     props.lake.grantListBucket(this.function);
     props.lake.grantReadObjects(this.function, [...COMPACTOR_STAGING_PREFIXES, ...COMPACTOR_LAKE_PREFIXES]);
     props.lake.grantDeleteObjects(this.function, COMPACTOR_STAGING_PREFIXES);

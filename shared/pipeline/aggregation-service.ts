@@ -6,7 +6,7 @@ import type { Bar, TickOrigin } from '../domain/types.js';
 import type { WatermarkMark } from '../domain/watermark-mark.js';
 import { applyItems, withOrigins } from './apply-items.js';
 import { runLimited } from './concurrency.js';
-import type { EngineFactory, SymbolEngine } from './engine-port.js';
+import type { EngineFactory, SymbolEngine } from './ports.js';
 import {
   type LateEntry,
   type OutputStore,

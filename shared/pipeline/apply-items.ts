@@ -1,6 +1,5 @@
 import type { LateTick, Tick, TickOrigin } from '../domain/types.js';
-import type { SymbolEngine } from './engine-port.js';
-import type { LateEntry, SymbolItem } from './ports.js';
+import type { LateEntry, SymbolEngine, SymbolItem } from './ports.js';
 
 /**
  * Applies a symbol's items in stream order: ticks to the engine, watermark marks as a raised

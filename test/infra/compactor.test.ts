@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { Compactor, type CompactorProps } from '../../infra/constructs/compactor.js';
 import { Lake } from '../../infra/constructs/lake.js';
+import { StateStore } from '../../infra/constructs/state-store.js';
 import { InvalidPropsError } from '../../infra/errors.js';
 import { COMPACTOR_ENV } from '../../shared/adapters/bronze/env.js';
 import { throwawayStack } from './support.js';
@@ -13,6 +14,11 @@ function build(props: Partial<CompactorProps> = {}): { compactor: Compactor; tem
   const stack = throwawayStack();
   const compactor = new Compactor(stack, 'Compactor', {
     lake: new Lake(stack, 'Lake'),
+    stateStore: new StateStore(stack, 'State', {
+      stateTableName: 'state',
+      seenIdsTableName: 'seen-ids',
+      outputTableName: 'outputs',
+    }),
     code: inline(),
     ...props,
   });

@@ -56,7 +56,11 @@ function consumerWith(stack: Stack, consumer: Partial<typeof DEFAULT_CONFIG.cons
     handler: 'index.handler',
     code: inline(),
   });
-  new StreamConsumer(stack, 'Consumer', { function: fn, stream: new kinesis.Stream(stack, 'S'), consumer });
+  new StreamConsumer(stack, 'Consumer', {
+    function: fn,
+    source: { kind: 'kinesis', stream: new kinesis.Stream(stack, 'S') },
+    consumer,
+  });
 }
 
 function monitoringWith(stack: Stack, alarms: Partial<typeof DEFAULT_CONFIG.alarms>): void {
@@ -84,17 +88,17 @@ describe('TickStream props', () => {
 });
 
 describe('StateStore props', () => {
-  it('refuses a TTL attribute name DynamoDB would reject', () => {
+  it('refuses an outputs retention shorter than the markers the materializer reads (3 days)', () => {
     expectPropsError(
       (s) =>
         new StateStore(s, 'S', {
           stateTableName: 's',
           seenIdsTableName: 'i',
           outputTableName: 'o',
-          outputsTtlAttribute: 'expires at',
+          outputsRetentionDays: 1,
         }),
       'StateStore',
-      'outputsTtlAttribute',
+      'outputsRetentionDays',
     );
   });
 });

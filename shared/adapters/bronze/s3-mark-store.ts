@@ -1,8 +1,7 @@
 import { escapeHivePathValue } from '../../lake/hive-escape.js';
 import { utcDate } from '../../lake/keys.js';
-import type { MarkStore } from '../../pipeline/bronze/ports.js';
 import { MARKS_PREFIX } from '../../pipeline/bronze/staging-keys.js';
-import type { OriginMark } from '../../pipeline/ports.js';
+import type { MarkStore, OriginMark } from '../../pipeline/ports.js';
 import type { ObjectStore } from '../s3-object-store.js';
 
 function folder(symbol: string, date: string): string {

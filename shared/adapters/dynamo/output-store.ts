@@ -4,10 +4,19 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { TABLE_KEYS } from '../../config.js';
 import type { Bar } from '../../domain/types.js';
 import { barRow, lateTickRow, quarantineRow, utcDate } from '../../lake/index.js';
 import { runLimited } from '../../pipeline/concurrency.js';
-import type { LateEntry, OutputStore, QuarantineEntry } from '../../pipeline/ports.js';
+import type {
+  DirtyMarker,
+  LateEntry,
+  MaterializableOutputs,
+  OutputPartition,
+  OutputStore,
+  PartitionKind,
+  QuarantineEntry,
+} from '../../pipeline/ports.js';
 import { backoff } from './state-store.js';
 
 /**
@@ -20,19 +29,6 @@ import { backoff } from './state-store.js';
  * DynamoDB partition into one Parquet file. Every write also bumps a marker item under
  * `dirty|<processing date>` that tells the materializer which lake partitions changed.
  */
-
-export type PartitionKind = 'bar' | 'late' | 'quarantine';
-
-/** A lake partition as the outputs table names it. */
-export interface OutputPartition {
-  readonly kind: PartitionKind;
-  /** Interval label (bars and late only). */
-  readonly interval?: string;
-  /** Symbol (bars and late only). */
-  readonly symbol?: string;
-  /** UTC date, YYYY-MM-DD. */
-  readonly date: string;
-}
 
 const SEP = '|';
 const BATCH_WRITE_LIMIT = 25;
@@ -104,11 +100,17 @@ function quarantineItem(e: QuarantineEntry): Record<string, unknown> {
   };
 }
 
-export class DynamoOutputStore implements OutputStore {
+export class DynamoOutputStore implements OutputStore, MaterializableOutputs {
+  /**
+   * @param retentionMs how long an item stays after it is written: every item and marker gets the TTL
+   *   attribute `expiresAt` (epoch seconds) = write time + retention; `undefined` keeps them forever.
+   *   The lake keeps what expires: see LakeMaterializer.
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly now: () => number = Date.now,
+    readonly retentionMs?: number,
   ) {}
 
   put(outputs: Outputs): Promise<void> {
@@ -199,7 +201,11 @@ export class DynamoOutputStore implements OutputStore {
       sk,
       changedAt: now,
     }));
-    const all = [...items, ...markers];
+    const expiry =
+      this.retentionMs === undefined
+        ? {}
+        : { [TABLE_KEYS.outputs.ttlAttribute]: Math.floor((now + this.retentionMs) / 1000) };
+    const all = [...items, ...markers].map((item) => ({ ...item, ...expiry }));
     const chunks: Record<string, unknown>[][] = [];
     for (let i = 0; i < all.length; i += BATCH_WRITE_LIMIT) chunks.push(all.slice(i, i + BATCH_WRITE_LIMIT));
     await runLimited(chunks, WRITE_CONCURRENCY, (chunk) => this.batchWrite(chunk));
@@ -217,14 +223,6 @@ export class DynamoOutputStore implements OutputStore {
       if (requests.length > 0) await backoff(attempt);
     }
   }
-}
-
-export interface DirtyMarker {
-  /** Processing date of the marker (UTC, YYYY-MM-DD). */
-  readonly date: string;
-  readonly partition: OutputPartition;
-  /** When the partition last changed (processing time, epoch ms). */
-  readonly changedAt: number;
 }
 
 /** What one `put` writes. */
