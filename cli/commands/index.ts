@@ -6,6 +6,7 @@ import { register as registerLocal } from './local.js';
 import { register as registerPreprocess } from './preprocess.js';
 import { register as registerProduce } from './produce.js';
 import { register as registerQuery } from './query.js';
+import { register as registerReport } from './report.js';
 
 /** Every command of the CLI, registered in help order. */
 export function registerCommands(program: Command): void {
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerPreprocess(program);
   registerBackfill(program);
   registerQuery(program);
+  registerReport(program);
   registerBars(program);
   registerCost(program);
 }

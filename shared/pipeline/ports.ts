@@ -125,11 +125,14 @@ export interface QuarantineEntry extends QuarantinedRecord {
 /** Idempotent sink of closed bars, late ticks and quarantined records, keyed by their identity. */
 export interface OutputStore {
   /** Writes all of them in as few round trips as the store allows; rewriting the same outputs is harmless. */
-  put(outputs: {
-    bars?: readonly Bar[];
-    late?: readonly LateEntry[];
-    quarantine?: readonly QuarantineEntry[];
-  }): Promise<void>;
+  put(outputs: Outputs): Promise<void>;
+}
+
+/** What one `OutputStore.put` writes. */
+export interface Outputs {
+  readonly bars?: readonly Bar[];
+  readonly late?: readonly LateEntry[];
+  readonly quarantine?: readonly QuarantineEntry[];
 }
 
 /** The serving store (Keyspaces / Cassandra): forming and final bars, newest first. */
