@@ -73,7 +73,7 @@ describe('Backfill state machine definition', () => {
     };
     const task = map.ItemProcessor.States[BACKFILL_STATES.symbol]!;
     expect(task.Retry).toEqual([
-      expect.objectContaining({ ErrorEquals: [...TRANSIENT_ERRORS], MaxAttempts: 6, JitterStrategy: 'FULL' }),
+      expect.objectContaining({ ErrorEquals: [...TRANSIENT_ERRORS], JitterStrategy: 'FULL' }),
       expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }),
     ]);
     expect(task.Catch).toBeUndefined();

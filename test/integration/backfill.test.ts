@@ -161,7 +161,7 @@ describe('tickflow backfill', { timeout: 300_000 }, () => {
       yield tick(50, 'a');
       yield tick(55, 'b');
       // Quiet for longer than the idle timeout plus what the mark needs to pass the window's end.
-      await new Promise((r) => setTimeout(r, 9_000));
+      await new Promise((r) => setTimeout(r, 13_000));
       yield tick(57, 'c');
     }
     const out = join(dir, 'live');
