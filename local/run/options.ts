@@ -22,11 +22,14 @@ import {
 } from '../../shared/domain/market-alerts/index.js';
 import type { EventTimeRange } from '../../shared/domain/tick-bounds.js';
 import type { SimulationOptions } from '../../shared/producer/simulator.js';
+import type { ProducerRecord } from '../../shared/producer/types.js';
 import type { LocalServing } from './serving.js';
 
 export type RunSource =
   | { readonly kind: 'simulate'; readonly simulation: SimulationOptions }
-  | { readonly kind: 'replay'; readonly file: string };
+  | { readonly kind: 'replay'; readonly file: string }
+  /** Records from elsewhere, e.g. an exchange feed (shared/adapters/exchange-feed.ts); ends when they end. */
+  | { readonly kind: 'feed'; readonly records: AsyncIterable<ProducerRecord>; readonly describe: string };
 
 export interface LocalRunOptions {
   readonly source: RunSource;
