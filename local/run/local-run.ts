@@ -18,6 +18,7 @@ import { addReports } from '../../shared/adapters/metrics.js';
 import { decodeParquet } from '../../shared/adapters/parquet/index.js';
 import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
+import { batchResponse } from '../../shared/adapters/stream-event.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_FUTURE_SKEW_MS } from '../../shared/config.js';
 import { costOfRun, gbSeconds, shardHours, sqsRequests, type Usage } from '../../shared/cost/index.js';
@@ -210,7 +211,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
         const { failed, report } = await pipeline.service.processBatch(decodeKinesisRecords(event.Records));
         totals = addReports(totals, report);
         progress('stream');
-        return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+        return batchResponse(event, failed);
       },
       onFailure: (record) => toDestination('aggregator', record),
       onBatch: (outcome) => invoked(outcome.durationMs, sizing.aggregatorMb),

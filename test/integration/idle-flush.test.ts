@@ -10,6 +10,7 @@ import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
 import { decodeKinesisRecords } from '../../shared/adapters/kinesis/records.js';
 import { KinesisPublisher, putRecordsWith } from '../../shared/adapters/kinesis-publisher.js';
 import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
+import { batchResponse } from '../../shared/adapters/stream-event.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import { aggregatorConfig, parseIntervals } from '../../shared/domain/index.js';
 import { stageBatch } from '../../shared/pipeline/bronze/staged-ticks.js';
@@ -50,7 +51,7 @@ it('a quiet symbol’s window closes when the aggregator reads the idle flush’
       const records = decodeKinesisRecords(event.Records);
       for (const ticks of stageBatch(records).byShard.values()) bronzeTicks += ticks.length;
       const { failed } = await pipeline.service.processBatch(records);
-      return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+      return batchResponse(event, failed);
     },
   });
   await runner.start();
