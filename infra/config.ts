@@ -141,6 +141,38 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   bronzeFileMinutes: 60,
 };
 
+/**
+ * A stream consumer's event source mapping in Lambda's terms (CreateEventSourceMapping): what the
+ * `StreamConsumer` construct deploys and what the local run's event source mapping runs with, so
+ * the two cannot drift apart.
+ */
+export interface EventSourceMappingSettings {
+  readonly batchSize: number;
+  readonly maximumBatchingWindowMs: number;
+  readonly parallelizationFactor: number;
+  /** Split a failing batch in two and retry each half. */
+  readonly bisectBatchOnFunctionError: true;
+  /** The handlers answer with partial batch failures (FunctionResponseTypes ReportBatchItemFailures). */
+  readonly reportBatchItemFailures: true;
+  readonly maximumRetryAttempts: number;
+  readonly maximumRecordAgeSeconds: number;
+}
+
+/** The event source mapping of a consumer with these settings (the safety switches are always on). */
+export function eventSourceMapping(
+  consumer: ConsumerConfig = DEFAULT_CONFIG.consumer,
+): EventSourceMappingSettings {
+  return {
+    batchSize: consumer.batchSize,
+    maximumBatchingWindowMs: consumer.maxBatchingWindowSeconds * 1000,
+    parallelizationFactor: consumer.parallelizationFactor,
+    bisectBatchOnFunctionError: true,
+    reportBatchItemFailures: true,
+    maximumRetryAttempts: consumer.maxRetryAttempts,
+    maximumRecordAgeSeconds: consumer.maxRecordAgeSeconds,
+  };
+}
+
 /** A partial override of {@link TickflowConfig}, one level deep for the nested groups. */
 export type TickflowConfigOverrides = Partial<
   Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms' | 'serving'>

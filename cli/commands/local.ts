@@ -6,7 +6,8 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONFIG } from '../../infra/config.js';
 import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { usd as formatUsd } from '../../local/run/cost-format.js';
-import { type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
+import { LOCAL_RUN_DEFAULTS, type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
+import { type PostRunStep, runPostRunSteps } from '../../local/run/post-run.js';
 import { type ServingChoice, startLocalServing } from '../../local/run/serving.js';
 import { formatSummary, type RunSummary } from '../../local/run/summary.js';
 import {
@@ -81,8 +82,8 @@ export function register(program: Command): void {
       'publish at this rate (live mode: idle flush and lake refresh while running)',
       positiveNumber,
     )
-    .option('--seed <seed>', 'seed of the simulation and of --chaos', '1')
-    .option('--shards <n>', 'Kinesis shards (1–10)', shardCount, 2)
+    .option('--seed <seed>', 'seed of the simulation and of --chaos', String(LOCAL_RUN_DEFAULTS.seed))
+    .option('--shards <n>', 'Kinesis shards (1–10)', shardCount, LOCAL_RUN_DEFAULTS.shards)
     .option(
       '--batch-size <n>',
       'event source mapping batch size (1–10,000)',
@@ -96,14 +97,14 @@ export function register(program: Command): void {
       DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds * 1000,
     )
     .option('--intervals <list>', 'window labels, e.g. 1m,5m,15m,1h,1d,5m_1m', intervalList, [
-      '1m',
-      '5m',
-      '15m',
-      '1h',
-      '1d',
-      '5m_1m',
+      ...DEFAULT_CONFIG.intervals,
     ])
-    .option('--lateness <duration>', 'allowed lateness of the watermark', duration, 600_000)
+    .option(
+      '--lateness <duration>',
+      'allowed lateness of the watermark',
+      duration,
+      DEFAULT_CONFIG.allowedLatenessMs,
+    )
     .option(
       '--dedup-horizon <duration>',
       'event-time horizon of trade-id dedup (default: the allowed lateness)',
@@ -113,7 +114,7 @@ export function register(program: Command): void {
       '--idle-timeout <duration>',
       'processing time before a quiet symbol is flushed (live mode)',
       duration,
-      10_000,
+      LOCAL_RUN_DEFAULTS.cliIdleTimeoutMs,
     )
     .addOption(
       new Option(
@@ -134,7 +135,12 @@ export function register(program: Command): void {
       duration,
       DEFAULT_MAX_FUTURE_SKEW_MS,
     )
-    .option('--pack <n>', 'ticks packed per Kinesis record (JSON array)', positiveInt, 100)
+    .option(
+      '--pack <n>',
+      'ticks packed per Kinesis record (JSON array)',
+      positiveInt,
+      LOCAL_RUN_DEFAULTS.pack,
+    )
     .option(
       '--chaos <p>',
       'fail each state/sink write with probability p, and re-split retried batches',
@@ -143,7 +149,7 @@ export function register(program: Command): void {
     )
     .option(
       '--max-retries <n>',
-      "retries of a failed batch before its records go to the on-failure destination (the event source mapping's MaximumRetryAttempts; default 10, unlimited under --chaos)",
+      `retries of a failed batch before its records go to the on-failure destination (the event source mapping's MaximumRetryAttempts; default ${DEFAULT_CONFIG.consumer.maxRetryAttempts}, as deployed; unlimited under --chaos)`,
       nonNegativeInt,
     )
     .addOption(
@@ -197,19 +203,14 @@ export function register(program: Command): void {
         const summary = await runLocalPipeline({ ...options, serving });
         bar?.stop();
         process.stdout.write(formatSummary(summary));
-        if (flags.preprocess) {
-          process.stdout.write('\npreprocess (Step Functions definition on a local ASL interpreter)\n');
-          const { outcome, stateTransitions } = await runPreprocessLocally({
-            lakeDir: summary.lake.dir,
-            onSymbol: (p) => process.stderr.write(renderProgress(p)),
-          });
-          process.stdout.write(renderOutcome(outcome));
-          const priced = await addStateTransitions(summary, stateTransitions, flags.out);
-          process.stdout.write(
-            `cost: ${stateTransitions} state transitions; with them ${formatUsd(priced.cost.perMillionTicks)} per million ticks\n`,
-          );
-          if (outcome.status !== 'SUCCEEDED') process.exitCode = EXIT_CODES.failure;
-        }
+        const steps: PostRunStep[] = flags.preprocess ? [preprocessStep] : [];
+        const after = await runPostRunSteps(steps, {
+          summary,
+          out: flags.out,
+          print: (text) => process.stdout.write(text),
+          log: (text) => process.stderr.write(text),
+        });
+        if (after.failed) process.exitCode = EXIT_CODES.failure;
         process.stdout.write(`  summary       ${flags.out}/summary.json\n`);
         // Lost data outranks every other outcome: a script must not read this run as complete.
         if (summary.discarded.records > 0) process.exitCode = EXIT_CODES.dataLost;
@@ -294,6 +295,24 @@ function intervalList(v: string): string[] {
   }
   return labels;
 }
+
+/** The feature-engineering state machine over the run's lake, its state transitions added to the cost. */
+const preprocessStep: PostRunStep = {
+  name: 'preprocess',
+  async run({ summary, out, print, log }) {
+    print('\npreprocess (Step Functions definition on a local ASL interpreter)\n');
+    const { outcome, stateTransitions } = await runPreprocessLocally({
+      lakeDir: summary.lake.dir,
+      onSymbol: (p) => log(renderProgress(p)),
+    });
+    print(renderOutcome(outcome));
+    const priced = await addStateTransitions(summary, stateTransitions, out);
+    print(
+      `cost: ${stateTransitions} state transitions; with them ${formatUsd(priced.cost.perMillionTicks)} per million ticks\n`,
+    );
+    return { summary: priced, failed: outcome.status !== 'SUCCEEDED' };
+  },
+};
 
 /** Adds the preprocess execution's state transitions to the run's cost and rewrites summary.json. */
 async function addStateTransitions(

@@ -5,7 +5,7 @@ import { publishIdleWatermarks } from '../../shared/adapters/metrics.js';
 import { pipelineOptionsFromEnv, wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import { HANDLER_ENV } from '../../shared/config.js';
-import { utcDate } from '../../shared/lake/index.js';
+import { type MaterializerRoundReport, materializerRound } from '../../shared/pipeline/materializer-round.js';
 
 const options = pipelineOptionsFromEnv();
 const tickStream = requireString(process.env, HANDLER_ENV.tickStream);
@@ -13,16 +13,15 @@ const pipeline = wirePipeline(options);
 const putRecords = putRecordsWith(createKinesisClient());
 
 /**
- * Scheduled every minute. The idle flush: symbols quiet for the idle timeout get a watermark mark
- * on the tick stream (processing time made part of the stream, so the aggregator closes their bars
- * exactly once whatever instance runs). Then the lake: the partitions that changed since the
- * previous run are rewritten.
+ * Scheduled every minute: the idle flush's watermark marks, then the lake's changed partitions
+ * (see `materializerRound`).
  */
-export async function handler(): Promise<{ idleWatermarks: number; partitions: number; rows: number }> {
-  const marks = await pipeline.service.idleWatermarks(options.idleTimeoutMs);
-  if (marks.length > 0) await publishWatermarkMarks(putRecords, tickStream, marks);
-  publishIdleWatermarks(marks.length);
-  const now = Date.now();
-  const lake = await pipeline.materializer.materialize([utcDate(now - 86_400_000), utcDate(now)]);
-  return { idleWatermarks: marks.length, partitions: lake.partitions, rows: lake.rows };
+export function handler(): Promise<MaterializerRoundReport> {
+  return materializerRound({
+    service: pipeline.service,
+    materializer: pipeline.materializer,
+    publishMarks: (marks) => publishWatermarkMarks(putRecords, tickStream, marks),
+    idleTimeoutMs: options.idleTimeoutMs,
+    onIdleWatermarks: publishIdleWatermarks,
+  });
 }

@@ -1,14 +1,10 @@
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
-import { type ConsumerConfig, DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
+import { DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
 import { type EngineSettings, metricsEnvironment } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
-import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
-import { StreamConsumer } from './stream-consumer.js';
+import { StreamConsumerFunction, type StreamConsumerFunctionProps } from './stream-consumer.js';
 
 /**
  * The only lake prefix the bronze writer may write: its staged objects. The compactor, not the
@@ -17,15 +13,11 @@ import { StreamConsumer } from './stream-consumer.js';
 export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['staging/ticks/'];
 export const BRONZE_SERVICE = METRIC_SERVICES.bronze;
 
-export interface BronzeWriterProps extends HandlerCodeProps {
+export interface BronzeWriterProps extends Omit<StreamConsumerFunctionProps, 'source'> {
   readonly stream: kinesis.IStream;
   readonly lake: Lake;
   /** Accepted event times, the aggregator's: a tick it quarantines is kept out of bronze too. @default the defaults of `shared/config.ts` */
   readonly eventTimes?: Pick<EngineSettings, 'eventTimeFromMs' | 'eventTimeToMs'>;
-  /** @default DEFAULT_CONFIG.consumer */
-  readonly consumer?: Partial<ConsumerConfig>;
-  /** Key of the dead-letter queue. @default a new key */
-  readonly dlqKey?: kms.IKey;
 }
 
 /**
@@ -33,38 +25,28 @@ export interface BronzeWriterProps extends HandlerCodeProps {
  * the Compactor folds into `ticks/`), with the same event-source safety switches as the aggregator. It
  * can read the stream and write `staging/ticks/`; nothing else.
  */
-export class BronzeWriter extends Construct {
-  readonly function: nodejs.NodejsFunction;
-  readonly deadLetterQueue: sqs.Queue;
-
+export class BronzeWriter extends StreamConsumerFunction {
   constructor(scope: Construct, id: string, props: BronzeWriterProps) {
-    super(scope, id);
-    const consumer = { ...DEFAULT_CONFIG.consumer, ...props.consumer };
-    const fn = new PipelineFunction(this, 'Handler', {
-      entry: props.entry ?? 'functions/bronze/index.ts',
-      code: props.code,
-      bundling: props.bundling,
-      shipParquetWasm: true,
-      description: 'tickflow: bronze writer (raw ticks to Parquet)',
-      memoryMb: consumer.memoryMb,
-      timeoutSeconds: consumer.timeoutSeconds,
-      environment: {
-        [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
-        [HANDLER_ENV.eventTimeFromMs]: String(
-          props.eventTimes?.eventTimeFromMs ?? DEFAULT_CONFIG.eventTimeFromMs,
-        ),
-        [HANDLER_ENV.eventTimeToMs]: String(props.eventTimes?.eventTimeToMs ?? DEFAULT_CONFIG.eventTimeToMs),
-        ...metricsEnvironment(BRONZE_SERVICE),
+    super(
+      scope,
+      id,
+      { ...props, source: { kind: 'kinesis', stream: props.stream } },
+      {
+        entry: 'functions/bronze/index.ts',
+        shipParquetWasm: true,
+        description: 'tickflow: bronze writer (raw ticks to Parquet)',
+        environment: {
+          [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+          [HANDLER_ENV.eventTimeFromMs]: String(
+            props.eventTimes?.eventTimeFromMs ?? DEFAULT_CONFIG.eventTimeFromMs,
+          ),
+          [HANDLER_ENV.eventTimeToMs]: String(
+            props.eventTimes?.eventTimeToMs ?? DEFAULT_CONFIG.eventTimeToMs,
+          ),
+          ...metricsEnvironment(BRONZE_SERVICE),
+        },
       },
-    }).function;
-    const source = new StreamConsumer(this, 'Source', {
-      function: fn,
-      stream: props.stream,
-      consumer,
-      dlqKey: props.dlqKey,
-    });
-    props.lake.grantWrite(fn, BRONZE_LAKE_PREFIXES);
-    this.function = fn;
-    this.deadLetterQueue = source.deadLetterQueue;
+    );
+    props.lake.grantWrite(this.function, BRONZE_LAKE_PREFIXES);
   }
 }

@@ -17,6 +17,11 @@ export const LAKE_PREFIXES = ['bars/', 'ticks/', 'late/', 'quarantine/', 'featur
  */
 export const STAGING_PREFIXES = [STAGING_PREFIX] as const;
 export type LakePrefix = (typeof LAKE_PREFIXES)[number] | (typeof STAGING_PREFIXES)[number];
+/**
+ * Objects inside one prefix, narrower than the whole prefix: a key (`features/_manifest.json`) or a
+ * pattern with `*` (`features/split=*`).
+ */
+export type LakeKeyPattern = `${LakePrefix}${string}`;
 
 export interface LakeProps {
   /**
@@ -91,19 +96,32 @@ export class Lake extends Construct {
    * encrypt with the lake key when there is one. Example: `lake.grantWrite(fn, ['bars/', 'late/'])`.
    */
   grantWrite(grantee: iam.IGrantable, prefixes: readonly LakePrefix[]): void {
-    this.grantObjects(grantee, prefixes, ['s3:PutObject', 's3:AbortMultipartUpload']);
+    this.grantPrefixes(grantee, prefixes, ['s3:PutObject', 's3:AbortMultipartUpload']);
     this.encryptionKey?.grantEncrypt(grantee);
   }
 
   /** Lets `grantee` read objects under the given prefixes only (and decrypt them). */
   grantReadObjects(grantee: iam.IGrantable, prefixes: readonly LakePrefix[]): void {
-    this.grantObjects(grantee, prefixes, ['s3:GetObject']);
+    this.grantPrefixes(grantee, prefixes, ['s3:GetObject']);
     this.encryptionKey?.grantDecrypt(grantee);
   }
 
   /** Lets `grantee` delete objects under the given prefixes only (the compactor's consumed staged objects). */
   grantDeleteObjects(grantee: iam.IGrantable, prefixes: readonly LakePrefix[]): void {
-    this.grantObjects(grantee, prefixes, ['s3:DeleteObject']);
+    this.grantPrefixes(grantee, prefixes, ['s3:DeleteObject']);
+  }
+
+  /**
+   * Lets `grantee` do `actions` on the objects that match `keys` only, for grants narrower than a
+   * prefix (the preprocess tasks' split files, summaries and manifest). No key grant: the caller
+   * adds the one its actions need.
+   */
+  grantObjectActions(
+    grantee: iam.IGrantable,
+    actions: readonly string[],
+    keys: readonly LakeKeyPattern[],
+  ): void {
+    this.grantKeys(grantee, actions, keys);
   }
 
   /**
@@ -116,7 +134,46 @@ export class Lake extends Construct {
     iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
   }
 
-  private grantObjects(grantee: iam.IGrantable, prefixes: readonly LakePrefix[], actions: string[]): void {
+  /**
+   * Lets `grantee` list the keys under the given prefixes only (an `s3:prefix` condition). A reader
+   * granted this gets 403, not 404, for a key that does not exist: for readers that only open the
+   * keys they listed.
+   */
+  grantListPrefixes(grantee: iam.IGrantable, prefixes: readonly LakePrefix[]): void {
+    this.requirePrefixes(prefixes);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
+    });
+  }
+
+  private grantPrefixes(grantee: iam.IGrantable, prefixes: readonly LakePrefix[], actions: string[]): void {
+    this.requirePrefixes(prefixes);
+    this.grantKeys(
+      grantee,
+      actions,
+      prefixes.map((prefix) => `${prefix}*` as const),
+    );
+  }
+
+  /** The one place object grants on the lake are written, each wildcard acknowledged for cdk-nag. */
+  private grantKeys(grantee: iam.IGrantable, actions: readonly string[], keys: readonly string[]): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...actions],
+      resourceArns: keys.map((key) => this.bucket.arnForObjects(key)),
+    });
+    const principal = grantee.grantPrincipal;
+    if (principal instanceof Construct) {
+      for (const key of keys.filter((k) => k.includes('*'))) {
+        acknowledgePrefixGrant(principal, `${nagArnOf(this.bucket)}/${key}`);
+      }
+    }
+  }
+
+  private requirePrefixes(prefixes: readonly LakePrefix[]): void {
     if (prefixes.length === 0) {
       throw new InvalidPropsError(
         'Lake',
@@ -124,15 +181,6 @@ export class Lake extends Construct {
         prefixes,
         `name at least one of ${[...LAKE_PREFIXES, ...STAGING_PREFIXES].join(', ')}`,
       );
-    }
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions,
-      resourceArns: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
-    });
-    const principal = grantee.grantPrincipal;
-    if (principal instanceof Construct) {
-      for (const prefix of prefixes) acknowledgePrefixGrant(principal, `${nagArnOf(this.bucket)}/${prefix}*`);
     }
   }
 

@@ -1,16 +1,16 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sfnTasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { MANIFEST_KEY, SUMMARIES_PREFIX } from '../../shared/pipeline/preprocess/summary-keys.js';
 import { HANDLER_ENV } from '../config.js';
 import type { Lake } from './lake.js';
-import { acknowledgePrefixGrant, nagArnOf } from './nag.js';
+import { nagArnOf } from './nag.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { requireIntegerInRange } from './validate.js';
 
@@ -48,6 +48,10 @@ export const TRANSIENT_ERRORS = [
 ] as const;
 
 export const DEFAULT_MAX_CONCURRENCY = 8;
+/** The feature files of every split, which a features task replaces and finalize prunes. */
+const SPLITS = 'features/split=*';
+/** The per-symbol summaries finalize reads and removes. */
+const SUMMARIES = `${SUMMARIES_PREFIX}*` as const;
 const PREPARE_TIMEOUT = Duration.minutes(5);
 
 /**
@@ -249,36 +253,22 @@ export class Preprocess extends Construct {
   }
 
   private grantLakeAccess(lake: Lake): void {
-    const bucket = lake.bucket;
-    const list = (fn: lambda.IFunction, prefixes: string[]) =>
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['s3:ListBucket'],
-          resources: [bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': prefixes } },
-        }),
-      );
-    const objects = (fn: lambda.IFunction, actions: string[], keys: string[]) => {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({ actions, resources: keys.map((k) => bucket.arnForObjects(k)) }),
-      );
-      for (const key of keys.filter((k) => k.includes('*'))) {
-        acknowledgePrefixGrant(fn.role!, `${nagArnOf(bucket)}/${key}`);
-      }
-    };
-    list(this.prepareFunction, ['bars/*']);
-    lake.grantReadObjects(this.prepareFunction, ['bars/']);
+    const prepare = this.prepareFunction;
+    lake.grantListPrefixes(prepare, ['bars/']);
+    lake.grantReadObjects(prepare, ['bars/']);
 
-    list(this.featuresFunction, ['bars/*', 'features/*']);
-    lake.grantReadObjects(this.featuresFunction, ['bars/']);
-    lake.grantWrite(this.featuresFunction, ['features/']);
-    objects(this.featuresFunction, ['s3:DeleteObject'], ['features/split=*']);
+    const features = this.featuresFunction;
+    lake.grantListPrefixes(features, ['bars/', 'features/']);
+    lake.grantReadObjects(features, ['bars/']);
+    lake.grantWrite(features, ['features/']);
+    lake.grantObjectActions(features, ['s3:DeleteObject'], [SPLITS]);
 
-    list(this.finalizeFunction, ['features/*']);
-    objects(this.finalizeFunction, ['s3:GetObject'], ['features/_summaries/*']);
-    objects(this.finalizeFunction, ['s3:PutObject'], ['features/_manifest.json']);
-    objects(this.finalizeFunction, ['s3:DeleteObject'], ['features/split=*', 'features/_summaries/*']);
-    lake.encryptionKey?.grantEncryptDecrypt(this.finalizeFunction);
+    const finalize = this.finalizeFunction;
+    lake.grantListPrefixes(finalize, ['features/']);
+    lake.grantObjectActions(finalize, ['s3:GetObject'], [SUMMARIES]);
+    lake.grantObjectActions(finalize, ['s3:PutObject'], [MANIFEST_KEY]);
+    lake.grantObjectActions(finalize, ['s3:DeleteObject'], [SPLITS, SUMMARIES]);
+    lake.encryptionKey?.grantEncryptDecrypt(finalize);
   }
 
   /** The wildcards CDK itself writes into the state machine's role, each with its reason. */

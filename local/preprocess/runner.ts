@@ -1,7 +1,7 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { PREPROCESS_STATES, type PreprocessTasks } from '../../infra/constructs/preprocess.js';
 import { FileObjectStore } from '../../shared/adapters/file-object-store.js';
-import { preprocessLake } from '../../shared/adapters/preprocess/lake.js';
+import { parquetLake } from '../../shared/adapters/parquet/lake.js';
 import type { ObjectStore } from '../../shared/adapters/s3-object-store.js';
 import {
   engineerSymbol,
@@ -76,7 +76,7 @@ type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenera
 export async function runPreprocessLocally(options: LocalPreprocessOptions): Promise<LocalPreprocessResult> {
   installPromiseWithResolvers();
   const started = Date.now();
-  const store = preprocessLake(options.store ?? new FileObjectStore(options.lakeDir));
+  const store = parquetLake(options.store ?? new FileObjectStore(options.lakeDir));
   const handlersByArn: Record<keyof PreprocessTasks, LocalHandler> = {
     prepare: async (input) => prepareRun(store, input as PreprocessRequest),
     features: async (input) => engineerSymbol(store, input as SymbolTaskInput),

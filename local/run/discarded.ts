@@ -1,5 +1,9 @@
+import { appendFile, writeFile } from 'node:fs/promises';
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { UsageMeter } from '../../shared/adapters/cost/usage-meter.js';
+import { sqsRequests } from '../../shared/cost/index.js';
 import type { OnFailureRecord } from '../esm/types.js';
+import type { LocalStream } from './stream.js';
 
 /** What went to the on-failure destination during a run, per consumer. */
 export interface DiscardedRecords {
@@ -14,6 +18,51 @@ export interface DiscardedRecords {
   readonly byConsumer: Readonly<Record<string, { readonly records: number; readonly ticks: number }>>;
   /** The destination file: one on-failure record (shard and sequence range) per line. */
   readonly file: string;
+}
+
+/**
+ * The consumers' on-failure destination (an SQS queue in AWS): one JSON line per record given up
+ * on, in `file`, metered as the SQS requests it would take. The aggregator's lines are the
+ * on-failure record as Lambda sends it; the other consumers' carry their name too.
+ */
+export class FailureDestination {
+  private readonly failures: { consumer: string; record: OnFailureRecord }[] = [];
+
+  private constructor(
+    readonly file: string,
+    private readonly meter: UsageMeter,
+  ) {}
+
+  /** Starts the destination with an empty file. */
+  static async create(file: string, meter: UsageMeter): Promise<FailureDestination> {
+    await writeFile(file, '');
+    return new FailureDestination(file, meter);
+  }
+
+  async send(consumer: string, record: OnFailureRecord): Promise<void> {
+    const line = `${JSON.stringify(consumer === 'aggregator' ? record : { consumer, ...record })}\n`;
+    this.meter.add('sqs.requests', sqsRequests(Buffer.byteLength(line)));
+    this.failures.push({ consumer, record });
+    await appendFile(this.file, line);
+  }
+
+  /** Totals of what was sent, with the ticks read back from the stream. */
+  async totals(stream: LocalStream): Promise<Omit<DiscardedRecords, 'ticksNotAggregated'>> {
+    const byConsumer: Record<string, { records: number; ticks: number }> = {};
+    for (const { consumer, record } of this.failures) {
+      const entry = byConsumer[consumer] ?? { records: 0, ticks: 0 };
+      byConsumer[consumer] = entry;
+      entry.records += record.KinesisBatchInfo.batchSize;
+      entry.ticks += await stream.ticksInFailure(record);
+    }
+    const all = Object.values(byConsumer);
+    return {
+      records: all.reduce((a, c) => a + c.records, 0),
+      ticks: all.reduce((a, c) => a + c.ticks, 0),
+      byConsumer,
+      file: this.file,
+    };
+  }
 }
 
 /**

@@ -1,7 +1,13 @@
-import type { CostSection } from '../../shared/cost/index.js';
+import type { TickflowConfig } from '../../infra/config.js';
+import { alwaysOnInventory, type LambdaSizing } from '../../infra/cost-inventory.js';
+import type { PublishStats } from '../../shared/adapters/kinesis-publisher.js';
+import { type CostSection, costOfRun, shardHours, type Usage } from '../../shared/cost/index.js';
+import type { CompactionReport } from '../../shared/pipeline/bronze/tick-compactor.js';
 import type { StoredSymbolState } from '../../shared/pipeline/ports.js';
+import type { EventSourceMappingStats } from '../esm-runner.js';
 import { formatCost } from './cost-format.js';
 import type { DiscardedRecords } from './discarded.js';
+import type { RunExport } from './export-lake.js';
 
 /** What `tickflow local run` writes to `DIR/summary.json` and prints at the end. */
 export interface RunSummary {
@@ -63,6 +69,73 @@ export function countsFromStates(states: readonly StoredSymbolState[]): {
     for (const [k, v] of Object.entries(s.counters.bars)) out.bars[k] = (out.bars[k] ?? 0) + v;
   }
   return out;
+}
+
+/** What a run measured, gathered by `runLocalPipeline` for {@link buildSummary}. */
+export interface RunFacts {
+  readonly mode: RunSummary['mode'];
+  readonly source: string;
+  readonly states: readonly StoredSymbolState[];
+  readonly exported: RunExport;
+  readonly published: Readonly<PublishStats>;
+  readonly recordsToDestination: number;
+  /** The aggregator's event source mapping. */
+  readonly eventSourceMapping: Readonly<EventSourceMappingStats>;
+  readonly discarded: Omit<DiscardedRecords, 'ticksNotAggregated'>;
+  readonly compaction: CompactionReport;
+  readonly chaos: RunSummary['chaos'];
+  /** Wall time per phase, ms, with `stream` and `total`. */
+  readonly durations: Readonly<Record<string, number>>;
+  /** Usage metered by the pipeline's requests (the export excluded). */
+  readonly usage: Usage;
+  readonly shards: number;
+  readonly sizing: LambdaSizing;
+  readonly deployConfig: TickflowConfig;
+  readonly producer?: unknown;
+}
+
+/** The run's summary: exact counts from the committed state and the exported lake, and its cost. */
+export function buildSummary(f: RunFacts): RunSummary {
+  const counts = countsFromStates(f.states);
+  const lakeCounts = f.exported.counts;
+  const rows = counts.valid + lakeCounts.quarantined;
+  const ticksPerSecond = counts.valid / Math.max(f.durations.stream! / 1000, 1e-3);
+  const usage = { ...f.usage, 'kinesis.shardHours': shardHours(f.shards, f.durations.total!) };
+  return {
+    mode: f.mode,
+    source: f.source,
+    rows,
+    valid: counts.valid,
+    quarantined: lakeCounts.quarantined,
+    duplicates: counts.duplicates,
+    late: counts.late,
+    bars: counts.bars,
+    symbols: f.states.length,
+    records: { produced: f.published.records, toDestination: f.recordsToDestination },
+    discarded: { ...f.discarded, ticksNotAggregated: Math.max(0, f.published.ticks - rows) },
+    bronze: {
+      ticks: f.compaction.rowsOut,
+      files: f.compaction.filesWritten,
+      duplicatesDropped: f.compaction.duplicatesDropped,
+    },
+    lake: { dir: f.exported.lakeDir, files: f.exported.files.length, barRows: lakeCounts.barRows },
+    eventSourceMapping: {
+      invocations: f.eventSourceMapping.invocations,
+      retries: f.eventSourceMapping.retries,
+      partialFailures: f.eventSourceMapping.partialFailures,
+      bisections: f.eventSourceMapping.bisections,
+    },
+    chaos: f.chaos,
+    serving: f.exported.serving,
+    durationsMs: Object.fromEntries(Object.entries(f.durations).map(([k, v]) => [k, Math.round(v)])),
+    ticksPerSecond,
+    cost: costOfRun(
+      usage,
+      { ticks: rows, symbols: f.states.length, ticksPerSecond, architecture: f.sizing.architecture },
+      alwaysOnInventory(f.deployConfig),
+    ),
+    ...(f.producer !== undefined ? { producer: f.producer } : {}),
+  };
 }
 
 /** A readable end-of-run summary for the terminal. */

@@ -7,6 +7,7 @@ import {
 import { type AggregatorConfig, aggregatorConfig, parseIntervals } from '../domain/index.js';
 import { AggregationService } from '../pipeline/aggregation-service.js';
 import { domainEngineFactory } from '../pipeline/domain-engine.js';
+import { LakeMaterializer } from '../pipeline/lake-materializer.js';
 import type { ServingSink } from '../pipeline/ports.js';
 import { type AwsClientConfig, createDocumentClient, createS3Client } from './aws-clients.js';
 import { type FaultInjector, injectWriteFaults } from './chaos.js';
@@ -15,8 +16,8 @@ import { DynamoOutputStore } from './dynamo/output-store.js';
 import { DynamoStateStore } from './dynamo/state-store.js';
 import { ConfigurationError, integer, optionalString, requireString, stringList } from './env.js';
 import { eventTimeRangeFromEnv } from './event-times-env.js';
-import { LakeMaterializer } from './lake-materializer.js';
 import { logUnusableState } from './metrics.js';
+import { parquetLake } from './parquet/lake.js';
 import { S3ObjectStore } from './s3-object-store.js';
 import { servingConfigFromEnv } from './serving/env.js';
 
@@ -96,7 +97,7 @@ export function wirePipeline(opts: PipelineWiringOptions): Pipeline {
   const s3 = createS3Client(opts.aws);
   if (opts.faults) injectWriteFaults(s3, opts.faults);
   const lake = new S3ObjectStore(s3, opts.lakeBucket);
-  return { ...aggregation, lake, materializer: new LakeMaterializer(aggregation.outputs, lake) };
+  return { ...aggregation, lake, materializer: new LakeMaterializer(aggregation.outputs, parquetLake(lake)) };
 }
 
 /** Tables and engine settings from the Lambda environment the CDK app sets (fails loudly when missing). */

@@ -5,7 +5,7 @@ import { DEFAULT_EVENT_TIME_RANGE, type EventTimeRange, futureSkewReason } from 
 import type { Bar, Tick, TickOrigin } from '../domain/types.js';
 import type { WatermarkMark } from '../domain/watermark-mark.js';
 import { runLimited } from './concurrency.js';
-import type { EngineFactory, SymbolEngine } from './engine-port.js';
+import type { EngineFactory, SymbolEngine } from './ports.js';
 import {
   type LateEntry,
   type OutputStore,

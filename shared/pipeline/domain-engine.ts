@@ -1,5 +1,5 @@
 import { type AggregatorConfig, SymbolAggregator, type SymbolSnapshot } from '../domain/index.js';
-import type { EngineFactory } from './engine-port.js';
+import type { EngineFactory } from './ports.js';
 
 /** The event-time engine of `shared/domain` behind the service's engine port. */
 export function domainEngineFactory(config: AggregatorConfig): EngineFactory {

@@ -1,11 +1,16 @@
 import type { SeenIds } from '../domain/index.js';
 import type { Bar, LateTick, QuarantinedRecord, Tick, TickOrigin } from '../domain/types.js';
 import type { WatermarkMark } from '../domain/watermark-mark.js';
+import type { LakeColumns, LakeRow, LakeSchema } from '../lake/index.js';
 
 /**
- * The ports the aggregation service writes through. Adapters (DynamoDB, S3, Cassandra) implement them;
- * tests and the local run plug the same adapters in against the emulators.
+ * Every port of the pipeline layer, in one place: what the application services (aggregation,
+ * lake materializer, bronze writer and compactor, preprocess tasks) read and write through.
+ * Adapters (`shared/adapters/`: DynamoDB, S3, Parquet, Cassandra) implement them; tests and the
+ * local run plug the same adapters in against the emulators.
  */
+
+// ---- The aggregation: state, outputs, serving, and the per-symbol engine ----
 
 /** Exact per-symbol accounting, committed atomically with the symbol's state. */
 export interface SymbolCounters {
@@ -71,6 +76,42 @@ export interface StateStore {
   scan(): Promise<StoredSymbolState[]>;
 }
 
+/** What the aggregation service needs from the per-symbol event-time engine of `shared/domain`. */
+export interface SymbolEngine {
+  /** Applies one valid tick in arrival order; `processingTime` feeds the idle flush. */
+  apply(tick: Tick, processingTime: number): void;
+  /** Outputs produced since the last drain. */
+  drain(): { closed: Bar[]; late: LateTick[]; duplicates: number };
+  /** Current bars of the open windows. */
+  forming(): Bar[];
+  /** Closes every open window (end of a replay). */
+  flush(): void;
+  /** Raises the watermark to `w` (never lowers it): a watermark mark from the stream. */
+  advanceWatermark(w: number): void;
+  /**
+   * The watermark processing time gives a symbol quiet for `idleTimeoutMs`, when it would close a
+   * bar; else null. The idle flush publishes it to the stream as a mark.
+   */
+  idleWatermark(now: number, idleTimeoutMs: number): number | null;
+  /** Current watermark (event time, epoch ms); null before the first tick. */
+  readonly watermark: number | null;
+  /** Event time from which trade-id sightings still matter (max event time − dedup horizon); null before the first tick. */
+  readonly seenIdsFrom: number | null;
+  /** The trade ids inside the dedup horizon with the largest ts seen with each. */
+  seenIds(): SeenIds;
+  /**
+   * JSON-serialisable state, bounded whatever the tick rate (no trade ids); `EngineFactory.restore`
+   * of it and the engine's sightings behaves identically.
+   */
+  snapshot(): unknown;
+}
+
+export interface EngineFactory {
+  create(symbol: string): SymbolEngine;
+  /** An engine from a snapshot and the `[id, ts]` sightings since (repeats and expired ones harmless). */
+  restore(snapshot: unknown, seenIds: SeenIds): SymbolEngine;
+}
+
 /** A late tick with where it came from. */
 export interface LateEntry extends LateTick {
   readonly origin: TickOrigin;
@@ -111,10 +152,98 @@ export interface OriginMark {
 /** What one symbol's records give, in stream order. */
 export type SymbolItem = OriginTick | OriginMark;
 
+// ---- The lake: objects, Parquet, and the outputs the materializer turns into files ----
+
 /** The lake bucket seen as keys and bytes. */
 export interface ObjectStore {
   put(key: string, body: Uint8Array, contentType?: string): Promise<void>;
   get(key: string): Promise<Uint8Array | undefined>;
   list(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
+}
+
+/** Parquet files of the lake's schemas, encoded and decoded by an adapter (`adapters/parquet`). */
+export interface ParquetCodec {
+  encodeParquet(schema: LakeSchema, data: readonly LakeRow[] | LakeColumns): Uint8Array;
+  /** The rows of a file, only `columns` when given. */
+  decodeParquet(bytes: Uint8Array, columns?: readonly string[]): Promise<LakeRow[]>;
+}
+
+/** The lake as the materializer and the preprocess tasks use it: objects by key, and the Parquet files among them. */
+export type ParquetLake = ObjectStore & ParquetCodec;
+
+export type PartitionKind = 'bar' | 'late' | 'quarantine';
+
+/** A lake partition as the outputs name it. */
+export interface OutputPartition {
+  readonly kind: PartitionKind;
+  /** Interval label (bars and late only). */
+  readonly interval?: string;
+  /** Symbol (bars and late only). */
+  readonly symbol?: string;
+  /** UTC date, YYYY-MM-DD. */
+  readonly date: string;
+}
+
+/** A lake partition that changed since it was last materialized. */
+export interface DirtyMarker {
+  /** Processing date of the marker (UTC, YYYY-MM-DD). */
+  readonly date: string;
+  readonly partition: OutputPartition;
+  /** When the partition last changed (processing time, epoch ms). */
+  readonly changedAt: number;
+}
+
+/** The outputs as the lake materializer reads them back. */
+export interface MaterializableOutputs {
+  /** Partitions changed since they were last materialized, from the markers of these processing dates. */
+  dirtyPartitions(markerDates: readonly string[]): Promise<DirtyMarker[]>;
+  /** Items of one lake partition (their attributes include the lake schema's columns), in key order. */
+  readPartition(partition: OutputPartition): Promise<Record<string, unknown>[]>;
+  /** Records that a partition was materialized from a read that started at `readStartedAt`. */
+  markMaterialized(marker: DirtyMarker, readStartedAt: number): Promise<void>;
+}
+
+// ---- The bronze layer: staged objects and hourly tick files ----
+
+// Adapters (`shared/adapters/bronze/`) implement them over S3 and Parquet; the writer and the
+// compactor only see ticks with their stream origin.
+
+/** One compacted file of the bronze lake: the ticks of one symbol and one UTC hour of `ts`. */
+export interface HourFile {
+  /** Object key, `ticks/symbol=<S>/date=<YYYY-MM-DD>/part-h<HH>.parquet` (or `part-h<HH>-m<MM>`, see `hourFileOf`). */
+  readonly key: string;
+  readonly symbol: string;
+  /** UTC date of the hour, YYYY-MM-DD. */
+  readonly date: string;
+  /** UTC hour of day, 0–23. */
+  readonly hour: number;
+  /** First minute of the hour the file covers: 0 for an hourly file. */
+  readonly minute: number;
+}
+
+/**
+ * Where the bronze writer lands one object per batch and the compactor picks them up. It lies outside
+ * every table location, so query engines never see staged (possibly overlapping) ticks.
+ */
+export interface StagingArea {
+  /** Writes (or replaces) one staged object. A PUT of one key is atomic. */
+  write(key: string, ticks: readonly OriginTick[]): Promise<void>;
+  /** Keys of every staged object present now. */
+  list(): Promise<string[]>;
+  /**
+   * The ticks of one staged object, or undefined when it is gone (consumed by a concurrent run).
+   * Throws UnreadableStagedObjectError when its content is not staged ticks.
+   */
+  read(key: string): Promise<OriginTick[] | undefined>;
+  /** Deletes one staged object; deleting a missing key is not an error. */
+  remove(key: string): Promise<void>;
+}
+
+/** The compacted bronze lake, one file per symbol and hour. */
+export interface TickLake {
+  /** The ticks of one hour file; [] when it does not exist yet. Throws UnreadableTickFileError. */
+  read(file: HourFile): Promise<OriginTick[]>;
+  /** Replaces one hour file with these ticks (one atomic PUT). */
+  write(file: HourFile, ticks: readonly OriginTick[]): Promise<void>;
 }

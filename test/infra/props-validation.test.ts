@@ -56,7 +56,11 @@ function consumerWith(stack: Stack, consumer: Partial<typeof DEFAULT_CONFIG.cons
     handler: 'index.handler',
     code: inline(),
   });
-  new StreamConsumer(stack, 'Consumer', { function: fn, stream: new kinesis.Stream(stack, 'S'), consumer });
+  new StreamConsumer(stack, 'Consumer', {
+    function: fn,
+    source: { kind: 'kinesis', stream: new kinesis.Stream(stack, 'S') },
+    consumer,
+  });
 }
 
 function monitoringWith(stack: Stack, alarms: Partial<typeof DEFAULT_CONFIG.alarms>): void {

@@ -4,13 +4,13 @@
  * to the aggregator like any record, which closes the window. The bronze layer skips the mark.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAggregatorHandler } from '../../functions/aggregator/handler.js';
 import { type LocalAws, startLocalAws } from '../../local/aws-stack.js';
 import { EventSourceMappingRunner } from '../../local/esm-runner.js';
 import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
 import { decodeKinesisRecords } from '../../shared/adapters/kinesis/records.js';
 import { KinesisPublisher, putRecordsWith } from '../../shared/adapters/kinesis-publisher.js';
 import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
-import { batchResponse } from '../../shared/adapters/stream-event.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import { aggregatorConfig, parseIntervals } from '../../shared/domain/index.js';
 import { stageBatch } from '../../shared/pipeline/bronze/staged-ticks.js';
@@ -41,17 +41,19 @@ it('a quiet symbol’s window closes when the aggregator reads the idle flush’
     idleTimeoutMs: 1_000,
   });
   const kinesis = createKinesisClient(aws.clientConfig);
+  // The deployed handler, as the local run calls it.
+  const aggregator = createAggregatorHandler(pipeline.service, () => undefined);
   let bronzeTicks = 0;
   runner = new EventSourceMappingRunner({
     kinesis,
     streamName: aws.names.tickStream,
     functionName: 'tickflow-aggregator',
     batchSize: 100,
-    handler: async (event) => {
-      const records = decodeKinesisRecords(event.Records);
-      for (const ticks of stageBatch(records).byShard.values()) bronzeTicks += ticks.length;
-      const { failed } = await pipeline.service.processBatch(records);
-      return batchResponse(event, failed);
+    handler: (event) => {
+      for (const ticks of stageBatch(decodeKinesisRecords(event.Records)).byShard.values()) {
+        bronzeTicks += ticks.length;
+      }
+      return aggregator(event);
     },
   });
   await runner.start();

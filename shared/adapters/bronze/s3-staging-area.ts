@@ -1,7 +1,6 @@
 import { UnreadableStagedObjectError } from '../../pipeline/bronze/errors.js';
-import type { StagingArea } from '../../pipeline/bronze/ports.js';
 import { STAGING_PREFIX } from '../../pipeline/bronze/staging-keys.js';
-import type { OriginTick } from '../../pipeline/ports.js';
+import type { OriginTick, StagingArea } from '../../pipeline/ports.js';
 import { decodeParquet, encodeParquet } from '../parquet/index.js';
 import type { ObjectStore } from '../s3-object-store.js';
 import { originTickFromRow, STAGED_TICKS_SCHEMA, stagedRow } from './tick-rows.js';

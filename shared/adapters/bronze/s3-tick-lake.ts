@@ -1,7 +1,6 @@
 import { TICKS_SCHEMA } from '../../lake/schemas.js';
 import { UnreadableTickFileError } from '../../pipeline/bronze/errors.js';
-import type { HourFile, TickLake } from '../../pipeline/bronze/ports.js';
-import type { OriginTick } from '../../pipeline/ports.js';
+import type { HourFile, OriginTick, TickLake } from '../../pipeline/ports.js';
 import { decodeParquet, encodeParquet } from '../parquet/index.js';
 import type { ObjectStore } from '../s3-object-store.js';
 import { lakeTickRow, originTickFromRow } from './tick-rows.js';

@@ -7,7 +7,15 @@ import {
 import type { Bar } from '../../domain/types.js';
 import { barRow, lateTickRow, quarantineRow, utcDate } from '../../lake/index.js';
 import { runLimited } from '../../pipeline/concurrency.js';
-import type { LateEntry, OutputStore, QuarantineEntry } from '../../pipeline/ports.js';
+import type {
+  DirtyMarker,
+  LateEntry,
+  MaterializableOutputs,
+  OutputPartition,
+  OutputStore,
+  PartitionKind,
+  QuarantineEntry,
+} from '../../pipeline/ports.js';
 import { backoff } from './state-store.js';
 
 /**
@@ -20,19 +28,6 @@ import { backoff } from './state-store.js';
  * DynamoDB partition into one Parquet file. Every write also bumps a marker item under
  * `dirty|<processing date>` that tells the materializer which lake partitions changed.
  */
-
-export type PartitionKind = 'bar' | 'late' | 'quarantine';
-
-/** A lake partition as the outputs table names it. */
-export interface OutputPartition {
-  readonly kind: PartitionKind;
-  /** Interval label (bars and late only). */
-  readonly interval?: string;
-  /** Symbol (bars and late only). */
-  readonly symbol?: string;
-  /** UTC date, YYYY-MM-DD. */
-  readonly date: string;
-}
 
 const SEP = '|';
 const BATCH_WRITE_LIMIT = 25;
@@ -104,7 +99,7 @@ function quarantineItem(e: QuarantineEntry): Record<string, unknown> {
   };
 }
 
-export class DynamoOutputStore implements OutputStore {
+export class DynamoOutputStore implements OutputStore, MaterializableOutputs {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -217,14 +212,6 @@ export class DynamoOutputStore implements OutputStore {
       if (requests.length > 0) await backoff(attempt);
     }
   }
-}
-
-export interface DirtyMarker {
-  /** Processing date of the marker (UTC, YYYY-MM-DD). */
-  readonly date: string;
-  readonly partition: OutputPartition;
-  /** When the partition last changed (processing time, epoch ms). */
-  readonly changedAt: number;
 }
 
 /** What one `put` writes. */

@@ -1,6 +1,6 @@
 import { DEFAULT_EVENT_TIME_RANGE, type EventTimeRange } from '../../domain/tick-bounds.js';
+import type { StagingArea } from '../ports.js';
 import type { DecodedRecord } from '../record-decoder.js';
-import type { StagingArea } from './ports.js';
 import { stageBatch } from './staged-ticks.js';
 import { stagingKey } from './staging-keys.js';
 

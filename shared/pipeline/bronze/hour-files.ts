@@ -1,8 +1,7 @@
 import { LakeKeyError } from '../../lake/errors.js';
 import { partitionFileKey, utcDate } from '../../lake/keys.js';
 import { ticksPartitionKey } from '../../lake/partitions.js';
-import type { OriginTick } from '../ports.js';
-import type { HourFile } from './ports.js';
+import type { HourFile, OriginTick } from '../ports.js';
 
 /** Minutes of event time per compacted file when nothing else is configured: one file per hour. */
 export const HOURLY_FILE_MINUTES = 60;

@@ -1,7 +1,7 @@
+export type { HourFile, StagingArea, TickLake } from '../ports.js';
 export * from './bronze-writer.js';
 export * from './errors.js';
 export * from './hour-files.js';
-export type * from './ports.js';
 export * from './staged-ticks.js';
 export * from './staging-keys.js';
 export * from './tick-compactor.js';

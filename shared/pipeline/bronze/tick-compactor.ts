@@ -1,8 +1,7 @@
 import { runLimited } from '../concurrency.js';
-import type { OriginTick } from '../ports.js';
+import type { HourFile, OriginTick, StagingArea, TickLake } from '../ports.js';
 import { UnreadableStagedObjectError } from './errors.js';
 import { checkFileMinutes, groupByHourFile, HOURLY_FILE_MINUTES, isPartitionable } from './hour-files.js';
-import type { HourFile, StagingArea, TickLake } from './ports.js';
 import { mergeTicks } from './tick-order.js';
 
 export interface TickCompactorOptions {

@@ -1,7 +1,7 @@
 import type { Bar } from '../../domain/types.js';
 import { parsePartitionPath, partitionPrefix, utcDate } from '../../lake/index.js';
+import type { ParquetLake } from '../ports.js';
 import { UnreadableBarsError } from './errors.js';
-import type { PreprocessLake } from './ports.js';
 
 /** One UTC date of a symbol's gold bars and the Parquet files that hold it. */
 export interface BarDate {
@@ -13,7 +13,7 @@ export interface BarDate {
  * Every symbol with gold bars of `interval`, and each symbol's dates in ascending order, from one
  * listing of `bars/interval=I/`. Keys that are not bar Parquet files are ignored.
  */
-export async function listBarDates(store: PreprocessLake, interval: string): Promise<Map<string, BarDate[]>> {
+export async function listBarDates(store: ParquetLake, interval: string): Promise<Map<string, BarDate[]>> {
   const bySymbol = new Map<string, Map<string, string[]>>();
   for (const key of await store.list(partitionPrefix('bars', { interval }))) {
     if (!key.endsWith('.parquet')) continue;
@@ -35,7 +35,7 @@ export async function listBarDates(store: PreprocessLake, interval: string): Pro
 
 /** One symbol's dates of `interval` (ascending), listing only that symbol's folder. */
 export async function listSymbolBarDates(
-  store: PreprocessLake,
+  store: ParquetLake,
   interval: string,
   symbol: string,
 ): Promise<BarDate[]> {
@@ -57,14 +57,14 @@ export function datesInRange(dates: readonly BarDate[], from?: number, to?: numb
 }
 
 /** The window starts of one bars file; throws {@link UnreadableBarsError} when it cannot be decoded. */
-export async function readWindowStarts(store: PreprocessLake, key: string): Promise<number[]> {
+export async function readWindowStarts(store: ParquetLake, key: string): Promise<number[]> {
   const rows = await decodeBars(store, key, ['window_start']);
   return rows.map((row, i) => requireNumber(key, row.window_start, 'window_start', i));
 }
 
 /** The bars of one file with window_start in [from, to], as domain bars of `symbol` and `interval`. */
 export async function readBars(
-  store: PreprocessLake,
+  store: ParquetLake,
   key: string,
   series: { symbol: string; interval: string; from: number; to: number },
 ): Promise<Bar[]> {
@@ -90,7 +90,7 @@ export async function readBars(
   return bars;
 }
 
-async function decodeBars(store: PreprocessLake, key: string, columns?: readonly string[]) {
+async function decodeBars(store: ParquetLake, key: string, columns?: readonly string[]) {
   const bytes = await store.get(key);
   if (bytes === undefined) throw new UnreadableBarsError(key, 'the object disappeared after listing');
   try {

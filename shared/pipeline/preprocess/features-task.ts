@@ -1,9 +1,9 @@
 import { engineerSymbolFeatures, FEATURE_NAMES, SPLITS, sliceFrame } from '../../domain/features/index.js';
 import type { Bar } from '../../domain/types.js';
 import { featuresPartitionKey, featuresSchema, partitionFileKey } from '../../lake/index.js';
+import type { ParquetLake } from '../ports.js';
 import { datesInRange, listSymbolBarDates, readBars } from './bar-files.js';
 import { featureColumns } from './feature-columns.js';
-import type { PreprocessLake } from './ports.js';
 import { symbolSummaryKey } from './summary-keys.js';
 import type { StoredSymbolSummary, SymbolTaskInput, SymbolTaskSucceeded } from './types.js';
 
@@ -22,7 +22,7 @@ export const FEATURE_FILE_ROWS = 131_072;
  * files first, so a crash in between leaves a retry everything it needs).
  */
 export async function engineerSymbol(
-  store: PreprocessLake,
+  store: ParquetLake,
   input: SymbolTaskInput,
 ): Promise<SymbolTaskSucceeded> {
   const bars = await readSymbolBars(store, input);
@@ -55,7 +55,7 @@ export async function engineerSymbol(
 }
 
 /** The symbol's bars with window_start in the range, read one date file at a time. */
-async function readSymbolBars(store: PreprocessLake, input: SymbolTaskInput): Promise<Bar[]> {
+async function readSymbolBars(store: ParquetLake, input: SymbolTaskInput): Promise<Bar[]> {
   const dates = datesInRange(
     await listSymbolBarDates(store, input.interval, input.symbol),
     input.range.from,
@@ -71,7 +71,7 @@ async function readSymbolBars(store: PreprocessLake, input: SymbolTaskInput): Pr
 
 /** Deletes every object under the symbol's feature folders that is not in `keep`. */
 export async function deleteStaleFiles(
-  store: PreprocessLake,
+  store: ParquetLake,
   symbol: string,
   keep: ReadonlySet<string>,
 ): Promise<number> {

@@ -7,8 +7,8 @@ import {
   WARMUP_ROWS,
 } from '../../domain/features/index.js';
 import { parsePartitionPath, partitionPrefix } from '../../lake/index.js';
+import type { ParquetLake } from '../ports.js';
 import { MissingSymbolSummaryError } from './errors.js';
-import type { PreprocessLake } from './ports.js';
 import { MANIFEST_KEY, SUMMARIES_PREFIX, symbolSummaryKey } from './summary-keys.js';
 import type { FailedSymbol, FinalizeInput, PreprocessOutcome, StoredSymbolSummary } from './types.js';
 
@@ -27,7 +27,7 @@ export interface WrittenManifest extends FeaturesManifest {
  * feature files of any symbol that is not part of this run's result, so `features/` holds exactly
  * what the manifest describes. Returns the run's status.
  */
-export async function finalizeRun(store: PreprocessLake, input: FinalizeInput): Promise<PreprocessOutcome> {
+export async function finalizeRun(store: ParquetLake, input: FinalizeInput): Promise<PreprocessOutcome> {
   const summaries: SymbolSummary[] = [];
   const failed: FailedSymbol[] = [...input.unreadable];
   for (const result of input.results) {
@@ -73,7 +73,7 @@ export async function finalizeRun(store: PreprocessLake, input: FinalizeInput): 
   };
 }
 
-async function readSummary(store: PreprocessLake, symbol: string): Promise<SymbolSummary> {
+async function readSummary(store: ParquetLake, symbol: string): Promise<SymbolSummary> {
   const key = symbolSummaryKey(symbol);
   const bytes = await store.get(key);
   if (bytes === undefined) throw new MissingSymbolSummaryError(symbol, key);
@@ -92,7 +92,7 @@ function keptRowsOf(input: FinalizeInput, symbols: ReadonlySet<string>): number 
 }
 
 /** Deletes feature files and summaries of every symbol not in `keep` (failed, or gone from the lake). */
-async function removeOtherSymbols(store: PreprocessLake, keep: ReadonlySet<string>): Promise<void> {
+async function removeOtherSymbols(store: ParquetLake, keep: ReadonlySet<string>): Promise<void> {
   for (const split of SPLITS) {
     for (const key of await store.list(partitionPrefix('features', { split }))) {
       if (!keep.has(parsePartitionPath(key).partition.symbol!)) await store.delete(key);

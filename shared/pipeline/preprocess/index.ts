@@ -1,9 +1,9 @@
+export type { ParquetCodec, ParquetLake } from '../ports.js';
 export * from './bar-files.js';
 export * from './errors.js';
 export * from './feature-columns.js';
 export * from './features-task.js';
 export * from './finalize.js';
-export * from './ports.js';
 export * from './prepare.js';
 export * from './request.js';
 export * from './summary-keys.js';

@@ -1,6 +1,6 @@
 import { keptRowTimes, splitBoundaries } from '../../domain/features/index.js';
+import type { ParquetLake } from '../ports.js';
 import { type BarDate, datesInRange, listBarDates, readWindowStarts } from './bar-files.js';
-import type { PreprocessLake } from './ports.js';
 import { resolveRequest } from './request.js';
 import type { FailedSymbol, PreparedRun, PreprocessRequest, SymbolSpan } from './types.js';
 
@@ -13,7 +13,7 @@ import type { FailedSymbol, PreparedRun, PreprocessRequest, SymbolSpan } from '.
  * reported as unreadable and left out of the boundaries and the Map.
  */
 export async function prepareRun(
-  store: PreprocessLake,
+  store: ParquetLake,
   request: PreprocessRequest | null,
 ): Promise<PreparedRun> {
   const { interval, stepMs, from, to } = resolveRequest(request);
@@ -35,7 +35,7 @@ export async function prepareRun(
 }
 
 async function symbolSpan(
-  store: PreprocessLake,
+  store: ParquetLake,
   dates: readonly BarDate[],
   from = Number.NEGATIVE_INFINITY,
   to = Number.POSITIVE_INFINITY,
@@ -54,7 +54,7 @@ async function symbolSpan(
 }
 
 async function extreme(
-  store: PreprocessLake,
+  store: ParquetLake,
   date: BarDate,
   keep: (t: number) => boolean,
   pick: (a: number, b: number) => number,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileObjectStore } from '../../../shared/adapters/file-object-store.js';
-import { preprocessLake } from '../../../shared/adapters/preprocess/lake.js';
+import { parquetLake } from '../../../shared/adapters/parquet/lake.js';
 import { prepareRun } from '../../../shared/pipeline/preprocess/index.js';
 import {
   FIXTURE_START,
@@ -22,7 +22,7 @@ describe('prepareRun (symbols, spans and global boundaries from the lake)', () =
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('finds each symbol first and last bar across its date partitions', async () => {
-    const run = await prepareRun(preprocessLake(new FileObjectStore(dir)), {});
+    const run = await prepareRun(parquetLake(new FileObjectStore(dir)), {});
     expect(run.symbols).toEqual(
       FIXTURE_SYMBOLS.map((s) => {
         const bars = fixtureBars(s);
@@ -40,7 +40,7 @@ describe('prepareRun (symbols, spans and global boundaries from the lake)', () =
   it('clips spans to the requested range, on both sides of a date boundary', async () => {
     const from = FIXTURE_START + 100 * MINUTE; // 2024-01-01T23:40Z
     const to = FIXTURE_START + 130 * MINUTE; // 2024-01-02T00:10Z
-    const run = await prepareRun(preprocessLake(new FileObjectStore(dir)), { from, to });
+    const run = await prepareRun(parquetLake(new FileObjectStore(dir)), { from, to });
     expect(run.range).toEqual({ from, to });
     for (const span of run.symbols) {
       expect(span.first).toBeGreaterThanOrEqual(from);
@@ -54,7 +54,7 @@ describe('prepareRun (symbols, spans and global boundaries from the lake)', () =
       join(dir, 'bars/interval=1m/symbol=AAPL/date=2024-01-01/part-00000.parquet'),
       'not parquet',
     );
-    const run = await prepareRun(preprocessLake(new FileObjectStore(dir)), {});
+    const run = await prepareRun(parquetLake(new FileObjectStore(dir)), {});
     expect(run.symbols.map((s) => s.symbol)).toEqual(['BTC-USDT', 'EUR/USD']);
     expect(run.unreadable).toEqual([
       expect.objectContaining({ symbol: 'AAPL', error: 'UnreadableBarsError' }),
@@ -63,7 +63,7 @@ describe('prepareRun (symbols, spans and global boundaries from the lake)', () =
   });
 
   it('finds no symbols for an interval the lake does not hold', async () => {
-    const run = await prepareRun(preprocessLake(new FileObjectStore(dir)), { interval: '5m' });
+    const run = await prepareRun(parquetLake(new FileObjectStore(dir)), { interval: '5m' });
     expect(run).toMatchObject({ interval: '5m', stepMs: 300_000, symbols: [], boundaries: null });
   });
 });

@@ -7,11 +7,10 @@ import {
   partitionFileKey,
   partitionKey,
   QUARANTINE_SCHEMA,
+  utcDate,
 } from '../lake/index.js';
-import { runLimited } from '../pipeline/concurrency.js';
-import type { DirtyMarker, DynamoOutputStore, OutputPartition } from './dynamo/output-store.js';
-import { encodeParquet } from './parquet/index.js';
-import type { ObjectStore } from './s3-object-store.js';
+import { runLimited } from './concurrency.js';
+import type { DirtyMarker, MaterializableOutputs, OutputPartition, ParquetLake } from './ports.js';
 
 export interface MaterializeReport {
   partitions: number;
@@ -25,11 +24,14 @@ export interface MaterializeReport {
  * `…/part-00000.parquet`. Rewriting gives the same file for the same items, so a crash at any point is
  * repaired by running again, and readers see a partition either before or after (S3 PUT is atomic).
  * One writer at a time (the CDK app gives the function a reserved concurrency of 1).
+ *
+ * The outputs come through {@link MaterializableOutputs} (the DynamoDB outputs table in AWS and in the
+ * local run) and the files go to a {@link ParquetLake} (S3 with the Parquet adapter).
  */
 export class LakeMaterializer {
   constructor(
-    private readonly outputs: DynamoOutputStore,
-    private readonly lake: ObjectStore,
+    private readonly outputs: MaterializableOutputs,
+    private readonly lake: ParquetLake,
     private readonly concurrency = 4,
   ) {}
 
@@ -53,7 +55,7 @@ export class LakeMaterializer {
     const items = await this.outputs.readPartition(p);
     const { schema, key } = target(p);
     const rows = items.map((item) => pick(schema, item));
-    await this.lake.put(key, encodeParquet(schema, rows), 'application/vnd.apache.parquet');
+    await this.lake.put(key, this.lake.encodeParquet(schema, rows), 'application/vnd.apache.parquet');
     return { key, rows: rows.length };
   }
 }
@@ -89,4 +91,9 @@ function pick(schema: LakeSchema, item: Record<string, unknown>): LakeRow {
     row[c.name] = v === undefined ? null : (v as LakeValue);
   }
   return row;
+}
+
+/** Today's and yesterday's marker dates: a round may straddle a UTC midnight of processing time. */
+export function markerDates(now: number = Date.now()): string[] {
+  return [utcDate(now - 86_400_000), utcDate(now)];
 }

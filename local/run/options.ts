@@ -1,0 +1,153 @@
+import {
+  DEFAULT_CONFIG,
+  type EventSourceMappingSettings,
+  eventSourceMapping,
+  resolveConfig,
+  type TickflowConfig,
+} from '../../infra/config.js';
+import type { LambdaSizing } from '../../infra/cost-inventory.js';
+import { lambdaSizing } from '../../infra/cost-inventory.js';
+import type { Usage } from '../../shared/cost/index.js';
+import { type AggregatorConfig, aggregatorConfig, parseIntervals } from '../../shared/domain/index.js';
+import type { EventTimeRange } from '../../shared/domain/tick-bounds.js';
+import type { SimulationOptions } from '../../shared/producer/simulator.js';
+import type { LocalServing } from './serving.js';
+
+export type RunSource =
+  | { readonly kind: 'simulate'; readonly simulation: SimulationOptions }
+  | { readonly kind: 'replay'; readonly file: string };
+
+export interface LocalRunOptions {
+  readonly source: RunSource;
+  /** Output directory: `lake/`, `summary.json`, `dlq.jsonl`. */
+  readonly out: string;
+  /** @default LOCAL_RUN_DEFAULTS.shards */
+  readonly shards?: number;
+  /** Records per invocation. @default the deployed consumer's (`DEFAULT_CONFIG.consumer` in infra/config.ts) */
+  readonly batchSize?: number;
+  /**
+   * Lambda's MaximumBatchingWindowInSeconds, in ms: a batch is invoked when it is full, reaches the
+   * payload limit, or has waited this long. @default the deployed consumer's
+   */
+  readonly maximumBatchingWindowMs?: number;
+  /** @default the deployed intervals (`DEFAULT_CONFIG.intervals`) */
+  readonly intervals?: readonly string[];
+  readonly allowedLatenessMs?: number;
+  readonly dedupHorizonMs?: number;
+  /** Accepted event times [from, to), epoch ms. @default [2000-01-01, 2100-01-01) */
+  readonly eventTimeRange?: EventTimeRange;
+  /**
+   * Live mode only (a simulation with a `rate`): quarantine ticks stamped more than this far ahead
+   * of their arrival in Kinesis. A replay is never checked: it is a pure function of its file.
+   * @default the deployed limit, 5 minutes (shared/config.ts)
+   */
+  readonly maxFutureSkewMs?: number;
+  /** Ticks per second the producer publishes (live mode for a simulation); unlimited when absent. */
+  readonly rate?: number;
+  /**
+   * Run the scheduled work (idle watermark marks, lake refresh) while the stream flows, as AWS does.
+   * @default true for a simulation with a `rate`, false otherwise
+   */
+  readonly live?: boolean;
+  /** Processing time between two rounds of that scheduled work. @default LOCAL_RUN_DEFAULTS.scheduleEveryMs (AWS: 1 minute) */
+  readonly scheduleEveryMs?: number;
+  /** Ticks packed per Kinesis record (JSON arrays). @default LOCAL_RUN_DEFAULTS.pack */
+  readonly pack?: number;
+  /** Probability that a state or sink write fails (half before, half after it takes effect). @default 0 */
+  readonly chaos?: number;
+  /**
+   * Retries of a failed batch before its records go to the on-failure destination, as the event source
+   * mapping's MaximumRetryAttempts. @default the deployed consumer's, unlimited under `chaos`
+   */
+  readonly maxRetryAttempts?: number;
+  readonly seed?: number | string;
+  /** Idle timeout of the live idle flush (processing time). @default the deployed one (`DEFAULT_CONFIG.idleTimeoutMs`) */
+  readonly idleTimeoutMs?: number;
+  /** Serving store to write forming and final bars to; its lifetime is the caller's. */
+  readonly serving?: LocalServing;
+  /**
+   * Called once when the stream phase ends (every record consumed, before the final flush), with the
+   * usage metered so far: the cost of live batches and scheduled rounds without the end-of-run drain.
+   */
+  readonly onStreamPhaseEnd?: (usage: Usage, streamMs: number) => void;
+  /** Progress: ticks published and ticks applied so far. */
+  readonly onProgress?: (p: RunProgress) => void;
+}
+
+export interface RunProgress {
+  readonly phase: 'stream' | 'flush' | 'materialize' | 'export';
+  readonly published: number;
+  readonly applied: number;
+  readonly totalHint?: number;
+  readonly barsInLake: number;
+}
+
+/**
+ * What only the local run decides. Everything else (intervals, lateness, idle timeout, skew limit,
+ * event source mapping, function sizes) is the deployed stack's default from `infra/config.ts`.
+ */
+export const LOCAL_RUN_DEFAULTS = {
+  /** Kinesis shards of the emulated stream (the deployed stream starts with one). */
+  shards: 2,
+  /** Ticks per Kinesis record. */
+  pack: 100,
+  /** Processing time between two live rounds of the scheduled work: a run lasts seconds, not hours. */
+  scheduleEveryMs: 2_000,
+  /** The CLI's idle timeout: short enough to see a quiet symbol's bars close during a run. */
+  cliIdleTimeoutMs: 10_000,
+  seed: 1,
+  /** Backoff between retries of a failed batch, shorter than Lambda's so a chaos run stays quick. */
+  retryBackoff: { initialMs: 5, maxMs: 200 },
+} as const;
+
+/** The options with every default applied. */
+export interface RunSettings {
+  readonly engine: AggregatorConfig;
+  /** The deployed configuration with the run's intervals: function sizes and the always-on inventory. */
+  readonly deployConfig: TickflowConfig;
+  readonly sizing: LambdaSizing;
+  /** Both consumers' event source mapping: the deployed one, with the run's batching and retries. */
+  readonly mapping: EventSourceMappingSettings;
+  readonly live: boolean;
+  readonly shards: number;
+  readonly pack: number;
+  readonly scheduleEveryMs: number;
+  readonly idleTimeoutMs: number;
+  readonly maxFutureSkewMs: number | undefined;
+  readonly seed: number | string;
+  readonly chaos: number;
+}
+
+export function resolveRunSettings(options: LocalRunOptions): RunSettings {
+  const chaos = options.chaos ?? 0;
+  const engine = aggregatorConfig({
+    intervals: parseIntervals(options.intervals ?? DEFAULT_CONFIG.intervals),
+    allowedLatenessMs: options.allowedLatenessMs,
+    dedupHorizonMs: options.dedupHorizonMs,
+    eventTimeRange: options.eventTimeRange,
+  });
+  const live = options.live ?? (options.source.kind === 'simulate' && options.rate !== undefined);
+  const deployConfig = resolveConfig({ intervals: engine.intervals.map((i) => i.label) });
+  const deployed = eventSourceMapping(deployConfig.consumer);
+  const skew = DEFAULT_CONFIG.maxFutureSkewMs;
+  return {
+    engine,
+    deployConfig,
+    sizing: lambdaSizing(deployConfig),
+    mapping: {
+      ...deployed,
+      batchSize: options.batchSize ?? deployed.batchSize,
+      maximumBatchingWindowMs: options.maximumBatchingWindowMs ?? deployed.maximumBatchingWindowMs,
+      // Injected faults are transient: unless told otherwise, retry until they pass.
+      maximumRetryAttempts: options.maxRetryAttempts ?? (chaos > 0 ? -1 : deployed.maximumRetryAttempts),
+    },
+    live,
+    shards: options.shards ?? LOCAL_RUN_DEFAULTS.shards,
+    pack: options.pack ?? LOCAL_RUN_DEFAULTS.pack,
+    scheduleEveryMs: options.scheduleEveryMs ?? LOCAL_RUN_DEFAULTS.scheduleEveryMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_CONFIG.idleTimeoutMs,
+    maxFutureSkewMs: live ? (options.maxFutureSkewMs ?? (skew === 'off' ? undefined : skew)) : undefined,
+    seed: options.seed ?? LOCAL_RUN_DEFAULTS.seed,
+    chaos,
+  };
+}

@@ -1,0 +1,36 @@
+import type { WatermarkMark } from '../domain/watermark-mark.js';
+import type { AggregationService } from './aggregation-service.js';
+import { type LakeMaterializer, markerDates } from './lake-materializer.js';
+
+export interface MaterializerRoundDeps {
+  readonly service: Pick<AggregationService, 'idleWatermarks'>;
+  readonly materializer: Pick<LakeMaterializer, 'materialize'>;
+  /** Puts the marks on the tick stream (each in its symbol's shard). */
+  readonly publishMarks: (marks: readonly WatermarkMark[]) => Promise<unknown>;
+  readonly idleTimeoutMs: number;
+  /** Told how many marks were put, before the lake part runs (the deployed function's metric). */
+  readonly onIdleWatermarks?: (count: number) => void;
+}
+
+export interface MaterializerRoundReport {
+  readonly idleWatermarks: number;
+  readonly partitions: number;
+  readonly rows: number;
+}
+
+/**
+ * One round of the scheduled materializer, in AWS every minute and in the local run's live mode.
+ * The idle flush: symbols quiet for the idle timeout get a watermark mark on the tick stream
+ * (processing time made part of the stream, so the aggregator closes their bars exactly once whatever
+ * instance runs). Then the lake: the partitions that changed since the previous round are rewritten.
+ */
+export async function materializerRound(
+  deps: MaterializerRoundDeps,
+  now: number = Date.now(),
+): Promise<MaterializerRoundReport> {
+  const marks = await deps.service.idleWatermarks(deps.idleTimeoutMs);
+  if (marks.length > 0) await deps.publishMarks(marks);
+  deps.onIdleWatermarks?.(marks.length);
+  const lake = await deps.materializer.materialize(markerDates(now));
+  return { idleWatermarks: marks.length, partitions: lake.partitions, rows: lake.rows };
+}
