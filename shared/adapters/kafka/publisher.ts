@@ -30,7 +30,7 @@ export class KafkaPublisher {
     const kafka = new kafkajs.Kafka({
       clientId: 'tickflow-producer',
       brokers: options.bootstrap.split(','),
-      logLevel: kafkajs.logLevel.ERROR,
+      logLevel: kafkajs.logLevel.NOTHING,
       retry: { retries: 10 },
     });
     this.producer = kafka.producer({
