@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
+import { KafkaPublisher } from '../../shared/adapters/kafka/publisher.js';
 import {
   KinesisPublisher,
   type PublishStats,
@@ -15,7 +16,11 @@ import { duration, positiveInt, positiveNumber, probability } from '../options.j
 
 /** Options of `tickflow produce`, as parsed. */
 export interface ProduceOptions {
-  readonly stream: string;
+  /** Kinesis stream name (with --stream). */
+  readonly stream?: string;
+  /** Kafka bootstrap servers `host:port[,…]` (with --topic), instead of Kinesis. */
+  readonly kafka?: string;
+  readonly topic?: string;
   readonly simulate?: boolean;
   readonly replay?: string;
   readonly rate?: number;
@@ -56,9 +61,11 @@ export function register(program: Command): void {
   program
     .command('produce')
     .description(
-      'Publish ticks to a Kinesis stream (partition key = symbol): a seeded market simulation or a CSV replay.',
+      'Publish ticks to a Kinesis stream or a Kafka topic (key = symbol): a seeded market simulation or a CSV replay.',
     )
-    .requiredOption('--stream <name>', 'Kinesis stream name')
+    .addOption(new Option('--stream <name>', 'Kinesis stream name').conflicts(['kafka', 'topic']))
+    .option('--kafka <bootstrap>', 'Kafka bootstrap servers host:port[,host:port…] (plaintext), with --topic')
+    .option('--topic <name>', 'Kafka topic (with --kafka)')
     .addOption(
       new Option('--simulate', 'simulate a market: GBM prices, Zipf-skewed symbols, Poisson arrivals'),
     )
@@ -121,7 +128,7 @@ export function register(program: Command): void {
     )
     .option(
       '--pack <n>',
-      'ticks of one symbol per Kinesis record, as a JSON array (1 = one tick per record)',
+      'ticks of one symbol per record (Kinesis or Kafka), as a JSON array (1 = one tick per record)',
       positiveInt,
       DEFAULT_PACK,
     )
@@ -136,14 +143,24 @@ export function register(program: Command): void {
       if (Boolean(options.simulate) === Boolean(options.replay)) {
         command.error('error: give exactly one source: --simulate or --replay <file>', { exitCode: 2 });
       }
+      if (!options.stream && !(options.kafka && options.topic)) {
+        command.error(
+          'error: give a destination: --stream NAME (Kinesis) or --kafka HOST:PORT --topic NAME',
+          {
+            exitCode: 2,
+          },
+        );
+      }
       const summary = await produce(options, (line) => process.stderr.write(line));
-      process.stdout.write(formatSummary(options.stream, summary));
+      process.stdout.write(
+        formatSummary(options.stream ?? `${options.topic} (Kafka ${options.kafka})`, summary),
+      );
     });
 }
 
 /**
  * Runs one producer: builds the source (simulation or replay), paces it when asked, publishes it
- * with {@link KinesisPublisher} and returns the totals. Ctrl-C ends a live run cleanly: what was
+ * with {@link KinesisPublisher} (or {@link KafkaPublisher}) and returns the totals. Ctrl-C ends a live run cleanly: what was
  * read is still published. `progress` receives status text (`\r`-updated on a terminal).
  */
 export async function produce(
@@ -171,13 +188,22 @@ export async function produce(
     const plan = pacingPlan(options);
     if (plan) source = pace(source, plan);
     const reporter = new ProgressReporter(progress);
-    const publish = await new KinesisPublisher({
-      streamName: options.stream,
-      putRecords: putRecordsWith(client),
-      maxTicksPerRecord: options.pack,
-      ordering: options.ordering,
-      onProgress: (stats) => reporter.update(stats),
-    }).publish(untilAborted(source, stop.signal));
+    const publisher =
+      options.kafka && options.topic
+        ? new KafkaPublisher({
+            bootstrap: options.kafka,
+            topic: options.topic,
+            maxTicksPerRecord: options.pack,
+            onProgress: (stats) => reporter.update(stats),
+          })
+        : new KinesisPublisher({
+            streamName: options.stream!,
+            putRecords: putRecordsWith(client),
+            maxTicksPerRecord: options.pack,
+            ordering: options.ordering,
+            onProgress: (stats) => reporter.update(stats),
+          });
+    const publish = await publisher.publish(untilAborted(source, stop.signal));
     reporter.done();
     return {
       publish,
