@@ -191,7 +191,7 @@ describe.skipIf(!isJavaAvailable())('the Kafka event source mapping on a local b
     expect(seen.sort()).toEqual(values.filter((v) => v !== 'poison').sort());
   });
 
-  it('tickflow produce --kafka publishes every tick, each symbol to one partition, in order', async () => {
+  it('tickflow produce --kafka publishes every tick, each symbol to one partition, in order (packed past 1 MB a request)', async () => {
     await createTopic('produced', 3);
     const { publish } = await produce(
       {
@@ -199,15 +199,17 @@ describe.skipIf(!isJavaAvailable())('the Kafka event source mapping on a local b
         topic: 'produced',
         simulate: true,
         symbols: 5,
-        ticks: 2_000,
+        ticks: 30_000,
         seed: 'p',
         maxDelay: 5_000,
-        pack: 1,
+        pack: 100,
         ordering: 'strict',
       },
       () => {},
     );
-    expect(publish.ticks).toBe(2_000);
+    expect(publish.ticks).toBe(30_000);
+    // 30,000 ticks of ~100 bytes in one planned request: over the broker's 1 MB batch limit unless split.
+    expect(publish.requests).toBeGreaterThan(1);
     const seen = new Map<string, { partition: number; ts: number[] }>();
     const esm = new KafkaEventSourceMappingRunner({
       bootstrap: kafka.bootstrap,
@@ -218,23 +220,25 @@ describe.skipIf(!isJavaAvailable())('the Kafka event source mapping on a local b
       handler: (event: KafkaEvent) => {
         for (const records of Object.values(event.records)) {
           for (const r of records) {
-            const tick = JSON.parse(Buffer.from(r.value, 'base64').toString()) as {
+            const parsed = JSON.parse(Buffer.from(r.value, 'base64').toString());
+            for (const tick of (Array.isArray(parsed) ? parsed : [parsed]) as {
               symbol: string;
               ts: number;
-            };
-            expect(Buffer.from(r.key, 'base64').toString()).toBe(tick.symbol);
-            const entry = seen.get(tick.symbol) ?? { partition: r.partition, ts: [] };
-            expect(entry.partition).toBe(r.partition);
-            entry.ts.push(tick.ts);
-            seen.set(tick.symbol, entry);
+            }[]) {
+              expect(Buffer.from(r.key, 'base64').toString()).toBe(tick.symbol);
+              const entry = seen.get(tick.symbol) ?? { partition: r.partition, ts: [] };
+              expect(entry.partition).toBe(r.partition);
+              entry.ts.push(tick.ts);
+              seen.set(tick.symbol, entry);
+            }
           }
         }
       },
     });
     await esm.start();
-    await esm.waitUntilIdle({ timeoutMs: 60_000 });
+    await esm.waitUntilIdle({ timeoutMs: 30_000 });
     await esm.stop();
-    expect([...seen.values()].reduce((n, e) => n + e.ts.length, 0)).toBe(2_000);
+    expect([...seen.values()].reduce((n, e) => n + e.ts.length, 0)).toBe(30_000);
     expect(seen.size).toBe(5);
     // No out-of-order injection was asked for: each symbol's ticks arrive in event-time order.
     for (const { ts } of seen.values()) expect(ts).toEqual([...ts].sort((a, b) => a - b));

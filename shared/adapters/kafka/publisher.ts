@@ -73,13 +73,32 @@ export class KafkaPublisher {
 
   private async send(records: readonly ProducerRecord[], stats: PublishStats): Promise<void> {
     const messages = pack(records, this.options.maxTicksPerRecord ?? 1);
-    await this.producer.send({ topic: this.options.topic, acks: -1, messages });
-    stats.requests++;
+    // A broker refuses a record batch over `message.max.bytes` (1 MB by default), and a produce
+    // request carries one batch per partition: requests of at most REQUEST_BYTES, sent in order.
+    let from = 0;
+    while (from < messages.length) {
+      let to = from;
+      let bytes = 0;
+      while (to < messages.length && (to === from || bytes + sizeOf(messages[to]!) <= REQUEST_BYTES)) {
+        bytes += sizeOf(messages[to]!);
+        to++;
+      }
+      await this.producer.send({ topic: this.options.topic, acks: -1, messages: messages.slice(from, to) });
+      stats.requests++;
+      stats.bytes += bytes;
+      from = to;
+    }
     stats.records += messages.length;
     stats.ticks += records.length;
-    for (const m of messages) stats.bytes += Buffer.byteLength(m.value) + Buffer.byteLength(m.key);
     this.options.onProgress?.(stats);
   }
+}
+
+/** Bytes per produce request: half of Kafka's default `message.max.bytes`, leaving room for record overhead. */
+const REQUEST_BYTES = 512 * 1024;
+
+function sizeOf(m: { key: string; value: string }): number {
+  return Buffer.byteLength(m.value) + Buffer.byteLength(m.key);
 }
 
 /**
