@@ -3,7 +3,9 @@
  * so a local run and `cdk deploy` agree; everything else is an AWS knob with a default that is safe
  * for a first deployment (one shard, bounded retries, alarms on).
  *
- * Override from the CLI with a JSON context value, e.g.
+ * A team keeps one environment file per deployment in git (`infra/environments/<name>.json`, see
+ * infra/environments.ts and docs/configuration.md, which documents every setting); a JSON context value
+ * overrides it for one command, e.g.
  * `cdk synth -c tickflow='{"stream":{"shards":"ON_DEMAND"},"consumer":{"parallelizationFactor":4}}'`.
  */
 
@@ -17,6 +19,7 @@ import {
   DEFAULT_INTERVALS,
   DEFAULT_MAX_FUTURE_SKEW_MS,
 } from '../shared/config.js';
+import { DEFAULT_PART_ROWS } from '../shared/pipeline/bronze/tick-parts.js';
 import { InfraConfigError } from './errors.js';
 
 /** Handler environment variable names live in `shared/config.ts` (handlers read them); re-exported here. */
@@ -54,13 +57,38 @@ export interface AlarmConfig {
   readonly lateRatio: number;
   /** Duplicates / ValidTicks over 5 minutes, as a fraction. */
   readonly duplicateRatio: number;
+  /** Symbols left for retry by partial batch failures (the aggregator's FailedSymbols) per 5 minutes. */
+  readonly failedSymbols: number;
+  /**
+   * Processing time minus a symbol's watermark (the aggregator's WatermarkLagMs maximum), ms, for 3
+   * periods of 5 minutes; it is at least the allowed lateness, so it must be above it.
+   */
+  readonly watermarkLagMs: number;
+  /**
+   * Minutes without a record put on the tick stream before the heartbeat alarm fires (Kinesis
+   * IncomingRecords); `0` leaves the heartbeat out, e.g. for a stream that is quiet on weekends.
+   */
+  readonly noTicksMinutes: number;
+}
+
+/** Who hears about alarms: subscriptions of the alarm topic. */
+export interface AlertsConfig {
+  /** Email addresses (each must confirm the subscription from the mail SNS sends). */
+  readonly emails: readonly string[];
+  /** HTTPS endpoints (a pager's or chat tool's webhook; SNS asks each to confirm). */
+  readonly httpsEndpoints: readonly string[];
+  /** Create an encrypted SQS queue subscribed to the topic, for tooling; its URL is an output. */
+  readonly queue: boolean;
 }
 
 /** The serving store (Amazon Keyspaces) the aggregator writes forming and final bars to. */
 export interface ServingConfig {
   /** Create the keyspace and let the aggregator write to it. */
   readonly enabled: boolean;
-  /** CQL identifier: letters, digits and _, starting with a letter. */
+  /**
+   * CQL identifier: letters, digits and _, starting with a letter, at most 48.
+   * @default the prefix with `-` as `_` (`tickflow-dev` → `tickflow_dev`), so environments never share one
+   */
   readonly keyspaceName: string;
   /** Default TTL of the bars table in seconds (TTL must be on; writers set one per interval). */
   readonly ttlSeconds: number;
@@ -69,7 +97,10 @@ export interface ServingConfig {
 }
 
 export interface TickflowConfig {
-  /** Resource name prefix passed to `resourceNames`. */
+  /**
+   * Prefix of every physical name (stream, tables, bucket, keyspace, workgroup, Glue database,
+   * dashboard); see {@link PREFIX_RULE}.
+   */
   readonly prefix: string;
   readonly intervals: readonly string[];
   readonly allowedLatenessMs: number;
@@ -90,17 +121,24 @@ export interface TickflowConfig {
   readonly stream: StreamConfig;
   readonly consumer: ConsumerConfig;
   readonly alarms: AlarmConfig;
+  readonly alerts: AlertsConfig;
   readonly serving: ServingConfig;
   /** Days after which lake objects' non-current versions expire. */
   readonly lakeNoncurrentVersionDays: number;
-  /** Optional TTL attribute of the outputs table (epoch seconds); none by default. */
-  readonly outputsTtlAttribute?: string;
+  /**
+   * Days an item of the outputs table (closed bars, late ticks, quarantined records and the
+   * materializer's markers) stays after it is written; DynamoDB then expires it by TTL. The lake keeps
+   * them: the materializer merges a partition's file with the table once items may have expired.
+   */
+  readonly outputsRetentionDays: number;
   /** EventBridge cron for the nightly feature run; `undefined` keeps it off. */
   readonly nightlySchedule?: string;
   /** First date (yyyy-MM-dd) of the Glue date partition projection range. */
   readonly lakeStartDate: string;
   /** Minutes of event time per compacted bronze tick file, a divisor of 60 (see Compactor). */
   readonly bronzeFileMinutes: number;
+  /** Rows per part of a compacted bronze tick file (see Compactor `partRows`). */
+  readonly bronzePartRows: number;
 }
 
 export const DEFAULT_CONFIG: TickflowConfig = {
@@ -128,7 +166,11 @@ export const DEFAULT_CONFIG: TickflowConfig = {
     dlqDepth: 1,
     lateRatio: 0.01,
     duplicateRatio: 0.05,
+    failedSymbols: 1,
+    watermarkLagMs: 15 * 60_000,
+    noTicksMinutes: 0,
   },
+  alerts: { emails: [], httpsEndpoints: [], queue: false },
   serving: {
     enabled: true,
     keyspaceName: DEFAULT_KEYSPACE,
@@ -136,9 +178,11 @@ export const DEFAULT_CONFIG: TickflowConfig = {
     formingUpsertPeriodMs: DEFAULT_FORMING_UPSERT_PERIOD_MS,
   },
   lakeNoncurrentVersionDays: 30,
+  outputsRetentionDays: 30,
   nightlySchedule: undefined,
   lakeStartDate: '2020-01-01',
   bronzeFileMinutes: 60,
+  bronzePartRows: DEFAULT_PART_ROWS,
 };
 
 /**
@@ -175,43 +219,101 @@ export function eventSourceMapping(
 
 /** A partial override of {@link TickflowConfig}, one level deep for the nested groups. */
 export type TickflowConfigOverrides = Partial<
-  Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms' | 'serving'>
+  Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms' | 'alerts' | 'serving'>
 > & {
   readonly stream?: Partial<StreamConfig>;
   readonly consumer?: Partial<ConsumerConfig>;
   readonly alarms?: Partial<AlarmConfig>;
+  readonly alerts?: Partial<AlertsConfig>;
   readonly serving?: Partial<ServingConfig>;
 };
 
+/**
+ * What a prefix may be: it ends up in an S3 bucket name (`<prefix>-lake-<account>-<region>`, at most
+ * 63 characters, lowercase), a keyspace name (`-` becomes `_`), stream, table and workgroup names.
+ */
+export const PREFIX_RULE = {
+  pattern: /^[a-z][a-z0-9-]{1,26}[a-z0-9]$/,
+  text: '3-28 characters: lowercase letters, digits and -, starting with a letter and ending with a letter or digit',
+};
+
+/** The keyspace an environment gets unless it names one: the prefix with `-` as `_`. */
+export function keyspaceOf(prefix: string): string {
+  return prefix.replace(/-/g, '_');
+}
+
 /** Defaults, then the user's values; the constructs validate the merged values. */
 export function resolveConfig(overrides: TickflowConfigOverrides = {}): TickflowConfig {
+  const prefix = overrides.prefix ?? DEFAULT_CONFIG.prefix;
+  if (typeof prefix !== 'string' || !PREFIX_RULE.pattern.test(prefix) || prefix.includes('--')) {
+    throw new InfraConfigError('prefix', prefix, `use ${PREFIX_RULE.text}, without "--"`);
+  }
   return {
     ...DEFAULT_CONFIG,
     ...overrides,
     stream: { ...DEFAULT_CONFIG.stream, ...overrides.stream },
     consumer: { ...DEFAULT_CONFIG.consumer, ...overrides.consumer },
     alarms: { ...DEFAULT_CONFIG.alarms, ...overrides.alarms },
-    serving: { ...DEFAULT_CONFIG.serving, ...overrides.serving },
+    alerts: { ...DEFAULT_CONFIG.alerts, ...overrides.alerts },
+    serving: { ...DEFAULT_CONFIG.serving, keyspaceName: keyspaceOf(prefix), ...overrides.serving },
   };
 }
 
 /**
- * Reads the `tickflow` context value (an object from cdk.json, or a JSON string from `-c`) and
- * resolves it against the defaults.
+ * Refuses a setting the config does not have (a typo would otherwise be ignored silently), naming it
+ * with its path, e.g. `alarms.iteratorAge`.
+ */
+export function requireKnownSettings(overrides: object, path = ''): void {
+  const known = path === '' ? DEFAULT_CONFIG : (DEFAULT_CONFIG as unknown as Record<string, object>)[path];
+  for (const [key, value] of Object.entries(overrides)) {
+    const name = path ? `${path}.${key}` : key;
+    if (!(key in (known as object)) && !(path === '' && OPTIONAL_SETTINGS.includes(key))) {
+      throw new InfraConfigError(
+        name,
+        value,
+        'no such setting; see docs/configuration.md for the settings there are',
+      );
+    }
+    if (path === '' && NESTED_SETTINGS.includes(key)) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new InfraConfigError(name, value, 'use an object of settings');
+      }
+      requireKnownSettings(value, key);
+    }
+  }
+}
+
+const NESTED_SETTINGS = ['stream', 'consumer', 'alarms', 'alerts', 'serving'];
+/** Top-level settings whose default is "not set" (absent from DEFAULT_CONFIG's keys). */
+const OPTIONAL_SETTINGS = ['dedupHorizonMs', 'nightlySchedule'];
+
+/**
+ * Reads the `tickflow` context value (an object, or a JSON string from `-c`) as settings over the
+ * defaults; unknown settings are refused.
  */
 export function configFromContext(value: unknown): TickflowConfig {
-  if (value === undefined || value === null) return resolveConfig();
+  return resolveConfig(overridesFromContext(value));
+}
+
+/** The `tickflow` context value as settings, checked for unknown names; none when it is not set. */
+export function overridesFromContext(value: unknown): TickflowConfigOverrides {
+  if (value === undefined || value === null) return {};
   const parsed = typeof value === 'string' ? parseJsonContext(value) : value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InfraConfigError('tickflow', value, 'pass an object, e.g. -c tickflow=\'{"prefix":"dev"}\'');
+    throw new InfraConfigError(
+      'tickflow (context)',
+      value,
+      'pass an object, e.g. -c tickflow=\'{"prefix":"dev"}\'',
+    );
   }
-  return resolveConfig(parsed as TickflowConfigOverrides);
+  requireKnownSettings(parsed);
+  return parsed as TickflowConfigOverrides;
 }
 
 function parseJsonContext(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new InfraConfigError('tickflow', text, 'the context value must be valid JSON');
+    throw new InfraConfigError('tickflow (context)', text, 'the context value must be valid JSON');
   }
 }

@@ -13,11 +13,20 @@ export const SCHEDULED_FUNCTIONS = { materializer: 1, compactor: 5 } as const; /
 const STATE_MACHINES = 1; // preprocess
 /** One customer-managed key for the data (stream, tables, queues) and the alarm topic. */
 const KMS_KEYS = 1;
-/** Per consumer: iterator age, DLQ depth, errors, throttles; per scheduled function: errors, throttles. */
-const ALARMS_PER_CONSUMER = 4;
-const ALARMS_PER_SCHEDULED_FUNCTION = 2;
-/** Compactor backlog and unreadable staged objects; late ratio, duplicate ratio and unusable states. */
-const METRIC_ALARMS = 2 + 3;
+/**
+ * Alarms, counted in the metrics they read: CloudWatch prices a standard alarm per alarm metric, and an
+ * alarm on a metric-math expression reads each metric of the expression (the upper reading of the rule).
+ * Per consumer: iterator age, DLQ depth, errors, throttles; per scheduled function: errors, throttles;
+ * per state machine: failed + timed-out executions (2 metrics).
+ */
+const ALARM_METRICS_PER_CONSUMER = 4;
+const ALARM_METRICS_PER_SCHEDULED_FUNCTION = 2;
+const ALARM_METRICS_PER_STATE_MACHINE = 2;
+/**
+ * Compactor backlog and unreadable staged objects (1 each); late ratio and duplicate ratio (2 each:
+ * numerator and valid ticks); unusable states, failed symbols, watermark lag (1 each).
+ */
+const METRIC_ALARM_METRICS = 2 + 2 + 2 + 3;
 
 /**
  * Custom metrics the handlers publish (shared/adapters/metrics.ts, shared/adapters/bronze/metrics.ts):
@@ -36,10 +45,11 @@ export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
     onDemandStreams: onDemand ? 1 : 0,
     kmsKeys: KMS_KEYS,
     alarms:
-      STREAM_CONSUMERS * ALARMS_PER_CONSUMER +
-      scheduled.length * ALARMS_PER_SCHEDULED_FUNCTION +
-      STATE_MACHINES +
-      METRIC_ALARMS,
+      STREAM_CONSUMERS * ALARM_METRICS_PER_CONSUMER +
+      scheduled.length * ALARM_METRICS_PER_SCHEDULED_FUNCTION +
+      STATE_MACHINES * ALARM_METRICS_PER_STATE_MACHINE +
+      METRIC_ALARM_METRICS +
+      (config.alarms.noTicksMinutes > 0 ? 1 : 0),
     dashboards: 1,
     // The scheduled functions publish only when they did something (a flush, a compaction).
     customMetrics: 0,

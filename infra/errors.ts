@@ -17,7 +17,11 @@ export class InvalidPropsError extends TickflowInfraError {
   }
 }
 
-/** A context value (`cdk -c tickflow=…`) that cannot be read. */
+/**
+ * A configuration setting (an environment file under `infra/environments/`, the `tickflow` context
+ * value, or a value derived from them such as a resource name) that cannot be used; `key` names the
+ * setting as docs/configuration.md does, e.g. `serving.enabled`.
+ */
 export class InfraConfigError extends TickflowInfraError {
   override readonly name = 'InfraConfigError';
 
@@ -26,6 +30,6 @@ export class InfraConfigError extends TickflowInfraError {
     readonly value: unknown,
     readonly hint: string,
   ) {
-    super(`context ${key} = ${JSON.stringify(value)} cannot be used: ${hint}`);
+    super(`setting ${key} = ${JSON.stringify(value)} cannot be used: ${hint}`);
   }
 }

@@ -55,12 +55,13 @@ export function resourceNames(prefix = 'tickflow'): ResourceNames {
  * Key schemas of the DynamoDB tables; the CDK app and the local stack both create them from here.
  * - state: one item per symbol (`symbol`), holding the aggregator's snapshot, version and last applied sequence number.
  * - seenIds: the trade ids each commit applied (`symbol`, `entry`), expiring by TTL on `expiresAt`.
- * - outputs: closed bars, late ticks and quarantined records, each keyed by its identity (`pk`, `sk`).
+ * - outputs: closed bars, late ticks and quarantined records, each keyed by its identity (`pk`, `sk`),
+ *   expiring by TTL on `expiresAt` once the retention has passed (the lake keeps them).
  */
 export const TABLE_KEYS = {
   state: { partitionKey: 'symbol' },
   seenIds: { partitionKey: 'symbol', sortKey: 'entry', ttlAttribute: 'expiresAt' },
-  outputs: { partitionKey: 'pk', sortKey: 'sk' },
+  outputs: { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' },
 } as const;
 
 /** Environment variables the Lambda handlers read at cold start; the CDK app sets them. */
@@ -68,6 +69,8 @@ export const HANDLER_ENV = {
   stateTable: 'TICKFLOW_STATE_TABLE',
   seenIdsTable: 'TICKFLOW_SEEN_IDS_TABLE',
   outputTable: 'TICKFLOW_OUTPUT_TABLE',
+  /** Days an outputs item stays in the table after it is written (TTL); unset = kept forever. */
+  outputsRetentionDays: 'TICKFLOW_OUTPUTS_RETENTION_DAYS',
   lakeBucket: 'TICKFLOW_LAKE_BUCKET',
   /** The tick stream the idle flush puts watermark marks on. */
   tickStream: 'TICKFLOW_TICK_STREAM',

@@ -1,11 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { TickflowConfig } from '../../infra/config.js';
+import { alwaysOnInventory } from '../../infra/cost-inventory.js';
+import { loadEnvironment } from '../../infra/environments.js';
 import { formatProjection } from '../../local/run/cost-format.js';
-import { type CostSection, projectCost } from '../../shared/cost/index.js';
+import { type CostSection, idleCost, PRICE_TABLE, projectCost } from '../../shared/cost/index.js';
 import { positiveInt, positiveNumber, UsageError } from '../options.js';
 
 interface CostFlags {
-  summary: string;
+  summary?: string;
+  idle?: boolean;
+  env: string;
   rate?: number;
   symbols?: number;
   json?: boolean;
@@ -18,7 +23,12 @@ export function register(program: Command): void {
     .description(
       "Project a local run's metered cost (the cost section of its summary.json) to another tick rate and number of symbols.",
     )
-    .requiredOption('--summary <file>', 'summary.json written by `tickflow local run`')
+    .option('--summary <file>', 'summary.json written by `tickflow local run`')
+    .option(
+      '--idle',
+      "print what an environment's stack bills per month while no tick flows (from its environment file), no run needed",
+    )
+    .option('--env <name>', 'environment file infra/environments/<name>.json, with --idle', 'dev')
     .option(
       '--rate <ticksPerSecond>',
       "ticks per second to project to (default: the run's rate)",
@@ -38,12 +48,37 @@ Exit codes:
   2  bad flags, or a file that is not the summary.json of a local run`,
     )
     .action((flags: CostFlags) => {
+      if (flags.idle) {
+        process.stdout.write(formatIdle(flags.env, flags.json === true));
+        return;
+      }
+      if (!flags.summary) throw new UsageError("pass --summary FILE (a local run's summary.json), or --idle");
       const run = readCostSection(flags.summary);
       const projection = projectCost(run, flags.rate ?? run.facts.ticksPerSecond, flags.symbols);
       process.stdout.write(
         flags.json ? `${JSON.stringify(projection, null, 2)}\n` : formatProjection(run, projection),
       );
     });
+}
+
+/** The idle inventory of an environment's stack, priced: one line per resource kind and the total. */
+function formatIdle(envName: string, json: boolean): string {
+  let config: TickflowConfig;
+  try {
+    config = loadEnvironment(envName).config;
+  } catch (err) {
+    throw new UsageError(`--env: ${(err as Error).message}`);
+  }
+  const idle = idleCost(alwaysOnInventory(config), PRICE_TABLE);
+  if (json) return `${JSON.stringify({ environment: envName, ...idle }, null, 2)}\n`;
+  const usd = (v: number | null) => (v === null ? 'not priced' : `$${v.toFixed(2)}`);
+  const lines = idle.lines.filter((l) => l.count > 0).map((l) => `  ${l.item}: ${l.count} → ${usd(l.usd)}`);
+  return [
+    `idle per month, environment ${envName} (prices: shared/cost/prices.ts)`,
+    ...lines,
+    `  total ${usd(idle.usd)}`,
+    '',
+  ].join('\n');
 }
 
 /** The cost section of a summary file, or a usage error that says what is wrong with the file. */

@@ -1,4 +1,6 @@
-import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
+import type { Context } from 'aws-lambda';
+import { createDocumentClient, createKinesisClient } from '../../shared/adapters/aws-clients.js';
+import { DynamoRunLease } from '../../shared/adapters/dynamo/run-lease.js';
 import { requireString } from '../../shared/adapters/env.js';
 import { putRecordsWith } from '../../shared/adapters/kinesis-publisher.js';
 import { publishIdleWatermarks } from '../../shared/adapters/metrics.js';
@@ -6,22 +8,34 @@ import { pipelineOptionsFromEnv, wirePipeline } from '../../shared/adapters/pipe
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import { HANDLER_ENV } from '../../shared/config.js';
 import { type MaterializerRoundReport, materializerRound } from '../../shared/pipeline/materializer-round.js';
+import { runExclusively } from '../../shared/pipeline/run-lease.js';
 
 const options = pipelineOptionsFromEnv();
 const tickStream = requireString(process.env, HANDLER_ENV.tickStream);
 const pipeline = wirePipeline(options);
 const putRecords = putRecordsWith(createKinesisClient());
+const lease = new DynamoRunLease(createDocumentClient(), options.outputTable);
 
 /**
  * Scheduled every minute: the idle flush's watermark marks, then the lake's changed partitions
- * (see `materializerRound`).
+ * (see `materializerRound`). One run at a time: a lease held until this invocation's timeout (two runs
+ * rewriting one partition could leave the older read's file in the lake); a run that finds it taken
+ * returns `{ skipped: true }` and the next minute's run catches up. Lambda does not retry a run (the
+ * stack sets 0 asynchronous retries).
  */
-export function handler(): Promise<MaterializerRoundReport> {
-  return materializerRound({
-    service: pipeline.service,
-    materializer: pipeline.materializer,
-    publishMarks: (marks) => publishWatermarkMarks(putRecords, tickStream, marks),
-    idleTimeoutMs: options.idleTimeoutMs,
-    onIdleWatermarks: publishIdleWatermarks,
-  });
+export async function handler(
+  _event: unknown,
+  context: Context,
+): Promise<MaterializerRoundReport | { skipped: true }> {
+  const until = Date.now() + context.getRemainingTimeInMillis();
+  const run = await runExclusively(lease, 'materializer', context.awsRequestId, until, () =>
+    materializerRound({
+      service: pipeline.service,
+      materializer: pipeline.materializer,
+      publishMarks: (marks) => publishWatermarkMarks(putRecords, tickStream, marks),
+      idleTimeoutMs: options.idleTimeoutMs,
+      onIdleWatermarks: publishIdleWatermarks,
+    }),
+  );
+  return run.ran ? run.result : { skipped: true };
 }

@@ -17,6 +17,7 @@ import { metricsEnvironment } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
 import type { MetricAlarmSpec } from './monitoring.js';
 import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
+import type { StateStore } from './state-store.js';
 import { requireIntegerInRange } from './validate.js';
 
 /** The `service` dimension of the compactor's EMF metrics (names in shared/metrics.ts). */
@@ -28,11 +29,13 @@ export const COMPACTOR_LAKE_PREFIXES: readonly LakePrefix[] = ['ticks/'];
 
 export interface CompactorProps extends HandlerCodeProps {
   readonly lake: Lake;
+  /** Holds the run lease that keeps one run at a time (in its outputs table). */
+  readonly stateStore: StateStore;
   /** Minutes between runs. @default 5 */
   readonly everyMinutes?: number;
   /** Timeout of one run; must end before the next run starts. @default 4 minutes */
   readonly timeoutSeconds?: number;
-  /** @default 2048 (a chunk of 200,000 staged rows plus the hour files it rewrites) */
+  /** @default 2048 (a chunk of 200,000 staged rows plus the open parts of the hour files it writes) */
   readonly memoryMb?: number;
   /** Staged objects merged per chunk. @default the handler's (200) */
   readonly objectsPerChunk?: number;
@@ -40,10 +43,17 @@ export interface CompactorProps extends HandlerCodeProps {
   readonly maxObjectsPerRun?: number;
   /**
    * Minutes of event time per compacted tick file, a divisor of 60: below 60 each hour is split into
-   * `part-hHH-mMM` files, so busy symbols' runs rewrite less. Change it only with the stream drained.
+   * `part-hHH-mMM` files. Parts (`partRows`) already bound a run's work; this only shortens the span a file
+   * covers. Change it only with the stream drained.
    * @default 60 (hourly files)
    */
   readonly fileMinutes?: number;
+  /**
+   * Rows per part of a compacted tick file: a run rewrites at most one part per file, so this bounds a run's
+   * work however busy a symbol's hour is (docs/lake.md "How files are written"). Change it at any time.
+   * @default the handler's (262,144: one row group, ≈ 4.5 MB)
+   */
+  readonly partRows?: number;
   /** Runs in a row that must leave a backlog before it alarms. @default 3 (15 minutes at the default rate) */
   readonly backlogAlarmPeriods?: number;
 }
@@ -51,8 +61,10 @@ export interface CompactorProps extends HandlerCodeProps {
 /**
  * The scheduled bronze compactor: every 5 minutes folds the staged objects of `staging/ticks/` into the
  * hourly files of `ticks/` ("few large files"), exactly once per tick, then deletes what it consumed.
- * Reserved concurrency 1: two runs rewriting one hour file at once could lose rows. A run that fails
- * is not retried; the next one repairs whatever it left. `alarmSpecs` are meant for Monitoring.
+ * One run at a time through a lease in the outputs table (two runs writing the same part of an hour
+ * file at once could lose rows), not reserved concurrency, which a new account whose unreserved concurrency is at
+ * its minimum cannot grant. A run that fails is not retried (0 asynchronous retries); the next one
+ * repairs whatever it left. `alarmSpecs` are meant for Monitoring.
  */
 export class Compactor extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -74,12 +86,13 @@ export class Compactor extends Construct {
       code: props.code,
       bundling: props.bundling,
       shipParquetWasm: true,
-      reservedConcurrency: 1,
+      asyncRetryAttempts: 0,
       description: 'tickflow: bronze compactor (staged ticks to hourly Parquet files, scheduled)',
       memoryMb: props.memoryMb ?? 2048,
       timeoutSeconds,
       environment: {
         [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+        [HANDLER_ENV.outputTable]: props.stateStore.outputTable.tableName,
         ...(props.objectsPerChunk !== undefined && {
           [COMPACTOR_ENV.objectsPerChunk]: String(props.objectsPerChunk),
         }),
@@ -87,6 +100,7 @@ export class Compactor extends Construct {
           [COMPACTOR_ENV.maxObjectsPerRun]: String(props.maxObjectsPerRun),
         }),
         ...(props.fileMinutes !== undefined && { [COMPACTOR_ENV.fileMinutes]: String(props.fileMinutes) }),
+        ...(props.partRows !== undefined && { [COMPACTOR_ENV.partRows]: String(props.partRows) }),
         ...metricsEnvironment(COMPACTOR_SERVICE),
       },
     }).function;
@@ -96,6 +110,7 @@ export class Compactor extends Construct {
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
     });
 
+    props.stateStore.grantRunLease(this.function);
     props.lake.grantListBucket(this.function);
     props.lake.grantReadObjects(this.function, [...COMPACTOR_STAGING_PREFIXES, ...COMPACTOR_LAKE_PREFIXES]);
     props.lake.grantDeleteObjects(this.function, COMPACTOR_STAGING_PREFIXES);
@@ -151,6 +166,9 @@ function validate(
     ['maxObjectsPerRun', props.maxObjectsPerRun],
   ] as const) {
     if (value !== undefined) requireIntegerInRange('Compactor', prop, value, 1, 1_000_000, 'staged objects');
+  }
+  if (props.partRows !== undefined) {
+    requireIntegerInRange('Compactor', 'partRows', props.partRows, 1_000, 10_000_000, 'rows per part');
   }
   const minutes = props.fileMinutes;
   if (minutes !== undefined && !(Number.isInteger(minutes) && minutes >= 1 && 60 % minutes === 0)) {

@@ -59,6 +59,8 @@ export class Materializer extends Construct {
       code: props.code,
       bundling: props.bundling,
       shipParquetWasm: true,
+      // The next minute's run repairs what a failed one left; a run lease keeps one run at a time.
+      asyncRetryAttempts: 0,
       description: 'tickflow: idle flush and lake materializer (scheduled)',
       timeoutSeconds: 50,
       environment: {

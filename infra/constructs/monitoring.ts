@@ -1,15 +1,18 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AGGREGATOR_METRICS, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../shared/metrics.js';
-import { type AlarmConfig, DEFAULT_CONFIG } from '../config.js';
+import { type AlarmConfig, type AlertsConfig, DEFAULT_CONFIG } from '../config.js';
+import { InvalidPropsError } from '../errors.js';
 import { requireIntegerInRange, requirePositiveAtMost } from './validate.js';
 
 /** A stream consumer to watch: its function and its dead-letter queue. */
@@ -45,6 +48,12 @@ export interface MonitoringProps {
   readonly metricsService: string;
   /** @default DEFAULT_CONFIG.alarms */
   readonly alarms?: Partial<AlarmConfig>;
+  /** Subscriptions of the alarm topic. @default none */
+  readonly alerts?: Partial<AlertsConfig>;
+  /** The tick stream, for the heartbeat (`alarms.noTicksMinutes`). @default no heartbeat */
+  readonly stream?: kinesis.IStream;
+  /** The aggregator's allowed lateness: the watermark lag is never below it. @default DEFAULT_CONFIG's */
+  readonly allowedLatenessMs?: number;
   /** @default 'tickflow' */
   readonly dashboardName?: string;
   /**
@@ -63,6 +72,8 @@ const FIVE_MINUTES = Duration.minutes(5);
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** The SQS queue subscribed to the topic for tooling, when `alerts.queue` is on. */
+  readonly alertQueue?: sqs.Queue;
   readonly dashboard: cloudwatch.Dashboard;
   private readonly thresholds: AlarmConfig;
   private readonly service: string;
@@ -70,9 +81,12 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.thresholds = { ...DEFAULT_CONFIG.alarms, ...props.alarms };
-    validateAlarms(this.thresholds);
+    validateAlarms(this.thresholds, props.allowedLatenessMs ?? DEFAULT_CONFIG.allowedLatenessMs);
+    const alerts = { ...DEFAULT_CONFIG.alerts, ...props.alerts };
+    validateAlerts(alerts);
     this.service = props.metricsService;
     this.topic = this.createTopic(props.topicKey);
+    this.alertQueue = this.subscribe(alerts, props.topicKey);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName ?? 'tickflow',
     });
@@ -81,11 +95,57 @@ export class Monitoring extends Construct {
     for (const scheduled of props.scheduledFunctions ?? [])
       this.watchFunction(scheduled.name, scheduled.function);
     for (const machine of props.stateMachines ?? []) {
-      const failed = machine.stateMachine.metricFailed({ statistic: 'Sum', period: FIVE_MINUTES });
-      this.addAlarm(`${machine.name}FailedExecutions`, failed, 1, 1, 'executions failed');
+      // One alarm for both ways an execution ends without success (each alarm bills $0.10 a month).
+      const notSucceeded = new cloudwatch.MathExpression({
+        label: 'executions failed or timed out',
+        expression: 'failed + timedOut',
+        usingMetrics: {
+          failed: machine.stateMachine.metricFailed({ statistic: 'Sum', period: FIVE_MINUTES }),
+          timedOut: machine.stateMachine.metricTimedOut({ statistic: 'Sum', period: FIVE_MINUTES }),
+        },
+        period: FIVE_MINUTES,
+      });
+      this.addAlarm(`${machine.name}FailedExecutions`, notSucceeded, 1, 1, 'executions failed or timed out');
     }
     for (const spec of props.metricAlarms ?? []) this.watchMetric(spec);
     this.watchPipelineMetrics();
+    if (props.stream && this.thresholds.noTicksMinutes > 0) this.watchHeartbeat(props.stream);
+  }
+
+  /** Email and HTTPS subscriptions, and a queue for tooling, from `alerts`. */
+  private subscribe(alerts: AlertsConfig, key: kms.IKey | undefined): sqs.Queue | undefined {
+    for (const email of alerts.emails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    for (const url of alerts.httpsEndpoints) {
+      this.topic.addSubscription(
+        new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }),
+      );
+    }
+    if (!alerts.queue) return undefined;
+    const queue = new sqs.Queue(this, 'AlertQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'Alarm notifications for tooling to read; a message that cannot be read stays for 14 days.',
+    });
+    this.topic.addSubscription(new subscriptions.SqsSubscription(queue));
+    return queue;
+  }
+
+  /** The heartbeat: no record put on the tick stream for `alarms.noTicksMinutes`. */
+  private watchHeartbeat(stream: kinesis.IStream): void {
+    const incoming = stream.metricIncomingRecords({ statistic: 'Sum', period: FIVE_MINUTES });
+    this.addAlarm(
+      'NoTicks',
+      incoming,
+      1,
+      Math.ceil(this.thresholds.noTicksMinutes / 5),
+      `no record reached the tick stream for ${this.thresholds.noTicksMinutes} minutes`,
+      { below: true },
+    );
   }
 
   private watchMetric(spec: MetricAlarmSpec): void {
@@ -192,6 +252,21 @@ export class Monitoring extends Construct {
       1,
       'a symbol state could not be used; its ticks go to quarantine until the item is repaired',
     );
+    // Partial batch failures: symbols whose writes failed are left for the event source mapping's retry.
+    this.addAlarm(
+      'FailedSymbols',
+      m(AGGREGATOR_METRICS.failedSymbols),
+      this.thresholds.failedSymbols,
+      1,
+      'symbols were left for retry by partial batch failures (state, outputs or serving-store writes failed)',
+    );
+    this.addAlarm(
+      'WatermarkLag',
+      m(AGGREGATOR_METRICS.watermarkLagMs, 'Maximum'),
+      this.thresholds.watermarkLagMs,
+      3,
+      "a symbol's watermark trails processing time (bars close late)",
+    );
     this.addAlarm(
       'DuplicateRatio',
       duplicateRatio,
@@ -222,20 +297,30 @@ export class Monitoring extends Construct {
     );
   }
 
+  /**
+   * An alarm notifying the topic on ALARM and OK. By default it fires at or above the threshold and
+   * missing data is not breaching; `below` fires under it and counts missing data as breaching (a
+   * heartbeat: a stream with no records publishes no datapoint).
+   */
   private addAlarm(
     id: string,
     metric: cloudwatch.IMetric,
     threshold: number,
     evaluationPeriods: number,
     meaning: string,
+    options: { below?: boolean } = {},
   ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
-      alarmDescription: `tickflow: ${meaning} (threshold ${threshold})`,
+      alarmDescription: `tickflow: ${meaning} (threshold ${threshold}); runbook: docs/runbook.md#${id.toLowerCase()}`,
       metric,
       threshold,
       evaluationPeriods,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      comparisonOperator: options.below
+        ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
+        : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: options.below
+        ? cloudwatch.TreatMissingData.BREACHING
+        : cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new actions.SnsAction(this.topic));
     alarm.addOkAction(new actions.SnsAction(this.topic));
@@ -243,7 +328,21 @@ export class Monitoring extends Construct {
   }
 }
 
-function validateAlarms(a: AlarmConfig): void {
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+function validateAlerts(a: AlertsConfig): void {
+  for (const email of a.emails) {
+    if (!EMAIL.test(email))
+      throw new InvalidPropsError('Monitoring', 'alerts.emails', email, 'use an email address');
+  }
+  for (const url of a.httpsEndpoints) {
+    if (!/^https:\/\/[^\s/]+/.test(url)) {
+      throw new InvalidPropsError('Monitoring', 'alerts.httpsEndpoints', url, 'use an https:// URL');
+    }
+  }
+}
+
+function validateAlarms(a: AlarmConfig, allowedLatenessMs: number): void {
   const name = 'Monitoring';
   requireIntegerInRange(name, 'alarms.iteratorAgeMs', a.iteratorAgeMs, 1000, 7 * 86_400_000, 'ms');
   requireIntegerInRange(
@@ -264,4 +363,21 @@ function validateAlarms(a: AlarmConfig): void {
     'late ticks per valid tick, summed over intervals',
   );
   requirePositiveAtMost(name, 'alarms.duplicateRatio', a.duplicateRatio, 1, 'fraction of valid ticks');
+  requireIntegerInRange(name, 'alarms.failedSymbols', a.failedSymbols, 1, 1_000_000, 'symbols per 5 minutes');
+  requireIntegerInRange(
+    name,
+    'alarms.watermarkLagMs',
+    a.watermarkLagMs,
+    allowedLatenessMs + 1,
+    7 * 86_400_000,
+    `ms; the lag is at least the allowed lateness (${allowedLatenessMs} ms), so it must be above it`,
+  );
+  requireIntegerInRange(
+    name,
+    'alarms.noTicksMinutes',
+    a.noTicksMinutes,
+    0,
+    1440,
+    'minutes; 0 = no heartbeat',
+  );
 }

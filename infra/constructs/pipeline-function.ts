@@ -30,10 +30,11 @@ export interface PipelineFunctionProps {
   /** @default 60 */
   readonly timeoutSeconds?: number;
   /**
-   * Concurrent executions reserved (and allowed at most), e.g. 1 for a job that must never overlap itself.
-   * @default none (the account's unreserved pool)
+   * Lambda's retries of an asynchronous invocation (a schedule's): 0 for a job whose next scheduled
+   * run repairs what a failed one left.
+   * @default Lambda's (2)
    */
-  readonly reservedConcurrency?: number;
+  readonly asyncRetryAttempts?: number;
   /** Environment variables for the handler. */
   readonly environment?: Record<string, string>;
   readonly description?: string;
@@ -87,16 +88,6 @@ export class PipelineFunction extends Construct {
     const timeoutSeconds = props.timeoutSeconds ?? 60;
     requireIntegerInRange('PipelineFunction', 'memoryMb', memoryMb, 128, 10240, 'Lambda memory in MB');
     requireIntegerInRange('PipelineFunction', 'timeoutSeconds', timeoutSeconds, 1, 900, 'Lambda timeout');
-    if (props.reservedConcurrency !== undefined) {
-      requireIntegerInRange(
-        'PipelineFunction',
-        'reservedConcurrency',
-        props.reservedConcurrency,
-        1,
-        1000,
-        'executions',
-      );
-    }
     const entry = resolve(PROJECT_ROOT, props.entry);
     if (props.code === undefined && !existsSync(entry)) {
       throw new InvalidPropsError(
@@ -126,7 +117,7 @@ export class PipelineFunction extends Construct {
       memorySize: memoryMb,
       timeout: Duration.seconds(timeoutSeconds),
       logGroup: this.logGroup,
-      reservedConcurrentExecutions: props.reservedConcurrency,
+      retryAttempts: props.asyncRetryAttempts,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },

@@ -9,6 +9,7 @@ import * as sfnTasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { MANIFEST_KEY, SUMMARIES_PREFIX } from '../../shared/pipeline/preprocess/summary-keys.js';
 import { HANDLER_ENV } from '../config.js';
+import { InvalidPropsError } from '../errors.js';
 import type { Lake } from './lake.js';
 import { nagArnOf } from './nag.js';
 import { PipelineFunction } from './pipeline-function.js';
@@ -37,15 +38,42 @@ export const PREPROCESS_STATES = {
   finalize: 'Finalize',
 } as const;
 
-/** Errors worth retrying with backoff: Lambda's own transient failures and task timeouts. */
+/**
+ * Errors worth retrying with backoff: Lambda's own transient failures. Not a task timeout: the same
+ * work would time out again, and each try of a 15-minute task eats the execution's time.
+ */
 export const TRANSIENT_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
   'Lambda.ClientExecutionTimeoutException',
-  'States.Timeout',
 ] as const;
+
+/** Retries of a transient error; with the features task's one retry of anything, see {@link worstCaseSeconds}. */
+const TRANSIENT_RETRY = { intervalSeconds: 2, maxAttempts: 3, backoffRate: 2, maxDelaySeconds: 60 } as const;
+const ANY_ERROR_RETRY = { intervalSeconds: 1, maxAttempts: 1, backoffRate: 2, maxDelaySeconds: 1 } as const;
+
+type RetryPolicy = {
+  intervalSeconds: number;
+  maxAttempts: number;
+  backoffRate: number;
+  maxDelaySeconds: number;
+};
+
+/**
+ * The longest a task can take, every try timing out and every retry waiting its longest:
+ * timeout × (1 + Σ attempts) + Σ delays. Each retrier counts its own attempts, so the sum bounds them.
+ */
+export function worstCaseSeconds(timeoutSeconds: number, retriers: readonly RetryPolicy[]): number {
+  let total = timeoutSeconds;
+  for (const r of retriers) {
+    for (let i = 0; i < r.maxAttempts; i++) {
+      total += timeoutSeconds + Math.min(r.intervalSeconds * r.backoffRate ** i, r.maxDelaySeconds);
+    }
+  }
+  return total;
+}
 
 export const DEFAULT_MAX_CONCURRENCY = 8;
 /** The feature files of every split, which a features task replaces and finalize prunes. */
@@ -53,6 +81,7 @@ const SPLITS = 'features/split=*';
 /** The per-symbol summaries finalize reads and removes. */
 const SUMMARIES = `${SUMMARIES_PREFIX}*` as const;
 const PREPARE_TIMEOUT = Duration.minutes(5);
+const FEATURES_TIMEOUT = Duration.minutes(15);
 
 /**
  * The preprocess workflow (docs/features.md#the-state-machine) as a chain: Prepare → Map over the prepared symbols (bounded
@@ -76,7 +105,7 @@ export function preprocessDefinition(
     40,
     'symbols at once; inline Map runs ≤ 40',
   );
-  const featuresTimeout = options.featuresTimeout ?? Duration.minutes(15);
+  const featuresTimeout = options.featuresTimeout ?? FEATURES_TIMEOUT;
   // States live in their own scope, so their ids (= state names) never clash with the caller's constructs.
   const scope = new Construct(parent, 'Definition');
 
@@ -85,9 +114,9 @@ export function preprocessDefinition(
   // Anything else (a corrupt file, a bug) gets one more try before the Catch records it.
   features.addRetry({
     errors: ['States.ALL'],
-    interval: Duration.seconds(1),
-    maxAttempts: 1,
-    backoffRate: 2,
+    interval: Duration.seconds(ANY_ERROR_RETRY.intervalSeconds),
+    maxAttempts: ANY_ERROR_RETRY.maxAttempts,
+    backoffRate: ANY_ERROR_RETRY.backoffRate,
   });
   const recordFailure = new sfn.Pass(scope, PREPROCESS_STATES.recordFailure, {
     parameters: {
@@ -133,10 +162,10 @@ function invoke(
   });
   task.addRetry({
     errors: [...TRANSIENT_ERRORS],
-    interval: Duration.seconds(2),
-    maxAttempts: 6,
-    backoffRate: 2,
-    maxDelay: Duration.seconds(60),
+    interval: Duration.seconds(TRANSIENT_RETRY.intervalSeconds),
+    maxAttempts: TRANSIENT_RETRY.maxAttempts,
+    backoffRate: TRANSIENT_RETRY.backoffRate,
+    maxDelay: Duration.seconds(TRANSIENT_RETRY.maxDelaySeconds),
     jitterStrategy: sfn.JitterType.FULL,
   });
   return task;
@@ -206,6 +235,20 @@ export class Preprocess extends Construct {
       'seconds, 1 minute to 1 day',
     );
 
+    // A run of one symbol, every task at its worst, must end before the execution times out; more
+    // symbols than the Map's concurrency run in waves, which the timeout must then also cover.
+    const prepareWorst = worstCaseSeconds(PREPARE_TIMEOUT.toSeconds(), [TRANSIENT_RETRY]);
+    const featuresWorst = worstCaseSeconds(FEATURES_TIMEOUT.toSeconds(), [TRANSIENT_RETRY, ANY_ERROR_RETRY]);
+    const oneWave = 2 * prepareWorst + featuresWorst;
+    if (oneWave > timeout.toSeconds()) {
+      throw new InvalidPropsError(
+        'Preprocess',
+        'timeout',
+        timeout.toSeconds(),
+        `use at least ${oneWave} s: prepare, one features task and finalize with every retry at its longest take that long`,
+      );
+    }
+
     const fn = (task: keyof PreprocessCode, memoryMb: number, timeoutSeconds: number) =>
       new PipelineFunction(this, `${task[0]!.toUpperCase()}${task.slice(1)}`, {
         entry: `functions/preprocess/${task}/index.ts`,
@@ -218,7 +261,7 @@ export class Preprocess extends Construct {
         environment: { [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName },
       }).function;
     this.prepareFunction = fn('prepare', 512, PREPARE_TIMEOUT.toSeconds());
-    this.featuresFunction = fn('features', featuresMemoryMb, 900);
+    this.featuresFunction = fn('features', featuresMemoryMb, FEATURES_TIMEOUT.toSeconds());
     this.finalizeFunction = fn('finalize', 512, PREPARE_TIMEOUT.toSeconds());
     this.grantLakeAccess(props.lake);
 
@@ -229,7 +272,7 @@ export class Preprocess extends Construct {
     const definition = preprocessDefinition(
       this,
       { prepare: this.prepareFunction, features: this.featuresFunction, finalize: this.finalizeFunction },
-      { maxConcurrency: props.maxConcurrency, featuresTimeout: Duration.minutes(15) },
+      { maxConcurrency: props.maxConcurrency, featuresTimeout: FEATURES_TIMEOUT },
     );
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,

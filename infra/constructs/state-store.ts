@@ -1,10 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { LEASE_PARTITION } from '../../shared/adapters/dynamo/run-lease.js';
 import { HANDLER_ENV, TABLE_KEYS } from '../../shared/config.js';
-import { InvalidPropsError } from '../errors.js';
+import { requireIntegerInRange } from './validate.js';
 
 export interface StateStoreProps {
   /** Physical name of the per-symbol state table. */
@@ -14,10 +15,11 @@ export interface StateStoreProps {
   /** Physical name of the outputs table (closed bars, late ticks, quarantined records). */
   readonly outputTableName: string;
   /**
-   * Attribute (epoch seconds) DynamoDB uses to expire output items once they are in the lake.
-   * @default no TTL: outputs stay until removed
+   * Days an outputs item stays after it is written: the handlers write the TTL attribute
+   * (`TABLE_KEYS.outputs.ttlAttribute`, epoch seconds) with this retention; the lake keeps the data.
+   * @default no retention: outputs stay until removed
    */
-  readonly outputsTtlAttribute?: string;
+  readonly outputsRetentionDays?: number;
   /**
    * Customer-managed key for both tables.
    * @default a new key with rotation enabled
@@ -55,8 +57,6 @@ const TABLE_KEY_ACTIONS = [
   'kms:GenerateDataKey*',
 ];
 
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
-
 /**
  * The aggregator's DynamoDB tables, keyed exactly as `TABLE_KEYS` says (the local stack uses the same
  * schema): on-demand capacity, point-in-time recovery, customer-managed encryption. A symbol's state
@@ -67,17 +67,22 @@ export class StateStore extends Construct {
   readonly seenIdsTable: dynamodb.Table;
   readonly outputTable: dynamodb.Table;
   readonly encryptionKey: kms.IKey;
+  readonly outputsRetentionDays?: number;
 
   constructor(scope: Construct, id: string, props: StateStoreProps) {
     super(scope, id);
-    if (props.outputsTtlAttribute !== undefined && !ATTRIBUTE_NAME.test(props.outputsTtlAttribute)) {
-      throw new InvalidPropsError(
+    if (props.outputsRetentionDays !== undefined) {
+      // The materializer reads the dirty markers of today and yesterday: they must outlive those.
+      requireIntegerInRange(
         'StateStore',
-        'outputsTtlAttribute',
-        props.outputsTtlAttribute,
-        'use a DynamoDB attribute name of 1-255 characters from [A-Za-z0-9_.-], or leave it unset for no TTL',
+        'outputsRetentionDays',
+        props.outputsRetentionDays,
+        3,
+        3650,
+        'days',
       );
     }
+    this.outputsRetentionDays = props.outputsRetentionDays;
     this.encryptionKey =
       props.encryptionKey ??
       new kms.Key(this, 'Key', {
@@ -109,7 +114,7 @@ export class StateStore extends Construct {
       tableName: props.outputTableName,
       partitionKey: { name: TABLE_KEYS.outputs.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE_KEYS.outputs.sortKey, type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: props.outputsTtlAttribute,
+      timeToLiveAttribute: TABLE_KEYS.outputs.ttlAttribute,
     });
   }
 
@@ -119,6 +124,9 @@ export class StateStore extends Construct {
       [HANDLER_ENV.stateTable]: this.stateTable.tableName,
       [HANDLER_ENV.seenIdsTable]: this.seenIdsTable.tableName,
       [HANDLER_ENV.outputTable]: this.outputTable.tableName,
+      ...(this.outputsRetentionDays !== undefined && {
+        [HANDLER_ENV.outputsRetentionDays]: String(this.outputsRetentionDays),
+      }),
     };
   }
 
@@ -133,6 +141,21 @@ export class StateStore extends Construct {
   grantOutputAccess(grantee: iam.IGrantable): void {
     this.outputTable.grant(grantee, ...ITEM_READ_WRITE_ACTIONS);
     this.encryptionKey.grant(grantee, ...TABLE_KEY_ACTIONS);
+  }
+
+  /**
+   * Take and give back the scheduled jobs' run leases (items of partition `lease` of the outputs table,
+   * see shared/adapters/dynamo/run-lease.ts) and nothing else of the table.
+   */
+  grantRunLease(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [this.outputTable.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [LEASE_PARTITION] } },
+      }),
+    );
+    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey*');
   }
 
   /** Scan of the state table: the idle flush walks every symbol to find quiet ones. */

@@ -94,13 +94,10 @@ function eventSourceFor(
   }
 }
 
-export interface StreamConsumerFunctionProps extends HandlerCodeProps {
-  readonly source: ConsumerSource;
-  /** Event source mapping and sizing; unset fields take `DEFAULT_CONFIG.consumer`. @default DEFAULT_CONFIG.consumer */
-  readonly consumer?: Partial<ConsumerConfig>;
-  /** Key of the dead-letter queue. @default a new key */
-  readonly dlqKey?: kms.IKey;
-}
+/** The handler's code, and the source, settings (also the function's memory and timeout) and DLQ key of its {@link StreamConsumer}. */
+export interface StreamConsumerFunctionProps
+  extends HandlerCodeProps,
+    Omit<StreamConsumerProps, 'function'> {}
 
 /**
  * A function that consumes a stream: its {@link PipelineFunction} (`Handler`, sized by the consumer

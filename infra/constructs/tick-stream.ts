@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -30,6 +31,11 @@ export interface TickStreamProps {
 export class TickStream extends Construct {
   readonly stream: kinesis.Stream;
   readonly encryptionKey: kms.IKey;
+  /**
+   * What a producer needs and nothing more, to attach to its role or user: PutRecord(s) on this stream
+   * and kms:GenerateDataKey on its key, only for this stream's encryption context.
+   */
+  readonly producerPolicy: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: TickStreamProps) {
     super(scope, id);
@@ -51,6 +57,21 @@ export class TickStream extends Construct {
       retentionPeriod: Duration.hours(retentionHours),
       encryption: kinesis.StreamEncryption.KMS,
       encryptionKey: this.encryptionKey,
+    });
+    this.producerPolicy = new iam.ManagedPolicy(this, 'ProducerPolicy', {
+      description: `Lets a producer put ticks on ${props.streamName} (a KMS-encrypted stream)`,
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['kinesis:PutRecord', 'kinesis:PutRecords'],
+          resources: [this.stream.streamArn],
+        }),
+        // Kinesis asks KMS for a data key with the stream's ARN as encryption context.
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateDataKey'],
+          resources: [this.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:EncryptionContext:aws:kinesis:arn': this.stream.streamArn } },
+        }),
+      ],
     });
     Validations.of(this.stream).acknowledge({
       id: 'AwsSolutions-KDS3',

@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -16,6 +16,8 @@ import { Preprocess } from '../constructs/preprocess.js';
 import { ServingStore } from '../constructs/serving-store.js';
 import { StateStore } from '../constructs/state-store.js';
 import { TickStream } from '../constructs/tick-stream.js';
+import { InfraConfigError } from '../errors.js';
+import { hasKeyspaces, KEYSPACES_REGIONS } from '../regions.js';
 
 /** Prebuilt bundles per handler, for CI artifacts; a handler without one is bundled from `functions/`. */
 export interface HandlerCode {
@@ -60,6 +62,7 @@ export class TickflowStack extends Stack {
     const config = props.config ?? DEFAULT_CONFIG;
     const names = resourceNames(config.prefix);
     const engine = config;
+    if (config.serving.enabled) this.requireKeyspacesRegion();
 
     this.dataKey = new kms.Key(this, 'DataKey', {
       description: 'Encrypts the tickflow stream, state tables and dead-letter queues',
@@ -76,7 +79,7 @@ export class TickflowStack extends Stack {
       stateTableName: names.stateTable,
       seenIdsTableName: names.seenIdsTable,
       outputTableName: names.outputTable,
-      outputsTtlAttribute: config.outputsTtlAttribute,
+      outputsRetentionDays: config.outputsRetentionDays,
       encryptionKey: this.dataKey,
     });
     this.lake = new Lake(this, 'Lake', {
@@ -116,7 +119,9 @@ export class TickflowStack extends Stack {
     });
     this.compactor = new Compactor(this, 'Compactor', {
       lake: this.lake,
+      stateStore: this.stateStore,
       fileMinutes: config.bronzeFileMinutes,
+      partRows: config.bronzePartRows,
       code: props.handlerCode?.compactor,
     });
     this.preprocess = new Preprocess(this, 'Preprocess', {
@@ -150,7 +155,11 @@ export class TickflowStack extends Stack {
       metricAlarms: this.compactor.alarmSpecs,
       metricsService: AGGREGATOR_SERVICE,
       alarms: config.alarms,
-      dashboardName: config.prefix,
+      alerts: config.alerts,
+      stream: this.tickStream.stream,
+      allowedLatenessMs: config.allowedLatenessMs,
+      // Dashboards are global to the account: one per environment and region.
+      dashboardName: `${config.prefix}-${this.region}`,
       // One customer-managed key for the data and the alarm topic: each key bills $1 a month idle.
       topicKey: this.dataKey,
     });
@@ -165,6 +174,16 @@ export class TickflowStack extends Stack {
     });
 
     new CfnOutput(this, 'TickStreamName', { value: this.tickStream.stream.streamName });
+    new CfnOutput(this, 'TickStreamArn', { value: this.tickStream.stream.streamArn });
+    new CfnOutput(this, 'DataKeyArn', {
+      description:
+        'Customer-managed key of the stream, tables and queues (producers need kms:GenerateDataKey on it)',
+      value: this.dataKey.keyArn,
+    });
+    new CfnOutput(this, 'ProducerPolicyArn', {
+      description: 'Attach to a producer role or user: PutRecord(s) on the tick stream and its key',
+      value: this.tickStream.producerPolicy.managedPolicyArn,
+    });
     new CfnOutput(this, 'StateTableName', { value: this.stateStore.stateTable.tableName });
     new CfnOutput(this, 'OutputTableName', { value: this.stateStore.outputTable.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
@@ -172,8 +191,27 @@ export class TickflowStack extends Stack {
     new CfnOutput(this, 'AthenaWorkGroupName', { value: this.catalog.workGroup.ref });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'PreprocessStateMachineArn', { value: this.preprocess.stateMachine.stateMachineArn });
+    if (this.monitoring.alertQueue) {
+      new CfnOutput(this, 'AlertQueueUrl', { value: this.monitoring.alertQueue.queueUrl });
+    }
     if (this.servingStore) {
       new CfnOutput(this, 'ServingKeyspaceName', { value: this.servingStore.keyspaceName });
+    }
+  }
+
+  /** Keyspaces is not in every region: refuse at synth what CloudFormation would refuse at deploy. */
+  private requireKeyspacesRegion(): void {
+    if (Token.isUnresolved(this.region)) {
+      Annotations.of(this).addWarningV2(
+        'tickflow:keyspaces-region',
+        `The region is not known at synth time; the serving store (Amazon Keyspaces) deploys only in ${KEYSPACES_REGIONS.join(', ')}. Set the region (environment file or CDK_DEFAULT_REGION), or serving.enabled false.`,
+      );
+    } else if (!hasKeyspaces(this.region)) {
+      throw new InfraConfigError(
+        'serving.enabled',
+        true,
+        `Amazon Keyspaces is not available in ${this.region}; set serving.enabled to false for this environment (the lake, the alarms and everything else deploy without it) or deploy to a region that has it: ${KEYSPACES_REGIONS.join(', ')}`,
+      );
     }
   }
 }

@@ -26,6 +26,8 @@ export interface AggregationResources {
   readonly stateTable: string;
   readonly seenIdsTable: string;
   readonly outputTable: string;
+  /** Days an outputs item stays in the table (TTL). @default kept forever */
+  readonly outputsRetentionDays?: number;
 }
 
 /** The aggregation's resources plus the lake the materializer writes. */
@@ -75,7 +77,12 @@ export function wireAggregation(opts: AggregationWiringOptions): Aggregation {
   const doc = createDocumentClient(opts.aws);
   if (opts.faults) injectWriteFaults(doc, opts.faults);
   const state = new DynamoStateStore(doc, opts.stateTable, opts.seenIdsTable);
-  const outputs = new DynamoOutputStore(doc, opts.outputTable);
+  const outputs = new DynamoOutputStore(
+    doc,
+    opts.outputTable,
+    Date.now,
+    opts.outputsRetentionDays === undefined ? undefined : opts.outputsRetentionDays * 86_400_000,
+  );
   const service = new AggregationService({
     state,
     outputs,
@@ -97,7 +104,16 @@ export function wirePipeline(opts: PipelineWiringOptions): Pipeline {
   const s3 = createS3Client(opts.aws);
   if (opts.faults) injectWriteFaults(s3, opts.faults);
   const lake = new S3ObjectStore(s3, opts.lakeBucket);
-  return { ...aggregation, lake, materializer: new LakeMaterializer(aggregation.outputs, parquetLake(lake)) };
+  return {
+    ...aggregation,
+    lake,
+    materializer: new LakeMaterializer(
+      aggregation.outputs,
+      parquetLake(lake),
+      4,
+      aggregation.outputs.retentionMs,
+    ),
+  };
 }
 
 /** Tables and engine settings from the Lambda environment the CDK app sets (fails loudly when missing). */
@@ -110,6 +126,9 @@ export function aggregationOptionsFromEnv(
     stateTable: requireString(env, HANDLER_ENV.stateTable),
     seenIdsTable: requireString(env, HANDLER_ENV.seenIdsTable),
     outputTable: requireString(env, HANDLER_ENV.outputTable),
+    outputsRetentionDays: optionalString(env, HANDLER_ENV.outputsRetentionDays)
+      ? integer(env, HANDLER_ENV.outputsRetentionDays, 0)
+      : undefined,
     engine: aggregatorConfig({
       intervals: parseIntervals(
         stringList(env, HANDLER_ENV.intervals, [...defaults.intervals.map((i) => i.label)]),

@@ -9,6 +9,7 @@ export interface AlwaysOnInventory {
   readonly provisionedShards: number;
   readonly onDemandStreams: number;
   readonly kmsKeys: number;
+  /** Alarm metrics: each metric an alarm reads (a metric-math alarm over two metrics counts two). */
   readonly alarms: number;
   readonly dashboards: number;
   /**
@@ -60,7 +61,7 @@ export function idleCost(inv: AlwaysOnInventory, table: PriceTable): { lines: Id
       inv.onDemandStreams * HOURS_PER_MONTH,
     ),
     line('KMS customer managed keys', inv.kmsKeys, 'kms.keyMonth'),
-    line('CloudWatch alarms', inv.alarms, 'cloudwatch.alarmMonth'),
+    line('CloudWatch alarm metrics', inv.alarms, 'cloudwatch.alarmMonth'),
     line('CloudWatch dashboards', inv.dashboards, 'cloudwatch.dashboardMonth'),
     line('CloudWatch custom metrics', inv.customMetrics, 'cloudwatch.customMetricMonth'),
     line('Lambda scheduled invocations', inv.scheduledInvocationsPerMonth, 'lambda.request'),

@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { Compactor, type CompactorProps } from '../../infra/constructs/compactor.js';
 import { Lake } from '../../infra/constructs/lake.js';
+import { StateStore } from '../../infra/constructs/state-store.js';
 import { InvalidPropsError } from '../../infra/errors.js';
 import { COMPACTOR_ENV } from '../../shared/adapters/bronze/env.js';
 import { throwawayStack } from './support.js';
@@ -13,6 +14,11 @@ function build(props: Partial<CompactorProps> = {}): { compactor: Compactor; tem
   const stack = throwawayStack();
   const compactor = new Compactor(stack, 'Compactor', {
     lake: new Lake(stack, 'Lake'),
+    stateStore: new StateStore(stack, 'State', {
+      stateTableName: 'state',
+      seenIdsTableName: 'seen-ids',
+      outputTableName: 'outputs',
+    }),
     code: inline(),
     ...props,
   });
@@ -72,6 +78,13 @@ describe('Compactor construct', () => {
     });
     expect(propsError({ fileMinutes: 7 }).prop).toBe('fileMinutes');
     expect(propsError({ fileMinutes: 120 }).message).toMatch(/a divisor of 60/);
+  });
+
+  it('passes the rows per part to the handler, and refuses a part too small to be worth a file', () => {
+    build({ partRows: 100_000 }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [COMPACTOR_ENV.partRows]: '100000' }) },
+    });
+    expect(propsError({ partRows: 10 }).message).toMatch(/from 1000 to 10000000 \(rows per part\)/);
   });
 
   it('refuses non-positive compaction bounds', () => {

@@ -42,19 +42,20 @@ describe('infra config', () => {
   });
 
   it('reads a JSON context string as given with cdk -c', () => {
-    const config = configFromContext('{"prefix":"dev","stream":{"shards":"ON_DEMAND"}}');
-    expect(config.prefix).toBe('dev');
+    const config = configFromContext('{"prefix":"tickflow-dev","stream":{"shards":"ON_DEMAND"}}');
+    expect(config.prefix).toBe('tickflow-dev');
+    expect(config.serving.keyspaceName).toBe('tickflow_dev');
     expect(config.stream).toEqual({ ...DEFAULT_CONFIG.stream, shards: 'ON_DEMAND' });
   });
 
   it('reads an object context as written in cdk.json, and no context as the defaults', () => {
-    expect(configFromContext({ prefix: 'qa' }).prefix).toBe('qa');
+    expect(configFromContext({ prefix: 'tickflow-qa' }).prefix).toBe('tickflow-qa');
     expect(configFromContext(undefined)).toEqual(DEFAULT_CONFIG);
   });
 
   it('refuses a context string that is not JSON, naming the key', () => {
     expect(() => configFromContext('{prefix:dev')).toThrow(InfraConfigError);
-    expect(() => configFromContext('{prefix:dev')).toThrow(/context tickflow/);
+    expect(() => configFromContext('{prefix:dev')).toThrow(/tickflow \(context\)/);
   });
 
   it('refuses a context value that is not an object', () => {

@@ -21,12 +21,18 @@ describe('the cost inventory derived from the config', () => {
     ['default config', DEFAULT_CONFIG],
     ['4 shards, 3 intervals', resolveConfig({ stream: { shards: 4 }, intervals: ['1m', '5m', '1h'] })],
     ['on-demand stream', resolveConfig({ stream: { shards: 'ON_DEMAND' } })],
+    ['heartbeat on', resolveConfig({ alarms: { noTicksMinutes: 30 } })],
   ] as const) {
     it(`matches the synthesized template's always-on resources (${label})`, () => {
       const t = synth(config);
       const inv = alwaysOnInventory(config);
       expect(inv.kmsKeys).toBe(count(t, 'AWS::KMS::Key'));
-      expect(inv.alarms).toBe(count(t, 'AWS::CloudWatch::Alarm'));
+      // Each alarm bills per metric it reads: one, or each MetricStat of its metric-math expression.
+      const alarmMetrics = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => {
+        const metrics = (a.Properties as { Metrics?: { MetricStat?: unknown }[] }).Metrics;
+        return metrics ? metrics.filter((m) => m.MetricStat).length : 1;
+      });
+      expect(inv.alarms).toBe(alarmMetrics.reduce((x, y) => x + y, 0));
       expect(inv.dashboards).toBe(count(t, 'AWS::CloudWatch::Dashboard'));
       const streams = Object.values(t.findResources('AWS::Kinesis::Stream')) as {
         Properties: { ShardCount?: number; StreamModeDetails?: { StreamMode: string } };

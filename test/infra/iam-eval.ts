@@ -2,8 +2,10 @@
  * Evaluates a synthesized template's identity policies the way IAM does for one request: resolve
  * every Resource to an ARN string (Ref, Fn::GetAtt Arn, Fn::Join and the pseudo parameters), then
  * match action and ARN with IAM's wildcards (`*` any run of characters, `?` one; actions
- * case-insensitive). An explicit Deny wins; Conditions are not evaluated (a statement with one is
- * treated as not applying, so the check errs towards "denied").
+ * case-insensitive). An explicit Deny wins. Of the Conditions, `StringEquals` and
+ * `ForAllValues:StringEquals` are evaluated against the request's context keys (e.g.
+ * `dynamodb:LeadingKeys`, `kms:EncryptionContext:aws:kinesis:arn`); a statement with any other
+ * condition is treated as not applying, so the check errs towards "denied".
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 
@@ -32,6 +34,8 @@ function arnOf(template: Template, logicalId: string, env: IamEnv): string {
       return `arn:${p}:dynamodb:${env.region}:${env.account}:table/${name('TableName')}`;
     case 'AWS::Kinesis::Stream':
       return `arn:${p}:kinesis:${env.region}:${env.account}:stream/${name('Name')}`;
+    case 'AWS::KMS::Key':
+      return `arn:${p}:kms:${env.region}:${env.account}:key/${logicalId}`;
     case 'AWS::S3::Bucket':
       return `arn:${p}:s3:::${name('BucketName')}`;
     default:
@@ -84,6 +88,28 @@ export function statementsOfPolicies(template: Template, policyPrefix: string): 
     );
 }
 
+/** Request context keys with their values, e.g. `{ 'dynamodb:LeadingKeys': ['lease'] }`. */
+export type RequestContext = Readonly<Record<string, readonly string[]>>;
+
+function conditionHolds(
+  template: Template,
+  env: IamEnv,
+  condition: unknown,
+  context: RequestContext,
+): boolean {
+  if (condition === undefined) return true;
+  return Object.entries(condition as Record<string, Record<string, unknown>>).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, allowed]) => {
+      const values = list(allowed).map((v) => resolve(template, v, env));
+      const given = context[key] ?? [];
+      if (operator === 'ForAllValues:StringEquals') return given.every((v) => values.includes(v));
+      // A single-valued key: present and equal to one of the values.
+      if (operator === 'StringEquals') return given.length === 1 && values.includes(given[0]!);
+      return false;
+    }),
+  );
+}
+
 /** Whether the statements allow `action` on the resource `arn`, as IAM decides it. */
 export function isAllowed(
   template: Template,
@@ -91,9 +117,10 @@ export function isAllowed(
   action: string,
   arn: string,
   env: IamEnv,
+  context: RequestContext = {},
 ): boolean {
   const applies = (s: Statement) =>
-    s.Condition === undefined &&
+    conditionHolds(template, env, s.Condition, context) &&
     list(s.Action).some((a) => wildcardMatch(String(a), action, true)) &&
     list(s.Resource).some((r) => wildcardMatch(resolve(template, r, env), arn));
   if (statements.some((s) => s.Effect === 'Deny' && applies(s))) return false;

@@ -38,6 +38,14 @@ function statementsOf(
     .flatMap((p) => p.Properties.PolicyDocument.Statement);
 }
 
+type AslRetrier = {
+  ErrorEquals: string[];
+  IntervalSeconds: number;
+  MaxAttempts: number;
+  BackoffRate: number;
+  MaxDelaySeconds?: number;
+};
+
 const actions = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 describe('Preprocess state machine definition', () => {
@@ -71,7 +79,7 @@ describe('Preprocess state machine definition', () => {
       expect.objectContaining({
         ErrorEquals: [...TRANSIENT_ERRORS],
         BackoffRate: 2,
-        MaxAttempts: 6,
+        MaxAttempts: 3,
         JitterStrategy: 'FULL',
       }),
       expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 1 }),
@@ -84,6 +92,49 @@ describe('Preprocess state machine definition', () => {
       Type: 'Pass',
       Parameters: { 'symbol.$': '$.symbol', ok: false, 'error.$': '$.failure.Error' },
     });
+  });
+
+  it('cannot retry a task past the execution timeout: prepare, one features task and finalize at their worst fit in it', () => {
+    const template = build().template;
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    const parts = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const executionTimeout = Number(/"TimeoutSeconds":(\d+)\}?$/.exec(String(parts.at(-1)))?.[1]);
+    expect(executionTimeout).toBe(7200);
+    // Worst case of a Task from its ASL: every try times out, every retry waits its longest.
+    const worst = (task: { TimeoutSeconds: number; Retry?: AslRetrier[] }) =>
+      (task.Retry ?? []).reduce(
+        (total, r) =>
+          total +
+          Array.from(
+            { length: r.MaxAttempts },
+            (_, i) =>
+              task.TimeoutSeconds +
+              Math.min(r.IntervalSeconds * r.BackoffRate ** i, r.MaxDelaySeconds ?? Infinity),
+          ).reduce((a, b) => a + b, 0),
+        task.TimeoutSeconds,
+      );
+    const states = definition.States as unknown as Record<
+      string,
+      { TimeoutSeconds: number; Retry?: AslRetrier[] }
+    >;
+    const features = (
+      definition.States[PREPROCESS_STATES.map] as unknown as {
+        ItemProcessor: { States: Record<string, { TimeoutSeconds: number; Retry?: AslRetrier[] }> };
+      }
+    ).ItemProcessor.States[PREPROCESS_STATES.features]!;
+    const oneWave =
+      worst(states[PREPROCESS_STATES.prepare]!) +
+      worst(features) +
+      worst(states[PREPROCESS_STATES.finalize]!);
+    expect(oneWave).toBeLessThanOrEqual(executionTimeout);
+    // A task timeout is not retried as if it were transient: the same work would time out again.
+    expect(features.Retry![0]!.ErrorEquals).not.toContain('States.Timeout');
+  });
+
+  it('refuses an execution timeout shorter than one wave of tasks at their worst, naming the prop', () => {
+    expect(() => build({ timeout: Duration.hours(1) })).toThrow(
+      /Preprocess: invalid timeout = 3600; use at least 6943 s/,
+    );
   });
 
   it('rejects a MaxConcurrency outside 1–40', () => {

@@ -88,17 +88,17 @@ describe('TickStream props', () => {
 });
 
 describe('StateStore props', () => {
-  it('refuses a TTL attribute name DynamoDB would reject', () => {
+  it('refuses an outputs retention shorter than the markers the materializer reads (3 days)', () => {
     expectPropsError(
       (s) =>
         new StateStore(s, 'S', {
           stateTableName: 's',
           seenIdsTableName: 'i',
           outputTableName: 'o',
-          outputsTtlAttribute: 'expires at',
+          outputsRetentionDays: 1,
         }),
       'StateStore',
-      'outputsTtlAttribute',
+      'outputsRetentionDays',
     );
   });
 });

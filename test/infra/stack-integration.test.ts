@@ -55,7 +55,7 @@ describe('TickflowStack: bronze compaction', () => {
     template = synth();
   });
 
-  it('runs the compactor every 5 minutes, never two at once, and does not retry a failed run', () => {
+  it('runs the compactor every 5 minutes, without reserved concurrency, and does not retry a failed run', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
       Targets: [
@@ -66,13 +66,45 @@ describe('TickflowStack: bronze compaction', () => {
       ],
     });
     const fn = functionOf(template, 'Compactor').Properties;
-    expect(fn.ReservedConcurrentExecutions).toBe(1);
+    // A new account's unreserved concurrency may be at its minimum: reserving any fails the deploy.
+    expect(fn).not.toHaveProperty('ReservedConcurrentExecutions');
     expect(fn.Timeout).toBeLessThan(300);
     expect(envOf(template, 'Compactor')).toMatchObject({
       [HANDLER_ENV.lakeBucket]: { Ref: expect.stringMatching(/^LakeBucket/) },
+      [HANDLER_ENV.outputTable]: { Ref: expect.stringMatching(/OutputTable/) },
       [HANDLER_ENV.serviceName]: 'compactor',
       [HANDLER_ENV.metricsNamespace]: METRICS_NAMESPACE,
     });
+  });
+
+  it('lets the compactor take its run lease in the outputs table and touch no other item there', () => {
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const table = `arn:aws:dynamodb:eu-west-1:123456789012:table/${DEFAULT_CONFIG.prefix}-outputs`;
+    const compactor = statementsOf(template, 'Compactor');
+    for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem']) {
+      expect(isAllowed(template, compactor, action, table, env, { 'dynamodb:LeadingKeys': ['lease'] })).toBe(
+        true,
+      );
+      const bars = { 'dynamodb:LeadingKeys': ['bar|1m|EURUSD|2024-01-02'] };
+      expect(isAllowed(template, compactor, action, table, env, bars)).toBe(false);
+    }
+    for (const action of ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:BatchWriteItem']) {
+      expect(isAllowed(template, compactor, action, table, env, { 'dynamodb:LeadingKeys': ['lease'] })).toBe(
+        false,
+      );
+    }
+  });
+
+  it('does not let Lambda retry a scheduled run (the next run repairs what a failed one left)', () => {
+    for (const name of ['Compactor', 'Materializer']) {
+      const [id] = Object.keys(template.findResources('AWS::Lambda::Function')).filter((k) =>
+        k.startsWith(name),
+      );
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: id },
+        MaximumRetryAttempts: 0,
+      });
+    }
   });
 
   it('lets the compactor list the lake, read and delete staged objects, read and write ticks/, nothing else', () => {
@@ -136,19 +168,32 @@ describe('TickflowStack: bronze compaction', () => {
 });
 
 describe('TickflowStack: preprocess', () => {
-  it('deploys the state machine with its nightly rule off, an alarm on failed executions and its ARN as output', () => {
+  it('deploys the state machine with its nightly rule off, an alarm on failed or timed-out executions and its ARN as output', () => {
     const template = synth();
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     template.hasResourceProperties('AWS::Events::Rule', {
       State: 'DISABLED',
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') } })],
     });
+    // One alarm on executions that failed or timed out (metric math over both).
+    const stat = (metricName: string) =>
+      Match.objectLike({
+        MetricStat: Match.objectLike({
+          Metric: {
+            MetricName: metricName,
+            Namespace: 'AWS/States',
+            Dimensions: [
+              { Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') } },
+            ],
+          },
+        }),
+      });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ExecutionsFailed',
-      Namespace: 'AWS/States',
-      Dimensions: [
-        { Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') } },
-      ],
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'failed + timedOut' }),
+        stat('ExecutionsFailed'),
+        stat('ExecutionsTimedOut'),
+      ]),
     });
     template.hasOutput('PreprocessStateMachineArn', {
       Value: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') },

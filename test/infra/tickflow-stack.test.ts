@@ -237,7 +237,22 @@ describe('TickflowStack with the default config', () => {
         { AttributeName: TABLE_KEYS.outputs.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_KEYS.outputs.sortKey, KeyType: 'RANGE' },
       ],
+      TimeToLiveSpecification: { AttributeName: TABLE_KEYS.outputs.ttlAttribute, Enabled: true },
     });
+  });
+
+  it('tells every handler that writes the outputs table its retention, so the TTL attribute is written', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const writers = Object.entries(functions).filter(([id]) => /^(Aggregator|Materializer)/.test(id));
+    expect(writers).toHaveLength(2);
+    for (const [id, fn] of writers) {
+      const vars = (fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment
+        .Variables;
+      expect({ id, days: vars[HANDLER_ENV.outputsRetentionDays] }).toEqual({
+        id,
+        days: String(DEFAULT_CONFIG.outputsRetentionDays),
+      });
+    }
   });
 
   it('lets the aggregator make exactly the DynamoDB calls its state store makes, judged as IAM judges ARNs', () => {
@@ -264,8 +279,8 @@ describe('TickflowStack with the default config', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
     // 2 consumers × (iterator age, DLQ, errors, throttles) + (materializer, compactor) × (errors,
     // throttles) + compactor backlog and unreadable objects + preprocess failures + late + duplicates
-    // + unusable states
-    expect(Object.keys(alarms)).toHaveLength(18);
+    // + unusable states + failed symbols + watermark lag (the heartbeat is off by default)
+    expect(Object.keys(alarms)).toHaveLength(20);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: AGGREGATOR_METRICS.unusableStates,
       Namespace: METRICS_NAMESPACE,
@@ -342,5 +357,37 @@ describe('TickflowStack with overrides', () => {
       ParallelizationFactor: 4,
       MaximumRetryAttempts: 3,
     });
+  });
+});
+
+describe('the producer policy', () => {
+  const template = synthStack();
+  const env = { account: '123456789012', region: 'eu-west-1' };
+  const names = resourceNames(DEFAULT_CONFIG.prefix);
+  const stream = `arn:aws:kinesis:eu-west-1:123456789012:stream/${names.tickStream}`;
+  const [keyId] = Object.keys(template.findResources('AWS::KMS::Key'));
+  const key = `arn:aws:kms:eu-west-1:123456789012:key/${keyId}`;
+  const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+  const statements = policies.flatMap(
+    (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+  );
+
+  it('is one managed policy that puts records on the stream and gets data keys for it only', () => {
+    expect(policies).toHaveLength(1);
+    const forStream = { 'kms:EncryptionContext:aws:kinesis:arn': [stream] };
+    expect(isAllowed(template, statements, 'kinesis:PutRecords', stream, env)).toBe(true);
+    expect(isAllowed(template, statements, 'kinesis:PutRecord', stream, env)).toBe(true);
+    expect(isAllowed(template, statements, 'kms:GenerateDataKey', key, env, forStream)).toBe(true);
+    // Not for another stream's context, not decrypt, not reads.
+    const other = { 'kms:EncryptionContext:aws:kinesis:arn': [`${stream}-other`] };
+    expect(isAllowed(template, statements, 'kms:GenerateDataKey', key, env, other)).toBe(false);
+    expect(isAllowed(template, statements, 'kms:Decrypt', key, env, forStream)).toBe(false);
+    expect(isAllowed(template, statements, 'kinesis:GetRecords', stream, env)).toBe(false);
+  });
+
+  it('is an output with the stream and the key ARN', () => {
+    template.hasOutput('ProducerPolicyArn', { Value: { Ref: Match.stringLikeRegexp('ProducerPolicy') } });
+    template.hasOutput('DataKeyArn', { Value: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasOutput('TickStreamArn', Match.anyValue());
   });
 });

@@ -4,6 +4,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { TABLE_KEYS } from '../../config.js';
 import type { Bar } from '../../domain/types.js';
 import { barRow, lateTickRow, quarantineRow, utcDate } from '../../lake/index.js';
 import { runLimited } from '../../pipeline/concurrency.js';
@@ -13,6 +14,7 @@ import type {
   MaterializableOutputs,
   OutputPartition,
   OutputStore,
+  Outputs,
   PartitionKind,
   QuarantineEntry,
 } from '../../pipeline/ports.js';
@@ -100,10 +102,16 @@ function quarantineItem(e: QuarantineEntry): Record<string, unknown> {
 }
 
 export class DynamoOutputStore implements OutputStore, MaterializableOutputs {
+  /**
+   * @param retentionMs how long an item stays after it is written: every item and marker gets the TTL
+   *   attribute `expiresAt` (epoch seconds) = write time + retention; `undefined` keeps them forever.
+   *   The lake keeps what expires: see LakeMaterializer.
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly now: () => number = Date.now,
+    readonly retentionMs?: number,
   ) {}
 
   put(outputs: Outputs): Promise<void> {
@@ -194,7 +202,11 @@ export class DynamoOutputStore implements OutputStore, MaterializableOutputs {
       sk,
       changedAt: now,
     }));
-    const all = [...items, ...markers];
+    const expiry =
+      this.retentionMs === undefined
+        ? {}
+        : { [TABLE_KEYS.outputs.ttlAttribute]: Math.floor((now + this.retentionMs) / 1000) };
+    const all = [...items, ...markers].map((item) => ({ ...item, ...expiry }));
     const chunks: Record<string, unknown>[][] = [];
     for (let i = 0; i < all.length; i += BATCH_WRITE_LIMIT) chunks.push(all.slice(i, i + BATCH_WRITE_LIMIT));
     await runLimited(chunks, WRITE_CONCURRENCY, (chunk) => this.batchWrite(chunk));
@@ -212,13 +224,6 @@ export class DynamoOutputStore implements OutputStore, MaterializableOutputs {
       if (requests.length > 0) await backoff(attempt);
     }
   }
-}
-
-/** What one `put` writes. */
-export interface Outputs {
-  readonly bars?: readonly Bar[];
-  readonly late?: readonly LateEntry[];
-  readonly quarantine?: readonly QuarantineEntry[];
 }
 
 /** Clock skew and non-atomic batch writes the materializer's progress allows for. */

@@ -3,6 +3,7 @@ import { rootCertificates } from 'node:tls';
 import cassandra from 'cassandra-driver';
 import type { KeyspacesServingConfig, LocalServingConfig, ServingStoreConfig } from './config.js';
 import { InvalidServingConfigError } from './errors.js';
+import { STARFIELD_CLASS_2_ROOT_PEM } from './starfield-root.js';
 
 const { consistencies } = cassandra.types;
 
@@ -17,7 +18,8 @@ const SERVER_SIDE_TIMESTAMPS = null as unknown as cassandra.policies.timestampGe
 
 /**
  * Driver options for a serving-store config: plain CQL at LOCAL_ONE locally; in AWS SigV4 auth,
- * TLS to `cassandra.<region>.amazonaws.com:9142` verified against Node's root store (+ `extraCaPem`),
+ * TLS to `cassandra.<region>.amazonaws.com:9142` verified against Node's root store, Starfield Class 2
+ * (which Node's store lacks, see starfield-root.ts) and `extraCaPem`,
  * LOCAL_QUORUM writes and reads, `localDataCenter` = the region. Every statement is prepared and
  * idempotent (upserts keyed by the bar's identity), so the driver may retry it on another connection.
  */
@@ -57,7 +59,7 @@ function keyspacesOptions(config: KeyspacesServingConfig): cassandra.ClientOptio
     protocolOptions: { port: config.port ?? 9142 },
     authProvider: sigV4AuthProvider(config),
     sslOptions: {
-      ca: [...rootCertificates, ...(config.extraCaPem ?? [])],
+      ca: [...rootCertificates, STARFIELD_CLASS_2_ROOT_PEM, ...(config.extraCaPem ?? [])],
       host,
       servername: host,
       rejectUnauthorized: true,

@@ -50,8 +50,8 @@ export interface KeyspacesServingConfig extends CommonConfig {
   /** Default 9142. */
   readonly port?: number;
   /**
-   * Extra PEM certificates to trust (e.g. AWS's `sf-class2-root.crt`). Node's own root store is always
-   * trusted; it holds Amazon Root CA 1–4 and Starfield Services Root G2 but not Starfield Class 2.
+   * Extra PEM certificates to trust, e.g. a private CA in front of a VPC endpoint. Node's root store
+   * (Amazon Root CA 1–4) and Starfield Class 2 (starfield-root.ts) are always trusted.
    */
   readonly extraCaPem?: readonly string[];
   /** Explicit credentials; by default the AWS credential chain (env, profile, container, instance). */

@@ -3,6 +3,8 @@
  * handlers read them once at cold start. Importing this file loads no Cassandra driver, so the CDK
  * app can use the names too.
  */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ConfigurationError, integer, optionalString, requireString, stringList } from '../env.js';
 import type { KeyspacesServingConfig, LocalServingConfig, ServingStoreConfig } from './config.js';
 import { KEYSPACE_NAME } from './schema.js';
@@ -15,6 +17,11 @@ export const SERVING_ENV = {
   keyspace: 'TICKFLOW_SERVING_KEYSPACE',
   /** Keyspaces: host override (e.g. a VPC endpoint). Cassandra: unused. */
   endpoint: 'TICKFLOW_SERVING_ENDPOINT',
+  /**
+   * Keyspaces: extra certificates to trust, as PEM text (one or more `-----BEGIN CERTIFICATE-----`
+   * blocks) or the path of a PEM file. Amazon Root CA 1–4 and Starfield Class 2 are always trusted.
+   */
+  extraCaPem: 'TICKFLOW_SERVING_EXTRA_CA_PEM',
   /** Keyspaces: port override. @default 9142 */
   port: 'TICKFLOW_SERVING_PORT',
   /** Cassandra: comma-separated `host:port` contact points (required for `cassandra`). */
@@ -65,9 +72,11 @@ function keyspacesConfig(env: NodeJS.ProcessEnv, keyspace: string | undefined): 
   const region = requireString(env, SERVING_ENV.region);
   const endpoint = optionalString(env, SERVING_ENV.endpoint);
   const port = optionalPort(env);
+  const extraCaPem = extraCertificates(env);
   return {
     kind: 'keyspaces',
     region,
+    ...(extraCaPem !== undefined && { extraCaPem }),
     ...(keyspace !== undefined && { keyspace }),
     ...(endpoint !== undefined && { endpoint }),
     ...(port !== undefined && { port }),
@@ -101,4 +110,34 @@ function optionalPort(env: NodeJS.ProcessEnv): number | undefined {
     throw new ConfigurationError(SERVING_ENV.port, `must be a TCP port in 1..65535, got ${port}`);
   }
   return port;
+}
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** The PEM blocks of {@link SERVING_ENV.extraCaPem} (text or a file), each parsed, or undefined when unset. */
+function extraCertificates(env: NodeJS.ProcessEnv): string[] | undefined {
+  const name = SERVING_ENV.extraCaPem;
+  const value = optionalString(env, name);
+  if (value === undefined) return undefined;
+  let text = value;
+  if (!value.includes('-----BEGIN')) {
+    try {
+      text = readFileSync(value, 'utf8');
+    } catch (err) {
+      throw new ConfigurationError(
+        name,
+        `is neither PEM text nor a readable file: ${(err as Error).message}`,
+      );
+    }
+  }
+  const blocks = text.match(PEM_BLOCK) ?? [];
+  if (blocks.length === 0) throw new ConfigurationError(name, 'holds no -----BEGIN CERTIFICATE----- block');
+  for (const [i, pem] of blocks.entries()) {
+    try {
+      new X509Certificate(pem);
+    } catch (err) {
+      throw new ConfigurationError(name, `certificate ${i + 1} cannot be parsed: ${(err as Error).message}`);
+    }
+  }
+  return blocks;
 }

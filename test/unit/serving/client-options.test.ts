@@ -1,7 +1,16 @@
 import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import cassandra from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
+import { SERVING_ENV, servingConfigFromEnv } from '../../../shared/adapters/serving/env.js';
 import { buildClientOptions, InvalidServingConfigError } from '../../../shared/adapters/serving/index.js';
+import {
+  STARFIELD_CLASS_2_ROOT_PEM,
+  STARFIELD_CLASS_2_ROOT_SHA256,
+} from '../../../shared/adapters/serving/starfield-root.js';
 
 const { consistencies } = cassandra.types;
 
@@ -42,20 +51,50 @@ describe('buildClientOptions', () => {
     });
   });
 
-  it('keyspaces: trusts Amazon Root CA 1 from Node’s root store, plus any extra PEM given (e.g. sf-class2-root.crt)', () => {
+  it('keyspaces: trusts Amazon Root CA 1 from Node’s root store and Starfield Class 2, which that store lacks, plus any extra PEM', () => {
+    expect(rootCertificates.some((p) => new X509Certificate(p).subject.includes('Starfield Class 2'))).toBe(
+      false,
+    );
     const o = buildClientOptions({
       kind: 'keyspaces',
       region: 'us-east-1',
       extraCaPem: ['-----BEGIN CERTIFICATE-----x'],
     });
     const ca = o.sslOptions!.ca as string[];
-    const subjects = ca
+    const certificates = ca
       .filter((p) => p.includes('BEGIN CERTIFICATE-----\n'))
-      .map((p) => new X509Certificate(p).subject);
-    expect(subjects.some((s) => s.includes('CN=Amazon Root CA 1'))).toBe(true);
-    // Starfield Class 2 (the root AWS's docs name) is not in Node's store: pass it as extraCaPem if needed.
-    expect(subjects.some((s) => s.includes('OU=Starfield Class 2 Certification Authority'))).toBe(false);
+      .map((p) => new X509Certificate(p));
+    expect(certificates.some((c) => c.subject.includes('CN=Amazon Root CA 1'))).toBe(true);
+    const starfield = certificates.find((c) =>
+      c.subject.includes('OU=Starfield Class 2 Certification Authority'),
+    );
+    // The root AWS publishes as sf-class2-root.crt, by its fingerprint.
+    expect(starfield?.fingerprint256).toBe(STARFIELD_CLASS_2_ROOT_SHA256);
+    expect(starfield?.ca).toBe(true);
     expect(ca.at(-1)).toBe('-----BEGIN CERTIFICATE-----x');
+  });
+
+  it('keyspaces: reads extra certificates from the environment as PEM text or a file, refusing what does not parse', () => {
+    const base = { TICKFLOW_SERVING: 'keyspaces', AWS_REGION: 'eu-west-1' };
+    const pem = STARFIELD_CLASS_2_ROOT_PEM;
+    const fromText = servingConfigFromEnv({ ...base, [SERVING_ENV.extraCaPem]: `${pem}\n${pem}` });
+    expect(fromText).toMatchObject({ extraCaPem: [pem, pem] });
+    const dir = mkdtempSync(join(tmpdir(), 'tickflow-ca-'));
+    try {
+      writeFileSync(join(dir, 'ca.pem'), pem);
+      expect(servingConfigFromEnv({ ...base, [SERVING_ENV.extraCaPem]: join(dir, 'ca.pem') })).toMatchObject({
+        extraCaPem: [pem],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(() => servingConfigFromEnv({ ...base, [SERVING_ENV.extraCaPem]: '/no/such/file.pem' })).toThrow(
+      /TICKFLOW_SERVING_EXTRA_CA_PEM is neither PEM text nor a readable file/,
+    );
+    const broken = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----';
+    expect(() => servingConfigFromEnv({ ...base, [SERVING_ENV.extraCaPem]: broken })).toThrow(
+      /TICKFLOW_SERVING_EXTRA_CA_PEM certificate 1 cannot be parsed/,
+    );
   });
 
   it('keyspaces: authenticates with SigV4 for the region (initial response "SigV4")', async () => {
