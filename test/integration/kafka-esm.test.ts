@@ -198,7 +198,7 @@ describe.skipIf(!isJavaAvailable())('the Kafka event source mapping on a local b
         kafka: kafka.bootstrap,
         topic: 'produced',
         simulate: true,
-        symbols: 5,
+        symbols: '5',
         ticks: 30_000,
         seed: 'p',
         maxDelay: 5_000,
