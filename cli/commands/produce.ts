@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
 import { ExchangeFeed, type FeedStats } from '../../shared/adapters/exchange-feed.js';
+import { KafkaPublisher } from '../../shared/adapters/kafka/publisher.js';
 import {
   KinesisPublisher,
   type PublishStats,
@@ -23,7 +24,11 @@ import { duration, list, positiveInt, positiveNumber, probability, UsageError } 
 
 /** Options of `tickflow produce`, as parsed. */
 export interface ProduceOptions {
-  readonly stream: string;
+  /** Kinesis stream name (with --stream). */
+  readonly stream?: string;
+  /** Kafka bootstrap servers `host:port[,…]` (with --topic), instead of Kinesis. */
+  readonly kafka?: string;
+  readonly topic?: string;
   readonly simulate?: boolean;
   readonly replay?: string;
   readonly exchange?: VenueName;
@@ -72,9 +77,11 @@ export function register(program: Command): void {
   program
     .command('produce')
     .description(
-      'Publish ticks to a Kinesis stream (partition key = symbol): a seeded market simulation, a CSV replay, or a live exchange trade stream.',
+      'Publish ticks to a Kinesis stream or a Kafka topic (key = symbol): a seeded market simulation, a CSV replay, or a live exchange trade stream.',
     )
-    .requiredOption('--stream <name>', 'Kinesis stream name')
+    .addOption(new Option('--stream <name>', 'Kinesis stream name').conflicts(['kafka', 'topic']))
+    .option('--kafka <bootstrap>', 'Kafka bootstrap servers host:port[,host:port…] (plaintext), with --topic')
+    .option('--topic <name>', 'Kafka topic (with --kafka)')
     .addOption(
       new Option('--simulate', 'simulate a market: GBM prices, Zipf-skewed symbols, Poisson arrivals'),
     )
@@ -151,7 +158,7 @@ export function register(program: Command): void {
     )
     .option(
       '--pack <n>',
-      'ticks of one symbol per Kinesis record, as a JSON array (1 = one tick per record)',
+      'ticks of one symbol per record (Kinesis or Kafka), as a JSON array (1 = one tick per record)',
       positiveInt,
       DEFAULT_PACK,
     )
@@ -174,8 +181,18 @@ export function register(program: Command): void {
       } catch (err) {
         command.error(`error: ${err instanceof Error ? err.message : String(err)}`, { exitCode: 2 });
       }
+      if (!options.stream && !(options.kafka && options.topic)) {
+        command.error(
+          'error: give a destination: --stream NAME (Kinesis) or --kafka HOST:PORT --topic NAME',
+          {
+            exitCode: 2,
+          },
+        );
+      }
       const summary = await produce(options, (line) => process.stderr.write(line));
-      process.stdout.write(formatSummary(options.stream, summary));
+      process.stdout.write(
+        formatSummary(options.stream ?? `${options.topic} (Kafka ${options.kafka})`, summary),
+      );
       // Trades the venue never delivered are data lost, even though everything read was published.
       if (summary.feed && summary.feed.stats.gaps > 0) process.exitCode = EXIT_CODES.dataLost;
     });
@@ -183,7 +200,7 @@ export function register(program: Command): void {
 
 /**
  * Runs one producer: builds the source (simulation, replay or exchange feed), paces it when asked,
- * publishes it with {@link KinesisPublisher} and returns the totals. SIGINT (Ctrl-C) and SIGTERM end
+ * publishes it with {@link KinesisPublisher} (or {@link KafkaPublisher}) and returns the totals. SIGINT (Ctrl-C) and SIGTERM end
  * a live run cleanly: what was read is still published. `progress` receives status text
  * (`\r`-updated on a terminal).
  */
@@ -202,13 +219,22 @@ export async function produce(
   try {
     const { source, counts } = produceSource(options, stop.signal);
     const reporter = new ProgressReporter(progress);
-    const publish = await new KinesisPublisher({
-      streamName: options.stream,
-      putRecords: putRecordsWith(client),
-      maxTicksPerRecord: options.pack,
-      ordering: options.ordering,
-      onProgress: (stats) => reporter.update(stats),
-    }).publish(source);
+    const publisher =
+      options.kafka && options.topic
+        ? new KafkaPublisher({
+            bootstrap: options.kafka,
+            topic: options.topic,
+            maxTicksPerRecord: options.pack,
+            onProgress: (stats) => reporter.update(stats),
+          })
+        : new KinesisPublisher({
+            streamName: options.stream!,
+            putRecords: putRecordsWith(client),
+            maxTicksPerRecord: options.pack,
+            ordering: options.ordering,
+            onProgress: (stats) => reporter.update(stats),
+          });
+    const publish = await publisher.publish(source);
     reporter.done();
     return { publish, ...counts() };
   } finally {

@@ -35,7 +35,12 @@ export interface LocalRunOptions {
   readonly source: RunSource;
   /** Output directory: `lake/`, `summary.json`, `dlq.jsonl`. */
   readonly out: string;
-  /** @default LOCAL_RUN_DEFAULTS.shards */
+  /**
+   * The stream: Kinesis (kinesalite) or Kafka (a local Apache Kafka broker, which needs Java 17+).
+   * @default 'kinesis'
+   */
+  readonly stream?: 'kinesis' | 'kafka';
+  /** Kinesis shards, or Kafka partitions of the tick topic. @default LOCAL_RUN_DEFAULTS.shards */
   readonly shards?: number;
   /** Records per invocation. @default the deployed consumer's (`DEFAULT_CONFIG.consumer` in infra/config.ts) */
   readonly batchSize?: number;

@@ -18,7 +18,7 @@ import {
   type SymbolCounters,
   type SymbolItem,
 } from './ports.js';
-import { type DecodedRecord, forEachCandidate, rawText } from './record-decoder.js';
+import { type DecodedRecord, forEachCandidate, type RecordId, rawText } from './record-decoder.js';
 import { compareSequenceNumbers } from './sequence.js';
 import { quarantineForUnusableState, type UnusableState } from './unusable-state.js';
 
@@ -101,10 +101,12 @@ export class AggregationService {
   }
 
   /**
-   * Processes one batch. Returns the sequence numbers of records that must be retried (for
-   * ReportBatchItemFailures) and the batch report. Throws only when the whole batch must be retried.
+   * Processes one batch. Returns the records that must be retried (for ReportBatchItemFailures: the
+   * first record of each symbol that failed) and the batch report. Throws only when the whole batch must be retried.
    */
-  async processBatch(records: readonly DecodedRecord[]): Promise<{ failed: string[]; report: BatchReport }> {
+  async processBatch(
+    records: readonly DecodedRecord[],
+  ): Promise<{ failed: RecordId[]; report: BatchReport }> {
     const started = this.now();
     const report = emptyReport(records.length);
     const bySymbol = new Map<string, SymbolItem[]>();
@@ -138,14 +140,15 @@ export class AggregationService {
 
     const symbols = [...bySymbol.keys()];
     const preloaded = await this.opts.state.load(symbols);
-    const failed: string[] = [];
+    const failed: RecordId[] = [];
     await runLimited(symbols, this.opts.symbolConcurrency ?? 8, async (symbol) => {
       const ticks = bySymbol.get(symbol)!;
       try {
         await this.settle(symbol, ticks, { kind: 'batch' }, report, preloaded.get(symbol));
       } catch (err) {
         report.failedSymbols.push(symbol);
-        failed.push(ticks[0]!.origin.sequenceNumber);
+        const { shardId, sequenceNumber } = ticks[0]!.origin;
+        failed.push({ shardId, sequenceNumber });
         this.opts.onSymbolError?.(symbol, err);
       }
     });
