@@ -52,7 +52,7 @@ describe('the cost inventory derived from the config', () => {
           (r) => r.Properties.State !== 'DISABLED' && r.Properties.ScheduleExpression?.startsWith('rate('),
         )
         .map((r) => {
-          const m = /^rate\((\d+) minutes?\)$/.exec(r.Properties.ScheduleExpression);
+          const m = /^rate\((\d+) minutes?\)$/.exec(r.Properties.ScheduleExpression ?? '');
           if (!m) throw new Error(`unexpected schedule ${r.Properties.ScheduleExpression}`);
           return (730 * 60) / Number(m[1]);
         });
