@@ -1,7 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { nagArnOf } from './nag.js';
 import { requireIntegerInRange } from './validate.js';
 
 export interface FailedBatchesProps {
@@ -52,4 +55,37 @@ export class FailedBatches extends Construct {
       },
     });
   }
+
+  /**
+   * The on-failure destination of an event source mapping, granting the function only what Lambda
+   * needs to write there (s3:PutObject under `aws/lambda/`, s3:ListBucket), where CDK's
+   * `S3OnFailureDestination` grants read and write on the whole bucket.
+   */
+  destination(): lambda.IEventSourceDlq {
+    const bucket = this.bucket;
+    return {
+      bind(_target: lambda.IEventSourceMapping, handler: lambda.IFunction): lambda.DlqDestinationConfig {
+        handler.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:PutObject'],
+            resources: [bucket.arnForObjects(LAMBDA_KEYS)],
+          }),
+        );
+        handler.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+        );
+        if (handler.role) {
+          Validations.of(handler.role).acknowledge({
+            id: `AwsSolutions-IAM5[Resource::${nagArnOf(bucket)}/${LAMBDA_KEYS}]`,
+            reason:
+              'Lambda names each failed batch under aws/lambda/<mapping>/<shard>/<date>/; only PutObject there.',
+          });
+        }
+        return { destination: bucket.bucketArn };
+      },
+    };
+  }
 }
+
+/** Where Lambda writes failed batches in the bucket. */
+const LAMBDA_KEYS = 'aws/lambda/*';

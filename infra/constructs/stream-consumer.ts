@@ -3,7 +3,6 @@ import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   type ConsumerConfig,
@@ -48,7 +47,11 @@ export class StreamConsumer extends Construct {
     super(scope, id);
     const settings: ConsumerConfig = { ...DEFAULT_CONFIG.consumer, ...props.consumer };
     validateConsumer(settings);
-    this.eventSource = eventSourceFor(props.source, eventSourceMapping(settings), props.onFailure.bucket);
+    this.eventSource = eventSourceFor(
+      props.source,
+      eventSourceMapping(settings),
+      props.onFailure.destination(),
+    );
     props.function.addEventSource(this.eventSource);
   }
 }
@@ -57,7 +60,7 @@ export class StreamConsumer extends Construct {
 function eventSourceFor(
   source: ConsumerSource,
   mapping: EventSourceMappingSettings,
-  onFailure: s3.IBucket,
+  onFailure: lambda.IEventSourceDlq,
 ): lambda.IEventSource {
   switch (source.kind) {
     case 'kinesis':
@@ -70,7 +73,7 @@ function eventSourceFor(
         reportBatchItemFailures: mapping.reportBatchItemFailures,
         retryAttempts: mapping.maximumRetryAttempts,
         maxRecordAge: Duration.seconds(mapping.maximumRecordAgeSeconds),
-        onFailure: new sources.S3OnFailureDestination(onFailure),
+        onFailure,
       });
   }
 }
