@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --only stream,handler,features,parquet,scale]`: the speed targets of
+ * `npm run bench [-- --quick] [-- --only stream,handler,features,parquet,scale] [-- --cases hot,…]`: the speed targets of
  * tickflow measured beside a reference run in the same process, reported as ratios. Prints a table,
  * writes bench/results.json and bench/RESULTS.md (a quick run writes results.quick.json and
- * RESULTS.quick.md, so smoke numbers never replace real ones). Exits 1 when a target fails or when
+ * RESULTS.quick.md, so smoke numbers never replace real ones; a run of some cases only, `--cases hot`,
+ * writes results.hot.json and RESULTS.hot.md). Exits 1 when a target fails or when
  * ours and a reference disagree.
  */
 import { dirname, join } from 'node:path';
@@ -28,9 +29,14 @@ const SUITES: Readonly<Record<string, Suite>> = {
 };
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    cases: { type: 'string' },
+  },
 });
 const quick = values.quick === true;
+const cases = values.cases?.split(',').map((s) => s.trim());
 const selected = values.only?.split(',').map((s) => s.trim()) ?? Object.keys(SUITES);
 const unknown = selected.filter((name) => !(name in SUITES));
 if (unknown.length > 0) {
@@ -50,7 +56,7 @@ try {
     collectGarbage();
     const suiteStarted = performance.now();
     try {
-      suites.push(await SUITES[name]!({ quick, db, log: (line) => console.log(`  ${line}`) }));
+      suites.push(await SUITES[name]!({ quick, cases, db, log: (line) => console.log(`  ${line}`) }));
       console.log(`  ${name}: done in ${((performance.now() - suiteStarted) / 1000).toFixed(0)} s`);
     } catch (err) {
       console.error(`  ${name}: ${err instanceof Error ? err.message : String(err)}`);
@@ -87,7 +93,7 @@ const rows = suites.flatMap((s) => s.rows);
 console.log(`\n${renderConsoleTable(rows)}\n`);
 for (const suite of suites) for (const note of suite.notes) console.log(`  [${suite.suite}] ${note}`);
 const here = dirname(fileURLToPath(import.meta.url));
-const suffix = quick ? '.quick' : '';
+const suffix = `${quick ? '.quick' : ''}${cases ? `.${cases.join('-')}` : ''}`;
 writeReport(report, join(here, `results${suffix}.json`), join(here, `RESULTS${suffix}.md`));
 console.log(
   `\n${report.totalSeconds.toFixed(0)} s; load average at end ${report.machine.loadAverageEnd.map((l) => l.toFixed(2)).join(' ')}; ` +

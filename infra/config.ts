@@ -19,6 +19,7 @@ import {
   DEFAULT_INTERVALS,
   DEFAULT_MAX_FUTURE_SKEW_MS,
 } from '../shared/config.js';
+import { DEFAULT_PART_ROWS } from '../shared/pipeline/bronze/tick-parts.js';
 import { InfraConfigError } from './errors.js';
 
 /** Handler environment variable names live in `shared/config.ts` (handlers read them); re-exported here. */
@@ -136,6 +137,8 @@ export interface TickflowConfig {
   readonly lakeStartDate: string;
   /** Minutes of event time per compacted bronze tick file, a divisor of 60 (see Compactor). */
   readonly bronzeFileMinutes: number;
+  /** Rows per part of a compacted bronze tick file (see Compactor `partRows`). */
+  readonly bronzePartRows: number;
 }
 
 export const DEFAULT_CONFIG: TickflowConfig = {
@@ -179,6 +182,7 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   nightlySchedule: undefined,
   lakeStartDate: '2020-01-01',
   bronzeFileMinutes: 60,
+  bronzePartRows: DEFAULT_PART_ROWS,
 };
 
 /**

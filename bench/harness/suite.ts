@@ -5,6 +5,8 @@ import type { SuiteResult } from './report.js';
 export interface SuiteContext {
   /** Smoke run: smaller inputs and fewer rounds. */
   readonly quick: boolean;
+  /** Only these cases of a suite that has several (`--cases`, e.g. the scale suite's `hot`); all when undefined. */
+  readonly cases?: readonly string[];
   /** One in-memory DuckDB shared by the suites (each drops what it created). */
   readonly db: DuckDb;
   /** Progress for the terminal. */

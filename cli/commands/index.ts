@@ -5,6 +5,7 @@ import { register as registerLocal } from './local.js';
 import { register as registerPreprocess } from './preprocess.js';
 import { register as registerProduce } from './produce.js';
 import { register as registerQuery } from './query.js';
+import { register as registerReport } from './report.js';
 
 /** Every command of the CLI, registered in help order. */
 export function registerCommands(program: Command): void {
@@ -12,6 +13,7 @@ export function registerCommands(program: Command): void {
   registerProduce(program);
   registerPreprocess(program);
   registerQuery(program);
+  registerReport(program);
   registerBars(program);
   registerCost(program);
 }

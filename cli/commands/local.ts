@@ -8,6 +8,7 @@ import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { usd as formatUsd } from '../../local/run/cost-format.js';
 import { LOCAL_RUN_DEFAULTS, type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
 import { type PostRunStep, runPostRunSteps } from '../../local/run/post-run.js';
+import { reportStep } from '../../local/run/report-step.js';
 import { type ServingChoice, startLocalServing } from '../../local/run/serving.js';
 import { formatSummary, type RunSummary } from '../../local/run/summary.js';
 import {
@@ -203,7 +204,7 @@ export function register(program: Command): void {
         const summary = await runLocalPipeline({ ...options, serving });
         bar?.stop();
         process.stdout.write(formatSummary(summary));
-        const steps: PostRunStep[] = flags.preprocess ? [preprocessStep] : [];
+        const steps: PostRunStep[] = [...(flags.preprocess ? [preprocessStep] : []), reportStep];
         const after = await runPostRunSteps(steps, {
           summary,
           out: flags.out,

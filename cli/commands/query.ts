@@ -25,7 +25,8 @@ export interface QueryEngines {
   athena(options: AthenaQueryOptions): QueryEngine;
 }
 
-const DEFAULT_ENGINES: QueryEngines = {
+/** DuckDB over a local lake, or Athena; `tickflow report` reads the lake through the same engines. */
+export const DEFAULT_ENGINES: QueryEngines = {
   local: (lakeDir) => DuckDbLake.open({ lakeDir }),
   athena: (options) => new AthenaQueryEngine(options),
 };

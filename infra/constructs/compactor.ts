@@ -35,7 +35,7 @@ export interface CompactorProps extends HandlerCodeProps {
   readonly everyMinutes?: number;
   /** Timeout of one run; must end before the next run starts. @default 4 minutes */
   readonly timeoutSeconds?: number;
-  /** @default 2048 (a chunk of 200,000 staged rows plus the hour files it rewrites) */
+  /** @default 2048 (a chunk of 200,000 staged rows plus the open parts of the hour files it writes) */
   readonly memoryMb?: number;
   /** Staged objects merged per chunk. @default the handler's (200) */
   readonly objectsPerChunk?: number;
@@ -43,10 +43,17 @@ export interface CompactorProps extends HandlerCodeProps {
   readonly maxObjectsPerRun?: number;
   /**
    * Minutes of event time per compacted tick file, a divisor of 60: below 60 each hour is split into
-   * `part-hHH-mMM` files, so busy symbols' runs rewrite less. Change it only with the stream drained.
+   * `part-hHH-mMM` files. Parts (`partRows`) already bound a run's work; this only shortens the span a file
+   * covers. Change it only with the stream drained.
    * @default 60 (hourly files)
    */
   readonly fileMinutes?: number;
+  /**
+   * Rows per part of a compacted tick file: a run rewrites at most one part per file, so this bounds a run's
+   * work however busy a symbol's hour is (docs/lake.md "How files are written"). Change it at any time.
+   * @default the handler's (262,144: one row group, ≈ 4.5 MB)
+   */
+  readonly partRows?: number;
   /** Runs in a row that must leave a backlog before it alarms. @default 3 (15 minutes at the default rate) */
   readonly backlogAlarmPeriods?: number;
 }
@@ -54,8 +61,8 @@ export interface CompactorProps extends HandlerCodeProps {
 /**
  * The scheduled bronze compactor: every 5 minutes folds the staged objects of `staging/ticks/` into the
  * hourly files of `ticks/` ("few large files"), exactly once per tick, then deletes what it consumed.
- * One run at a time through a lease in the outputs table (two runs rewriting one hour file at once
- * could lose rows), not reserved concurrency, which a new account whose unreserved concurrency is at
+ * One run at a time through a lease in the outputs table (two runs writing the same part of an hour
+ * file at once could lose rows), not reserved concurrency, which a new account whose unreserved concurrency is at
  * its minimum cannot grant. A run that fails is not retried (0 asynchronous retries); the next one
  * repairs whatever it left. `alarmSpecs` are meant for Monitoring.
  */
@@ -93,6 +100,7 @@ export class Compactor extends Construct {
           [COMPACTOR_ENV.maxObjectsPerRun]: String(props.maxObjectsPerRun),
         }),
         ...(props.fileMinutes !== undefined && { [COMPACTOR_ENV.fileMinutes]: String(props.fileMinutes) }),
+        ...(props.partRows !== undefined && { [COMPACTOR_ENV.partRows]: String(props.partRows) }),
         ...metricsEnvironment(COMPACTOR_SERVICE),
       },
     }).function;
@@ -158,6 +166,9 @@ function validate(
     ['maxObjectsPerRun', props.maxObjectsPerRun],
   ] as const) {
     if (value !== undefined) requireIntegerInRange('Compactor', prop, value, 1, 1_000_000, 'staged objects');
+  }
+  if (props.partRows !== undefined) {
+    requireIntegerInRange('Compactor', 'partRows', props.partRows, 1_000, 10_000_000, 'rows per part');
   }
   const minutes = props.fileMinutes;
   if (minutes !== undefined && !(Number.isInteger(minutes) && minutes >= 1 && 60 % minutes === 0)) {

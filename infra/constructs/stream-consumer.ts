@@ -78,17 +78,14 @@ function eventSourceFor(
   }
 }
 
-export interface StreamConsumerFunctionProps extends HandlerCodeProps {
-  readonly source: ConsumerSource;
-  /** Event source mapping and sizing; unset fields take `DEFAULT_CONFIG.consumer`. @default DEFAULT_CONFIG.consumer */
-  readonly consumer?: Partial<ConsumerConfig>;
-  /** The S3 on-failure destination of the stream consumers. */
-  readonly onFailure: FailedBatches;
-}
+/** The handler's code, and the source, settings (also the function's memory and timeout) and on-failure destination of its {@link StreamConsumer}. */
+export interface StreamConsumerFunctionProps
+  extends HandlerCodeProps,
+    Omit<StreamConsumerProps, 'function'> {}
 
 /**
  * A function that consumes a stream: its {@link PipelineFunction} (`Handler`, sized by the consumer
- * settings) and its {@link StreamConsumer} (`Source`: event source mapping and dead-letter queue).
+ * settings) and its {@link StreamConsumer} (`Source`: event source mapping and on-failure destination).
  * The aggregator and the bronze writer extend it and add their grants.
  */
 export class StreamConsumerFunction extends Construct {

@@ -126,6 +126,7 @@ export class TickflowStack extends Stack {
       lake: this.lake,
       stateStore: this.stateStore,
       fileMinutes: config.bronzeFileMinutes,
+      partRows: config.bronzePartRows,
       code: props.handlerCode?.compactor,
     });
     this.preprocess = new Preprocess(this, 'Preprocess', {

@@ -17,17 +17,21 @@ export function flushAll(service: AggregationService): Promise<BatchReport> {
 
 /**
  * The scheduled functions' last round, each timed as one invocation: the materializer writes the
- * lake's changed partitions, the compactor folds the staged bronze ticks into hourly files.
+ * lake's changed partitions, the compactor folds the staged bronze ticks into hourly files. Returns the
+ * compaction's report and the wall time of each step.
  */
 export async function materializeAndCompact(deps: {
   readonly materializer: LakeMaterializer;
   readonly compactor: Bronze['compactor'];
   readonly meter: RunMeter;
   readonly sizing: LambdaSizing;
-}): Promise<CompactionReport> {
+}): Promise<{ compaction: CompactionReport; materializeMs: number; compactMs: number }> {
   const { meter, sizing } = deps;
+  const started = performance.now();
   await retrying(() =>
     meter.asInvocation(sizing.materializerMb, () => deps.materializer.materialize(markerDates())),
   );
-  return retrying(() => meter.asInvocation(sizing.compactorMb, () => deps.compactor.run()));
+  const compacting = performance.now();
+  const compaction = await retrying(() => meter.asInvocation(sizing.compactorMb, () => deps.compactor.run()));
+  return { compaction, materializeMs: compacting - started, compactMs: performance.now() - compacting };
 }

@@ -145,15 +145,15 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     totals = addReports(totals, await flushAll(pipeline.service));
     durations.flush = performance.now() - tFlush;
 
-    const tMat = performance.now();
     progress('materialize', source.totalHint);
-    const compaction = await materializeAndCompact({
+    const { compaction, materializeMs, compactMs } = await materializeAndCompact({
       materializer: pipeline.materializer,
       compactor: bronze.compactor,
       meter,
       sizing: run.sizing,
     });
-    durations.materialize = performance.now() - tMat;
+    durations.materialize = materializeMs;
+    durations.compact = compactMs;
 
     const tExport = performance.now();
     progress('export', source.totalHint);

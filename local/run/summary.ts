@@ -27,7 +27,7 @@ export interface RunSummary {
   /** Records given up on after their retries (the on-failure destination), and the ticks they held. */
   readonly discarded: DiscardedRecords;
   readonly lake: { readonly dir: string; readonly files: number; readonly barRows: Record<string, number> };
-  /** The bronze layer after compaction: raw valid ticks in hourly files. */
+  /** The bronze layer after compaction: raw valid ticks in hourly files (parts of busy hours counted apart). */
   readonly bronze: { readonly ticks: number; readonly files: number; readonly duplicatesDropped: number };
   readonly eventSourceMapping: {
     invocations: number;
@@ -158,7 +158,7 @@ export function formatSummary(s: RunSummary): string {
       .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
       .join(', ')}`,
     `  lake          ${s.lake.files} Parquet files under ${s.lake.dir}`,
-    `  bronze        ${fmt(s.bronze.ticks)} raw ticks in ${s.bronze.files} hourly files (ticks/)`,
+    `  bronze        ${fmt(s.bronze.ticks)} raw ticks in ${s.bronze.files} files (ticks/, hourly, busy hours in parts)`,
   ];
   if (s.chaos.probability > 0) {
     lines.push(

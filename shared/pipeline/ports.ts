@@ -125,11 +125,14 @@ export interface QuarantineEntry extends QuarantinedRecord {
 /** Idempotent sink of closed bars, late ticks and quarantined records, keyed by their identity. */
 export interface OutputStore {
   /** Writes all of them in as few round trips as the store allows; rewriting the same outputs is harmless. */
-  put(outputs: {
-    bars?: readonly Bar[];
-    late?: readonly LateEntry[];
-    quarantine?: readonly QuarantineEntry[];
-  }): Promise<void>;
+  put(outputs: Outputs): Promise<void>;
+}
+
+/** What one `OutputStore.put` writes. */
+export interface Outputs {
+  readonly bars?: readonly Bar[];
+  readonly late?: readonly LateEntry[];
+  readonly quarantine?: readonly QuarantineEntry[];
 }
 
 /** The serving store (Keyspaces / Cassandra): forming and final bars, newest first. */
@@ -211,7 +214,7 @@ export interface MaterializableOutputs {
 
 /** One compacted file of the bronze lake: the ticks of one symbol and one UTC hour of `ts`. */
 export interface HourFile {
-  /** Object key, `ticks/symbol=<S>/date=<YYYY-MM-DD>/part-h<HH>.parquet` (or `part-h<HH>-m<MM>`, see `hourFileOf`). */
+  /** Object key, `ticks/symbol=<S>/date=<YYYY-MM-DD>/part-h<HH>.parquet` (or `part-h<HH>-m<MM>`, see `hourFileOf`); its later parts add `-pNNNN` (`partKey`). */
   readonly key: string;
   readonly symbol: string;
   /** UTC date of the hour, YYYY-MM-DD. */
@@ -240,10 +243,49 @@ export interface StagingArea {
   remove(key: string): Promise<void>;
 }
 
-/** The compacted bronze lake, one file per symbol and hour. */
+/**
+ * The shard ranges of one part, as the footer of a later part records them (see `tick-parts.ts`):
+ * per shard, the smallest and the largest (sequence number, sub_index) among the part's rows.
+ */
+export interface PartRanges {
+  readonly rows: number;
+  readonly shards: Readonly<Record<string, readonly [string, number, string, number]>>;
+}
+
+/**
+ * What a part's footer says (Parquet key-value metadata, written in the same PUT as its rows):
+ * `sealed` false only on the last part of its file, still open for rows; `parts[i]` the ranges of part i
+ * for every i up to this part (null where unknown: a file written before parts existed).
+ */
+export interface PartFooter {
+  readonly sealed: boolean;
+  readonly parts: readonly (PartRanges | null)[];
+}
+
+/** One stored part: its footer (undefined for a file written before parts existed) and its rows, decoded on demand. */
+export interface StoredPart {
+  readonly footer: PartFooter | undefined;
+  readonly rows: number;
+  ticks(): Promise<OriginTick[]>;
+}
+
+/**
+ * The compacted bronze lake: per symbol and hour (or `fileMinutes` span) one file, stored as one or more
+ * parts (`part-hHH.parquet`, `part-hHH-p0001.parquet`, …, see `partKey`). Readers go through `read`,
+ * which hides the parts; the compactor works part by part.
+ */
 export interface TickLake {
-  /** The ticks of one hour file; [] when it does not exist yet. Throws UnreadableTickFileError. */
+  /**
+   * Every tick of one file, all its parts, in `compareTicks` order; [] when it does not exist yet.
+   * Throws UnreadableTickFileError.
+   */
   read(file: HourFile): Promise<OriginTick[]>;
-  /** Replaces one hour file with these ticks (one atomic PUT). */
-  write(file: HourFile, ticks: readonly OriginTick[]): Promise<void>;
+  /** The part numbers of one file present now, ascending. */
+  partNumbers(file: HourFile): Promise<number[]>;
+  /** One part, or undefined when it does not exist. Throws UnreadableTickFileError. */
+  readPart(file: HourFile, part: number): Promise<StoredPart | undefined>;
+  /** The identities (`tickIdentity`) of one part's rows, reading only the identity columns. */
+  readIdentities(file: HourFile, part: number): Promise<Set<string>>;
+  /** Replaces one part with these ticks and this footer (one atomic PUT). */
+  writePart(file: HourFile, part: number, ticks: readonly OriginTick[], footer: PartFooter): Promise<void>;
 }

@@ -80,6 +80,13 @@ describe('Compactor construct', () => {
     expect(propsError({ fileMinutes: 120 }).message).toMatch(/a divisor of 60/);
   });
 
+  it('passes the rows per part to the handler, and refuses a part too small to be worth a file', () => {
+    build({ partRows: 100_000 }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [COMPACTOR_ENV.partRows]: '100000' }) },
+    });
+    expect(propsError({ partRows: 10 }).message).toMatch(/from 1000 to 10000000 \(rows per part\)/);
+  });
+
   it('refuses non-positive compaction bounds', () => {
     expect(propsError({ objectsPerChunk: 0 }).prop).toBe('objectsPerChunk');
     expect(propsError({ maxObjectsPerRun: 2.5 }).prop).toBe('maxObjectsPerRun');

@@ -74,6 +74,14 @@ it('replays a CSV into a lake DuckDB reads, with the quarantine and duplicate co
   expect(summary.cost.perMillionTicks).toBeGreaterThan(0);
   expect(summary.discarded).toMatchObject({ records: 0, ticks: 0, ticksNotAggregated: 0 });
   summaryOfFirstRun = join(dir, 'out', 'summary.json');
+  // The run ends with its report beside summary.json: every symbol, and the accounting identity holds.
+  const report = join(dir, 'out', 'report.html');
+  expect(stdout).toContain(`  report        ${report}\n`);
+  const html = await readFile(report, 'utf8');
+  for (const symbol of ['EUR/USD', 'XAU:USD']) expect(html).toContain(`<option value="${symbol}"`);
+  expect(html).toContain('<th>ticks in</th><td>10 = 6 valid + 4 quarantined</td><td class="ok">holds</td>');
+  expect(html).toContain('<th>1m ticks</th>');
+  expect(html).not.toContain('class="bad"');
 
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();

@@ -1,8 +1,8 @@
 /**
  * The architecture as a rule (README, "Architecture"): `shared/domain` is the pure core (no I/O, no
  * AWS, nothing of the pipeline or adapters); `shared/pipeline` is application services over ports
- * (no adapters, no AWS SDK, no drivers, no file or network I/O). Adapters and handlers depend on
- * them, never the reverse.
+ * (no adapters, no AWS SDK, no drivers, no file or network I/O); `shared/report` (the report model and
+ * its rendering) is pure too. Adapters and handlers depend on them, never the reverse.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -26,6 +26,8 @@ interface Layer {
 const LAYERS: readonly Layer[] = [
   { dir: 'shared/domain', forbiddenFolders: ['shared/adapters', 'shared/pipeline'] },
   { dir: 'shared/pipeline', forbiddenFolders: ['shared/adapters'] },
+  // The report model, its SQL and HTML rendering: pure; shared/adapters/report does the I/O.
+  { dir: 'shared/report', forbiddenFolders: ['shared/adapters', 'shared/pipeline'] },
 ];
 
 /** Every `from '…'` and `import('…')` specifier of a TypeScript source. */

@@ -14,6 +14,7 @@ import type {
   MaterializableOutputs,
   OutputPartition,
   OutputStore,
+  Outputs,
   PartitionKind,
   QuarantineEntry,
 } from '../../pipeline/ports.js';
@@ -223,13 +224,6 @@ export class DynamoOutputStore implements OutputStore, MaterializableOutputs {
       if (requests.length > 0) await backoff(attempt);
     }
   }
-}
-
-/** What one `put` writes. */
-export interface Outputs {
-  readonly bars?: readonly Bar[];
-  readonly late?: readonly LateEntry[];
-  readonly quarantine?: readonly QuarantineEntry[];
 }
 
 /** Clock skew and non-atomic batch writes the materializer's progress allows for. */

@@ -4,6 +4,7 @@ import type { Bar } from '../../domain/types.js';
 import {
   type LateEntry,
   type OutputStore,
+  type Outputs,
   type QuarantineEntry,
   StateConflictError,
   type StateStore,
@@ -82,11 +83,7 @@ export class InMemoryOutputStore implements OutputStore {
   /** Writes that replaced an existing item with different content (must stay 0: outputs are deterministic). */
   conflictingRewrites = 0;
 
-  async put(outputs: {
-    bars?: readonly Bar[];
-    late?: readonly LateEntry[];
-    quarantine?: readonly QuarantineEntry[];
-  }): Promise<void> {
+  async put(outputs: Outputs): Promise<void> {
     for (const bar of outputs.bars ?? [])
       this.set(this.bars, `${bar.symbol} ${bar.interval} ${bar.windowStart}`, bar);
     for (const e of outputs.late ?? []) this.set(this.late, `${e.interval} ${originKey(e.origin)}`, e);

@@ -30,6 +30,8 @@ export interface ParquetWriteOptions {
    * @default 262_144
    */
   readonly rowGroupRows?: number;
+  /** Key-value metadata of the footer (written in the same file, so it is as atomic as the rows). */
+  readonly keyValueMetadata?: ReadonlyMap<string, string>;
 }
 
 export const DEFAULT_ROW_GROUP_ROWS = 262_144;
@@ -59,6 +61,7 @@ export function encodeParquet(
     // Dictionaries only where values repeat: on prices and timestamps they cost 5× the write time and
     // make larger files (1M bars: 7.0 s / 56.5 MB with, 1.4 s / 49.8 MB without, same machine).
     .setDictionaryEnabled(false);
+  if (options.keyValueMetadata) builder = builder.setKeyValueMetadata(new Map(options.keyValueMetadata));
   for (const column of schema.columns) {
     if (column.type === 'string') builder = builder.setColumnDictionaryEnabled(column.name, true);
   }

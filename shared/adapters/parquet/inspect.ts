@@ -70,3 +70,12 @@ export function inspectParquet(bytes: Uint8Array): ParquetFacts {
     columns,
   };
 }
+
+/** The row count and the key-value metadata of a Parquet file, from its footer alone. */
+export function parquetFooter(bytes: Uint8Array): { rows: number; keyValue: Map<string, string> } {
+  const metadata = parquetMetadata(bytes);
+  const keyValue = new Map<string, string>();
+  for (const { key, value } of metadata.key_value_metadata ?? [])
+    if (value !== undefined) keyValue.set(key, value);
+  return { rows: Number(metadata.num_rows), keyValue };
+}

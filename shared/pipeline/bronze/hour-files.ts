@@ -21,21 +21,17 @@ export function checkFileMinutes(minutes: number): number {
 
 /**
  * Compacted bronze files are hourly: `ticks/symbol=<S>/date=<D>/part-h<HH>.parquet`, HH the UTC hour of
- * `ts` (00–23). So a symbol-day holds at most 24 files, named by what they contain (never by a batch), and
- * a late tick lands in the file of its own hour.
+ * `ts` (00–23). So a symbol-day holds at most 24 files (a busy hour's in several parts), named by what they
+ * contain (never by a batch), and a late tick lands in the file of its own hour.
  *
- * Trade-off (file size vs rewrite cost), measured with `npx tsx test/unit/bronze/compaction-bench.ts` on
- * Node 20, 2 shared cores at load ≈ 8: a compacted file costs ≈ 18 B per tick (SNAPPY) where a 25-tick
- * staged object costs 141 B per tick, and engines read small files far slower (Athena ~85×: README, Decisions).
- * Each compaction rewrites every hour it touches whole: decode + merge + encode took 0.5 s for a
- * 10k-tick hour, 5.9 s for 100k (1.8 MB) and 27 s for 500k (8.9 MB); on a quiet machine (load ≈ 1)
- * 1.6 s and 8.0 s, about half of it Parquet decoding and half encoding. Daily files would rewrite up to 24×
- * more rows per run; per-batch files would skip the rewrite but leave thousands of small files per day.
- * Hourly keeps ≤ 24 files per symbol-day and a run's cost bounded by the current (and late) hours.
+ * Trade-off: a compacted file costs ≈ 22 B per tick (SNAPPY) where a 25-tick staged object costs ≈ 150 B,
+ * and engines read small files far slower (Athena ~85×: README, Decisions), so ticks are gathered per hour;
+ * daily files would span more late data per run, per-batch files leave thousands of small files per day.
+ * A busy hour is stored as parts of bounded size (`partKey`, `tick-parts.ts`), so a run never rewrites more
+ * than one part per file, whatever the hour holds (`npx tsx test/unit/bronze/compaction-bench.ts`).
  *
- * For busier feeds (above roughly 100k ticks per symbol-hour) `fileMinutes` splits each hour into
- * files of that many minutes, `part-hHH-mMM.parquet` (MM the first minute), so a run rewrites less.
- * The file of a tick is still a function of the tick alone, which keeps the merge exactly-once.
+ * `fileMinutes` below 60 splits each hour into files of that many minutes, `part-hHH-mMM.parquet` (MM the
+ * first minute), each with its own parts. The file of a tick is still a function of the tick alone, which keeps the merge exactly-once.
  * Change it only while no batch can be retried across the change (stream drained): a tick compacted
  * under the old naming and staged again by a retry after it would land in a second file.
  */
@@ -51,6 +47,35 @@ export function hourFileOf(symbol: string, ts: number, fileMinutes = HOURLY_FILE
   const key = partitionFileKey(ticksPartitionKey(symbol, ts), `${hh}-m${String(minute).padStart(2, '0')}`);
   return { key, symbol, date, hour, minute };
 }
+
+/**
+ * Key of part `part` of a compacted file: part 0 is the file's own key (`part-h13.parquet`), part n ≥ 1
+ * adds `-p` and n in at least four digits (`part-h13-p0001.parquet`, `part-h13-m45-p0002.parquet`).
+ * Parts split a busy hour into files of a bounded row count (see `tick-parts.ts`); an hour of a quiet
+ * symbol stays one file, named as before parts existed.
+ */
+export function partKey(file: HourFile, part: number): string {
+  if (!Number.isSafeInteger(part) || part < 0)
+    throw new RangeError(`a part number is an integer ≥ 0, got ${part}`);
+  if (part === 0) return file.key;
+  return `${file.key.slice(0, -PARQUET.length)}-p${String(part).padStart(4, '0')}${PARQUET}`;
+}
+
+/**
+ * The part number of `key` if it is a part of `file` (see {@link partKey}), else undefined: the keys of
+ * another file of the same partition (another hour, or minute files) are not its parts.
+ */
+export function partNumberOf(file: HourFile, key: string): number | undefined {
+  if (key === file.key) return 0;
+  const base = file.key.slice(0, -PARQUET.length);
+  if (!key.startsWith(`${base}-p`) || !key.endsWith(PARQUET)) return undefined;
+  const digits = key.slice(base.length + 2, -PARQUET.length);
+  if (!/^\d{4,}$/.test(digits)) return undefined;
+  const part = Number(digits);
+  return part >= 1 && partKey(file, part) === key ? part : undefined;
+}
+
+const PARQUET = '.parquet';
 
 /**
  * Whether the lake can hold a tick with this event time: its UTC date must be a `YYYY-MM-DD` of years

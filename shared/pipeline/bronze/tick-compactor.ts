@@ -1,8 +1,14 @@
 import { runLimited } from '../concurrency.js';
 import type { HourFile, OriginTick, StagingArea, TickLake } from '../ports.js';
 import { UnreadableStagedObjectError } from './errors.js';
-import { checkFileMinutes, groupByHourFile, HOURLY_FILE_MINUTES, isPartitionable } from './hour-files.js';
-import { mergeTicks } from './tick-order.js';
+import {
+  checkFileMinutes,
+  groupByHourFile,
+  HOURLY_FILE_MINUTES,
+  isPartitionable,
+  partKey,
+} from './hour-files.js';
+import { DEFAULT_PART_ROWS, type FileParts, loadFileParts, mergeIntoParts } from './tick-parts.js';
 
 export interface TickCompactorOptions {
   /** Staged objects read, merged and then deleted together at most. @default 200 */
@@ -18,6 +24,11 @@ export interface TickCompactorOptions {
   readonly concurrency?: number;
   /** Minutes of event time per compacted file, a divisor of 60 (see `hourFileOf`). @default 60 */
   readonly fileMinutes?: number;
+  /**
+   * Rows per part of a compacted file (see `mergeIntoParts`): a run rewrites at most one part of a file,
+   * so its cost follows what was staged, not what the file holds. @default 262_144
+   */
+  readonly partRows?: number;
 }
 
 export interface CompactionReport {
@@ -25,9 +36,9 @@ export interface CompactionReport {
   stagedFiles: number;
   /** Staged rows read. */
   rowsIn: number;
-  /** Rows in the hour files written, after their last rewrite of this run. */
+  /** Rows in the files (parts) written, after their last write of this run. */
   rowsOut: number;
-  /** Distinct hour files written. */
+  /** Distinct files (parts of hour files) written. */
   filesWritten: number;
   /** Staged rows already in the lake or staged twice (retried, differently split batches). */
   duplicatesDropped: number;
@@ -40,14 +51,17 @@ export interface CompactionReport {
 /**
  * Folds staged bronze objects into the lake's hourly tick files, "few large files" with exactly-once rows.
  *
- * Per chunk of staged objects: read them; group their ticks by (symbol, date, hour of `ts`); for each
- * group, rewrite `ticks/symbol=<S>/date=<D>/part-h<HH>.parquet` as existing rows ∪ staged rows,
- * deduplicated by identity and sorted; only when every affected file is written, delete the staged
- * objects of the chunk (never ones that appeared meanwhile). Each PUT is atomic, so a reader sees a file
- * before or after its rewrite and never a row twice; a crash anywhere leaves every row in the lake or
- * still staged, and the next run reaches the same files (merging is idempotent).
+ * Per chunk of staged objects: read them; group their ticks by (symbol, date, hour of `ts`); merge each
+ * group into `ticks/symbol=<S>/date=<D>/part-h<HH>.parquet` and its later parts (`mergeIntoParts`):
+ * staged rows already in the file are dropped by identity, the file's open last part is filled and new
+ * parts follow, so a run writes in proportion to what was staged, never the whole hour again. Only when
+ * every affected file is written are the chunk's staged objects deleted (never ones that appeared
+ * meanwhile). Each PUT is atomic and rows never move between parts, so a reader sees every row once,
+ * before or after each write; a crash anywhere leaves every row in the lake or still staged, and the next
+ * run reaches the same rows (merging is idempotent).
  *
- * One run at a time (reserved concurrency 1): two concurrent rewrites of one file could lose rows.
+ * One run at a time (in AWS a run lease held until the invocation's timeout, `functions/compactor`): two
+ * concurrent writes of one part could lose rows.
  */
 export class TickCompactor {
   private readonly objectsPerChunk: number;
@@ -55,6 +69,7 @@ export class TickCompactor {
   private readonly maxObjectsPerRun: number;
   private readonly concurrency: number;
   private readonly fileMinutes: number;
+  private readonly partRows: number;
 
   constructor(
     private readonly staging: StagingArea,
@@ -66,6 +81,7 @@ export class TickCompactor {
     this.maxObjectsPerRun = positive('maxObjectsPerRun', options.maxObjectsPerRun ?? 5000);
     this.concurrency = positive('concurrency', options.concurrency ?? 4);
     this.fileMinutes = checkFileMinutes(options.fileMinutes ?? HOURLY_FILE_MINUTES);
+    this.partRows = positive('partRows', options.partRows ?? DEFAULT_PART_ROWS);
   }
 
   /**
@@ -85,13 +101,14 @@ export class TickCompactor {
       remaining: keys.length - selected.length,
     };
     const rowsByFile = new Map<string, number>();
+    const files = new Map<string, FileParts>();
     let chunk: StagedChunk = { keys: [], ticks: [] };
     // Read in waves of `concurrency` objects; merge and delete whenever the chunk is full.
     for (let i = 0; i < selected.length; i += this.concurrency) {
       await this.readWave(selected.slice(i, i + this.concurrency), chunk, report);
       const last = i + this.concurrency >= selected.length;
       if (last || chunk.keys.length >= this.objectsPerChunk || chunk.ticks.length >= this.rowsPerChunk) {
-        await this.compactChunk(chunk, report, rowsByFile);
+        await this.compactChunk(chunk, report, rowsByFile, files);
         chunk = { keys: [], ticks: [] };
       }
     }
@@ -124,12 +141,14 @@ export class TickCompactor {
     chunk: StagedChunk,
     report: CompactionReport,
     rowsByFile: Map<string, number>,
+    files: Map<string, FileParts>,
   ): Promise<void> {
     report.rowsIn += chunk.ticks.length;
     const groups = [...groupByHourFile(chunk.ticks, this.fileMinutes).values()];
     await runLimited(groups, this.concurrency, async ({ file, ticks }) => {
-      const rows = await this.rewrite(file, ticks, report);
-      if (rows !== undefined) rowsByFile.set(file.key, rows);
+      for (const { part, rows } of await this.merge(file, ticks, report, files)) {
+        rowsByFile.set(partKey(file, part), rows);
+      }
     });
 
     // Every affected file now holds the chunk's rows: its staged objects can go.
@@ -151,19 +170,21 @@ export class TickCompactor {
     }
   }
 
-  /** Rewrites one hour file with the staged ticks merged in; returns its rows, or undefined if unchanged. */
-  private async rewrite(
+  /** Merges staged ticks into one file's parts; returns the parts written (none when nothing was new). */
+  private async merge(
     file: HourFile,
     staged: readonly OriginTick[],
     report: CompactionReport,
-  ): Promise<number | undefined> {
-    const existing = await this.lake.read(file);
-    const merged = mergeTicks(existing, staged);
+    files: Map<string, FileParts>,
+  ): Promise<{ part: number; rows: number }[]> {
+    let parts = files.get(file.key);
+    if (parts === undefined) {
+      parts = await loadFileParts(this.lake, file, this.partRows);
+      files.set(file.key, parts);
+    }
+    const merged = await mergeIntoParts(this.lake, file, parts, staged, this.partRows);
     report.duplicatesDropped += merged.duplicatesDropped;
-    // Nothing new (a rerun after a crash between the writes and the deletes): keep the file as it is.
-    if (merged.added === 0) return undefined;
-    await this.lake.write(file, merged.ticks);
-    return merged.ticks.length;
+    return merged.written;
   }
 }
 

@@ -7,7 +7,12 @@ import { compareSequenceNumbers } from '../sequence.js';
  * delivered twice (a retried or differently split batch), never two trades.
  */
 export function tickIdentity(t: OriginTick): string {
-  return `${t.origin.shardId}\u0000${t.origin.sequenceNumber}\u0000${t.origin.subIndex}`;
+  return positionIdentity(t.origin.shardId, t.origin.sequenceNumber, t.origin.subIndex);
+}
+
+/** {@link tickIdentity} from the identity columns alone (a reader of `shard_id`, `sequence_number`, `sub_index`). */
+export function positionIdentity(shardId: string, sequenceNumber: string, subIndex: number): string {
+  return `${shardId}\u0000${sequenceNumber}\u0000${subIndex}`;
 }
 
 /**

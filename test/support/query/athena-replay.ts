@@ -138,3 +138,34 @@ export const FAILED_EXCHANGE: readonly Exchange[] = [
     }),
   },
 ];
+
+/**
+ * One SELECT that succeeds at once and returns `rows` (cells as Athena prints them; undefined for
+ * NULL) on one page, checking the SQL text sent.
+ */
+export function selectExchange(
+  id: string,
+  sql: string,
+  columns: readonly (readonly [name: string, type: string])[],
+  rows: readonly (readonly (string | undefined)[])[],
+): Exchange[] {
+  const info = columns.map(([name, type]) => column(name, type));
+  return [
+    {
+      command: 'StartQueryExecution',
+      input: { QueryString: sql, WorkGroup: 'tickflow', QueryExecutionContext: { Database: 'tickflow' } },
+      output: { QueryExecutionId: id },
+    },
+    { command: 'GetQueryExecution', input: { QueryExecutionId: id }, output: execution(id, 'SUCCEEDED') },
+    {
+      command: 'GetQueryResults',
+      input: { QueryExecutionId: id },
+      output: {
+        ResultSet: {
+          ResultSetMetadata: { ColumnInfo: info },
+          Rows: [row(...columns.map(([name]) => name)), ...rows.map((r) => row(...r))],
+        },
+      },
+    },
+  ];
+}

@@ -1,44 +1,60 @@
 /**
- * The cost of one hourly rewrite (not a test: a script), to size compaction: decode an existing hour file
- * of N ticks, merge 1,000 staged ticks, encode it again. Also the bytes per row of large and small files.
- * Run: npx tsx test/unit/bronze/compaction-bench.ts [N …]
+ * The cost of a compaction run as an hour file grows (not a test: a script). Each round stages `--staged`
+ * ticks of one symbol and hour (in staged objects of 5,000) and times one run of the real compactor over a
+ * local directory, side by side on two lakes: in parts of `--part-rows` (the compactor's way) and as one
+ * file rewritten whole (what it did before parts: `partRows` unbounded). Also prints bytes per row.
+ * Run: npx tsx test/unit/bronze/compaction-bench.ts [--rounds 20] [--staged 50000] [--part-rows 262144]
  */
 
-import {
-  lakeTickRow,
-  originTickFromRow,
-  STAGED_TICKS_SCHEMA,
-  stagedRow,
-} from '../../../shared/adapters/bronze/tick-rows.js';
-import { decodeParquet, encodeParquet, ensureParquetWasm } from '../../../shared/adapters/parquet/index.js';
-import { TICKS_SCHEMA } from '../../../shared/lake/schemas.js';
-import { mergeTicks } from '../../../shared/pipeline/bronze/tick-order.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { S3StagingArea } from '../../../shared/adapters/bronze/s3-staging-area.js';
+import { STAGED_TICKS_SCHEMA, stagedRow } from '../../../shared/adapters/bronze/tick-rows.js';
+import { bronzeOver } from '../../../shared/adapters/bronze/wiring.js';
+import { FileObjectStore } from '../../../shared/adapters/file-object-store.js';
+import { encodeParquet, ensureParquetWasm } from '../../../shared/adapters/parquet/index.js';
+import { stagingKey } from '../../../shared/pipeline/bronze/staging-keys.js';
+import { DEFAULT_PART_ROWS } from '../../../shared/pipeline/bronze/tick-parts.js';
 import type { OriginTick } from '../../../shared/pipeline/ports.js';
 import { originTick, seq, T0 } from '../../support/bronze/factories.js';
 
-const sizes = process.argv.slice(2).map(Number);
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '20' },
+    staged: { type: 'string', default: '50000' },
+    'part-rows': { type: 'string', default: String(DEFAULT_PART_ROWS) },
+  },
+});
+const rounds = Number(values.rounds);
+const perRound = Number(values.staged);
+const partRows = Number(values['part-rows']);
 const HOUR = Date.UTC(2024, 0, 2, 13);
+const OBJECT_TICKS = 5_000;
 
+/** Ticks i.. of one symbol in arrival order, event times spread over the hour (a 32-hex-digit id on half). */
 function ticks(from: number, n: number): OriginTick[] {
   return Array.from({ length: n }, (_, j) => {
     const i = from + j;
     return originTick(
       {
         symbol: 'BTC-USDT',
-        ts: HOUR + (Math.floor((i * 3_599_999) / 1_000_003) % 3_600_000),
+        ts: HOUR + Math.floor((i / (rounds * perRound)) * 3_599_000) + (i % 7),
         price: 42_000 + (i % 997) / 8,
         size: (i % 13) / 100,
-        ...(i % 2 ? { id: `t${i}` } : {}),
+        ...(i % 2 ? { id: (i * 2_654_435_761).toString(16).padStart(32, '0') } : {}),
       },
       { sequenceNumber: seq(i), subIndex: 0, arrivalTime: T0 + i },
     );
   });
 }
 
-async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
-  const start = performance.now();
-  const result = await work();
-  return [result, performance.now() - start];
+async function stage(staging: S3StagingArea, from: number): Promise<void> {
+  for (let i = 0; i < perRound; i += OBJECT_TICKS) {
+    const batch = ticks(from + i, Math.min(OBJECT_TICKS, perRound - i));
+    await staging.write(stagingKey(batch), batch);
+  }
 }
 
 ensureParquetWasm();
@@ -46,16 +62,48 @@ const small = encodeParquet(STAGED_TICKS_SCHEMA, ticks(0, 25).map(stagedRow));
 console.log(
   `staged object of 25 ticks: ${small.byteLength} bytes (${(small.byteLength / 25).toFixed(0)} B/row)`,
 );
-for (const n of sizes.length > 0 ? sizes : [10_000, 100_000, 500_000]) {
-  const file = encodeParquet(TICKS_SCHEMA, ticks(0, n).map(lakeTickRow));
-  const [existing, decodeMs] = await timed(async () =>
-    (await decodeParquet(file)).map((row, i) => originTickFromRow(row, i, 'BTC-USDT')),
-  );
-  const [merged, mergeMs] = await timed(() => mergeTicks(existing, ticks(n, 1000)));
-  const [bytes, encodeMs] = await timed(() => encodeParquet(TICKS_SCHEMA, merged.ticks.map(lakeTickRow)));
+console.log(
+  `${rounds} rounds of ${perRound.toLocaleString('en-US')} staged ticks; parts of ${partRows.toLocaleString('en-US')} rows`,
+);
+
+const root = await mkdtemp(join(tmpdir(), 'tickflow-compaction-bench-'));
+try {
+  const lakes = [
+    { name: 'parts', partRows },
+    { name: 'one file', partRows: Number.MAX_SAFE_INTEGER },
+  ].map(({ name, partRows: rows }) => {
+    const store = new FileObjectStore(join(root, name));
+    return {
+      name,
+      store,
+      staging: new S3StagingArea(store),
+      compactor: bronzeOver(store, { partRows: rows }).compactor,
+    };
+  });
+  const totals = new Map(lakes.map((l) => [l.name, 0]));
+  for (let round = 0; round < rounds; round++) {
+    const cells: string[] = [];
+    for (const lake of lakes) {
+      await stage(lake.staging, round * perRound);
+      const start = performance.now();
+      const report = await lake.compactor.run();
+      const ms = performance.now() - start;
+      totals.set(lake.name, totals.get(lake.name)! + ms);
+      const files = await lake.store.list('ticks/');
+      let bytes = 0;
+      for (const key of files) bytes += (await lake.store.get(key))!.byteLength;
+      cells.push(
+        `${lake.name} ${(ms / 1000).toFixed(2)} s (${files.length} file${files.length > 1 ? 's' : ''}, wrote ${report.rowsOut.toLocaleString('en-US')} rows, ${(bytes / ((round + 1) * perRound)).toFixed(1)} B/row)`,
+      );
+    }
+    console.log(
+      `hour holds ${((round + 1) * perRound).toLocaleString('en-US')} ticks after the run: ${cells.join(' · ')}`,
+    );
+  }
   console.log(
-    `hour file of ${n} ticks: ${(bytes.byteLength / 1e6).toFixed(2)} MB (${(bytes.byteLength / n).toFixed(1)} B/row); ` +
-      `rewrite = decode ${decodeMs.toFixed(0)} ms + merge ${mergeMs.toFixed(0)} ms + encode ${encodeMs.toFixed(0)} ms; ` +
+    `total: ${lakes.map((l) => `${l.name} ${(totals.get(l.name)! / 1000).toFixed(1)} s`).join(', ')}; ` +
       `heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`,
   );
+} finally {
+  await rm(root, { recursive: true, force: true });
 }

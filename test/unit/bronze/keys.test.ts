@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parsePartitionPath } from '../../../shared/lake/keys.js';
-import { checkFileMinutes, groupByHourFile, hourFileOf } from '../../../shared/pipeline/bronze/hour-files.js';
+import {
+  checkFileMinutes,
+  groupByHourFile,
+  hourFileOf,
+  partKey,
+  partNumberOf,
+} from '../../../shared/pipeline/bronze/hour-files.js';
 import { STAGING_PREFIX, stagingKey } from '../../../shared/pipeline/bronze/staging-keys.js';
 import { originTick, seq } from '../../support/bronze/factories.js';
 
@@ -39,6 +45,32 @@ describe('hour files', () => {
       keys.add(hourFileOf('A', ms, 10).key);
     expect(keys.size).toBe(24 * 6);
     expect(hourFileOf('A', Date.UTC(2024, 0, 2, 7, 9), 10).key).toMatch(/part-h07-m00\.parquet$/);
+  });
+
+  it('names the parts of a file after it: part 0 is the file itself, part n adds -pNNNN', () => {
+    const hour = hourFileOf('EUR/USD', Date.UTC(2024, 0, 2, 13, 5));
+    const quarter = hourFileOf('EUR/USD', Date.UTC(2024, 0, 2, 13, 50), 15);
+    expect(partKey(hour, 0)).toBe(hour.key);
+    expect(partKey(hour, 1)).toBe('ticks/symbol=EUR%2FUSD/date=2024-01-02/part-h13-p0001.parquet');
+    expect(partKey(quarter, 12_345)).toBe(
+      'ticks/symbol=EUR%2FUSD/date=2024-01-02/part-h13-m45-p12345.parquet',
+    );
+    expect(parsePartitionPath(partKey(hour, 7)).partition).toEqual({ symbol: 'EUR/USD', date: '2024-01-02' });
+    for (const part of [0, 1, 9_999, 10_000]) {
+      expect(partNumberOf(hour, partKey(hour, part))).toBe(part);
+      expect(partNumberOf(quarter, partKey(quarter, part))).toBe(part);
+    }
+    // Other files of the partition are not parts of the hour: another span, another hour, malformed numbers.
+    for (const key of [
+      quarter.key,
+      partKey(quarter, 1),
+      'ticks/symbol=EUR%2FUSD/date=2024-01-02/part-h14.parquet',
+    ]) {
+      expect(partNumberOf(hour, key)).toBeUndefined();
+    }
+    for (const suffix of ['-p1', '-p0000', '-p00001', '-pabcd', '-p0001.tmp'])
+      expect(partNumberOf(hour, `${hour.key.slice(0, -8)}${suffix}.parquet`)).toBeUndefined();
+    expect(() => partKey(hour, -1)).toThrow(RangeError);
   });
 
   it('accepts only file spans that divide the hour', () => {
