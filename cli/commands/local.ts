@@ -28,9 +28,10 @@ import {
   probability,
   UsageError,
 } from '../options.js';
+import { type AlertFlags, alertConfigFromFlags } from './alert-flags.js';
 import { renderOutcome, renderProgress } from './preprocess.js';
 
-interface LocalRunFlags {
+interface LocalRunFlags extends AlertFlags {
   replay?: string;
   simulate?: boolean;
   out: string;
@@ -161,6 +162,22 @@ export function register(program: Command): void {
         .choices(['none', 'cassandra', 'auto'])
         .default('none'),
     )
+    .option(
+      '--alerts-config <file.json>',
+      'market-alert thresholds: {"interval", "defaults", "classes": [{"name", "symbols": ["BTC-*"], "thresholds"}]}',
+    )
+    .option('--alert-interval <label>', 'the tumbling interval whose closed bars are watched (default 1m)')
+    .option(
+      '--alert-sigma <n>',
+      'price move alert: standard deviations of recent returns (default 6)',
+      positiveNumber,
+    )
+    .option('--alert-quiet <duration>', 'quiet feed alert: event time without a tick (default 5m)', duration)
+    .option(
+      '--alert-max-late <n>',
+      'late spike alert: late ticks per bar above which to alert (default 20)',
+      nonNegativeInt,
+    )
     .option('--no-preprocess', 'skip the feature-engineering state machine after the stream part')
     .option('--no-progress', 'no progress bar')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -197,6 +214,7 @@ export function register(program: Command): void {
         chaos: flags.chaos,
         maxRetryAttempts: flags.maxRetries,
         seed: flags.seed,
+        alerts: alertConfigFromFlags(flags),
         onProgress: bar?.update,
       };
       const serving = await startLocalServing(flags.serving, (line) => process.stderr.write(`${line}\n`));

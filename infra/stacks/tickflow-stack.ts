@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { resourceNames } from '../../shared/config.js';
 import { DEFAULT_CONFIG, type TickflowConfig } from '../config.js';
 import { AGGREGATOR_SERVICE, Aggregator } from '../constructs/aggregator.js';
+import { Backfill } from '../constructs/backfill.js';
 import { BronzeWriter } from '../constructs/bronze-writer.js';
 import { Catalog } from '../constructs/catalog.js';
 import { Compactor } from '../constructs/compactor.js';
@@ -29,6 +30,8 @@ export interface HandlerCode {
   readonly preprocessPrepare?: lambda.Code;
   readonly preprocessFeatures?: lambda.Code;
   readonly preprocessFinalize?: lambda.Code;
+  readonly backfillPrepare?: lambda.Code;
+  readonly backfillSymbol?: lambda.Code;
 }
 
 export interface TickflowStackProps extends StackProps {
@@ -54,6 +57,8 @@ export class TickflowStack extends Stack {
   readonly materializer: Materializer;
   readonly compactor: Compactor;
   readonly preprocess: Preprocess;
+  /** Bars recomputed from the bronze layer on demand (`tickflow backfill --aws`). */
+  readonly backfill: Backfill;
   /** `undefined` when `config.serving.enabled` is false. */
   readonly servingStore?: ServingStore;
   readonly monitoring: Monitoring;
@@ -139,6 +144,10 @@ export class TickflowStack extends Stack {
         finalize: props.handlerCode?.preprocessFinalize,
       },
     });
+    this.backfill = new Backfill(this, 'Backfill', {
+      lake: this.lake,
+      code: { prepare: props.handlerCode?.backfillPrepare, symbol: props.handlerCode?.backfillSymbol },
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       consumers: [
         { name: 'Aggregator', function: this.aggregator.function },
@@ -193,6 +202,7 @@ export class TickflowStack extends Stack {
     new CfnOutput(this, 'AthenaWorkGroupName', { value: this.catalog.workGroup.ref });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'PreprocessStateMachineArn', { value: this.preprocess.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'BackfillStateMachineArn', { value: this.backfill.stateMachine.stateMachineArn });
     if (this.monitoring.alertQueue) {
       new CfnOutput(this, 'AlertQueueUrl', { value: this.monitoring.alertQueue.queueUrl });
     }

@@ -11,6 +11,7 @@ import { type BatchReport, emptyReport } from '../../shared/pipeline/aggregation
 import type { ServingSink } from '../../shared/pipeline/ports.js';
 import { seedToState } from '../../shared/random.js';
 import { startLocalAws } from '../aws-stack.js';
+import { watchMarket } from './alerts.js';
 import { type Consumers, startConsumers } from './consumers.js';
 import { FailureDestination } from './discarded.js';
 import { flushAll, materializeAndCompact } from './drain.js';
@@ -28,7 +29,8 @@ export { LOCAL_RUN_DEFAULTS } from './options.js';
 /**
  * The whole pipeline on one machine: emulators (Kinesis, DynamoDB, S3) → producer → local event
  * source mapping with Lambda's semantics → the deployed functions' handlers → DynamoDB state and
- * outputs → materialized Parquet lake → exported to `out/lake`, with `out/summary.json`. Handlers,
+ * outputs → materialized Parquet lake → exported to `out/lake`, market alerts from the closed bars to
+ * `out/alerts.jsonl`, with `out/summary.json`. Handlers,
  * wiring, the materializer's round and the event source mapping settings are the deployed ones
  * (`functions/`, `shared/adapters/pipeline-wiring.ts`, `infra/config.ts`); what is the local run's own
  * is in this folder, one concern a module. Everything started here is stopped here, on success,
@@ -163,6 +165,15 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     durations.export = performance.now() - tExport;
 
     const states = await pipeline.state.scan();
+    const tAlerts = performance.now();
+    const alerts = await watchMarket({
+      outputs: pipeline.outputs,
+      symbols: states.map((s) => s.symbol),
+      lakeFiles: exported.files,
+      config: run.alerts,
+      file: join(out, 'alerts.jsonl'),
+    });
+    durations.alerts = performance.now() - tAlerts;
     const discarded = await destination.totals(stream);
     durations.total = performance.now() - t0;
     const summary = buildSummary({
@@ -175,6 +186,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       eventSourceMapping: consumers.aggregator.stats,
       discarded,
       compaction,
+      alerts,
       chaos: {
         probability: run.chaos,
         injectedBefore: faults?.injected.before ?? 0,

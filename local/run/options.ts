@@ -8,14 +8,28 @@ import {
 import type { LambdaSizing } from '../../infra/cost-inventory.js';
 import { lambdaSizing } from '../../infra/cost-inventory.js';
 import type { Usage } from '../../shared/cost/index.js';
-import { type AggregatorConfig, aggregatorConfig, parseIntervals } from '../../shared/domain/index.js';
+import {
+  type AggregatorConfig,
+  aggregatorConfig,
+  isSliding,
+  parseIntervals,
+} from '../../shared/domain/index.js';
+import {
+  AlertConfigError,
+  DEFAULT_MARKET_ALERT_CONFIG,
+  type MarketAlertConfig,
+  validateAlertConfig,
+} from '../../shared/domain/market-alerts/index.js';
 import type { EventTimeRange } from '../../shared/domain/tick-bounds.js';
 import type { SimulationOptions } from '../../shared/producer/simulator.js';
+import type { ProducerRecord } from '../../shared/producer/types.js';
 import type { LocalServing } from './serving.js';
 
 export type RunSource =
   | { readonly kind: 'simulate'; readonly simulation: SimulationOptions }
-  | { readonly kind: 'replay'; readonly file: string };
+  | { readonly kind: 'replay'; readonly file: string }
+  /** Records from elsewhere, e.g. an exchange feed (shared/adapters/exchange-feed.ts); ends when they end. */
+  | { readonly kind: 'feed'; readonly records: AsyncIterable<ProducerRecord>; readonly describe: string };
 
 export interface LocalRunOptions {
   readonly source: RunSource;
@@ -63,6 +77,8 @@ export interface LocalRunOptions {
   readonly seed?: number | string;
   /** Idle timeout of the live idle flush (processing time). @default the deployed one (`DEFAULT_CONFIG.idleTimeoutMs`) */
   readonly idleTimeoutMs?: number;
+  /** Market-alert thresholds and the interval watched (README "Market alerts"). @default DEFAULT_MARKET_ALERT_CONFIG */
+  readonly alerts?: MarketAlertConfig;
   /** Serving store to write forming and final bars to; its lifetime is the caller's. */
   readonly serving?: LocalServing;
   /**
@@ -116,6 +132,7 @@ export interface RunSettings {
   readonly maxFutureSkewMs: number | undefined;
   readonly seed: number | string;
   readonly chaos: number;
+  readonly alerts: MarketAlertConfig;
 }
 
 export function resolveRunSettings(options: LocalRunOptions): RunSettings {
@@ -126,6 +143,14 @@ export function resolveRunSettings(options: LocalRunOptions): RunSettings {
     dedupHorizonMs: options.dedupHorizonMs,
     eventTimeRange: options.eventTimeRange,
   });
+  const alerts = validateAlertConfig(options.alerts ?? DEFAULT_MARKET_ALERT_CONFIG);
+  const watched = engine.intervals.find((i) => i.label === alerts.interval);
+  if (!watched || isSliding(watched))
+    throw new AlertConfigError(
+      'interval',
+      alerts.interval,
+      `a tumbling interval the run aggregates (${engine.intervals.map((i) => i.label).join(', ')})`,
+    );
   const live = options.live ?? (options.source.kind === 'simulate' && options.rate !== undefined);
   const deployConfig = resolveConfig({ intervals: engine.intervals.map((i) => i.label) });
   const deployed = eventSourceMapping(deployConfig.consumer);
@@ -149,5 +174,6 @@ export function resolveRunSettings(options: LocalRunOptions): RunSettings {
     maxFutureSkewMs: live ? (options.maxFutureSkewMs ?? (skew === 'off' ? undefined : skew)) : undefined,
     seed: options.seed ?? LOCAL_RUN_DEFAULTS.seed,
     chaos,
+    alerts,
   };
 }

@@ -5,13 +5,14 @@ import { type CostSection, costOfRun, shardHours, type Usage } from '../../share
 import type { CompactionReport } from '../../shared/pipeline/bronze/tick-compactor.js';
 import type { StoredSymbolState } from '../../shared/pipeline/ports.js';
 import type { EventSourceMappingStats } from '../esm-runner.js';
+import type { RunAlerts } from './alerts.js';
 import { formatCost } from './cost-format.js';
 import type { DiscardedRecords } from './discarded.js';
 import type { RunExport } from './export-lake.js';
 
 /** What `tickflow local run` writes to `DIR/summary.json` and prints at the end. */
 export interface RunSummary {
-  readonly mode: 'simulate' | 'replay';
+  readonly mode: 'simulate' | 'replay' | 'feed';
   readonly source: string;
   /** Ticks in: every tick of every record (valid + quarantined). */
   readonly rows: number;
@@ -29,6 +30,8 @@ export interface RunSummary {
   readonly lake: { readonly dir: string; readonly files: number; readonly barRows: Record<string, number> };
   /** The bronze layer after compaction: raw valid ticks in hourly files (parts of busy hours counted apart). */
   readonly bronze: { readonly ticks: number; readonly files: number; readonly duplicatesDropped: number };
+  /** Market alerts raised from the closed bars (README "Market alerts"), written to `alerts.jsonl`. */
+  readonly alerts: RunAlerts;
   readonly eventSourceMapping: {
     invocations: number;
     retries: number;
@@ -83,6 +86,7 @@ export interface RunFacts {
   readonly eventSourceMapping: Readonly<EventSourceMappingStats>;
   readonly discarded: Omit<DiscardedRecords, 'ticksNotAggregated'>;
   readonly compaction: CompactionReport;
+  readonly alerts: RunAlerts;
   readonly chaos: RunSummary['chaos'];
   /** Wall time per phase, ms, with `stream` and `total`. */
   readonly durations: Readonly<Record<string, number>>;
@@ -118,6 +122,7 @@ export function buildSummary(f: RunFacts): RunSummary {
       files: f.compaction.filesWritten,
       duplicatesDropped: f.compaction.duplicatesDropped,
     },
+    alerts: f.alerts,
     lake: { dir: f.exported.lakeDir, files: f.exported.files.length, barRows: lakeCounts.barRows },
     eventSourceMapping: {
       invocations: f.eventSourceMapping.invocations,
@@ -160,6 +165,10 @@ export function formatSummary(s: RunSummary): string {
     `  lake          ${s.lake.files} Parquet files under ${s.lake.dir}`,
     `  bronze        ${fmt(s.bronze.ticks)} raw ticks in ${s.bronze.files} files (ticks/, hourly, busy hours in parts)`,
   ];
+  const kinds = Object.entries(s.alerts.byKind).map(([kind, n]) => `${kind} ${n}`);
+  lines.push(
+    `  alerts        ${fmt(s.alerts.total)} market alerts${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''} → ${s.alerts.file}`,
+  );
   if (s.chaos.probability > 0) {
     lines.push(
       `  chaos         p=${s.chaos.probability}: ${s.chaos.injectedBefore} faults before and ${s.chaos.injectedAfter} after a write, ${s.eventSourceMapping.retries} redeliveries`,

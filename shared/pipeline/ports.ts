@@ -1,4 +1,5 @@
 import type { SeenIds } from '../domain/index.js';
+import type { MarketAlert } from '../domain/market-alerts/index.js';
 import type { Bar, LateTick, QuarantinedRecord, Tick, TickOrigin } from '../domain/types.js';
 import type { WatermarkMark } from '../domain/watermark-mark.js';
 import type { LakeColumns, LakeRow, LakeSchema } from '../lake/index.js';
@@ -288,4 +289,30 @@ export interface TickLake {
   readIdentities(file: HourFile, part: number): Promise<Set<string>>;
   /** Replaces one part with these ticks and this footer (one atomic PUT). */
   writePart(file: HourFile, part: number, ticks: readonly OriginTick[], footer: PartFooter): Promise<void>;
+}
+
+// ---- Market alerts: closed bars read back, alerts sent out ----
+
+/** A symbol's closed bars and late ticks of one interval and UTC date, as the outputs table holds them. */
+export interface MarketSeriesSource {
+  closedBars(symbol: string, interval: string, date: string): Promise<Bar[]>;
+  /** The watermark each late tick met (late partitions are dated by the tick's event time). */
+  lateWatermarks(symbol: string, interval: string, date: string): Promise<number[]>;
+}
+
+/** Where market alerts go: the alert topic in AWS, `alerts.jsonl` in the local run. */
+export interface AlertPublisher {
+  publish(alerts: readonly MarketAlert[]): Promise<void>;
+}
+
+/**
+ * The idle flush's watermark marks as the bronze consumer read them from the stream, one small object
+ * per mark keyed by its stream position (`_marks/symbol=<S>/date=<date of the watermark>/…`), so a
+ * retried batch rewrites the same objects. Marks are rare (one per quiet symbol when a bar is due), and
+ * a backfill needs them to decide lateness as the stream did (README, "Backfill from the bronze layer").
+ */
+export interface MarkStore {
+  write(mark: OriginMark): Promise<void>;
+  /** The marks of one symbol whose watermark falls on this UTC date. */
+  read(symbol: string, date: string): Promise<OriginMark[]>;
 }

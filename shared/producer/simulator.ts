@@ -32,6 +32,23 @@ export interface SimulationOptions {
   readonly late?: { readonly fraction: number; readonly minAgeMs?: number; readonly maxAgeMs?: number };
   /** A fraction of extra records breaks the contract, for demos of the quarantine path. */
   readonly malformed?: { readonly fraction: number };
+  /** Injected anomalies, for testing market alerts (README "Market alerts"). */
+  readonly anomalies?: SimulatedAnomalies;
+}
+
+/** Anomalies injected on purpose; `symbol` must be one of the simulated instruments. */
+export interface SimulatedAnomalies {
+  /** At event time `at`, the symbol's price is multiplied by `factor` (a level shift: it stays there). */
+  readonly jumps?: readonly { readonly symbol: string; readonly at: number; readonly factor: number }[];
+  /** The symbol sends no tick with an event time in [from, to). */
+  readonly silences?: readonly { readonly symbol: string; readonly from: number; readonly to: number }[];
+  /** At event time `at`, `count` ticks of the symbol arrive stamped `ageMs` in the past (late). */
+  readonly lateBursts?: readonly {
+    readonly symbol: string;
+    readonly at: number;
+    readonly count: number;
+    readonly ageMs: number;
+  }[];
 }
 
 /** What the simulator emitted so far. */
@@ -50,6 +67,9 @@ interface SymbolState {
   price: number;
   lastTs: number;
   nextId: number;
+  /** Jumps and late bursts of this symbol not yet injected, by event time. */
+  jumps: { at: number; factor: number }[];
+  bursts: { at: number; count: number; ageMs: number }[];
 }
 
 /**
@@ -78,6 +98,7 @@ export class MarketSimulator {
     this.options = options;
     this.rng = createRandom(options.seed ?? 1);
     this.instruments = pickInstruments(options.symbols ?? 8, this.rng.uniform);
+    validateAnomalies(options.anomalies, new Set(this.instruments.map((i) => i.symbol)));
   }
 
   /** The records in arrival order; a fresh simulator is needed to replay the same sequence. */
@@ -88,7 +109,14 @@ export class MarketSimulator {
       price: instrument.startPrice,
       lastTs: options.start ?? DEFAULT_SIMULATION_START,
       nextId: 1,
+      jumps: (options.anomalies?.jumps ?? [])
+        .filter((j) => j.symbol === instrument.symbol)
+        .sort((a, b) => a.at - b.at),
+      bursts: (options.anomalies?.lateBursts ?? [])
+        .filter((b) => b.symbol === instrument.symbol)
+        .sort((a, b) => a.at - b.at),
     }));
+    const silences = options.anomalies?.silences ?? [];
     const activity = new ZipfSampler(states.length, options.zipfExponent ?? 1.1);
     const meanGapMs = 1_000 / (options.ticksPerSecond ?? 20);
     const queue = new ArrivalQueue<ProducerRecord>();
@@ -97,9 +125,22 @@ export class MarketSimulator {
     for (let n = 0; options.ticks === undefined || n < options.ticks; n++) {
       if (n > 0) clock += rng.exponential(meanGapMs);
       const state = states[activity.sample(rng.next())]!;
-      const payload = this.nextTick(state, Math.round(clock));
+      const ts = Math.round(clock);
+      const { symbol } = state.instrument;
+      if (silences.some((q) => q.symbol === symbol && ts >= q.from && ts < q.to)) continue;
+      const payload = this.nextTick(state, ts);
       counts.ticks++;
-      this.schedule(queue, state.instrument.symbol, payload, clock);
+      this.schedule(queue, symbol, payload, clock);
+      while (state.bursts.length > 0 && state.bursts[0]!.at <= ts) {
+        const burst = state.bursts.shift()!;
+        for (let k = 0; k < burst.count; k++) {
+          queue.push(clock, {
+            partitionKey: symbol,
+            payload: { ...payload, ts: ts - burst.ageMs, id: `late-${burst.at}-${k}` },
+          });
+          counts.late++;
+        }
+      }
       while (queue.peekArrival() <= clock) {
         counts.records++;
         yield queue.pop()!;
@@ -115,6 +156,7 @@ export class MarketSimulator {
   private nextTick(state: SymbolState, ts: number): TickPayload {
     const { instrument } = state;
     const dt = Math.max(0, ts - state.lastTs) / MS_PER_YEAR;
+    while (state.jumps.length > 0 && state.jumps[0]!.at <= ts) state.price *= state.jumps.shift()!.factor;
     const sigma = instrument.volatility;
     const mu = this.options.drift ?? 0;
     state.price *= Math.exp((mu - (sigma * sigma) / 2) * dt + sigma * Math.sqrt(dt) * this.rng.normal());
@@ -193,4 +235,31 @@ function validate(o: SimulationOptions): void {
   check('malformed.fraction', o.malformed?.fraction, fraction, 'a fraction in [0, 1]');
   const minAge = o.late?.minAgeMs ?? 15 * 60_000;
   check('late.maxAgeMs', o.late?.maxAgeMs, (v) => v >= minAge, `milliseconds ≥ late.minAgeMs (${minAge})`);
+}
+
+function validateAnomalies(a: SimulatedAnomalies | undefined, symbols: ReadonlySet<string>): void {
+  if (!a) return;
+  const all = [
+    ...(a.jumps ?? []).map((x, i) => [`anomalies.jumps[${i}]`, x] as const),
+    ...(a.silences ?? []).map((x, i) => [`anomalies.silences[${i}]`, x] as const),
+    ...(a.lateBursts ?? []).map((x, i) => [`anomalies.lateBursts[${i}]`, x] as const),
+  ];
+  for (const [at, x] of all) {
+    if (!symbols.has(x.symbol))
+      throw new SimulationOptionError(
+        `${at}.symbol`,
+        x.symbol,
+        `one of the simulated symbols (${[...symbols].join(', ')})`,
+      );
+  }
+  for (const [i, j] of (a.jumps ?? []).entries())
+    if (!(j.factor > 0))
+      throw new SimulationOptionError(`anomalies.jumps[${i}].factor`, j.factor, 'a number > 0');
+  for (const [i, b] of (a.lateBursts ?? []).entries())
+    if (!(Number.isInteger(b.count) && b.count >= 1 && b.ageMs > 0))
+      throw new SimulationOptionError(
+        `anomalies.lateBursts[${i}]`,
+        JSON.stringify(b),
+        'count ≥ 1 and ageMs > 0',
+      );
 }

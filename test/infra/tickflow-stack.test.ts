@@ -134,8 +134,8 @@ describe('TickflowStack with the default config', () => {
       },
     });
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    // aggregator, bronze, materializer, compactor, preprocess prepare/features/finalize
-    expect(functions).toHaveLength(7);
+    // aggregator, bronze, materializer, compactor, preprocess prepare/features/finalize, backfill prepare/symbol
+    expect(functions).toHaveLength(9);
     for (const fn of functions) {
       expect((fn as { Properties: { Runtime: string } }).Properties.Runtime).toBe('nodejs22.x');
     }
@@ -165,13 +165,13 @@ describe('TickflowStack with the default config', () => {
         .filter((s) => !JSON.stringify(s.Resource).includes('FailedBatchesBucket'))
         .filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')))
         .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
-        .map((r) => JSON.stringify(r).match(/"\/([a-z/]+\/\*)"/)?.[1]);
+        .map((r) => JSON.stringify(r).match(/"\/([a-z_/]+\/\*)"/)?.[1]);
     expect(s3Resources('Aggregator')).toEqual([]);
     const aggregatorS3 = policyOfFunction(template, 'Aggregator').filter(
       (s) => !JSON.stringify(s.Resource).includes('FailedBatchesBucket'),
     );
     expect(actionsOf(aggregatorS3).filter((a) => a.startsWith('s3:'))).toEqual([]);
-    expect(s3Resources('Bronze')).toEqual(['staging/ticks/*']);
+    expect(s3Resources('Bronze')).toEqual(['staging/ticks/*', '_marks/*']);
     expect(s3Resources('Materializer').sort()).toEqual(['bars/*', 'late/*', 'quarantine/*']);
     expect(actionsOf(policyOfFunction(template, 'Bronze'))).not.toContain('dynamodb:PutItem');
     expect(actionsOf(policyOfFunction(template, 'Aggregator'))).not.toContain('dynamodb:Scan');

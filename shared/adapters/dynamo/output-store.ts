@@ -101,6 +101,11 @@ function quarantineItem(e: QuarantineEntry): Record<string, unknown> {
   };
 }
 
+/** Partition of the materializer's progress items of one processing date (`upTo` per lake partition). */
+export function materializedPk(date: string): string {
+  return ['materialized', date].join(SEP);
+}
+
 export class DynamoOutputStore implements OutputStore, MaterializableOutputs {
   /**
    * @param retentionMs how long an item stays after it is written: every item and marker gets the TTL
@@ -135,7 +140,7 @@ export class DynamoOutputStore implements OutputStore, MaterializableOutputs {
     const out: DirtyMarker[] = [];
     for (const date of dates) {
       const progress = new Map<string, number>();
-      for (const item of await this.queryAll(['materialized', date].join(SEP))) {
+      for (const item of await this.queryAll(materializedPk(date))) {
         progress.set(String(item.sk), Number(item.upTo));
       }
       for (const item of await this.queryAll(['dirty', date].join(SEP))) {
@@ -160,7 +165,7 @@ export class DynamoOutputStore implements OutputStore, MaterializableOutputs {
       .send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: ['materialized', marker.date].join(SEP), sk: partitionPk(marker.partition), upTo },
+          Item: { pk: materializedPk(marker.date), sk: partitionPk(marker.partition), upTo },
           ConditionExpression: 'attribute_not_exists(upTo) OR upTo < :v',
           ExpressionAttributeValues: { ':v': upTo },
         }),

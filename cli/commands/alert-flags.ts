@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import {
+  AlertConfigError,
+  DEFAULT_MARKET_ALERT_CONFIG,
+  type MarketAlertConfig,
+  validateAlertConfig,
+} from '../../shared/domain/market-alerts/index.js';
+import { UsageError } from '../options.js';
+
+/** The market-alert flags of `tickflow local run`. */
+export interface AlertFlags {
+  alertsConfig?: string;
+  alertInterval?: string;
+  alertSigma?: number;
+  alertQuiet?: number;
+  alertMaxLate?: number;
+}
+
+/**
+ * The thresholds a run uses: the defaults, then the `--alerts-config` file (`interval`, `defaults`,
+ * `classes`; README "Market alerts"), then the single flags over its defaults. Bad values are a usage
+ * error naming the setting.
+ */
+export function alertConfigFromFlags(flags: AlertFlags): MarketAlertConfig {
+  let file: Partial<MarketAlertConfig> = {};
+  if (flags.alertsConfig) {
+    try {
+      file = JSON.parse(readFileSync(flags.alertsConfig, 'utf8')) as Partial<MarketAlertConfig>;
+    } catch (err) {
+      throw new UsageError(`--alerts-config ${flags.alertsConfig}: ${(err as Error).message}`);
+    }
+    if (typeof file !== 'object' || file === null || Array.isArray(file))
+      throw new UsageError(
+        `--alerts-config ${flags.alertsConfig}: expected a JSON object with interval, defaults, classes`,
+      );
+  }
+  const base = DEFAULT_MARKET_ALERT_CONFIG;
+  const config: MarketAlertConfig = {
+    interval: flags.alertInterval ?? file.interval ?? base.interval,
+    defaults: {
+      ...base.defaults,
+      ...(file.defaults ?? {}),
+      ...(flags.alertSigma !== undefined ? { sigma: flags.alertSigma } : {}),
+      ...(flags.alertQuiet !== undefined ? { quietAfterMs: flags.alertQuiet } : {}),
+      ...(flags.alertMaxLate !== undefined ? { maxLatePerBar: flags.alertMaxLate } : {}),
+    },
+    classes: file.classes ?? base.classes,
+  };
+  try {
+    return validateAlertConfig(config);
+  } catch (err) {
+    if (err instanceof AlertConfigError)
+      throw new UsageError(`${err.message} (--alerts-config or --alert-* flags)`);
+    throw err;
+  }
+}
