@@ -10,6 +10,7 @@ import { Backfill } from '../constructs/backfill.js';
 import { BronzeWriter } from '../constructs/bronze-writer.js';
 import { Catalog } from '../constructs/catalog.js';
 import { Compactor } from '../constructs/compactor.js';
+import { FailedBatches } from '../constructs/failed-batches.js';
 import { Lake } from '../constructs/lake.js';
 import { Materializer } from '../constructs/materializer.js';
 import { Monitoring } from '../constructs/monitoring.js';
@@ -50,6 +51,7 @@ export class TickflowStack extends Stack {
   readonly tickStream: TickStream;
   readonly stateStore: StateStore;
   readonly lake: Lake;
+  readonly failedBatches: FailedBatches;
   readonly aggregator: Aggregator;
   readonly bronzeWriter: BronzeWriter;
   readonly materializer: Materializer;
@@ -91,6 +93,9 @@ export class TickflowStack extends Stack {
       bucketName: `${names.lakeBucket}-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
       noncurrentVersionDays: config.lakeNoncurrentVersionDays,
     });
+    this.failedBatches = new FailedBatches(this, 'FailedBatches', {
+      accessLogsBucket: this.lake.accessLogsBucket,
+    });
     this.servingStore = config.serving.enabled
       ? new ServingStore(this, 'Serving', {
           keyspaceName: config.serving.keyspaceName,
@@ -105,7 +110,7 @@ export class TickflowStack extends Stack {
       consumer: config.consumer,
       serving: this.servingStore,
       code: props.handlerCode?.aggregator,
-      dlqKey: this.dataKey,
+      onFailure: this.failedBatches,
     });
     this.bronzeWriter = new BronzeWriter(this, 'Bronze', {
       stream: this.tickStream.stream,
@@ -113,7 +118,7 @@ export class TickflowStack extends Stack {
       eventTimes: config,
       consumer: config.consumer,
       code: props.handlerCode?.bronze,
-      dlqKey: this.dataKey,
+      onFailure: this.failedBatches,
     });
     this.materializer = new Materializer(this, 'Materializer', {
       stateStore: this.stateStore,
@@ -145,16 +150,8 @@ export class TickflowStack extends Stack {
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       consumers: [
-        {
-          name: 'Aggregator',
-          function: this.aggregator.function,
-          deadLetterQueue: this.aggregator.deadLetterQueue,
-        },
-        {
-          name: 'Bronze',
-          function: this.bronzeWriter.function,
-          deadLetterQueue: this.bronzeWriter.deadLetterQueue,
-        },
+        { name: 'Aggregator', function: this.aggregator.function },
+        { name: 'Bronze', function: this.bronzeWriter.function },
       ],
       scheduledFunctions: [
         { name: 'Materializer', function: this.materializer.function },
@@ -164,6 +161,7 @@ export class TickflowStack extends Stack {
       metricAlarms: this.compactor.alarmSpecs,
       metricsService: AGGREGATOR_SERVICE,
       alarms: config.alarms,
+      failedBatches: this.failedBatches,
       alerts: config.alerts,
       stream: this.tickStream.stream,
       allowedLatenessMs: config.allowedLatenessMs,
@@ -196,6 +194,10 @@ export class TickflowStack extends Stack {
     new CfnOutput(this, 'StateTableName', { value: this.stateStore.stateTable.tableName });
     new CfnOutput(this, 'OutputTableName', { value: this.stateStore.outputTable.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
+    new CfnOutput(this, 'FailedBatchesBucketName', {
+      description: 'On-failure destination of the stream consumers: each discarded batch, whole',
+      value: this.failedBatches.bucket.bucketName,
+    });
     new CfnOutput(this, 'GlueDatabaseName', { value: databaseName });
     new CfnOutput(this, 'AthenaWorkGroupName', { value: this.catalog.workGroup.ref });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
