@@ -46,7 +46,12 @@ export function toKafkaRecord(m: FetchedMessage): MSKRecord {
 /** The `records` map of a Kafka event: `<topic>-<partition>` → records in offset order. */
 export function groupByPartition(records: readonly MSKRecord[]): Record<string, MSKRecord[]> {
   const out: Record<string, MSKRecord[]> = {};
-  for (const r of records) (out[`${r.topic}-${r.partition}`] ??= []).push(r);
+  for (const r of records) {
+    const key = `${r.topic}-${r.partition}`;
+    const list = out[key] ?? [];
+    list.push(r);
+    out[key] = list;
+  }
   return out;
 }
 
