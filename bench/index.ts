@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only stream,handler,features,parquet,scale] [-- --cases hot,…]`: the speed targets of
+ * `npm run bench [-- --quick] [-- --only stream,handler,features,parquet,scale,kafka-client] [-- --cases hot,…]`: the speed targets of
  * tickflow measured beside a reference run in the same process, reported as ratios. Prints a table,
  * writes bench/results.json and bench/RESULTS.md (a quick run writes results.quick.json and
  * RESULTS.quick.md, so smoke numbers never replace real ones; a run of some cases only, `--cases hot`,
@@ -16,6 +16,7 @@ import { collectGarbage } from './harness/gc.js';
 import { describeMachine, finishMachineInfo, startMachineInfo } from './harness/machine.js';
 import { type BenchReport, renderConsoleTable, type SuiteResult, writeReport } from './harness/report.js';
 import type { Suite } from './harness/suite.js';
+import { runKafkaClientBench } from './kafka-client/index.js';
 import { runParquetBench } from './parquet/index.js';
 import { runScaleBench } from './scale/index.js';
 import { runStreamCoreBench } from './stream-core/index.js';
@@ -26,6 +27,7 @@ const SUITES: Readonly<Record<string, Suite>> = {
   features: runFeaturesBench,
   parquet: runParquetBench,
   scale: runScaleBench,
+  'kafka-client': runKafkaClientBench,
 };
 
 const { values } = parseArgs({

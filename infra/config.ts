@@ -51,8 +51,8 @@ export interface AlarmConfig {
   readonly functionErrors: number;
   /** Function throttles per 5 minutes. */
   readonly functionThrottles: number;
-  /** Visible messages in a dead-letter queue. */
-  readonly dlqDepth: number;
+  /** Batches the stream consumers gave up on (written to the on-failure bucket) per 5 minutes. */
+  readonly failedBatches: number;
   /** LateTicks / ValidTicks over 5 minutes; a late tick counts once per interval it missed, so this can exceed 1. */
   readonly lateRatio: number;
   /** Duplicates / ValidTicks over 5 minutes, as a fraction. */
@@ -163,7 +163,7 @@ export const DEFAULT_CONFIG: TickflowConfig = {
     iteratorAgeMs: 60_000,
     functionErrors: 1,
     functionThrottles: 1,
-    dlqDepth: 1,
+    failedBatches: 1,
     lateRatio: 0.01,
     duplicateRatio: 0.05,
     failedSymbols: 1,

@@ -16,17 +16,18 @@ const KMS_KEYS = 1;
 /**
  * Alarms, counted in the metrics they read: CloudWatch prices a standard alarm per alarm metric, and an
  * alarm on a metric-math expression reads each metric of the expression (the upper reading of the rule).
- * Per consumer: iterator age, DLQ depth, errors, throttles; per scheduled function: errors, throttles;
- * per state machine: failed + timed-out executions (2 metrics).
+ * Per consumer: iterator age, errors, throttles; per scheduled function: errors, throttles; per state
+ * machine: failed + timed-out executions (2 metrics).
  */
-const ALARM_METRICS_PER_CONSUMER = 4;
+const ALARM_METRICS_PER_CONSUMER = 3;
 const ALARM_METRICS_PER_SCHEDULED_FUNCTION = 2;
 const ALARM_METRICS_PER_STATE_MACHINE = 2;
 /**
- * Compactor backlog and unreadable staged objects (1 each); late ratio and duplicate ratio (2 each:
- * numerator and valid ticks); unusable states, failed symbols, watermark lag (1 each).
+ * Batches in the on-failure bucket (1, for both consumers); compactor backlog and unreadable staged
+ * objects (1 each); late ratio and duplicate ratio (2 each: numerator and valid ticks); unusable states,
+ * failed symbols, watermark lag (1 each).
  */
-const METRIC_ALARM_METRICS = 2 + 2 + 2 + 3;
+const METRIC_ALARM_METRICS = 1 + 2 + 2 + 2 + 3;
 
 /**
  * Custom metrics the handlers publish (shared/adapters/metrics.ts, shared/adapters/bronze/metrics.ts):

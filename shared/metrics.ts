@@ -20,6 +20,8 @@ export const METRIC_SERVICES = {
   bronze: 'bronze',
   compactor: 'compactor',
   materializer: 'materializer',
+  /** `tickflow produce --exchange`: a long-running process, not a Lambda function. */
+  producer: 'producer',
 } as const;
 
 export type MetricService = (typeof METRIC_SERVICES)[keyof typeof METRIC_SERVICES];
@@ -45,6 +47,20 @@ export const AGGREGATOR_METRICS = {
 /** The materializer's idle flush: watermark marks put on the stream by one run. */
 export const MATERIALIZER_METRICS = {
   idleWatermarks: 'IdleWatermarks',
+} as const;
+
+/** Dimension of the exchange feed's metrics: the venue (`binance`, `coinbase`). */
+export const VENUE_DIMENSION = 'Venue';
+
+/**
+ * The exchange feed's metrics (shared/adapters/exchange-feed.ts), one EMF document per event on the
+ * producer's log (stderr): a gap in a symbol's trade ids, a reconnect, a frame that was not a message.
+ */
+export const PRODUCER_METRICS = {
+  feedGaps: 'FeedGaps',
+  feedMissingTrades: 'FeedMissingTrades',
+  feedReconnects: 'FeedReconnects',
+  feedMalformedFrames: 'FeedMalformedFrames',
 } as const;
 
 /** The bronze writer's metrics, one set per batch. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerBackfill } from './backfill.js';
 import { register as registerBars } from './bars.js';
 import { register as registerCost } from './cost.js';
 import { register as registerLocal } from './local.js';
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerLocal(program);
   registerProduce(program);
   registerPreprocess(program);
+  registerBackfill(program);
   registerQuery(program);
   registerReport(program);
   registerBars(program);

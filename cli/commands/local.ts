@@ -39,6 +39,7 @@ interface LocalRunFlags extends AlertFlags {
   ticks: number;
   rate?: number;
   seed: string;
+  source: 'kinesis' | 'kafka';
   shards: number;
   batchSize: number;
   batchingWindow: number;
@@ -85,7 +86,20 @@ export function register(program: Command): void {
       positiveNumber,
     )
     .option('--seed <seed>', 'seed of the simulation and of --chaos', String(LOCAL_RUN_DEFAULTS.seed))
-    .option('--shards <n>', 'Kinesis shards (1–10)', shardCount, LOCAL_RUN_DEFAULTS.shards)
+    .addOption(
+      new Option(
+        '--source <stream>',
+        'the stream: kinesis (embedded kinesalite) or kafka (a local Apache Kafka broker; needs Java 17+)',
+      )
+        .choices(['kinesis', 'kafka'])
+        .default('kinesis'),
+    )
+    .option(
+      '--shards <n>',
+      'Kinesis shards or Kafka partitions (1–10)',
+      shardCount,
+      LOCAL_RUN_DEFAULTS.shards,
+    )
     .option(
       '--batch-size <n>',
       'event source mapping batch size (1–10,000)',
@@ -200,6 +214,7 @@ export function register(program: Command): void {
               simulation: { symbols: flags.symbols, ticks: flags.ticks, seed: flags.seed },
             },
         out: flags.out,
+        stream: flags.source,
         shards: flags.shards,
         batchSize: flags.batchSize,
         maximumBatchingWindowMs: flags.batchingWindow,

@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
+import { ExchangeFeed, type FeedStats } from '../../shared/adapters/exchange-feed.js';
+import { KafkaPublisher } from '../../shared/adapters/kafka/publisher.js';
 import {
   KinesisPublisher,
   type PublishStats,
@@ -8,19 +10,34 @@ import {
 } from '../../shared/adapters/kinesis-publisher.js';
 import type { OrderingMode } from '../../shared/producer/batching.js';
 import { CsvTickParser, type ReplayCounts, replayCsv } from '../../shared/producer/csv-replay.js';
+import {
+  InvalidVenueSymbolError,
+  VENUE_NAMES,
+  VENUES,
+  type VenueName,
+} from '../../shared/producer/exchange/index.js';
 import { type PacingPlan, pace } from '../../shared/producer/pacing.js';
 import { MarketSimulator, type SimulationCounts } from '../../shared/producer/simulator.js';
 import type { ProducerRecord } from '../../shared/producer/types.js';
-import { duration, positiveInt, positiveNumber, probability } from '../options.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { duration, list, positiveInt, positiveNumber, probability, UsageError } from '../options.js';
 
 /** Options of `tickflow produce`, as parsed. */
 export interface ProduceOptions {
-  readonly stream: string;
+  /** Kinesis stream name (with --stream). */
+  readonly stream?: string;
+  /** Kafka bootstrap servers `host:port[,…]` (with --topic), instead of Kinesis. */
+  readonly kafka?: string;
+  readonly topic?: string;
   readonly simulate?: boolean;
   readonly replay?: string;
+  readonly exchange?: VenueName;
+  /** The venue's WebSocket URL instead of its production endpoint (a test server, a proxy). */
+  readonly feedUrl?: string;
   readonly rate?: number;
   readonly speedup?: number;
-  readonly symbols: number;
+  /** A count with --simulate (default 8), the venue's symbols (comma-separated) with --exchange. */
+  readonly symbols?: string;
   readonly ticks?: number;
   readonly seed: string;
   readonly start?: number;
@@ -39,9 +56,11 @@ export interface ProduceSummary {
   readonly publish: PublishStats;
   readonly simulation?: SimulationCounts;
   readonly replay?: ReplayCounts;
+  readonly feed?: { readonly venue: VenueName; readonly stats: FeedStats };
 }
 
 const DEFAULT_SIMULATED_TICKS = 10_000;
+const DEFAULT_SIMULATED_SYMBOLS = 8;
 /**
  * Strict ordering sends one record per symbol per request, so packing is what keeps a hot symbol
  * fast: measured on kinesalite, 100,000 ticks of 8 symbols took 7.1 s packed by 100 and 6.7 s for
@@ -52,13 +71,17 @@ const DEFAULT_PACK = 100;
 /** Adds `tickflow produce` to the program. */
 export function register(program: Command): void {
   const simulationOnly = (flags: string, description: string) =>
-    new Option(flags, description).conflicts('replay');
+    new Option(flags, description).conflicts(['replay', 'exchange']);
+  const notLive = (flags: string, description: string) =>
+    new Option(flags, description).conflicts('exchange');
   program
     .command('produce')
     .description(
-      'Publish ticks to a Kinesis stream (partition key = symbol): a seeded market simulation or a CSV replay.',
+      'Publish ticks to a Kinesis stream or a Kafka topic (key = symbol): a seeded market simulation, a CSV replay, or a live exchange trade stream.',
     )
-    .requiredOption('--stream <name>', 'Kinesis stream name')
+    .addOption(new Option('--stream <name>', 'Kinesis stream name').conflicts(['kafka', 'topic']))
+    .option('--kafka <bootstrap>', 'Kafka bootstrap servers host:port[,host:port…] (plaintext), with --topic')
+    .option('--topic <name>', 'Kafka topic (with --kafka)')
     .addOption(
       new Option('--simulate', 'simulate a market: GBM prices, Zipf-skewed symbols, Poisson arrivals'),
     )
@@ -66,20 +89,34 @@ export function register(program: Command): void {
       new Option(
         '--replay <file>',
         'replay a CSV file (header ts,symbol,price,size,id) in file order',
-      ).conflicts('simulate'),
-    )
-    .option(
-      '--rate <n>',
-      'live pacing: ticks per second of wall time (default: as fast as possible)',
-      positiveNumber,
-    )
-    .option(
-      '--speedup <x>',
-      'event time runs x times faster than wall time (--simulate: with --rate; --replay: paces by the ts column)',
-      positiveNumber,
+      ).conflicts(['simulate', 'exchange']),
     )
     .addOption(
-      simulationOnly('--symbols <n>', 'number of simulated symbols').argParser(positiveInt).default(8),
+      new Option('--exchange <venue>', "publish a venue's public trade stream live (symbol formats below)")
+        .choices(VENUE_NAMES)
+        .conflicts('simulate'),
+    )
+    .option(
+      '--feed-url <url>',
+      "with --exchange: the venue's WebSocket URL (default: its production endpoint)",
+    )
+    .addOption(
+      notLive(
+        '--rate <n>',
+        'live pacing: ticks per second of wall time (default: as fast as possible)',
+      ).argParser(positiveNumber),
+    )
+    .addOption(
+      notLive(
+        '--speedup <x>',
+        'event time runs x times faster than wall time (--simulate: with --rate; --replay: paces by the ts column)',
+      ).argParser(positiveNumber),
+    )
+    .addOption(
+      new Option(
+        '--symbols <n|list>',
+        "--simulate: number of simulated symbols (default 8); --exchange: the venue's symbols, comma-separated",
+      ).conflicts('replay'),
     )
     .addOption(
       simulationOnly(
@@ -121,7 +158,7 @@ export function register(program: Command): void {
     )
     .option(
       '--pack <n>',
-      'ticks of one symbol per Kinesis record, as a JSON array (1 = one tick per record)',
+      'ticks of one symbol per record (Kinesis or Kafka), as a JSON array (1 = one tick per record)',
       positiveInt,
       DEFAULT_PACK,
     )
@@ -132,19 +169,40 @@ export function register(program: Command): void {
     )
     .option('--region <region>', 'AWS region (default: AWS_REGION)')
     .option('--endpoint <url>', 'Kinesis endpoint, e.g. http://127.0.0.1:4567 (default: AWS_ENDPOINT_URL)')
+    .addHelpText('after', exchangeHelp())
     .action(async (options: ProduceOptions, command: Command) => {
-      if (Boolean(options.simulate) === Boolean(options.replay)) {
-        command.error('error: give exactly one source: --simulate or --replay <file>', { exitCode: 2 });
+      if ([options.simulate, options.replay, options.exchange].filter(Boolean).length !== 1) {
+        command.error('error: give exactly one source: --simulate, --replay <file> or --exchange <venue>', {
+          exitCode: 2,
+        });
+      }
+      try {
+        checkSymbols(options);
+      } catch (err) {
+        command.error(`error: ${err instanceof Error ? err.message : String(err)}`, { exitCode: 2 });
+      }
+      if (!options.stream && !(options.kafka && options.topic)) {
+        command.error(
+          'error: give a destination: --stream NAME (Kinesis) or --kafka HOST:PORT --topic NAME',
+          {
+            exitCode: 2,
+          },
+        );
       }
       const summary = await produce(options, (line) => process.stderr.write(line));
-      process.stdout.write(formatSummary(options.stream, summary));
+      process.stdout.write(
+        formatSummary(options.stream ?? `${options.topic} (Kafka ${options.kafka})`, summary),
+      );
+      // Trades the venue never delivered are data lost, even though everything read was published.
+      if (summary.feed && summary.feed.stats.gaps > 0) process.exitCode = EXIT_CODES.dataLost;
     });
 }
 
 /**
- * Runs one producer: builds the source (simulation or replay), paces it when asked, publishes it
- * with {@link KinesisPublisher} and returns the totals. Ctrl-C ends a live run cleanly: what was
- * read is still published. `progress` receives status text (`\r`-updated on a terminal).
+ * Runs one producer: builds the source (simulation, replay or exchange feed), paces it when asked,
+ * publishes it with {@link KinesisPublisher} (or {@link KafkaPublisher}) and returns the totals. SIGINT (Ctrl-C) and SIGTERM end
+ * a live run cleanly: what was read is still published. `progress` receives status text
+ * (`\r`-updated on a terminal).
  */
 export async function produce(
   options: ProduceOptions,
@@ -155,46 +213,126 @@ export async function produce(
     ...(options.endpoint && { endpoint: options.endpoint }),
   });
   const stop = new AbortController();
-  const onSigint = () => stop.abort();
-  process.once('SIGINT', onSigint);
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    let simulator: MarketSimulator | undefined;
-    let parser: CsvTickParser | undefined;
-    let source: Iterable<ProducerRecord> | AsyncIterable<ProducerRecord>;
-    if (options.replay) {
-      parser = new CsvTickParser();
-      source = replayCsv(createReadStream(options.replay), parser);
-    } else {
-      simulator = new MarketSimulator(simulationOptions(options));
-      source = simulator.records();
-    }
-    const plan = pacingPlan(options);
-    if (plan) source = pace(source, plan);
+    const { source, counts } = produceSource(options, stop.signal);
     const reporter = new ProgressReporter(progress);
-    const publish = await new KinesisPublisher({
-      streamName: options.stream,
-      putRecords: putRecordsWith(client),
-      maxTicksPerRecord: options.pack,
-      ordering: options.ordering,
-      onProgress: (stats) => reporter.update(stats),
-    }).publish(untilAborted(source, stop.signal));
+    const publisher =
+      options.kafka && options.topic
+        ? new KafkaPublisher({
+            bootstrap: options.kafka,
+            topic: options.topic,
+            maxTicksPerRecord: options.pack,
+            onProgress: (stats) => reporter.update(stats),
+          })
+        : new KinesisPublisher({
+            streamName: options.stream!,
+            putRecords: putRecordsWith(client),
+            maxTicksPerRecord: options.pack,
+            ordering: options.ordering,
+            onProgress: (stats) => reporter.update(stats),
+          });
+    const publish = await publisher.publish(source);
     reporter.done();
-    return {
-      publish,
-      ...(simulator && { simulation: simulator.counts }),
-      ...(parser && { replay: parser.counts }),
-    };
+    return { publish, ...counts() };
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     client.destroy();
   }
+}
+
+/**
+ * The records a producer publishes, whatever the stream it publishes to, and the source's counts.
+ * When `signal` fires, a simulation or replay stops pulling at once; an exchange feed closes its
+ * connection and still hands out every trade it had read.
+ */
+export function produceSource(
+  options: ProduceOptions,
+  signal: AbortSignal,
+): {
+  source: AsyncIterable<ProducerRecord>;
+  counts: () => Omit<ProduceSummary, 'publish'>;
+} {
+  if (options.exchange) {
+    const venue = options.exchange;
+    const feed = new ExchangeFeed({
+      venue: VENUES[venue],
+      symbols: exchangeSymbols(options),
+      ...(options.feedUrl && { url: options.feedUrl }),
+    });
+    signal.addEventListener('abort', () => feed.stop(), { once: true });
+    return { source: feed.records(), counts: () => ({ feed: { venue, stats: { ...feed.stats } } }) };
+  }
+  let simulator: MarketSimulator | undefined;
+  let parser: CsvTickParser | undefined;
+  let source: Iterable<ProducerRecord> | AsyncIterable<ProducerRecord>;
+  if (options.replay) {
+    parser = new CsvTickParser();
+    source = replayCsv(createReadStream(options.replay), parser);
+  } else {
+    simulator = new MarketSimulator(simulationOptions(options));
+    source = simulator.records();
+  }
+  const plan = pacingPlan(options);
+  if (plan) source = pace(source, plan);
+  return {
+    source: untilAborted(source, signal),
+    counts: () => ({
+      ...(simulator && { simulation: simulator.counts }),
+      ...(parser && { replay: parser.counts }),
+    }),
+  };
+}
+
+/** `--symbols` with --exchange: required, each checked with the venue's rules (a clear error before connecting). */
+function exchangeSymbols(o: ProduceOptions): string[] {
+  if (!o.symbols) {
+    throw new UsageError(`--exchange ${o.exchange} needs --symbols: ${VENUES[o.exchange!].symbolFormat}`);
+  }
+  const symbols = list(o.symbols);
+  for (const symbol of symbols) VENUES[o.exchange!].venueSymbol(symbol);
+  return symbols;
+}
+
+/** Simulated symbols: a positive count. */
+function simulatedSymbols(o: ProduceOptions): number {
+  return o.symbols === undefined ? DEFAULT_SIMULATED_SYMBOLS : positiveInt(o.symbols);
+}
+
+/** Flag checks that need more than one flag; throws what to do. */
+function checkSymbols(o: ProduceOptions): void {
+  try {
+    if (o.exchange) exchangeSymbols(o);
+    else if (o.simulate) simulatedSymbols(o);
+  } catch (err) {
+    if (err instanceof InvalidVenueSymbolError || err instanceof InvalidArgumentError) {
+      throw new UsageError(`--symbols: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/** The `--help` section on venues: each one's symbol format, and what reaches the stream. */
+function exchangeHelp(): string {
+  return [
+    '',
+    'Exchange feeds (--exchange VENUE --symbols LIST):',
+    ...VENUE_NAMES.map((name) => `  ${name}: ${VENUES[name].symbolFormat}`),
+    '  Each trade becomes a tick {symbol: BASE-QUOTE, ts: the venue trade time, price, size,',
+    '  id: VENUE-TRADEID}; repeats after a reconnect are dropped by the pipeline by id. Gaps in',
+    '  trade ids are logged (JSON on stderr, with EMF metrics) and make the run exit 3.',
+    '  A venue that refuses the subscription (an unknown symbol) ends the run with its reason (exit 1).',
+  ].join('\n');
 }
 
 function simulationOptions(o: ProduceOptions): ConstructorParameters<typeof MarketSimulator>[0] {
   const live = o.rate !== undefined;
   const ticks = o.ticks ?? (live ? undefined : DEFAULT_SIMULATED_TICKS);
   return {
-    symbols: o.symbols,
+    symbols: simulatedSymbols(o),
     seed: o.seed,
     ...(ticks !== undefined && { ticks }),
     ...(o.start !== undefined && { start: o.start }),
@@ -280,6 +418,15 @@ export function formatSummary(stream: string, summary: ProduceSummary): string {
     lines.push(
       `simulated: ${sim.ticks} ticks + ${sim.duplicates} duplicates + ${sim.malformed} malformed, ` +
         `${sim.records} records emitted; ${sim.outOfOrder} out of order, ${sim.late} late`,
+    );
+  }
+  const feed = summary.feed;
+  if (feed) {
+    const f = feed.stats;
+    lines.push(
+      `${feed.venue}: ${f.trades} trades read (${f.repeats} repeated after reconnects, left to the pipeline's dedup), ` +
+        `${f.gaps} gap(s) with ${f.missingTrades} trade(s) missing, ${f.malformedFrames} malformed frame(s) skipped, ` +
+        `${f.connections} connection(s), ${f.pauses} pause(s) for backpressure`,
     );
   }
   const replay = summary.replay;

@@ -12,5 +12,5 @@ import { createAggregatorHandler } from './handler.js';
 const aggregation = wireAggregation({ ...aggregationOptionsFromEnv(), serving: await servingSinkFromEnv() });
 const metrics = new BatchMetricsPublisher(METRIC_SERVICES.aggregator);
 
-/** Kinesis event source mapping target (ReportBatchItemFailures on). */
+/** Kinesis or Kafka event source mapping target (ReportBatchItemFailures on). */
 export const handler = createAggregatorHandler(aggregation.service, (report) => metrics.publish(report));

@@ -1,8 +1,7 @@
-import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { decodeKinesisRecords } from '../../shared/adapters/kinesis/records.js';
+import { decodeStreamEvent, type StreamHandler, streamHandler } from '../../shared/adapters/stream-event.js';
 import type { BronzeBatchReport, BronzeWriter } from '../../shared/pipeline/bronze/bronze-writer.js';
 
-export type BronzeHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
+export type BronzeHandler = StreamHandler;
 
 export interface BronzeHandlerDeps {
   readonly writer: BronzeWriter;
@@ -11,13 +10,13 @@ export interface BronzeHandlerDeps {
 }
 
 /**
- * The bronze consumer's Lambda handler: decode the records, stage the batch's valid ticks, report no
+ * The bronze consumer's Lambda handler (Kinesis or Kafka): decode the records, stage the batch's valid ticks, report no
  * item failures. A failed write throws, so the event source mapping retries (or bisects) the batch.
  */
 export function createBronzeHandler(deps: BronzeHandlerDeps): BronzeHandler {
-  return async (event) => {
-    const report = await deps.writer.writeBatch(decodeKinesisRecords(event.Records));
+  return streamHandler(async (event) => {
+    const report = await deps.writer.writeBatch(decodeStreamEvent(event));
     deps.onReport?.(report);
     return { batchItemFailures: [] };
-  };
+  });
 }

@@ -7,7 +7,7 @@ import { createBronzeHandler } from './handler.js';
 const bronze = wireBronze({ lakeBucket: lakeBucketFromEnv(), eventTimeRange: eventTimeRangeFromEnv() });
 const metrics = new BronzeMetricsPublisher(METRIC_SERVICES.bronze);
 
-/** Kinesis event source mapping target (second consumer of the tick stream). */
+/** Kinesis or Kafka event source mapping target (second consumer of the tick stream). */
 export const handler = createBronzeHandler({
   writer: bronze.writer,
   onReport: (report) => metrics.publishBatch(report),

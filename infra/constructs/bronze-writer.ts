@@ -7,10 +7,11 @@ import type { Lake, LakePrefix } from './lake.js';
 import { StreamConsumerFunction, type StreamConsumerFunctionProps } from './stream-consumer.js';
 
 /**
- * The only lake prefix the bronze writer may write: its staged objects. The compactor, not the
- * writer, moves them into `ticks/`, so the writer has no access to the table itself.
+ * The only lake prefixes the bronze writer may write: its staged objects and the watermark marks it
+ * keeps for backfill. The compactor, not the writer, moves staged ticks into `ticks/`, so the writer
+ * has no access to the table itself.
  */
-export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['staging/ticks/'];
+export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['staging/ticks/', '_marks/'];
 export const BRONZE_SERVICE = METRIC_SERVICES.bronze;
 
 export interface BronzeWriterProps extends Omit<StreamConsumerFunctionProps, 'source'> {

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { STAGING_PREFIX } from '../../shared/pipeline/bronze/staging-keys.js';
+import { MARKS_PREFIX, STAGING_PREFIX } from '../../shared/pipeline/bronze/staging-keys.js';
 import { InvalidPropsError } from '../errors.js';
 import { acknowledgePrefixGrant, nagArnOf } from './nag.js';
 import { requireIntegerInRange } from './validate.js';
@@ -12,10 +12,10 @@ import { requireIntegerInRange } from './validate.js';
 export const LAKE_PREFIXES = ['bars/', 'ticks/', 'late/', 'quarantine/', 'features/'] as const;
 /**
  * Work areas of the bucket that are no table: the bronze writer's staged objects, which the compactor
- * folds into `ticks/` and deletes. No lifecycle rule expires them (an expired, uncompacted object would
+ * folds into `ticks/` and deletes, and the idle flush's watermark marks it keeps for backfill (`_marks/`). No lifecycle rule expires them (an expired, uncompacted object would
  * lose its ticks); `StagedBacklog` alarms when they pile up.
  */
-export const STAGING_PREFIXES = [STAGING_PREFIX] as const;
+export const STAGING_PREFIXES = [STAGING_PREFIX, MARKS_PREFIX] as const;
 export type LakePrefix = (typeof LAKE_PREFIXES)[number] | (typeof STAGING_PREFIXES)[number];
 /**
  * Objects inside one prefix, narrower than the whole prefix: a key (`features/_manifest.json`) or a

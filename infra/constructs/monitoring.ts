@@ -13,14 +13,14 @@ import { Construct } from 'constructs';
 import { AGGREGATOR_METRICS, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../shared/metrics.js';
 import { type AlarmConfig, type AlertsConfig, DEFAULT_CONFIG } from '../config.js';
 import { InvalidPropsError } from '../errors.js';
+import type { FailedBatches } from './failed-batches.js';
 import { requireIntegerInRange, requirePositiveAtMost } from './validate.js';
 
-/** A stream consumer to watch: its function and its dead-letter queue. */
+/** A stream consumer to watch: its function. */
 export interface MonitoredConsumer {
   /** Short name used in alarm ids and on the dashboard, e.g. `Aggregator`. */
   readonly name: string;
   readonly function: lambda.IFunction;
-  readonly deadLetterQueue: sqs.IQueue;
 }
 
 /** An alarm on a metric some construct publishes, e.g. the compactor's `StagedBacklog`. */
@@ -48,6 +48,8 @@ export interface MonitoringProps {
   readonly metricsService: string;
   /** @default DEFAULT_CONFIG.alarms */
   readonly alarms?: Partial<AlarmConfig>;
+  /** The consumers' on-failure destination: alarms when a batch lands there. @default no such alarm */
+  readonly failedBatches?: FailedBatches;
   /** Subscriptions of the alarm topic. @default none */
   readonly alerts?: Partial<AlertsConfig>;
   /** The tick stream, for the heartbeat (`alarms.noTicksMinutes`). @default no heartbeat */
@@ -109,6 +111,7 @@ export class Monitoring extends Construct {
     }
     for (const spec of props.metricAlarms ?? []) this.watchMetric(spec);
     this.watchPipelineMetrics();
+    if (props.failedBatches) this.watchFailedBatches(props.failedBatches);
     if (props.stream && this.thresholds.noTicksMinutes > 0) this.watchHeartbeat(props.stream);
   }
 
@@ -133,6 +136,30 @@ export class Monitoring extends Construct {
     });
     this.topic.addSubscription(new subscriptions.SqsSubscription(queue));
     return queue;
+  }
+
+  /**
+   * A batch written to the on-failure bucket: the EventBridge rule matching its Object Created event
+   * triggered. One alarm for every consumer; the object's key names the mapping and the shard.
+   */
+  private watchFailedBatches(failed: FailedBatches): void {
+    const triggered = new cloudwatch.Metric({
+      namespace: 'AWS/Events',
+      metricName: 'TriggeredRules',
+      dimensionsMap: { RuleName: failed.objectCreated.ruleName },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
+    this.addAlarm(
+      'FailedBatches',
+      triggered,
+      this.thresholds.failedBatches,
+      1,
+      'a stream consumer gave up on a batch; it is in the on-failure bucket, whole, to replay',
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Batches given up on', left: [triggered] }),
+    );
   }
 
   /** The heartbeat: no record put on the tick stream for `alarms.noTicksMinutes`. */
@@ -181,10 +208,6 @@ export class Monitoring extends Construct {
       statistic: 'Maximum',
       period: Duration.minutes(1),
     });
-    const dlqDepth = consumer.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-      statistic: 'Maximum',
-      period: Duration.minutes(1),
-    });
     this.addAlarm(
       `${consumer.name}IteratorAge`,
       iteratorAge,
@@ -192,17 +215,9 @@ export class Monitoring extends Construct {
       3,
       'records wait too long',
     );
-    this.addAlarm(
-      `${consumer.name}DlqDepth`,
-      dlqDepth,
-      this.thresholds.dlqDepth,
-      1,
-      'batches were given up on',
-    );
     this.watchFunction(consumer.name, consumer.function);
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: `${consumer.name} iterator age (ms)`, left: [iteratorAge] }),
-      new cloudwatch.GraphWidget({ title: `${consumer.name} DLQ depth`, left: [dlqDepth] }),
     );
   }
 
@@ -354,7 +369,7 @@ function validateAlarms(a: AlarmConfig, allowedLatenessMs: number): void {
     'errors per 5 minutes',
   );
   requireIntegerInRange(name, 'alarms.functionThrottles', a.functionThrottles, 1, 1_000_000, 'per 5 minutes');
-  requireIntegerInRange(name, 'alarms.dlqDepth', a.dlqDepth, 1, 1_000_000, 'visible messages');
+  requireIntegerInRange(name, 'alarms.failedBatches', a.failedBatches, 1, 1_000_000, 'batches per 5 minutes');
   requirePositiveAtMost(
     name,
     'alarms.lateRatio',

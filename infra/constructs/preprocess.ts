@@ -148,7 +148,8 @@ export function preprocessDefinition(
   return sfn.Chain.start(prepare).next(perSymbol).next(finalize);
 }
 
-function invoke(
+/** A LambdaInvoke task with the payload as its result and backoff retries on Lambda's transient errors. */
+export function invoke(
   scope: Construct,
   id: string,
   fn: lambda.IFunction,

@@ -1,10 +1,8 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   type ConsumerConfig,
@@ -12,6 +10,7 @@ import {
   type EventSourceMappingSettings,
   eventSourceMapping,
 } from '../config.js';
+import type { FailedBatches } from './failed-batches.js';
 import { type HandlerCodeProps, PipelineFunction, type PipelineFunctionProps } from './pipeline-function.js';
 import { requireIntegerInRange } from './validate.js';
 
@@ -30,53 +29,38 @@ export interface StreamConsumerProps {
    * @default DEFAULT_CONFIG.consumer
    */
   readonly consumer?: Partial<ConsumerConfig>;
-  /**
-   * Key of the dead-letter queue.
-   * @default a new key with rotation enabled
-   */
-  readonly dlqKey?: kms.IKey;
+  /** Where batches that still fail go: the whole batch, replayable (see {@link FailedBatches}). */
+  readonly onFailure: FailedBatches;
 }
 
 /**
  * An event source mapping with Lambda's safety switches on: batches bisected on error, partial-batch
  * failures reported, retries and record age bounded (one poison record cannot block a shard forever),
- * and the metadata of batches that still fail sent to an encrypted SQS dead-letter queue.
+ * and batches that still fail written whole to the S3 on-failure destination, from where they can be
+ * put back on the stream (an SQS destination keeps only their shard and sequence range, which the
+ * stream forgets after its retention).
  */
 export class StreamConsumer extends Construct {
-  readonly deadLetterQueue: sqs.Queue;
   readonly eventSource: lambda.IEventSource;
 
   constructor(scope: Construct, id: string, props: StreamConsumerProps) {
     super(scope, id);
     const settings: ConsumerConfig = { ...DEFAULT_CONFIG.consumer, ...props.consumer };
     validateConsumer(settings);
-
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey:
-        props.dlqKey ??
-        new kms.Key(this, 'DlqKey', {
-          description: 'Encrypts the failed-batch records of a tickflow stream consumer',
-          enableKeyRotation: true,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the on-failure destination (DLQ) of the Kinesis event source mapping.',
-    });
-    this.eventSource = eventSourceFor(props.source, eventSourceMapping(settings), this.deadLetterQueue);
+    this.eventSource = eventSourceFor(
+      props.source,
+      eventSourceMapping(settings),
+      props.onFailure.destination(),
+    );
     props.function.addEventSource(this.eventSource);
   }
 }
 
-/** The Lambda event source of a consumer source, with the mapping's settings and its on-failure queue. */
+/** The Lambda event source of a consumer source, with the mapping's settings and its on-failure bucket. */
 function eventSourceFor(
   source: ConsumerSource,
   mapping: EventSourceMappingSettings,
-  onFailure: sqs.IQueue,
+  onFailure: lambda.IEventSourceDlq,
 ): lambda.IEventSource {
   switch (source.kind) {
     case 'kinesis':
@@ -89,24 +73,23 @@ function eventSourceFor(
         reportBatchItemFailures: mapping.reportBatchItemFailures,
         retryAttempts: mapping.maximumRetryAttempts,
         maxRecordAge: Duration.seconds(mapping.maximumRecordAgeSeconds),
-        onFailure: new sources.SqsDlq(onFailure),
+        onFailure,
       });
   }
 }
 
-/** The handler's code, and the source, settings (also the function's memory and timeout) and DLQ key of its {@link StreamConsumer}. */
+/** The handler's code, and the source, settings (also the function's memory and timeout) and on-failure destination of its {@link StreamConsumer}. */
 export interface StreamConsumerFunctionProps
   extends HandlerCodeProps,
     Omit<StreamConsumerProps, 'function'> {}
 
 /**
  * A function that consumes a stream: its {@link PipelineFunction} (`Handler`, sized by the consumer
- * settings) and its {@link StreamConsumer} (`Source`: event source mapping and dead-letter queue).
+ * settings) and its {@link StreamConsumer} (`Source`: event source mapping and on-failure destination).
  * The aggregator and the bronze writer extend it and add their grants.
  */
 export class StreamConsumerFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
-  readonly deadLetterQueue: sqs.Queue;
 
   constructor(
     scope: Construct,
@@ -124,12 +107,12 @@ export class StreamConsumerFunction extends Construct {
       memoryMb: consumer.memoryMb,
       timeoutSeconds: consumer.timeoutSeconds,
     }).function;
-    this.deadLetterQueue = new StreamConsumer(this, 'Source', {
+    new StreamConsumer(this, 'Source', {
       function: this.function,
       source: props.source,
       consumer,
-      dlqKey: props.dlqKey,
-    }).deadLetterQueue;
+      onFailure: props.onFailure,
+    });
   }
 }
 

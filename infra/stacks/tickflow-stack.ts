@@ -6,9 +6,11 @@ import type { Construct } from 'constructs';
 import { resourceNames } from '../../shared/config.js';
 import { DEFAULT_CONFIG, type TickflowConfig } from '../config.js';
 import { AGGREGATOR_SERVICE, Aggregator } from '../constructs/aggregator.js';
+import { Backfill } from '../constructs/backfill.js';
 import { BronzeWriter } from '../constructs/bronze-writer.js';
 import { Catalog } from '../constructs/catalog.js';
 import { Compactor } from '../constructs/compactor.js';
+import { FailedBatches } from '../constructs/failed-batches.js';
 import { Lake } from '../constructs/lake.js';
 import { Materializer } from '../constructs/materializer.js';
 import { Monitoring } from '../constructs/monitoring.js';
@@ -28,6 +30,8 @@ export interface HandlerCode {
   readonly preprocessPrepare?: lambda.Code;
   readonly preprocessFeatures?: lambda.Code;
   readonly preprocessFinalize?: lambda.Code;
+  readonly backfillPrepare?: lambda.Code;
+  readonly backfillSymbol?: lambda.Code;
 }
 
 export interface TickflowStackProps extends StackProps {
@@ -47,11 +51,14 @@ export class TickflowStack extends Stack {
   readonly tickStream: TickStream;
   readonly stateStore: StateStore;
   readonly lake: Lake;
+  readonly failedBatches: FailedBatches;
   readonly aggregator: Aggregator;
   readonly bronzeWriter: BronzeWriter;
   readonly materializer: Materializer;
   readonly compactor: Compactor;
   readonly preprocess: Preprocess;
+  /** Bars recomputed from the bronze layer on demand (`tickflow backfill --aws`). */
+  readonly backfill: Backfill;
   /** `undefined` when `config.serving.enabled` is false. */
   readonly servingStore?: ServingStore;
   readonly monitoring: Monitoring;
@@ -86,6 +93,9 @@ export class TickflowStack extends Stack {
       bucketName: `${names.lakeBucket}-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
       noncurrentVersionDays: config.lakeNoncurrentVersionDays,
     });
+    this.failedBatches = new FailedBatches(this, 'FailedBatches', {
+      accessLogsBucket: this.lake.accessLogsBucket,
+    });
     this.servingStore = config.serving.enabled
       ? new ServingStore(this, 'Serving', {
           keyspaceName: config.serving.keyspaceName,
@@ -100,7 +110,7 @@ export class TickflowStack extends Stack {
       consumer: config.consumer,
       serving: this.servingStore,
       code: props.handlerCode?.aggregator,
-      dlqKey: this.dataKey,
+      onFailure: this.failedBatches,
     });
     this.bronzeWriter = new BronzeWriter(this, 'Bronze', {
       stream: this.tickStream.stream,
@@ -108,7 +118,7 @@ export class TickflowStack extends Stack {
       eventTimes: config,
       consumer: config.consumer,
       code: props.handlerCode?.bronze,
-      dlqKey: this.dataKey,
+      onFailure: this.failedBatches,
     });
     this.materializer = new Materializer(this, 'Materializer', {
       stateStore: this.stateStore,
@@ -134,18 +144,14 @@ export class TickflowStack extends Stack {
         finalize: props.handlerCode?.preprocessFinalize,
       },
     });
+    this.backfill = new Backfill(this, 'Backfill', {
+      lake: this.lake,
+      code: { prepare: props.handlerCode?.backfillPrepare, symbol: props.handlerCode?.backfillSymbol },
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       consumers: [
-        {
-          name: 'Aggregator',
-          function: this.aggregator.function,
-          deadLetterQueue: this.aggregator.deadLetterQueue,
-        },
-        {
-          name: 'Bronze',
-          function: this.bronzeWriter.function,
-          deadLetterQueue: this.bronzeWriter.deadLetterQueue,
-        },
+        { name: 'Aggregator', function: this.aggregator.function },
+        { name: 'Bronze', function: this.bronzeWriter.function },
       ],
       scheduledFunctions: [
         { name: 'Materializer', function: this.materializer.function },
@@ -155,6 +161,7 @@ export class TickflowStack extends Stack {
       metricAlarms: this.compactor.alarmSpecs,
       metricsService: AGGREGATOR_SERVICE,
       alarms: config.alarms,
+      failedBatches: this.failedBatches,
       alerts: config.alerts,
       stream: this.tickStream.stream,
       allowedLatenessMs: config.allowedLatenessMs,
@@ -187,10 +194,15 @@ export class TickflowStack extends Stack {
     new CfnOutput(this, 'StateTableName', { value: this.stateStore.stateTable.tableName });
     new CfnOutput(this, 'OutputTableName', { value: this.stateStore.outputTable.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
+    new CfnOutput(this, 'FailedBatchesBucketName', {
+      description: 'On-failure destination of the stream consumers: each discarded batch, whole',
+      value: this.failedBatches.bucket.bucketName,
+    });
     new CfnOutput(this, 'GlueDatabaseName', { value: databaseName });
     new CfnOutput(this, 'AthenaWorkGroupName', { value: this.catalog.workGroup.ref });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'PreprocessStateMachineArn', { value: this.preprocess.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'BackfillStateMachineArn', { value: this.backfill.stateMachine.stateMachineArn });
     if (this.monitoring.alertQueue) {
       new CfnOutput(this, 'AlertQueueUrl', { value: this.monitoring.alertQueue.queueUrl });
     }

@@ -1,3 +1,4 @@
+export { isJavaAvailable, javaMajorVersion } from '../jvm/index.js';
 export {
   CassandraInstallError,
   CassandraStartError,
@@ -5,5 +6,4 @@ export {
   LocalCassandraError,
 } from './errors.js';
 export { CASSANDRA_VERSION, cassandraLibDir, ensureCassandraJars } from './install.js';
-export { isJavaAvailable, javaMajorVersion } from './java.js';
 export { type LocalCassandra, type LocalCassandraOptions, startLocalCassandra } from './launcher.js';

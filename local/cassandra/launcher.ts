@@ -1,15 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  freePorts,
+  hasExited,
+  isJavaAvailable,
+  onceAsync,
+  spawnJvm,
+  tail,
+  terminate,
+  trackChild,
+} from '../jvm/index.js';
 import { jvmArgs, renderCassandraYaml, renderLogback } from './config.js';
 import { probeCql } from './cql-probe.js';
 import { CassandraStartError, JavaUnavailableError } from './errors.js';
-import { freePorts } from './free-port.js';
 import { CASSANDRA_VERSION, ensureCassandraJars } from './install.js';
-import { isJavaAvailable } from './java.js';
-import { trackChild } from './reaper.js';
 
 export interface LocalCassandraOptions {
   /** Maximum heap of the JVM in MiB (default 768). */
@@ -103,15 +110,6 @@ export async function startLocalCassandra(opts: LocalCassandraOptions = {}): Pro
   };
 }
 
-/** On Linux the JVM is started through `setpriv --pdeathsig KILL` so it dies with its parent even on SIGKILL. */
-function spawnJvm(javaBin: string, args: string[], consoleFd: number): ChildProcess {
-  const stdio: ['ignore', number, number] = ['ignore', consoleFd, consoleFd];
-  if (process.platform === 'linux' && existsSync('/usr/bin/setpriv')) {
-    return spawn('/usr/bin/setpriv', ['--pdeathsig', 'KILL', javaBin, ...args], { stdio });
-  }
-  return spawn(javaBin, args, { stdio });
-}
-
 async function waitForCql(
   child: ChildProcess,
   port: number,
@@ -120,7 +118,7 @@ async function waitForCql(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
+    if (hasExited(child)) {
       throw new CassandraStartError(
         `the JVM exited (${child.exitCode ?? child.signalCode})`,
         logTail(),
@@ -131,27 +129,4 @@ async function waitForCql(
     await sleep(250);
   }
   throw new CassandraStartError(`CQL port ${port} did not answer within ${timeoutMs} ms`, logTail());
-}
-
-/** SIGKILL, not a graceful drain: a drain takes ~5 s and flushes data that is deleted right after. */
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  await exited;
-}
-
-function tail(...files: string[]): string {
-  return files
-    .filter((f) => existsSync(f))
-    .map((f) => readFileSync(f, 'utf8').split('\n').slice(-40).join('\n'))
-    .join('\n');
-}
-
-function onceAsync(fn: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => {
-    running ??= fn();
-    return running;
-  };
 }

@@ -62,7 +62,7 @@ export class UnmappedTaskError extends Error {
   }
 }
 
-type LocalHandler = (input: unknown) => Promise<unknown>;
+export type LocalHandler = (input: unknown) => Promise<unknown>;
 /** The interpreter's event type (not exported by the package). */
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
@@ -83,7 +83,15 @@ export async function runPreprocessLocally(options: LocalPreprocessOptions): Pro
     finalize: async (input) => finalizeRun(store, input as FinalizeInput),
   };
   const definition = renderPreprocessDefinition({ maxConcurrency: options.maxConcurrency });
-  const taskResourceLocalHandlers = localHandlersByState(definition, handlersByArn);
+  const taskResourceLocalHandlers = localHandlersByState(
+    definition,
+    new Map(
+      (Object.keys(LOCAL_TASK_ARNS) as (keyof PreprocessTasks)[]).map((task) => [
+        LOCAL_TASK_ARNS[task],
+        handlersByArn[task],
+      ]),
+    ),
+  );
   const retryIntervalOverrides =
     options.retryDelayMs === undefined
       ? undefined
@@ -108,17 +116,14 @@ export async function runPreprocessLocally(options: LocalPreprocessOptions): Pro
   };
 }
 
-/** Maps every Task state of the definition (Map processors included) to the handler of its ARN. */
-function localHandlersByState(
+/**
+ * Maps every Task state of a rendered definition (Map processors included) to the local handler of
+ * its Lambda ARN; a Task whose ARN has none is an error. Shared by the local preprocess and backfill runs.
+ */
+export function localHandlersByState(
   definition: StateMachineDefinition,
-  handlers: Record<keyof PreprocessTasks, LocalHandler>,
+  byArn: ReadonlyMap<string, LocalHandler>,
 ): Record<string, LocalHandler> {
-  const byArn = new Map<string, LocalHandler>(
-    (Object.keys(LOCAL_TASK_ARNS) as (keyof PreprocessTasks)[]).map((task) => [
-      LOCAL_TASK_ARNS[task],
-      handlers[task],
-    ]),
-  );
   const out: Record<string, LocalHandler> = {};
   const visit = (states: StateMachineDefinition['States']) => {
     for (const [name, state] of Object.entries(states)) {

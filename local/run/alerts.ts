@@ -41,6 +41,8 @@ export async function watchMarket(deps: {
   await writeFile(deps.file, '');
   const dates = new Set<string>();
   for (const key of deps.lakeFiles) {
+    // Only bar and late partitions name an interval; other prefixes (bronze's `_marks/`) are not datasets.
+    if (!key.startsWith('bars/') && !key.startsWith('late/')) continue;
     const loc = parsePartitionPath(key);
     if ((loc.dataset === 'bars' || loc.dataset === 'late') && loc.partition.interval === deps.config.interval)
       dates.add(loc.partition.date!);

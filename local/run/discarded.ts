@@ -3,7 +3,7 @@ import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '
 import type { UsageMeter } from '../../shared/adapters/cost/usage-meter.js';
 import { sqsRequests } from '../../shared/cost/index.js';
 import type { OnFailureRecord } from '../esm/types.js';
-import type { LocalStream } from './stream.js';
+import type { LocalStream, StreamFailureRecord } from './stream.js';
 
 /** What went to the on-failure destination during a run, per consumer. */
 export interface DiscardedRecords {
@@ -26,7 +26,7 @@ export interface DiscardedRecords {
  * on-failure record as Lambda sends it; the other consumers' carry their name too.
  */
 export class FailureDestination {
-  private readonly failures: { consumer: string; record: OnFailureRecord }[] = [];
+  private readonly failures: { consumer: string; record: StreamFailureRecord }[] = [];
 
   private constructor(
     readonly file: string,
@@ -39,7 +39,7 @@ export class FailureDestination {
     return new FailureDestination(file, meter);
   }
 
-  async send(consumer: string, record: OnFailureRecord): Promise<void> {
+  async send(consumer: string, record: StreamFailureRecord): Promise<void> {
     const line = `${JSON.stringify(consumer === 'aggregator' ? record : { consumer, ...record })}\n`;
     this.meter.add('sqs.requests', sqsRequests(Buffer.byteLength(line)));
     this.failures.push({ consumer, record });
@@ -52,7 +52,8 @@ export class FailureDestination {
     for (const { consumer, record } of this.failures) {
       const entry = byConsumer[consumer] ?? { records: 0, ticks: 0 };
       byConsumer[consumer] = entry;
-      entry.records += record.KinesisBatchInfo.batchSize;
+      entry.records +=
+        'KinesisBatchInfo' in record ? record.KinesisBatchInfo.batchSize : record.KafkaBatchInfo.batchSize;
       entry.ticks += await stream.ticksInFailure(record);
     }
     const all = Object.values(byConsumer);
@@ -101,7 +102,8 @@ export async function ticksInDiscardedRange(
   return ticks;
 }
 
-function ticksIn(data: Uint8Array): number {
+/** Ticks in one record's payload: a JSON array's length, 0 for a watermark mark, else 1. */
+export function ticksIn(data: Uint8Array): number {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
     if (Array.isArray(parsed)) return parsed.length;

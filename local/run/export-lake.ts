@@ -71,6 +71,8 @@ async function countLake(dir: string, files: readonly string[]): Promise<LakeCou
   let ticks = 0;
   const barRows: Record<string, number> = {};
   for (const key of files) {
+    // Tables only: the bronze layer's watermark marks (`_marks/`) are no partition files.
+    if (!key.endsWith('.parquet')) continue;
     const loc = parsePartitionPath(key);
     const column = COUNT_COLUMN[loc.dataset];
     if (!column) continue;
@@ -86,8 +88,8 @@ async function countLake(dir: string, files: readonly string[]): Promise<LakeCou
 function servingRanges(files: readonly string[]): ServingPartitionRange[] {
   const ranges = new Map<string, { symbol: string; interval: string; from: number; to: number }>();
   for (const key of files) {
+    if (!key.startsWith('bars/')) continue;
     const loc = parsePartitionPath(key);
-    if (loc.dataset !== 'bars') continue;
     const { symbol, interval, date } = loc.partition as { symbol: string; interval: string; date: string };
     const day = Date.parse(`${date}T00:00:00Z`);
     const id = `${interval}|${symbol}`;

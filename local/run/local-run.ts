@@ -11,16 +11,18 @@ import { type BatchReport, emptyReport } from '../../shared/pipeline/aggregation
 import type { ServingSink } from '../../shared/pipeline/ports.js';
 import { seedToState } from '../../shared/random.js';
 import { startLocalAws } from '../aws-stack.js';
+import { type LocalKafka, startLocalKafka } from '../kafka/index.js';
 import { watchMarket } from './alerts.js';
 import { type Consumers, startConsumers } from './consumers.js';
 import { FailureDestination } from './discarded.js';
 import { flushAll, materializeAndCompact } from './drain.js';
 import { exportRun } from './export-lake.js';
+import { kafkaStream } from './kafka-stream.js';
 import { type LiveSchedule, startLiveRounds } from './live.js';
 import { RunMeter } from './metering.js';
 import { type LocalRunOptions, type RunProgress, type RunSample, resolveRunSettings } from './options.js';
 import { sourceRecords } from './source.js';
-import { kinesisStream } from './stream.js';
+import { kinesisStream, type LocalStream } from './stream.js';
 import { buildSummary, type RunSummary } from './summary.js';
 
 export type { LocalRunOptions, RunProgress, RunSample, RunSource } from './options.js';
@@ -49,11 +51,18 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
   const aws = await startLocalAws({ shards: run.shards });
   const clientConfig = { ...aws.clientConfig, meter: meter.usage };
   options.serving?.meterInto(meter.usage);
-  const stream = kinesisStream(clientConfig, aws.names.tickStream);
+  let kafka: LocalKafka | undefined;
+  let stream: LocalStream | undefined;
   let consumers: Consumers | undefined;
   let live: LiveSchedule | undefined;
   let sampler: NodeJS.Timeout | undefined;
   try {
+    if (options.stream === 'kafka') {
+      kafka = await startLocalKafka();
+      stream = await kafkaStream(kafka.bootstrap, aws.names.tickStream, run.shards);
+    } else {
+      stream = kinesisStream(clientConfig, aws.names.tickStream);
+    }
     durations.startup = performance.now() - t0;
     const faults = run.chaos > 0 ? new FaultInjector(run.chaos, run.seed) : undefined;
     const serving = options.serving && faults ? faultySink(options.serving, faults) : options.serving;
@@ -210,7 +219,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       },
       durations,
       usage,
-      shards: run.shards,
+      // Kafka bills no shard-hours (an MSK cluster's own price is the user's: README, "Kafka and Amazon MSK").
+      shards: stream.kind === 'kinesis' ? run.shards : 0,
       sizing: run.sizing,
       deployConfig: run.deployConfig,
       producer: source.stats?.(),
@@ -221,7 +231,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     clearInterval(sampler);
     await live?.stop();
     await consumers?.stop();
-    stream.close();
+    stream?.close();
+    await kafka?.stop();
     await aws.stop();
   }
 }

@@ -22,17 +22,25 @@ import {
 } from '../../shared/domain/market-alerts/index.js';
 import type { EventTimeRange } from '../../shared/domain/tick-bounds.js';
 import type { SimulationOptions } from '../../shared/producer/simulator.js';
+import type { ProducerRecord } from '../../shared/producer/types.js';
 import type { LocalServing } from './serving.js';
 
 export type RunSource =
   | { readonly kind: 'simulate'; readonly simulation: SimulationOptions }
-  | { readonly kind: 'replay'; readonly file: string };
+  | { readonly kind: 'replay'; readonly file: string }
+  /** Records from elsewhere, e.g. an exchange feed (shared/adapters/exchange-feed.ts); ends when they end. */
+  | { readonly kind: 'feed'; readonly records: AsyncIterable<ProducerRecord>; readonly describe: string };
 
 export interface LocalRunOptions {
   readonly source: RunSource;
   /** Output directory: `lake/`, `summary.json`, `dlq.jsonl`. */
   readonly out: string;
-  /** @default LOCAL_RUN_DEFAULTS.shards */
+  /**
+   * The stream: Kinesis (kinesalite) or Kafka (a local Apache Kafka broker, which needs Java 17+).
+   * @default 'kinesis'
+   */
+  readonly stream?: 'kinesis' | 'kafka';
+  /** Kinesis shards, or Kafka partitions of the tick topic. @default LOCAL_RUN_DEFAULTS.shards */
   readonly shards?: number;
   /** Records per invocation. @default the deployed consumer's (`DEFAULT_CONFIG.consumer` in infra/config.ts) */
   readonly batchSize?: number;

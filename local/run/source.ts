@@ -15,8 +15,9 @@ export interface SourceRecords {
   readonly stats?: () => unknown;
 }
 
-/** A seeded market simulation, or the rows of a CSV file. */
+/** A seeded market simulation, the rows of a CSV file, or records given by the caller (a feed). */
 export async function sourceRecords(source: RunSource): Promise<SourceRecords> {
+  if (source.kind === 'feed') return { records: source.records, describe: source.describe };
   if (source.kind === 'simulate') {
     const sim = new MarketSimulator(source.simulation);
     return {

@@ -6,39 +6,38 @@ import {
   type PublishStats,
   putRecordsWith,
 } from '../../shared/adapters/kinesis-publisher.js';
+import type { StreamHandler } from '../../shared/adapters/stream-event.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import type { WatermarkMark } from '../../shared/domain/watermark-mark.js';
 import type { ProducerRecord } from '../../shared/producer/types.js';
-import type {
-  BatchOutcome,
-  EventSourceMappingStats,
-  KinesisHandler,
-  OnFailureRecord,
-} from '../esm-runner.js';
+import type { EventSourceMappingStats, OnFailureRecord } from '../esm-runner.js';
 import { EventSourceMappingRunner } from '../esm-runner.js';
+import type { KafkaOnFailureRecord } from '../kafka-esm-runner.js';
 import { ticksInDiscardedRange } from './discarded.js';
 
 /**
  * The stream of a local run: what the producer publishes to, the idle flush puts its marks on, and the
- * consumers read through an event source mapping with Lambda's semantics. Kinesis (kinesalite) is the
- * one kind today; another transport is a second implementation of this interface, chosen in
- * `local-run.ts` from the run's options.
+ * consumers read through an event source mapping with Lambda's semantics: Kinesis (kinesalite, below)
+ * or Kafka (a local broker, `kafka-stream.ts`), chosen in `local-run.ts` from the run's options.
  */
 export interface LocalStream {
-  readonly kind: 'kinesis';
+  readonly kind: 'kinesis' | 'kafka';
   /** Publishes the producer's records (packed and paced as asked); resolves once every one is put. */
   publish(
     records: AsyncIterable<ProducerRecord> | Iterable<ProducerRecord>,
     options: PublishOptions,
   ): Promise<PublishStats>;
-  /** Puts the idle flush's watermark marks on the stream, each in its symbol's shard. */
+  /** Puts the idle flush's watermark marks on the stream, each in its symbol's shard or partition. */
   publishMarks(marks: readonly WatermarkMark[]): Promise<unknown>;
   /** Starts one function's event source mapping on the stream. */
   consume(consumer: ConsumerSpec): Promise<RunningConsumer>;
   /** Ticks in the records an on-failure record points at, read back from the stream (not metered). */
-  ticksInFailure(failure: OnFailureRecord): Promise<number>;
+  ticksInFailure(failure: StreamFailureRecord): Promise<number>;
   close(): void;
 }
+
+/** What an event source mapping sends to the on-failure destination: Kinesis' or Kafka's record. */
+export type StreamFailureRecord = OnFailureRecord | KafkaOnFailureRecord;
 
 export interface PublishOptions {
   readonly maxTicksPerRecord: number;
@@ -50,13 +49,14 @@ export interface PublishOptions {
 /** One consumer of the stream: a function's handler and its event source mapping. */
 export interface ConsumerSpec {
   readonly functionName: string;
-  readonly handler: KinesisHandler;
+  /** A handler of either transport's events (`functions/` handlers are). */
+  readonly handler: StreamHandler;
   readonly mapping: EventSourceMappingSettings;
   readonly retryBackoff: { readonly initialMs: number; readonly maxMs: number };
   /** Seed of the re-split of retried batches under chaos; absent without chaos. */
   readonly chaosSeed?: number;
-  readonly onFailure: (record: OnFailureRecord) => Promise<void>;
-  readonly onBatch: (outcome: BatchOutcome) => void;
+  readonly onFailure: (record: StreamFailureRecord) => Promise<void>;
+  readonly onBatch: (outcome: { readonly durationMs: number }) => void;
 }
 
 export interface RunningConsumer {
@@ -98,6 +98,8 @@ export function kinesisStream(clientConfig: AwsClientConfig, streamName: string)
       return runner;
     },
     ticksInFailure(failure) {
+      if (!('KinesisBatchInfo' in failure))
+        throw new TypeError('a Kafka on-failure record on a Kinesis stream');
       readBack ??= createKinesisClient({ ...clientConfig, meter: new UsageMeter() });
       return ticksInDiscardedRange(readBack, streamName, failure);
     },

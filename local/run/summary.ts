@@ -12,7 +12,7 @@ import type { RunExport } from './export-lake.js';
 
 /** What `tickflow local run` writes to `DIR/summary.json` and prints at the end. */
 export interface RunSummary {
-  readonly mode: 'simulate' | 'replay';
+  readonly mode: 'simulate' | 'replay' | 'feed';
   readonly source: string;
   /** Ticks in: every tick of every record (valid + quarantined). */
   readonly rows: number;

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { UnwritableSnapshotError } from '../domain/errors.js';
 import type { SeenIds } from '../domain/index.js';
 import { DEFAULT_EVENT_TIME_RANGE, type EventTimeRange, futureSkewReason } from '../domain/tick-bounds.js';
-import type { Bar, Tick, TickOrigin } from '../domain/types.js';
+import type { Bar, TickOrigin } from '../domain/types.js';
 import type { WatermarkMark } from '../domain/watermark-mark.js';
+import { applyItems, withOrigins } from './apply-items.js';
 import { runLimited } from './concurrency.js';
 import type { EngineFactory, SymbolEngine } from './ports.js';
 import {
@@ -17,7 +18,7 @@ import {
   type SymbolCounters,
   type SymbolItem,
 } from './ports.js';
-import { type DecodedRecord, forEachCandidate, rawText } from './record-decoder.js';
+import { type DecodedRecord, forEachCandidate, type RecordId, rawText } from './record-decoder.js';
 import { compareSequenceNumbers } from './sequence.js';
 import { quarantineForUnusableState, type UnusableState } from './unusable-state.js';
 
@@ -100,10 +101,12 @@ export class AggregationService {
   }
 
   /**
-   * Processes one batch. Returns the sequence numbers of records that must be retried (for
-   * ReportBatchItemFailures) and the batch report. Throws only when the whole batch must be retried.
+   * Processes one batch. Returns the records that must be retried (for ReportBatchItemFailures: the
+   * first record of each symbol that failed) and the batch report. Throws only when the whole batch must be retried.
    */
-  async processBatch(records: readonly DecodedRecord[]): Promise<{ failed: string[]; report: BatchReport }> {
+  async processBatch(
+    records: readonly DecodedRecord[],
+  ): Promise<{ failed: RecordId[]; report: BatchReport }> {
     const started = this.now();
     const report = emptyReport(records.length);
     const bySymbol = new Map<string, SymbolItem[]>();
@@ -137,14 +140,15 @@ export class AggregationService {
 
     const symbols = [...bySymbol.keys()];
     const preloaded = await this.opts.state.load(symbols);
-    const failed: string[] = [];
+    const failed: RecordId[] = [];
     await runLimited(symbols, this.opts.symbolConcurrency ?? 8, async (symbol) => {
       const ticks = bySymbol.get(symbol)!;
       try {
         await this.settle(symbol, ticks, { kind: 'batch' }, report, preloaded.get(symbol));
       } catch (err) {
         report.failedSymbols.push(symbol);
-        failed.push(ticks[0]!.origin.sequenceNumber);
+        const { shardId, sequenceNumber } = ticks[0]!.origin;
+        failed.push({ shardId, sequenceNumber });
         this.opts.onSymbolError?.(symbol, err);
       }
     });
@@ -239,32 +243,14 @@ export class AggregationService {
 
     const engine = await this.engineFor(symbol, stored);
     if (engine instanceof Error) return this.setAside(symbol, stored, 'unreadable', engine, fresh, report);
-    let applied = 0;
-    for (const item of fresh) {
-      if ('mark' in item) {
-        // A mark is computed from a symbol's state: before its first tick (state reset) it means nothing.
-        if (engine.watermark !== null) engine.advanceWatermark(item.mark.watermark);
-        continue;
-      }
-      engine.apply(item.tick, now);
-      applied++;
-    }
+    const applied = applyItems(engine, fresh, now);
     const seenIdsFrom = engine.seenIdsFrom;
     // A head without a log yet may come from a state that kept its ids inline: log them all once.
     const newIds = stored?.seenIdsTip === undefined ? engine.seenIds() : sightings(fresh, seenIdsFrom);
     if (mode.kind === 'flush') engine.flush();
 
     const out = engine.drain();
-    const origins = new Map<Tick, TickOrigin>();
-    if (out.late.length > 0) {
-      for (const item of fresh) if ('tick' in item) origins.set(item.tick, item.origin);
-    }
-    const late: LateEntry[] = out.late.map((l) => {
-      const origin = origins.get(l.tick);
-      if (!origin)
-        throw new Error(`engine returned a late tick of ${symbol} that was not applied in this step`);
-      return { ...l, origin };
-    });
+    const late = withOrigins(symbol, out.late, fresh);
 
     // Taken before any write: a state that could not be read back is never written, nor are its outputs.
     let snapshot: unknown;

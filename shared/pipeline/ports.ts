@@ -304,3 +304,15 @@ export interface MarketSeriesSource {
 export interface AlertPublisher {
   publish(alerts: readonly MarketAlert[]): Promise<void>;
 }
+
+/**
+ * The idle flush's watermark marks as the bronze consumer read them from the stream, one small object
+ * per mark keyed by its stream position (`_marks/symbol=<S>/date=<date of the watermark>/…`), so a
+ * retried batch rewrites the same objects. Marks are rare (one per quiet symbol when a bar is due), and
+ * a backfill needs them to decide lateness as the stream did (README, "Backfill from the bronze layer").
+ */
+export interface MarkStore {
+  write(mark: OriginMark): Promise<void>;
+  /** The marks of one symbol whose watermark falls on this UTC date. */
+  read(symbol: string, date: string): Promise<OriginMark[]>;
+}

@@ -4,10 +4,17 @@ import type { TickField } from '../domain/tick-fields.js';
 import type { TickOrigin } from '../domain/types.js';
 import type { OriginMark, OriginTick } from './ports.js';
 
-/** One stream record after transport decoding (base64, KPL de-aggregation). */
-export interface DecodedRecord {
+/**
+ * Where a record sits in the stream: a Kinesis shard and sequence number, or a Kafka
+ * `<topic>-<partition>` and offset (as a decimal string). Sequence numbers grow within a shard.
+ */
+export interface RecordId {
   readonly shardId: string;
   readonly sequenceNumber: string;
+}
+
+/** One stream record after transport decoding (base64, KPL de-aggregation). */
+export interface DecodedRecord extends RecordId {
   readonly arrivalTime: number;
   /** UTF-8 payloads: one, or one per KPL user record. */
   readonly payloads: readonly string[];

@@ -45,14 +45,14 @@ describe('the cost inventory derived from the config', () => {
         expect(inv).toMatchObject({ onDemandStreams: 0, provisionedShards: props.ShardCount });
       }
       const rules = Object.values(t.findResources('AWS::Events::Rule')) as {
-        Properties: { ScheduleExpression: string; State?: string };
+        Properties: { ScheduleExpression?: string; State?: string };
       }[];
       const perMonth = rules
         .filter(
-          (r) => r.Properties.State !== 'DISABLED' && r.Properties.ScheduleExpression.startsWith('rate('),
+          (r) => r.Properties.State !== 'DISABLED' && r.Properties.ScheduleExpression?.startsWith('rate('),
         )
         .map((r) => {
-          const m = /^rate\((\d+) minutes?\)$/.exec(r.Properties.ScheduleExpression);
+          const m = /^rate\((\d+) minutes?\)$/.exec(r.Properties.ScheduleExpression ?? '');
           if (!m) throw new Error(`unexpected schedule ${r.Properties.ScheduleExpression}`);
           return (730 * 60) / Number(m[1]);
         });

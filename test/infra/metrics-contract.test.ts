@@ -109,6 +109,7 @@ describe('metrics contract', () => {
           ticks: 1,
           invalid: 0,
           unpartitionable: 0,
+          marks: 0,
           stagedKeys: ['k'],
         }),
       ),

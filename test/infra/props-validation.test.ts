@@ -1,10 +1,12 @@
 import type { Stack } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import type { DEFAULT_CONFIG } from '../../infra/config.js';
 import { Aggregator } from '../../infra/constructs/aggregator.js';
 import { Catalog } from '../../infra/constructs/catalog.js';
+import { FailedBatches } from '../../infra/constructs/failed-batches.js';
 import { DEFAULT_ENGINE, type EngineSettings } from '../../infra/constructs/handler-environment.js';
 import { Lake } from '../../infra/constructs/lake.js';
 import { Materializer } from '../../infra/constructs/materializer.js';
@@ -47,7 +49,12 @@ function aggregatorWith(stack: Stack, engine: Partial<EngineSettings>): void {
     }),
     engine: { ...DEFAULT_ENGINE, ...engine },
     code: inline(),
+    onFailure: failedBatches(stack),
   });
+}
+
+function failedBatches(stack: Stack): FailedBatches {
+  return new FailedBatches(stack, 'Failed', { accessLogsBucket: new s3.Bucket(stack, 'Logs') });
 }
 
 function consumerWith(stack: Stack, consumer: Partial<typeof DEFAULT_CONFIG.consumer>): void {
@@ -60,6 +67,7 @@ function consumerWith(stack: Stack, consumer: Partial<typeof DEFAULT_CONFIG.cons
     function: fn,
     source: { kind: 'kinesis', stream: new kinesis.Stream(stack, 'S') },
     consumer,
+    onFailure: failedBatches(stack),
   });
 }
 
@@ -261,7 +269,7 @@ describe('Monitoring props', () => {
     ['alarms.iteratorAgeMs', { iteratorAgeMs: 0 }],
     ['alarms.functionErrors', { functionErrors: 0 }],
     ['alarms.functionThrottles', { functionThrottles: 0.5 }],
-    ['alarms.dlqDepth', { dlqDepth: 0 }],
+    ['alarms.failedBatches', { failedBatches: 0 }],
     ['alarms.lateRatio', { lateRatio: 101 }],
     ['alarms.duplicateRatio', { duplicateRatio: 0 }],
   ] as const)('refuses an out-of-range %s', (prop, alarms) => {

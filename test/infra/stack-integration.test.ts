@@ -45,7 +45,7 @@ const actions = (statements: Statement[]) =>
 const lakePaths = (s: Statement) =>
   (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(
     (r) =>
-      JSON.stringify(r).match(/"\/([a-z/]+\*)"/)?.[1] ??
+      JSON.stringify(r).match(/"\/([a-z_/]+\*)"/)?.[1] ??
       (JSON.stringify(r).includes('LakeBucket') ? '<bucket>' : 'other'),
   );
 
@@ -124,9 +124,12 @@ describe('TickflowStack: bronze compaction', () => {
     ]);
   });
 
-  it('lets the bronze writer write only staging/ticks/ (the compactor owns ticks/)', () => {
-    const s3 = statementsOf(template, 'Bronze').filter((s) => actions([s]).some((a) => a.startsWith('s3:')));
-    expect(s3.flatMap(lakePaths)).toEqual(['staging/ticks/*']);
+  it('lets the bronze writer write only staging/ticks/ and the marks it keeps (the compactor owns ticks/)', () => {
+    // Its writes to the on-failure bucket are Lambda's (a failed batch, written with the function's role).
+    const s3 = statementsOf(template, 'Bronze')
+      .filter((s) => !JSON.stringify(s.Resource).includes('FailedBatchesBucket'))
+      .filter((s) => actions([s]).some((a) => a.startsWith('s3:')));
+    expect(s3.flatMap(lakePaths)).toEqual(['staging/ticks/*', '_marks/*']);
     expect(actions(s3).sort()).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
   });
 
@@ -170,7 +173,11 @@ describe('TickflowStack: bronze compaction', () => {
 describe('TickflowStack: preprocess', () => {
   it('deploys the state machine with its nightly rule off, an alarm on failed or timed-out executions and its ARN as output', () => {
     const template = synth();
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    // Preprocess and backfill.
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    template.hasOutput('BackfillStateMachineArn', {
+      Value: { Ref: Match.stringLikeRegexp('^BackfillStateMachine') },
+    });
     template.hasResourceProperties('AWS::Events::Rule', {
       State: 'DISABLED',
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^PreprocessStateMachine') } })],

@@ -22,6 +22,8 @@ export const HANDLER_ENTRIES = {
   preprocessPrepare: 'functions/preprocess/prepare/index.ts',
   preprocessFeatures: 'functions/preprocess/features/index.ts',
   preprocessFinalize: 'functions/preprocess/finalize/index.ts',
+  backfillPrepare: 'functions/backfill/prepare/index.ts',
+  backfillSymbol: 'functions/backfill/symbol/index.ts',
 } as const;
 
 // Every App of a test file synthesizes under one directory, removed after that file's tests

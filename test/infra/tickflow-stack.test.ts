@@ -56,7 +56,7 @@ describe('TickflowStack with the default config', () => {
     });
   });
 
-  it('maps both consumers with bisect, partial-batch failures, bounded retries and an SQS on-failure destination', () => {
+  it('maps both consumers with bisect, partial-batch failures, bounded retries and an S3 on-failure destination', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
       StartingPosition: 'TRIM_HORIZON',
@@ -68,24 +68,51 @@ describe('TickflowStack with the default config', () => {
       MaximumRecordAgeInSeconds: DEFAULT_CONFIG.consumer.maxRecordAgeSeconds,
       ParallelizationFactor: DEFAULT_CONFIG.consumer.parallelizationFactor,
       DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } },
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedBatchesBucket'), 'Arn'] } },
       },
     });
   });
 
-  it('encrypts the dead-letter queues with KMS and denies non-TLS access to them', () => {
-    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() }, 2);
-    template.resourcePropertiesCountIs(
-      'AWS::SQS::QueuePolicy',
-      {
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
-        },
-      },
-      2,
+  it('keeps failed batches whole in an encrypted, TLS-only, private bucket the consumers may only write to', () => {
+    const [bucketId] = Object.keys(template.findResources('AWS::S3::Bucket')).filter((id) =>
+      id.startsWith('FailedBatchesBucket'),
     );
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: Match.objectLike({
+        BlockPublicAcls: true,
+        RestrictPublicBuckets: true,
+      }),
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    // A batch written there alarms (the EventBridge rule matching its Object Created event).
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'] },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Events',
+      MetricName: 'TriggeredRules',
+      Threshold: DEFAULT_CONFIG.alarms.failedBatches,
+    });
+    // Lambda writes the failed batch with the function's role: each consumer may put objects there.
+    for (const consumer of ['AggregatorHandler', 'BronzeHandler']) {
+      const writes = statementsOfPolicies(template, consumer).filter(
+        (st) =>
+          JSON.stringify(st.Resource).includes(bucketId!) &&
+          JSON.stringify(st.Action).includes('s3:PutObject'),
+      );
+      expect(writes.length, consumer).toBeGreaterThan(0);
+    }
   });
 
   it('runs the aggregator on Node 22 arm64 with table and engine settings in its environment', () => {
@@ -107,8 +134,8 @@ describe('TickflowStack with the default config', () => {
       },
     });
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    // aggregator, bronze, materializer, compactor, preprocess prepare/features/finalize
-    expect(functions).toHaveLength(7);
+    // aggregator, bronze, materializer, compactor, preprocess prepare/features/finalize, backfill prepare/symbol
+    expect(functions).toHaveLength(9);
     for (const fn of functions) {
       expect((fn as { Properties: { Runtime: string } }).Properties.Runtime).toBe('nodejs22.x');
     }
@@ -132,16 +159,19 @@ describe('TickflowStack with the default config', () => {
   });
 
   it('lets each function write only its own lake prefixes, and the aggregator none (the materializer writes its outputs)', () => {
+    // Writes to the on-failure bucket are Lambda's (it writes a failed batch with the function's role).
     const s3Resources = (prefix: string) =>
       policyOfFunction(template, prefix)
+        .filter((s) => !JSON.stringify(s.Resource).includes('FailedBatchesBucket'))
         .filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')))
         .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
-        .map((r) => JSON.stringify(r).match(/"\/([a-z/]+\/\*)"/)?.[1]);
+        .map((r) => JSON.stringify(r).match(/"\/([a-z_/]+\/\*)"/)?.[1]);
     expect(s3Resources('Aggregator')).toEqual([]);
-    expect(actionsOf(policyOfFunction(template, 'Aggregator')).filter((a) => a.startsWith('s3:'))).toEqual(
-      [],
+    const aggregatorS3 = policyOfFunction(template, 'Aggregator').filter(
+      (s) => !JSON.stringify(s.Resource).includes('FailedBatchesBucket'),
     );
-    expect(s3Resources('Bronze')).toEqual(['staging/ticks/*']);
+    expect(actionsOf(aggregatorS3).filter((a) => a.startsWith('s3:'))).toEqual([]);
+    expect(s3Resources('Bronze')).toEqual(['staging/ticks/*', '_marks/*']);
     expect(s3Resources('Materializer').sort()).toEqual(['bars/*', 'late/*', 'quarantine/*']);
     expect(actionsOf(policyOfFunction(template, 'Bronze'))).not.toContain('dynamodb:PutItem');
     expect(actionsOf(policyOfFunction(template, 'Aggregator'))).not.toContain('dynamodb:Scan');
@@ -162,9 +192,9 @@ describe('TickflowStack with the default config', () => {
     expect(materializer?.[1].Properties.Environment.Variables.TICKFLOW_TICK_STREAM).toEqual({ Ref: stream });
   });
 
-  it('keeps every bucket (lake, access logs, Athena results) private, TLS-only and encrypted', () => {
+  it('keeps every bucket (lake, access logs, Athena results, failed batches) private, TLS-only and encrypted', () => {
     const buckets = Object.keys(template.findResources('AWS::S3::Bucket')).length;
-    expect(buckets).toBe(3);
+    expect(buckets).toBe(4);
     template.resourcePropertiesCountIs(
       'AWS::S3::Bucket',
       {
@@ -275,12 +305,12 @@ describe('TickflowStack with the default config', () => {
     expect(isAllowed(template, aggregator, 'dynamodb:Scan', table(names.seenIdsTable), env)).toBe(false);
   });
 
-  it('alarms on iterator age, errors, throttles, DLQ depth, late ratio, duplicates and unusable states, notifying SNS', () => {
+  it('alarms on iterator age, errors, throttles, failed batches, late ratio, duplicates and unusable states, notifying SNS', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    // 2 consumers × (iterator age, DLQ, errors, throttles) + (materializer, compactor) × (errors,
-    // throttles) + compactor backlog and unreadable objects + preprocess failures + late + duplicates
-    // + unusable states + failed symbols + watermark lag (the heartbeat is off by default)
-    expect(Object.keys(alarms)).toHaveLength(20);
+    // 2 consumers × (iterator age, errors, throttles) + failed batches + (materializer, compactor) ×
+    // (errors, throttles) + compactor backlog and unreadable objects + preprocess failures + late +
+    // duplicates + unusable states + failed symbols + watermark lag (the heartbeat is off by default)
+    expect(Object.keys(alarms)).toHaveLength(19);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: AGGREGATOR_METRICS.unusableStates,
       Namespace: METRICS_NAMESPACE,
@@ -293,10 +323,6 @@ describe('TickflowStack with the default config', () => {
       Statistic: 'Maximum',
       Threshold: DEFAULT_CONFIG.alarms.iteratorAgeMs,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Threshold: DEFAULT_CONFIG.alarms.dlqDepth,
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Threshold: 1 });

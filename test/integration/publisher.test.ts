@@ -19,6 +19,7 @@ import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
 import { KinesisPublisher, putRecordsWith } from '../../shared/adapters/kinesis-publisher.js';
 import { MarketSimulator } from '../../shared/producer/simulator.js';
 import type { ProducerRecord } from '../../shared/producer/types.js';
+import { startReplayServer } from '../support/venue-replay-server.js';
 
 /** kinesalite, in-process on 127.0.0.1 and a free port; no throttling, so retries are unit-tested with a fake. */
 const kinesalite = createRequire(import.meta.url)('kinesalite') as (options: {
@@ -233,12 +234,88 @@ describe('tickflow produce', () => {
   it('rejects neither or both of --simulate and --replay with a clear message', async () => {
     const neither = await run(['--stream', 's', '--endpoint', endpoint]);
     expect(neither.code).toBe(2);
-    expect(neither.stderr).toMatch(/exactly one source: --simulate or --replay/);
+    expect(neither.stderr).toMatch(/exactly one source: --simulate, --replay <file> or --exchange <venue>/);
     const both = await run(['--stream', 's', '--simulate', '--replay', 'x.csv']);
     expect(both.stderr).toMatch(/--replay <file>' cannot be used with option '--simulate'/);
     const simOnly = await run(['--stream', 's', '--replay', 'x.csv', '--symbols', '3']);
-    expect(simOnly.stderr).toMatch(/--symbols <n>' cannot be used with option '--replay/);
+    expect(simOnly.stderr).toMatch(/--symbols <n\|list>' cannot be used with option '--replay/);
     const badPack = await run(['--stream', 's', '--simulate', '--pack', '0']);
     expect(badPack.stderr).toMatch(/--pack.*expected a positive integer/);
+  });
+
+  it('--exchange: a bad symbol or none is refused before connecting, with the venue’s format', async () => {
+    const slash = await run(['--stream', 's', '--exchange', 'binance', '--symbols', 'btcusdt,btc/usdt']);
+    expect(slash.code).toBe(2);
+    expect(slash.stderr).toMatch(
+      /--symbols: "btc\/usdt" is not a binance symbol: base and quote asset written together/,
+    );
+    const none = await run(['--stream', 's', '--exchange', 'coinbase']);
+    expect(none.stderr).toMatch(/--exchange coinbase needs --symbols: a product id, BASE-QUOTE/);
+    const venue = await run(['--stream', 's', '--exchange', 'kraken', '--symbols', 'x']);
+    expect(venue.stderr).toMatch(/Allowed choices are binance, coinbase/);
+    const rate = await run(['--stream', 's', '--exchange', 'binance', '--symbols', 'btcusdt', '--rate', '5']);
+    expect(rate.stderr).toMatch(/--rate <n>' cannot be used with option '--exchange/);
+  });
+
+  it('--help documents each venue’s symbol format', async () => {
+    const help = await run(['--help']);
+    expect(help.stdout).toMatch(/binance: base and quote asset written together, e\.g\. btcusdt or BTCUSDT/);
+    expect(help.stdout).toMatch(/coinbase: a product id, BASE-QUOTE, e\.g\. BTC-USD/);
+  });
+
+  it('--exchange publishes the venue’s trades; SIGTERM closes the feed and still publishes what was read', async () => {
+    await createStream('cli-feed', 1);
+    const trades = Array.from({ length: 30 }, (_, i) => ({
+      venueSymbol: 'BTC-USD',
+      tradeId: 500 + i,
+      ts: Date.UTC(2024, 0, 2) + i * 100,
+      price: '42000.5',
+      size: '0.01',
+    }));
+    const venue = await startReplayServer(
+      'coinbase',
+      ['BTC-USD'],
+      [{ frames: trades.map((trade) => ({ trade })), end: 'hold' }],
+    );
+    try {
+      const producing = run([
+        '--stream',
+        'cli-feed',
+        '--exchange',
+        'coinbase',
+        '--symbols',
+        'btc-usd',
+        '--feed-url',
+        venue.url,
+        '--pack',
+        '7',
+        '--endpoint',
+        endpoint,
+        '--region',
+        'us-east-1',
+      ]);
+      const deadline = Date.now() + 20_000;
+      while (venue.subscriptions.length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      process.emit('SIGTERM', 'SIGTERM');
+      const result = await producing;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/stream cli-feed: 30 ticks/);
+      expect(result.stdout).toMatch(/coinbase: 30 trades read .* 0 gap\(s\)/);
+      const ticks = (await readAll('cli-feed'))
+        .flat()
+        .flatMap((r) => JSON.parse(r.data) as Record<string, unknown>[]);
+      expect(ticks.map((t) => t.id)).toEqual(trades.map((t) => `coinbase-${t.tradeId}`));
+      expect(ticks[0]).toEqual({
+        symbol: 'BTC-USD',
+        ts: trades[0]!.ts,
+        price: '42000.5',
+        size: '0.01',
+        id: 'coinbase-500',
+      });
+    } finally {
+      await venue.close();
+    }
   });
 });

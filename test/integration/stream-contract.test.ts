@@ -2,12 +2,14 @@
  * The stream contract (docs/stream-contract.md), end to end: a replay file with every awkward case goes through the
  * real pipeline (kinesalite → local event source mapping → aggregator → dynalite → s3rver → Parquet
  * lake), and the lake must equal an independent reference computed in DuckDB SQL from the same rows
- * (test/support/reference.ts) — also under injected faults and with another sharding and batching.
+ * (test/support/reference.ts) — also under injected faults and with another sharding and batching,
+ * and the same through a Kafka topic on a local broker instead of Kinesis.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isJavaAvailable } from '../../local/jvm/index.js';
 import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { runLocalPipeline } from '../../local/run/local-run.js';
 import { servingOver } from '../../local/run/serving.js';
@@ -20,6 +22,9 @@ import { barKey, expectSameBars, lakeBars, lakeLate, lateKey } from '../support/
 import { close, referenceBoundaries, referenceRows } from '../support/preprocess/feature-reference.js';
 import { type ReferenceBar, type ReferenceResult, referenceFor } from '../support/reference.js';
 import { type CassandraEndpoint, cassandraForTests } from './cassandra-node.js';
+
+/** The same file through each transport: the stages below the transport decoding do not know which. */
+const STREAMS = ['kinesis', 'kafka'] as const;
 
 const INTERVALS = [
   { label: '1m', sizeMs: 60_000, slideMs: 60_000 },
@@ -83,12 +88,50 @@ describe('the stream contract against an independent SQL reference', { timeout: 
     );
   });
 
-  it('a replay gives exactly the reference bars, late ticks and counts', async () => {
-    const { summary, lake } = await run('plain');
-    plainLake = lake;
-    expectCounts(summary);
-    expectSameBars(await lakeBars(lake), reference.bars);
-    expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());
+  describe.each(STREAMS)('through %s', (stream) => {
+    it.skipIf(stream === 'kafka' && !isJavaAvailable())(
+      'a replay gives exactly the reference bars, late ticks and counts',
+      async () => {
+        const { summary, lake } = await run(`plain-${stream}`, { stream });
+        if (stream === 'kinesis') plainLake = lake;
+        expectCounts(summary);
+        expectSameBars(await lakeBars(lake), reference.bars);
+        expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());
+      },
+    );
+
+    it.skipIf(stream === 'kafka' && !isJavaAvailable())(
+      'with 4 shards (partitions) and batches of 37 records (2 ticks each) the result is identical',
+      async () => {
+        const { summary, lake } = await run(`sharded-${stream}`, {
+          stream,
+          shards: 4,
+          batchSize: 37,
+          pack: 2,
+        });
+        expectCounts(summary);
+        expectSameBars(await lakeBars(lake), reference.bars);
+        expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());
+      },
+    );
+
+    it.skipIf(stream === 'kafka' && !isJavaAvailable())(
+      'with chaos 0.3 (faults before and after writes, re-split retries) no bar is lost or doubled',
+      async () => {
+        const { summary, lake } = await run(`chaos-${stream}`, {
+          stream,
+          chaos: 0.3,
+          seed: 5,
+          batchSize: 53,
+          pack: 7,
+        });
+        expect(summary.chaos.injectedBefore + summary.chaos.injectedAfter).toBeGreaterThan(20);
+        expect(summary.eventSourceMapping.retries).toBeGreaterThan(0);
+        expectCounts(summary);
+        expectSameBars(await lakeBars(lake), reference.bars);
+        expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());
+      },
+    );
   });
 
   it('tickflow query answers over that lake what the reference computes from the CSV', async () => {
@@ -171,13 +214,6 @@ describe('the stream contract against an independent SQL reference', { timeout: 
     }
   });
 
-  it('with 4 shards and batches of 37 records (2 ticks each) the result is identical', async () => {
-    const { summary, lake } = await run('sharded', { shards: 4, batchSize: 37, pack: 2 });
-    expectCounts(summary);
-    expectSameBars(await lakeBars(lake), reference.bars);
-    expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());
-  });
-
   it('with --dedup-horizon 60s the retries that lag more than a minute count again, as the reference says', async () => {
     const short = await referenceFor(csv.rows, INTERVALS, 600_000, 60_000);
     // The file has retries between 1 and 10 minutes after their original: the default drops them.
@@ -187,15 +223,6 @@ describe('the stream contract against an independent SQL reference', { timeout: 
     expect(summary.valid).toBe(short.valid);
     expectSameBars(await lakeBars(lake), short.bars);
     expect(await lakeLate(lake)).toEqual(short.late.map(lateKey).sort());
-  });
-
-  it('with chaos 0.3 (faults before and after writes, re-split retries) no bar is lost or doubled', async () => {
-    const { summary, lake } = await run('chaos', { chaos: 0.3, seed: 5, batchSize: 53, pack: 7 });
-    expect(summary.chaos.injectedBefore + summary.chaos.injectedAfter).toBeGreaterThan(20);
-    expect(summary.eventSourceMapping.retries).toBeGreaterThan(0);
-    expectCounts(summary);
-    expectSameBars(await lakeBars(lake), reference.bars);
-    expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());
   });
 
   it('the serving store holds exactly the lake’s final bars, none still forming (also under chaos)', async (ctx) => {

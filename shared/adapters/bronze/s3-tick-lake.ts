@@ -30,6 +30,18 @@ export class S3TickLake implements TickLake {
     return ticks.sort(compareTicks);
   }
 
+  /**
+   * The ticks of one stored object at `key` (a whole hour file or one of its parts, of `symbol`); []
+   * when it does not exist. Every row of an hour is in exactly one of its parts, so reading each key
+   * under a symbol's prefix reads each row once.
+   */
+  async readKey(key: string, symbol: string): Promise<OriginTick[]> {
+    const bytes = await this.store.get(key);
+    if (bytes === undefined) return [];
+    const rows = await unreadableAsync(key, () => decodeParquet(bytes));
+    return unreadableAs(key, () => rows.map((row, i) => originTickFromRow(row, i, symbol)));
+  }
+
   async partNumbers(file: HourFile): Promise<number[]> {
     const prefix = file.key.slice(0, -'.parquet'.length);
     const numbers: number[] = [];

@@ -4,6 +4,7 @@ import { TickCompactor, type TickCompactorOptions } from '../../pipeline/bronze/
 import { type AwsClientConfig, createS3Client } from '../aws-clients.js';
 import { type FaultInjector, injectWriteFaults } from '../chaos.js';
 import { type ObjectStore, S3ObjectStore } from '../s3-object-store.js';
+import { S3MarkStore } from './s3-mark-store.js';
 import { S3StagingArea } from './s3-staging-area.js';
 import { S3TickLake } from './s3-tick-lake.js';
 
@@ -39,7 +40,7 @@ export function bronzeOver(
 ): Bronze {
   const staging = new S3StagingArea(store);
   return {
-    writer: new BronzeWriter(staging, eventTimeRange),
+    writer: new BronzeWriter(staging, eventTimeRange, new S3MarkStore(store)),
     compactor: new TickCompactor(staging, new S3TickLake(store), compaction),
     store,
   };

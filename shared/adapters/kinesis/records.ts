@@ -1,8 +1,7 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { DecodedRecord } from '../../pipeline/record-decoder.js';
+import { payloadText as textOf } from '../payload-text.js';
 import { deaggregate, isKplAggregate, KplFormatError } from './kpl.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Turns the records of a Lambda Kinesis event into payload texts: base64-decoded, KPL aggregates
@@ -31,15 +30,6 @@ function payloadsOf(bytes: Uint8Array): string[] {
     }
   }
   return [textOf(bytes)];
-}
-
-/** UTF-8 text, or the base64 of bytes that are not UTF-8 (which then fails JSON validation). */
-function textOf(bytes: Uint8Array): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return `base64:${Buffer.from(bytes).toString('base64')}`;
-  }
 }
 
 /** `eventID` is `shardId-000000000000:4954…`; the shard id is the part before the colon. */

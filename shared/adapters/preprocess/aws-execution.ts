@@ -30,11 +30,11 @@ export class ExecutionNotSucceededError extends PreprocessError {
   }
 }
 
-/** Starts one preprocess execution; resolves to its ARN. */
+/** Starts one execution (preprocess, or any workflow given its input); resolves to its ARN. */
 export async function startPreprocessExecution(
   client: StepFunctionsClient,
   stateMachineArn: string,
-  request: PreprocessRequest,
+  request: PreprocessRequest | object,
 ): Promise<string> {
   const out = await client.send(
     new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(request) }),
@@ -58,11 +58,11 @@ export interface FollowOptions {
  * GetExecutionHistory, and returns finalize's outcome (the execution output).
  * @throws ExecutionNotSucceededError when the execution fails, times out or is aborted.
  */
-export async function followPreprocessExecution(
+export async function followPreprocessExecution<Output = PreprocessOutcome>(
   client: StepFunctionsClient,
   executionArn: string,
   options: FollowOptions = {},
-): Promise<PreprocessOutcome> {
+): Promise<Output> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let seen = 0;
   for (;;) {
@@ -73,7 +73,7 @@ export async function followPreprocessExecution(
     for (const event of events.slice(seen)) options.onEvent?.(event);
     seen = Math.max(seen, events.length);
     const status = described.status ?? 'RUNNING';
-    if (status === 'SUCCEEDED') return JSON.parse(described.output ?? '{}') as PreprocessOutcome;
+    if (status === 'SUCCEEDED') return JSON.parse(described.output ?? '{}') as Output;
     if (status !== 'RUNNING' && status !== 'PENDING_REDRIVE') {
       throw new ExecutionNotSucceededError(executionArn, status, described.error, described.cause);
     }

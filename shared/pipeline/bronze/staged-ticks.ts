@@ -1,5 +1,5 @@
 import { DEFAULT_EVENT_TIME_RANGE, type EventTimeRange } from '../../domain/tick-bounds.js';
-import type { OriginTick } from '../ports.js';
+import type { OriginMark, OriginTick } from '../ports.js';
 import { type DecodedRecord, forEachCandidate } from '../record-decoder.js';
 import { isPartitionable } from './hour-files.js';
 
@@ -11,6 +11,8 @@ export interface StagedBatch {
   readonly invalid: number;
   /** Valid ticks whose `ts` has no lake date (years outside 0000–9999): counted, not staged. */
   readonly unpartitionable: number;
+  /** The idle flush's watermark marks, with their position among the ticks (kept for backfill). */
+  readonly marks: OriginMark[];
 }
 
 /**
@@ -25,8 +27,13 @@ export function stageBatch(
   const byShard = new Map<string, OriginTick[]>();
   let invalid = 0;
   let unpartitionable = 0;
+  const marks: OriginMark[] = [];
   forEachCandidate(records, eventTimes, (c) => {
-    if ('mark' in c) return; // the idle flush's marks are no ticks
+    if ('mark' in c) {
+      // No tick, but where it sits among the ticks decides lateness: kept apart for backfill.
+      if (isPartitionable(c.mark.watermark)) marks.push(c);
+      return;
+    }
     if (!('tick' in c)) invalid++;
     else if (!isPartitionable(c.tick.ts)) unpartitionable++;
     else {
@@ -35,5 +42,5 @@ export function stageBatch(
       else byShard.set(c.origin.shardId, [c]);
     }
   });
-  return { byShard, invalid, unpartitionable };
+  return { byShard, invalid, unpartitionable, marks };
 }

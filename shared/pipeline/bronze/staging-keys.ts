@@ -10,6 +10,12 @@ import { tickIdentity } from './tick-order.js';
 export const STAGING_PREFIX = 'staging/ticks/';
 
 /**
+ * Prefix of the watermark marks the bronze writer keeps for backfill (one object per mark, see
+ * `MarkStore`): `_`-prefixed, so query engines reading the tables skip it.
+ */
+export const MARKS_PREFIX = '_marks/';
+
+/**
  * Key of the staged object holding these ticks (all of one shard, in stream order):
  * `staging/ticks/shard=<shardId>/<firstSeq>-<lastSeq>-<digest>.parquet`.
  *

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 
 /**
  * Last-resort cleanup of the JVMs this process started: on `exit` and on SIGINT/SIGTERM/SIGHUP each
- * tracked JVM is killed and its tmp folder removed, so no Cassandra outlives a run or a test run.
+ * tracked JVM is killed and its tmp folder removed, so no JVM (Cassandra, Kafka) outlives a run or a test run.
  */
 
 const live = new Map<ChildProcess, string>();

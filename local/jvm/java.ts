@@ -12,7 +12,7 @@ export function javaMajorVersion(javaBin = 'java'): number | null {
 }
 
 /**
- * Whether the local Cassandra can run on this machine: `java` 17 or newer is on the PATH.
+ * Whether the local JVM services (Cassandra, Kafka) can run on this machine: `java` 17 or newer is on the PATH.
  * `npm start` uses it to choose between a real Cassandra and running without the serving store.
  */
 export function isJavaAvailable(javaBin = 'java'): boolean {

@@ -1,0 +1,153 @@
+import kafkajs, { type Producer } from 'kafkajs';
+import { type WatermarkMark, watermarkMarkPayload } from '../../domain/watermark-mark.js';
+import type { ProducerRecord } from '../../producer/types.js';
+import type { PublishStats } from '../kinesis-publisher.js';
+
+/**
+ * Publishes ticks to a Kafka topic, the Kafka twin of `KinesisPublisher`: keyed by symbol (Kafka's
+ * default partitioner hashes the key, so a symbol's ticks share one partition), through an
+ * idempotent producer with one request in flight, so the broker neither duplicates nor reorders a
+ * key's records when the producer retries. Records are sent in requests of up to `requestSize`;
+ * with `maxTicksPerRecord` > 1, the ticks of one symbol within a request are packed into one
+ * record as a JSON array, in order (the packing the Kinesis publisher does).
+ */
+export interface KafkaPublisherOptions {
+  /** `host:port[,host:port…]`. */
+  readonly bootstrap: string;
+  readonly topic: string;
+  /** @default 1 */
+  readonly maxTicksPerRecord?: number;
+  /** Records per produce request. @default 500 */
+  readonly requestSize?: number;
+  /** Called after every request with the running totals. */
+  readonly onProgress?: (stats: Readonly<PublishStats>) => void;
+}
+
+export class KafkaPublisher {
+  private readonly producer: Producer;
+
+  constructor(private readonly options: KafkaPublisherOptions) {
+    const kafka = new kafkajs.Kafka({
+      clientId: 'tickflow-producer',
+      brokers: options.bootstrap.split(','),
+      logLevel: kafkajs.logLevel.NOTHING,
+      retry: { retries: 10 },
+    });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+    });
+  }
+
+  /** Publishes every record of `source` and resolves with the totals; throws when the broker refuses a request after retries. */
+  async publish(source: Iterable<ProducerRecord> | AsyncIterable<ProducerRecord>): Promise<PublishStats> {
+    const started = performance.now();
+    const stats: PublishStats = {
+      records: 0,
+      ticks: 0,
+      bytes: 0,
+      requests: 0,
+      retries: 0,
+      throttled: 0,
+      durationMs: 0,
+    };
+    const requestSize = this.options.requestSize ?? 500;
+    await this.producer.connect();
+    try {
+      let pending: ProducerRecord[] = [];
+      for await (const record of source) {
+        pending.push(record);
+        if (pending.length >= requestSize * (this.options.maxTicksPerRecord ?? 1)) {
+          await this.send(pending, stats);
+          pending = [];
+        }
+      }
+      if (pending.length > 0) await this.send(pending, stats);
+    } finally {
+      await this.producer.disconnect();
+    }
+    stats.durationMs = performance.now() - started;
+    return stats;
+  }
+
+  private async send(records: readonly ProducerRecord[], stats: PublishStats): Promise<void> {
+    const messages = pack(records, this.options.maxTicksPerRecord ?? 1);
+    // A broker refuses a record batch over `message.max.bytes` (1 MB by default), and a produce
+    // request carries one batch per partition: requests of at most REQUEST_BYTES, sent in order.
+    let from = 0;
+    while (from < messages.length) {
+      let to = from;
+      let bytes = 0;
+      while (to < messages.length && (to === from || bytes + sizeOf(messages[to]!) <= REQUEST_BYTES)) {
+        bytes += sizeOf(messages[to]!);
+        to++;
+      }
+      await this.producer.send({ topic: this.options.topic, acks: -1, messages: messages.slice(from, to) });
+      stats.requests++;
+      stats.bytes += bytes;
+      from = to;
+    }
+    stats.records += messages.length;
+    stats.ticks += records.length;
+    this.options.onProgress?.(stats);
+  }
+}
+
+/** Bytes per produce request: half of Kafka's default `message.max.bytes`, leaving room for record overhead. */
+const REQUEST_BYTES = 512 * 1024;
+
+function sizeOf(m: { key: string; value: string }): number {
+  return Buffer.byteLength(m.value) + Buffer.byteLength(m.key);
+}
+
+/**
+ * The request's records grouped by key, each key's ticks packed into JSON arrays of at most `max`
+ * in their order; a raw-text record stays alone and in its place among its key's records.
+ */
+function pack(records: readonly ProducerRecord[], max: number): { key: string; value: string }[] {
+  const byKey = new Map<string, ProducerRecord[]>();
+  for (const r of records) {
+    const list = byKey.get(r.partitionKey);
+    if (list) list.push(r);
+    else byKey.set(r.partitionKey, [r]);
+  }
+  const out: { key: string; value: string }[] = [];
+  for (const [key, list] of byKey) {
+    let run: ProducerRecord[] = [];
+    const flush = () => {
+      if (run.length === 1) out.push({ key, value: text(run[0]!) });
+      else if (run.length > 1) out.push({ key, value: JSON.stringify(run.map((r) => r.payload)) });
+      run = [];
+    };
+    for (const r of list) {
+      if (typeof r.payload === 'string' || max === 1) {
+        flush();
+        out.push({ key, value: text(r) });
+        continue;
+      }
+      if (run.length >= max) flush();
+      run.push(r);
+    }
+    flush();
+  }
+  return out;
+}
+
+function text(record: ProducerRecord): string {
+  return typeof record.payload === 'string' ? record.payload : JSON.stringify(record.payload);
+}
+
+/**
+ * Puts the idle flush's watermark marks on the tick topic, one record each keyed by its symbol, so
+ * each lands in its symbol's partition after the ticks already there (as on Kinesis).
+ */
+export function publishWatermarkMarksToKafka(
+  bootstrap: string,
+  topic: string,
+  marks: readonly WatermarkMark[],
+): Promise<PublishStats> {
+  return new KafkaPublisher({ bootstrap, topic }).publish(
+    marks.map((mark) => ({ partitionKey: mark.symbol, payload: watermarkMarkPayload(mark) })),
+  );
+}
