@@ -94,7 +94,7 @@ function steadyCase(quick: boolean): ScaleCase {
       fromMs: fromMin * MINUTE_S * 1000,
       sampleEveryMs: 10_000,
       note: quick
-        ? 'smoke test, NOT the reference workload: lateness shortened to 1 min, 1 min priced'
+        ? 'smoke test, NOT the reference workload: lateness shortened to 1 min'
         : 'the reference workload with the default 10-minute lateness',
     },
   };
