@@ -13,6 +13,23 @@ export function interpretBatchResponse(
   batch: readonly DeliverableRecord[],
   reportBatchItemFailures: boolean,
 ): InvokeOutcome {
+  const indexBySequence = new Map(batch.map((r, i) => [r.event.kinesis.sequenceNumber, i]));
+  return interpretItemFailures(response, reportBatchItemFailures, (id) =>
+    typeof id === 'string' ? indexBySequence.get(id) : undefined,
+  );
+}
+
+/**
+ * The envelope Lambda reads for every stream kind: no response, an empty object, or a null/empty
+ * `batchItemFailures` list is a success; anything else not an array, or an `itemIdentifier` that
+ * `indexOf` cannot place in the batch, fails the whole batch; otherwise the batch is checkpointed
+ * before the lowest failed record. `indexOf` maps one `itemIdentifier` to its index in the batch.
+ */
+export function interpretItemFailures(
+  response: unknown,
+  reportBatchItemFailures: boolean,
+  indexOf: (itemIdentifier: unknown) => number | undefined,
+): InvokeOutcome {
   if (!reportBatchItemFailures || response === undefined || response === null) return { kind: 'success' };
   if (typeof response !== 'object') return { kind: 'error' };
   const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
@@ -20,11 +37,9 @@ export function interpretBatchResponse(
   if (!Array.isArray(failures)) return { kind: 'error' };
   if (failures.length === 0) return { kind: 'success' };
 
-  const indexBySequence = new Map(batch.map((r, i) => [r.event.kinesis.sequenceNumber, i]));
   let lowest = Number.POSITIVE_INFINITY;
   for (const failure of failures) {
-    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    const index = typeof id === 'string' ? indexBySequence.get(id) : undefined;
+    const index = indexOf((failure as { itemIdentifier?: unknown } | null)?.itemIdentifier);
     if (index === undefined) return { kind: 'error' };
     lowest = Math.min(lowest, index);
   }

@@ -1,4 +1,5 @@
 import type { MSKRecord } from 'aws-lambda';
+import { interpretItemFailures } from '../batch-response.js';
 import type { InvokeOutcome } from '../retry-policy.js';
 
 /**
@@ -13,25 +14,14 @@ export function interpretKafkaBatchResponse(
   batch: readonly MSKRecord[],
   reportBatchItemFailures: boolean,
 ): InvokeOutcome {
-  if (!reportBatchItemFailures || response === undefined || response === null) return { kind: 'success' };
-  if (typeof response !== 'object') return { kind: 'error' };
-  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === undefined || failures === null) return { kind: 'success' };
-  if (!Array.isArray(failures)) return { kind: 'error' };
-  if (failures.length === 0) return { kind: 'success' };
-
   const index = new Map(batch.map((r, i) => [`${r.topic}-${r.partition}@${r.offset}`, i]));
-  let lowest = Number.POSITIVE_INFINITY;
-  for (const failure of failures) {
-    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier as
-      | { partition?: unknown; offset?: unknown }
-      | undefined;
-    const i =
-      id && typeof id === 'object' && typeof id.partition === 'string' && Number.isInteger(Number(id.offset))
-        ? index.get(`${id.partition}@${Number(id.offset)}`)
-        : undefined;
-    if (i === undefined) return { kind: 'error' };
-    lowest = Math.min(lowest, i);
-  }
-  return { kind: 'partial', firstFailedIndex: lowest };
+  return interpretItemFailures(response, reportBatchItemFailures, (identifier) => {
+    const id = identifier as { partition?: unknown; offset?: unknown } | null | undefined;
+    return id &&
+      typeof id === 'object' &&
+      typeof id.partition === 'string' &&
+      Number.isInteger(Number(id.offset))
+      ? index.get(`${id.partition}@${Number(id.offset)}`)
+      : undefined;
+  });
 }
