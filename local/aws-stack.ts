@@ -26,7 +26,7 @@ import type { EmulatorHostOptions, EmulatorPorts, HostMessage, ParentMessage } f
 import { ensureResources } from './emulators/resources.js';
 
 const LOCAL_REGION = 'us-east-1';
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 3_000;
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
