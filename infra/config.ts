@@ -21,6 +21,7 @@ import {
 } from '../shared/config.js';
 import { DEFAULT_PART_ROWS } from '../shared/pipeline/bronze/tick-parts.js';
 import { InfraConfigError } from './errors.js';
+import { DEFAULT_SOURCE, parseSource, type SourceConfig, type SourceSetting } from './kafka-source.js';
 
 /** Handler environment variable names live in `shared/config.ts` (handlers read them); re-exported here. */
 export { HANDLER_ENV } from '../shared/config.js';
@@ -118,6 +119,11 @@ export interface TickflowConfig {
    * `'off'` only for a stream that carries historical data (a replay through the deployed stack).
    */
   readonly maxFutureSkewMs: number | 'off';
+  /**
+   * Where the ticks come from: the stack's Kinesis stream (`stream` sizes it), or a Kafka topic on an
+   * Amazon MSK or self-managed cluster (see infra/kafka-source.ts).
+   */
+  readonly source: SourceConfig;
   readonly stream: StreamConfig;
   readonly consumer: ConsumerConfig;
   readonly alarms: AlarmConfig;
@@ -149,6 +155,7 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   eventTimeFromMs: DEFAULT_EVENT_TIME_FROM_MS,
   eventTimeToMs: DEFAULT_EVENT_TIME_TO_MS,
   maxFutureSkewMs: DEFAULT_MAX_FUTURE_SKEW_MS,
+  source: DEFAULT_SOURCE,
   stream: { shards: 1, retentionHours: 24 },
   consumer: {
     batchSize: 500,
@@ -219,8 +226,9 @@ export function eventSourceMapping(
 
 /** A partial override of {@link TickflowConfig}, one level deep for the nested groups. */
 export type TickflowConfigOverrides = Partial<
-  Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms' | 'alerts' | 'serving'>
+  Omit<TickflowConfig, 'source' | 'stream' | 'consumer' | 'alarms' | 'alerts' | 'serving'>
 > & {
+  readonly source?: SourceSetting;
   readonly stream?: Partial<StreamConfig>;
   readonly consumer?: Partial<ConsumerConfig>;
   readonly alarms?: Partial<AlarmConfig>;
@@ -251,6 +259,7 @@ export function resolveConfig(overrides: TickflowConfigOverrides = {}): Tickflow
   return {
     ...DEFAULT_CONFIG,
     ...overrides,
+    source: overrides.source === undefined ? DEFAULT_SOURCE : parseSource(overrides.source),
     stream: { ...DEFAULT_CONFIG.stream, ...overrides.stream },
     consumer: { ...DEFAULT_CONFIG.consumer, ...overrides.consumer },
     alarms: { ...DEFAULT_CONFIG.alarms, ...overrides.alarms },

@@ -1,4 +1,3 @@
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import {
@@ -15,8 +14,7 @@ import { validateEngine } from './validate-engine.js';
 /** The `service` dimension of the aggregator's EMF metrics. */
 export const AGGREGATOR_SERVICE = METRIC_SERVICES.aggregator;
 
-export interface AggregatorProps extends Omit<StreamConsumerFunctionProps, 'source'> {
-  readonly stream: kinesis.IStream;
+export interface AggregatorProps extends StreamConsumerFunctionProps {
   /** The state and outputs tables; the function gets item access to both. */
   readonly stateStore: StateStore;
   /** @default the defaults of `shared/config.ts` */
@@ -44,11 +42,11 @@ export class Aggregator extends StreamConsumerFunction {
     super(
       scope,
       id,
-      { ...props, source: { kind: 'kinesis', stream: props.stream } },
+      props,
       {
         entry: 'functions/aggregator/index.ts',
         shipServingDriver: props.serving !== undefined,
-        description: 'tickflow: event-time OHLCV aggregator (Kinesis consumer)',
+        description: `tickflow: event-time OHLCV aggregator (${props.source.kind === 'kinesis' ? 'Kinesis' : 'Kafka'} consumer)`,
         environment: {
           ...props.stateStore.environment(),
           ...engineEnvironment(engine),

@@ -1,4 +1,3 @@
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
@@ -14,8 +13,7 @@ import { StreamConsumerFunction, type StreamConsumerFunctionProps } from './stre
 export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['staging/ticks/', '_marks/'];
 export const BRONZE_SERVICE = METRIC_SERVICES.bronze;
 
-export interface BronzeWriterProps extends Omit<StreamConsumerFunctionProps, 'source'> {
-  readonly stream: kinesis.IStream;
+export interface BronzeWriterProps extends StreamConsumerFunctionProps {
   readonly lake: Lake;
   /** Accepted event times, the aggregator's: a tick it quarantines is kept out of bronze too. @default the defaults of `shared/config.ts` */
   readonly eventTimes?: Pick<EngineSettings, 'eventTimeFromMs' | 'eventTimeToMs'>;
@@ -31,7 +29,7 @@ export class BronzeWriter extends StreamConsumerFunction {
     super(
       scope,
       id,
-      { ...props, source: { kind: 'kinesis', stream: props.stream } },
+      props,
       {
         entry: 'functions/bronze/index.ts',
         shipParquetWasm: true,

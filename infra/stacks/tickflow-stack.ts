@@ -17,8 +17,10 @@ import { Monitoring } from '../constructs/monitoring.js';
 import { Preprocess } from '../constructs/preprocess.js';
 import { ServingStore } from '../constructs/serving-store.js';
 import { StateStore } from '../constructs/state-store.js';
+import type { ConsumerSource, TickSource } from '../constructs/stream-consumer.js';
 import { TickStream } from '../constructs/tick-stream.js';
 import { InfraConfigError } from '../errors.js';
+import { mskClusterParts } from '../kafka-source.js';
 import { hasKeyspaces, KEYSPACES_REGIONS } from '../regions.js';
 
 /** Prebuilt bundles per handler, for CI artifacts; a handler without one is bundled from `functions/`. */
@@ -42,13 +44,14 @@ export interface TickflowStackProps extends StackProps {
 }
 
 /**
- * The whole pipeline in one stack: tick stream → aggregator (+ bronze writer, staged ticks compacted
+ * The whole pipeline in one stack: tick stream (or the Kafka topic of the `source` setting) → aggregator (+ bronze writer, staged ticks compacted
  * every 5 minutes) → state tables → lake and the Keyspaces serving store, the scheduled materializer,
  * the preprocess state machine, the Glue/Athena catalog and the alarms.
  */
 export class TickflowStack extends Stack {
   readonly dataKey: kms.Key;
-  readonly tickStream: TickStream;
+  /** The Kinesis tick stream; `undefined` when the source is Kafka (`source.kind` "kafka"). */
+  readonly tickStream?: TickStream;
   readonly stateStore: StateStore;
   readonly lake: Lake;
   readonly failedBatches: FailedBatches;
@@ -76,12 +79,22 @@ export class TickflowStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.tickStream = new TickStream(this, 'Ticks', {
-      streamName: names.tickStream,
-      shards: config.stream.shards,
-      retentionHours: config.stream.retentionHours,
-      encryptionKey: this.dataKey,
-    });
+    const kafka = config.source.kind === 'kafka' ? config.source : undefined;
+    if (kafka?.msk) this.requireSameRegion(kafka.msk.clusterArn);
+    this.tickStream = kafka
+      ? undefined
+      : new TickStream(this, 'Ticks', {
+          streamName: names.tickStream,
+          shards: config.stream.shards,
+          retentionHours: config.stream.retentionHours,
+          encryptionKey: this.dataKey,
+        });
+    const ticks: TickSource = this.tickStream
+      ? { kind: 'kinesis', stream: this.tickStream.stream }
+      : { kind: 'kafka', kafka: kafka! };
+    // On Kafka each consumer reads every partition in its own consumer group, named after the prefix.
+    const consumerSource = (consumer: string): ConsumerSource =>
+      ticks.kind === 'kinesis' ? ticks : { ...ticks, consumerGroupId: `${config.prefix}-${consumer}` };
     this.stateStore = new StateStore(this, 'State', {
       stateTableName: names.stateTable,
       seenIdsTableName: names.seenIdsTable,
@@ -104,7 +117,7 @@ export class TickflowStack extends Stack {
         })
       : undefined;
     this.aggregator = new Aggregator(this, 'Aggregator', {
-      stream: this.tickStream.stream,
+      source: consumerSource('aggregator'),
       stateStore: this.stateStore,
       engine,
       consumer: config.consumer,
@@ -113,7 +126,7 @@ export class TickflowStack extends Stack {
       onFailure: this.failedBatches,
     });
     this.bronzeWriter = new BronzeWriter(this, 'Bronze', {
-      stream: this.tickStream.stream,
+      source: consumerSource('bronze'),
       lake: this.lake,
       eventTimes: config,
       consumer: config.consumer,
@@ -123,7 +136,7 @@ export class TickflowStack extends Stack {
     this.materializer = new Materializer(this, 'Materializer', {
       stateStore: this.stateStore,
       lake: this.lake,
-      stream: this.tickStream.stream,
+      source: ticks,
       engine,
       code: props.handlerCode?.materializer,
     });
@@ -163,7 +176,7 @@ export class TickflowStack extends Stack {
       alarms: config.alarms,
       failedBatches: this.failedBatches,
       alerts: config.alerts,
-      stream: this.tickStream.stream,
+      stream: this.tickStream?.stream,
       allowedLatenessMs: config.allowedLatenessMs,
       // Dashboards are global to the account: one per environment and region.
       dashboardName: `${config.prefix}-${this.region}`,
@@ -180,17 +193,23 @@ export class TickflowStack extends Stack {
       startDate: config.lakeStartDate,
     });
 
-    new CfnOutput(this, 'TickStreamName', { value: this.tickStream.stream.streamName });
-    new CfnOutput(this, 'TickStreamArn', { value: this.tickStream.stream.streamArn });
+    if (this.tickStream) {
+      new CfnOutput(this, 'TickStreamName', { value: this.tickStream.stream.streamName });
+      new CfnOutput(this, 'TickStreamArn', { value: this.tickStream.stream.streamArn });
+    } else {
+      new CfnOutput(this, 'KafkaTopic', { description: 'The Kafka topic the pipeline consumes', value: kafka!.topic });
+    }
     new CfnOutput(this, 'DataKeyArn', {
       description:
         'Customer-managed key of the stream, tables and queues (producers need kms:GenerateDataKey on it)',
       value: this.dataKey.keyArn,
     });
-    new CfnOutput(this, 'ProducerPolicyArn', {
-      description: 'Attach to a producer role or user: PutRecord(s) on the tick stream and its key',
-      value: this.tickStream.producerPolicy.managedPolicyArn,
-    });
+    if (this.tickStream) {
+      new CfnOutput(this, 'ProducerPolicyArn', {
+        description: 'Attach to a producer role or user: PutRecord(s) on the tick stream and its key',
+        value: this.tickStream.producerPolicy.managedPolicyArn,
+      });
+    }
     new CfnOutput(this, 'StateTableName', { value: this.stateStore.stateTable.tableName });
     new CfnOutput(this, 'OutputTableName', { value: this.stateStore.outputTable.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
@@ -208,6 +227,18 @@ export class TickflowStack extends Stack {
     }
     if (this.servingStore) {
       new CfnOutput(this, 'ServingKeyspaceName', { value: this.servingStore.keyspaceName });
+    }
+  }
+
+  /** Lambda maps a function only to an MSK cluster in its own region. */
+  private requireSameRegion(clusterArn: string): void {
+    const region = mskClusterParts(clusterArn).region;
+    if (!Token.isUnresolved(this.region) && region !== this.region) {
+      throw new InfraConfigError(
+        'source.msk.clusterArn',
+        clusterArn,
+        `the cluster is in ${region} but the stack deploys to ${this.region}; Lambda reads only from an MSK cluster in its own region`,
+      );
     }
   }
 
