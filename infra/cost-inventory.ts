@@ -37,12 +37,17 @@ const CUSTOM_METRICS = { aggregator: 12, aggregatorPerInterval: 2, materializer:
 
 const MINUTES_PER_MONTH = 730 * 60;
 
-/** The always-on inventory of a deployment with `config`. */
+/**
+ * The always-on inventory of a deployment with `config`. A Kafka source has no Kinesis stream (and no
+ * heartbeat alarm, which reads the stream's metric); what it keeps running outside this inventory is
+ * in {@link unpricedAlwaysOn}.
+ */
 export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
-  const onDemand = config.stream.shards === 'ON_DEMAND';
+  const kinesis = config.source.kind === 'kinesis';
+  const onDemand = kinesis && config.stream.shards === 'ON_DEMAND';
   const scheduled = Object.values(SCHEDULED_FUNCTIONS);
   return {
-    provisionedShards: onDemand ? 0 : (config.stream.shards as number),
+    provisionedShards: !kinesis || onDemand ? 0 : (config.stream.shards as number),
     onDemandStreams: onDemand ? 1 : 0,
     kmsKeys: KMS_KEYS,
     alarms:
@@ -50,7 +55,7 @@ export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
       scheduled.length * ALARM_METRICS_PER_SCHEDULED_FUNCTION +
       STATE_MACHINES * ALARM_METRICS_PER_STATE_MACHINE +
       METRIC_ALARM_METRICS +
-      (config.alarms.noTicksMinutes > 0 ? 1 : 0),
+      (kinesis && config.alarms.noTicksMinutes > 0 ? 1 : 0),
     dashboards: 1,
     // The scheduled functions publish only when they did something (a flush, a compaction).
     customMetrics: 0,
@@ -81,4 +86,19 @@ export function lambdaSizing(config: TickflowConfig): LambdaSizing {
     materializerMb: 1024,
     compactorMb: 2048,
   };
+}
+
+/**
+ * What a deployment keeps running that the price table does not price, one sentence each: on a
+ * Kafka source, the cluster (Amazon MSK's or your own price) and Lambda's provisioned event pollers
+ * (the minimum of each of the two event source mappings, billed per event poller unit hour).
+ */
+export function unpricedAlwaysOn(config: TickflowConfig): string[] {
+  if (config.source.kind !== 'kafka') return [];
+  const cluster = config.source.msk ? 'the Amazon MSK cluster' : 'the self-managed Kafka cluster';
+  const pollers = STREAM_CONSUMERS * config.source.pollers.minimum;
+  return [
+    `${cluster} (its price is yours, not counted here)`,
+    `Lambda provisioned event pollers: at least ${pollers} (${STREAM_CONSUMERS} Kafka event source mappings × source.pollers.minimum ${config.source.pollers.minimum}), billed per event poller unit hour (https://aws.amazon.com/lambda/pricing/), not counted here`,
+  ];
 }
