@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { HANDLER_ENV, resolveConfig, type TickflowConfigOverrides } from '../../infra/config.js';
 import { PROJECT_ROOT } from '../../infra/constructs/pipeline-function.js';
