@@ -83,7 +83,8 @@ export const DEFAULT_SOURCE: SourceConfig = { kind: 'kinesis' };
 export const DEFAULT_POLLERS: KafkaPollers = { minimum: 1, maximum: 2 };
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
-const MSK_CLUSTER_ARN = /^arn:aws[a-z-]*:kafka:[a-z]{2}(-[a-z]+)+-\d:\d{12}:cluster\/[a-zA-Z0-9-]+\/[a-zA-Z0-9-]+$/;
+const MSK_CLUSTER_ARN =
+  /^arn:aws[a-z-]*:kafka:[a-z]{2}(-[a-z]+)+-\d:\d{12}:cluster\/[a-zA-Z0-9-]+\/[a-zA-Z0-9-]+$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d:\d{12}:secret:.+$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/[a-f0-9-]+$/;
 const BROKER = /^[a-zA-Z0-9.-]+:\d{1,5}$/;
@@ -161,16 +162,27 @@ function parseSelfManaged(value: unknown): SelfManagedCluster {
   const obj = object(at, value, 'use {"bootstrapServers": […], "authentication": …, "secretArn": …}');
   only(at, obj, ['bootstrapServers', 'authentication', 'secretArn', 'secretKeyArn', 'rootCaSecretArn']);
   if (!SELF_MANAGED_AUTH.includes(obj.authentication as SelfManagedAuth)) {
-    throw new InfraConfigError(`${at}.authentication`, obj.authentication, `use one of ${SELF_MANAGED_AUTH.join(', ')}`);
+    throw new InfraConfigError(
+      `${at}.authentication`,
+      obj.authentication,
+      `use one of ${SELF_MANAGED_AUTH.join(', ')}`,
+    );
   }
   const arn = (key: string, pattern: RegExp, what: string, optional: boolean): string | undefined => {
     const v = obj[key];
     if (v === undefined && optional) return undefined;
-    if (typeof v !== 'string' || !pattern.test(v)) throw new InfraConfigError(`${at}.${key}`, v, `use ${what}`);
+    if (typeof v !== 'string' || !pattern.test(v))
+      throw new InfraConfigError(`${at}.${key}`, v, `use ${what}`);
     return v;
   };
-  const secretArn = 'the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)';
-  const secretKeyArn = arn('secretKeyArn', KMS_KEY_ARN, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)', true);
+  const secretArn =
+    'the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)';
+  const secretKeyArn = arn(
+    'secretKeyArn',
+    KMS_KEY_ARN,
+    'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+    true,
+  );
   const rootCaSecretArn = arn('rootCaSecretArn', SECRET_ARN, secretArn, true);
   return {
     bootstrapServers: brokers(`${at}.bootstrapServers`, obj.bootstrapServers, 'the brokers as host:port'),
@@ -186,8 +198,20 @@ function parseNetwork(value: unknown): KafkaNetwork {
   const obj = object(at, value, 'use {"subnetIds": […], "securityGroupIds": […]}');
   only(at, obj, ['subnetIds', 'securityGroupIds']);
   return {
-    subnetIds: ids(`${at}.subnetIds`, obj.subnetIds, SUBNET, 16, 'subnet ids (subnet-…), at most 16, private subnets of the VPC'),
-    securityGroupIds: ids(`${at}.securityGroupIds`, obj.securityGroupIds, SECURITY_GROUP, 5, 'security group ids (sg-…), at most 5'),
+    subnetIds: ids(
+      `${at}.subnetIds`,
+      obj.subnetIds,
+      SUBNET,
+      16,
+      'subnet ids (subnet-…), at most 16, private subnets of the VPC',
+    ),
+    securityGroupIds: ids(
+      `${at}.securityGroupIds`,
+      obj.securityGroupIds,
+      SECURITY_GROUP,
+      5,
+      'security group ids (sg-…), at most 5',
+    ),
   };
 }
 
@@ -198,16 +222,25 @@ function parsePollers(value: unknown): KafkaPollers {
   const minimum = obj.minimum ?? DEFAULT_POLLERS.minimum;
   const maximum = obj.maximum ?? DEFAULT_POLLERS.maximum;
   if (!Number.isInteger(minimum) || (minimum as number) < 1 || (minimum as number) > 200) {
-    throw new InfraConfigError(`${at}.minimum`, minimum, 'use an integer from 1 to 200 (event pollers always running)');
+    throw new InfraConfigError(
+      `${at}.minimum`,
+      minimum,
+      'use an integer from 1 to 200 (event pollers always running)',
+    );
   }
   if (!Number.isInteger(maximum) || (maximum as number) < (minimum as number) || (maximum as number) > 2000) {
-    throw new InfraConfigError(`${at}.maximum`, maximum, `use an integer from the minimum (${minimum}) to 2000`);
+    throw new InfraConfigError(
+      `${at}.maximum`,
+      maximum,
+      `use an integer from the minimum (${minimum}) to 2000`,
+    );
   }
   return { minimum: minimum as number, maximum: maximum as number };
 }
 
 function object(at: string, value: unknown, hint: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InfraConfigError(at, value, hint);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InfraConfigError(at, value, hint);
   return value as Record<string, unknown>;
 }
 
@@ -220,7 +253,11 @@ function only(at: string, obj: Record<string, unknown>, keys: readonly string[])
 }
 
 function brokers(at: string, value: unknown, what: string): string[] {
-  if (!Array.isArray(value) || value.length === 0 || !value.every((b) => typeof b === 'string' && BROKER.test(b))) {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((b) => typeof b === 'string' && BROKER.test(b))
+  ) {
     throw new InfraConfigError(at, value, `use a non-empty list of ${what}, e.g. ["b-1.example:9098"]`);
   }
   return value as string[];

@@ -39,23 +39,18 @@ export class Aggregator extends StreamConsumerFunction {
   constructor(scope: Construct, id: string, props: AggregatorProps) {
     const engine = props.engine ?? DEFAULT_ENGINE;
     validateEngine('Aggregator', engine);
-    super(
-      scope,
-      id,
-      props,
-      {
-        entry: 'functions/aggregator/index.ts',
-        shipServingDriver: props.serving !== undefined,
-        description: `tickflow: event-time OHLCV aggregator (${props.source.kind === 'kinesis' ? 'Kinesis' : 'Kafka'} consumer)`,
-        environment: {
-          ...props.stateStore.environment(),
-          ...engineEnvironment(engine),
-          ...props.serving?.environment(),
-          ...metricsEnvironment(AGGREGATOR_SERVICE),
-          ...props.environment,
-        },
+    super(scope, id, props, {
+      entry: 'functions/aggregator/index.ts',
+      shipServingDriver: props.serving !== undefined,
+      description: `tickflow: event-time OHLCV aggregator (${props.source.kind === 'kinesis' ? 'Kinesis' : 'Kafka'} consumer)`,
+      environment: {
+        ...props.stateStore.environment(),
+        ...engineEnvironment(engine),
+        ...props.serving?.environment(),
+        ...metricsEnvironment(AGGREGATOR_SERVICE),
+        ...props.environment,
       },
-    );
+    });
     props.stateStore.grantStateAccess(this.function);
     props.stateStore.grantOutputAccess(this.function);
     props.serving?.grantWrite(this.function);

@@ -26,26 +26,19 @@ export interface BronzeWriterProps extends StreamConsumerFunctionProps {
  */
 export class BronzeWriter extends StreamConsumerFunction {
   constructor(scope: Construct, id: string, props: BronzeWriterProps) {
-    super(
-      scope,
-      id,
-      props,
-      {
-        entry: 'functions/bronze/index.ts',
-        shipParquetWasm: true,
-        description: 'tickflow: bronze writer (raw ticks to Parquet)',
-        environment: {
-          [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
-          [HANDLER_ENV.eventTimeFromMs]: String(
-            props.eventTimes?.eventTimeFromMs ?? DEFAULT_CONFIG.eventTimeFromMs,
-          ),
-          [HANDLER_ENV.eventTimeToMs]: String(
-            props.eventTimes?.eventTimeToMs ?? DEFAULT_CONFIG.eventTimeToMs,
-          ),
-          ...metricsEnvironment(BRONZE_SERVICE),
-        },
+    super(scope, id, props, {
+      entry: 'functions/bronze/index.ts',
+      shipParquetWasm: true,
+      description: 'tickflow: bronze writer (raw ticks to Parquet)',
+      environment: {
+        [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+        [HANDLER_ENV.eventTimeFromMs]: String(
+          props.eventTimes?.eventTimeFromMs ?? DEFAULT_CONFIG.eventTimeFromMs,
+        ),
+        [HANDLER_ENV.eventTimeToMs]: String(props.eventTimes?.eventTimeToMs ?? DEFAULT_CONFIG.eventTimeToMs),
+        ...metricsEnvironment(BRONZE_SERVICE),
       },
-    );
+    });
     props.lake.grantWrite(this.function, BRONZE_LAKE_PREFIXES);
   }
 }

@@ -79,7 +79,11 @@ export function grantKafkaProduce(fn: lambda.IFunction, source: KafkaSource): vo
 /** GetSecretValue on the credentials (and root CA) secret; kms:Decrypt on its key, only through Secrets Manager. */
 function grantSecrets(fn: lambda.IFunction, source: KafkaSource): void {
   const cluster = source.selfManaged!;
-  add(fn, ['secretsmanager:GetSecretValue'], [cluster.secretArn, ...(cluster.rootCaSecretArn ? [cluster.rootCaSecretArn] : [])]);
+  add(
+    fn,
+    ['secretsmanager:GetSecretValue'],
+    [cluster.secretArn, ...(cluster.rootCaSecretArn ? [cluster.rootCaSecretArn] : [])],
+  );
   if (cluster.secretKeyArn) {
     const region = cluster.secretArn.split(':')[3];
     fn.addToRolePolicy(

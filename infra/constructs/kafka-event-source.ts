@@ -82,7 +82,12 @@ function sourceAccess(source: KafkaSource): lambda.SourceAccessConfiguration[] |
   return [
     { type: AUTH_TYPE[cluster.authentication], uri: cluster.secretArn },
     ...(cluster.rootCaSecretArn
-      ? [{ type: lambda.SourceAccessConfigurationType.SERVER_ROOT_CA_CERTIFICATE, uri: cluster.rootCaSecretArn }]
+      ? [
+          {
+            type: lambda.SourceAccessConfigurationType.SERVER_ROOT_CA_CERTIFICATE,
+            uri: cluster.rootCaSecretArn,
+          },
+        ]
       : []),
     ...(source.network?.subnetIds ?? []).map((id) => ({
       type: lambda.SourceAccessConfigurationType.VPC_SUBNET,

@@ -5,8 +5,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
-import type { KafkaNetwork } from '../kafka-source.js';
 import { HANDLER_ENV } from '../config.js';
+import type { KafkaNetwork } from '../kafka-source.js';
 import {
   DEFAULT_ENGINE,
   type EngineSettings,

@@ -197,7 +197,10 @@ export class TickflowStack extends Stack {
       new CfnOutput(this, 'TickStreamName', { value: this.tickStream.stream.streamName });
       new CfnOutput(this, 'TickStreamArn', { value: this.tickStream.stream.streamArn });
     } else {
-      new CfnOutput(this, 'KafkaTopic', { description: 'The Kafka topic the pipeline consumes', value: kafka!.topic });
+      new CfnOutput(this, 'KafkaTopic', {
+        description: 'The Kafka topic the pipeline consumes',
+        value: kafka!.topic,
+      });
     }
     new CfnOutput(this, 'DataKeyArn', {
       description:

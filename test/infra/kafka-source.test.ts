@@ -17,6 +17,7 @@ import { InfraConfigError } from '../../infra/errors.js';
 import type { SourceSetting } from '../../infra/kafka-source.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { createTickflowApp } from '../../infra/tickflow-app.js';
+import { watermarkTargetFromEnv } from '../../shared/adapters/watermark-target-env.js';
 import { isAllowed, type Statement, statementsOfPolicies } from './iam-eval.js';
 import { handlerCodeForTests, templateApp, testOutdir } from './support.js';
 
@@ -25,7 +26,10 @@ const CLUSTER = 'arn:aws:kafka:eu-west-1:123456789012:cluster/ticks/0b4cd1e2-111
 const KAFKA = 'arn:aws:kafka:eu-west-1:123456789012';
 const CLUSTER_ID = 'ticks/0b4cd1e2-1111-2222-3333-444455556666-2';
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_tickflow-AbCdEf';
-const NETWORK = { subnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'], securityGroupIds: ['sg-0a1b2c3d4e5f60718'] };
+const NETWORK = {
+  subnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'],
+  securityGroupIds: ['sg-0a1b2c3d4e5f60718'],
+};
 const EXAMPLES = resolve(PROJECT_ROOT, 'docs', 'examples', 'environments');
 
 const MSK: SourceSetting = {
@@ -37,7 +41,11 @@ const MSK: SourceSetting = {
 const SASL: SourceSetting = {
   kind: 'kafka',
   topic: 'ticks',
-  selfManaged: { bootstrapServers: ['kafka-1.example.com:9096'], authentication: 'SASL_SCRAM_512', secretArn: SECRET },
+  selfManaged: {
+    bootstrapServers: ['kafka-1.example.com:9096'],
+    authentication: 'SASL_SCRAM_512',
+    secretArn: SECRET,
+  },
   network: NETWORK,
 };
 
@@ -52,11 +60,15 @@ function synth(source: SourceSetting, more: TickflowConfigOverrides = {}): Templ
 
 type Resource = { Properties: Record<string, unknown>; DependsOn?: string[] };
 const mappingOf = (t: Template, fn: string) => {
-  const [entry] = Object.entries(t.findResources('AWS::Lambda::EventSourceMapping')).filter(([id]) => id.startsWith(fn));
+  const [entry] = Object.entries(t.findResources('AWS::Lambda::EventSourceMapping')).filter(([id]) =>
+    id.startsWith(fn),
+  );
   return entry![1] as Resource;
 };
 const functionOf = (t: Template, fn: string) =>
-  Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(`${fn}Handler`))![1] as Resource;
+  Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) =>
+    id.startsWith(`${fn}Handler`),
+  )![1] as Resource;
 const envOf = (t: Template, fn: string) =>
   (functionOf(t, fn).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
@@ -95,7 +107,11 @@ describe('Kafka source: the event source mappings (MSK with IAM)', () => {
         MaximumRetryAttempts: 10,
         MaximumRecordAgeInSeconds: 21600,
         ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 2 },
-        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^FailedBatchesBucket/), 'Arn'] } } },
+        DestinationConfig: {
+          OnFailure: {
+            Destination: { 'Fn::GetAtt': [expect.stringMatching(/^FailedBatchesBucket/), 'Arn'] },
+          },
+        },
       });
       // Kafka has no ParallelizationFactor: one batch at a time per partition, concurrency = partitions.
       expect(p).not.toHaveProperty('ParallelizationFactor');
@@ -103,12 +119,17 @@ describe('Kafka source: the event source mappings (MSK with IAM)', () => {
   });
 
   it('creates each mapping after its role policy, which Lambda checks when it creates the mapping', () => {
-    expect(mappingOf(t, 'Aggregator').DependsOn).toEqual([expect.stringMatching(/^AggregatorHandlerRoleDefaultPolicy/)]);
+    expect(mappingOf(t, 'Aggregator').DependsOn).toEqual([
+      expect.stringMatching(/^AggregatorHandlerRoleDefaultPolicy/),
+    ]);
   });
 
   it('takes the poller bounds from source.pollers', () => {
     const custom = synth({ ...MSK, pollers: { minimum: 2, maximum: 8 } } as SourceSetting);
-    expect(mappingOf(custom, 'Bronze').Properties.ProvisionedPollerConfig).toEqual({ MinimumPollers: 2, MaximumPollers: 8 });
+    expect(mappingOf(custom, 'Bronze').Properties.ProvisionedPollerConfig).toEqual({
+      MinimumPollers: 2,
+      MaximumPollers: 8,
+    });
   });
 
   it('points the idle flush at the topic through the IAM brokers, from inside the VPC, with no tick stream', () => {
@@ -119,6 +140,13 @@ describe('Kafka source: the event source mappings (MSK with IAM)', () => {
       [HANDLER_ENV.kafkaAuth]: 'aws-msk-iam',
     });
     expect(env).not.toHaveProperty(HANDLER_ENV.tickStream);
+    // What the deployed handler reads from that environment at cold start.
+    expect(watermarkTargetFromEnv(env as NodeJS.ProcessEnv)).toEqual({
+      kind: 'kafka',
+      topic: 'ticks',
+      bootstrap: 'b-1.ticks.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9098',
+      auth: 'aws-msk-iam',
+    });
     expect(functionOf(t, 'Materializer').Properties.VpcConfig).toEqual({
       SubnetIds: NETWORK.subnetIds,
       SecurityGroupIds: NETWORK.securityGroupIds,
@@ -132,7 +160,8 @@ describe('Kafka source: IAM as IAM evaluates it (MSK with IAM access control)', 
   const t = synth(MSK);
   const topic = (name: string) => `${KAFKA}:topic/${CLUSTER_ID}/${name}`;
   const group = (name: string) => `${KAFKA}:group/${CLUSTER_ID}/${name}`;
-  const allowed = (statements: Statement[], action: string, arn: string) => isAllowed(t, statements, action, arn, ENV);
+  const allowed = (statements: Statement[], action: string, arn: string) =>
+    isAllowed(t, statements, action, arn, ENV);
 
   it("lets each consumer's pollers connect, read the topic and commit its own group's offsets, and nothing wider", () => {
     for (const [fn, own, other] of [
@@ -140,7 +169,12 @@ describe('Kafka source: IAM as IAM evaluates it (MSK with IAM access control)', 
       ['BronzeHandler', 'tf-kafka-bronze', 'tf-kafka-aggregator'],
     ] as const) {
       const s = statementsOfPolicies(t, fn);
-      for (const action of ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers']) {
+      for (const action of [
+        'kafka-cluster:Connect',
+        'kafka-cluster:DescribeClusterDynamicConfiguration',
+        'kafka:DescribeClusterV2',
+        'kafka:GetBootstrapBrokers',
+      ]) {
         expect({ fn, action, ok: allowed(s, action, CLUSTER) }).toEqual({ fn, action, ok: true });
       }
       for (const action of ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData']) {
@@ -154,7 +188,9 @@ describe('Kafka source: IAM as IAM evaluates it (MSK with IAM access control)', 
       // A consumer never writes, and reaches no other cluster.
       expect(allowed(s, 'kafka-cluster:WriteData', topic('ticks'))).toBe(false);
       expect(allowed(s, 'kafka-cluster:AlterTopic', topic('ticks'))).toBe(false);
-      expect(allowed(s, 'kafka-cluster:Connect', `${KAFKA}:cluster/other/0b4cd1e2-1111-2222-3333-444455556666-2`)).toBe(false);
+      expect(
+        allowed(s, 'kafka-cluster:Connect', `${KAFKA}:cluster/other/0b4cd1e2-1111-2222-3333-444455556666-2`),
+      ).toBe(false);
       // The network interfaces Lambda's pollers create in the cluster's subnets.
       expect(allowed(s, 'ec2:CreateNetworkInterface', '*')).toBe(true);
       expect(allowed(s, 'ec2:RunInstances', '*')).toBe(false);
@@ -170,7 +206,9 @@ describe('Kafka source: IAM as IAM evaluates it (MSK with IAM access control)', 
     expect(allowed(s, 'kafka-cluster:WriteData', topic('other'))).toBe(false);
     expect(allowed(s, 'kafka-cluster:ReadData', topic('ticks'))).toBe(false);
     expect(allowed(s, 'kafka-cluster:AlterGroup', group('tf-kafka-aggregator'))).toBe(false);
-    expect(allowed(s, 'kinesis:PutRecords', `arn:aws:kinesis:eu-west-1:123456789012:stream/tf-kafka-ticks`)).toBe(false);
+    expect(
+      allowed(s, 'kinesis:PutRecords', `arn:aws:kinesis:eu-west-1:123456789012:stream/tf-kafka-ticks`),
+    ).toBe(false);
     expect(allowed(s, 'ec2:CreateNetworkInterface', '*')).toBe(true);
   });
 
@@ -197,21 +235,37 @@ describe('Kafka source: a self-managed cluster', () => {
       ],
     });
     expect(mappingOf(t, 'Aggregator').Properties).not.toHaveProperty('EventSourceArn');
-    expect(envOf(t, 'Materializer')).toMatchObject({
-      [HANDLER_ENV.kafkaAuth]: 'scram-sha-512',
-      [HANDLER_ENV.kafkaSecretArn]: SECRET,
-      [HANDLER_ENV.kafkaBootstrap]: 'kafka-1.example.com:9096',
+    expect(watermarkTargetFromEnv(envOf(t, 'Materializer') as NodeJS.ProcessEnv)).toEqual({
+      kind: 'kafka',
+      topic: 'ticks',
+      bootstrap: 'kafka-1.example.com:9096',
+      auth: 'scram-sha-512',
+      secretArn: SECRET,
     });
   });
 
   it('lets consumers and the idle flush read the secret (and decrypt it only through Secrets Manager), nothing of MSK', () => {
     const key = 'arn:aws:kms:eu-west-1:123456789012:key/0b4cd1e2-1111-2222-3333-444455556666';
-    const t = synth({ ...SASL, selfManaged: { ...(SASL as { selfManaged: object }).selfManaged, secretKeyArn: key } } as SourceSetting);
+    const t = synth({
+      ...SASL,
+      selfManaged: { ...(SASL as { selfManaged: object }).selfManaged, secretKeyArn: key },
+    } as SourceSetting);
     const via = { 'kms:ViaService': ['secretsmanager.eu-west-1.amazonaws.com'] };
     for (const fn of ['AggregatorHandler', 'BronzeHandler', 'MaterializerHandler']) {
       const s = statementsOfPolicies(t, fn);
-      expect({ fn, ok: isAllowed(t, s, 'secretsmanager:GetSecretValue', SECRET, ENV) }).toEqual({ fn, ok: true });
-      expect(isAllowed(t, s, 'secretsmanager:GetSecretValue', `${SECRET}-other`.replace('AbCdEf-other', 'Other-XyZ'), ENV)).toBe(false);
+      expect({ fn, ok: isAllowed(t, s, 'secretsmanager:GetSecretValue', SECRET, ENV) }).toEqual({
+        fn,
+        ok: true,
+      });
+      expect(
+        isAllowed(
+          t,
+          s,
+          'secretsmanager:GetSecretValue',
+          `${SECRET}-other`.replace('AbCdEf-other', 'Other-XyZ'),
+          ENV,
+        ),
+      ).toBe(false);
       expect(isAllowed(t, s, 'kms:Decrypt', key, ENV, via)).toBe(true);
       expect(isAllowed(t, s, 'kms:Decrypt', key, ENV)).toBe(false);
       expect(isAllowed(t, s, 'kafka-cluster:Connect', CLUSTER, ENV)).toBe(false);
@@ -223,17 +277,30 @@ describe('Kafka source: a self-managed cluster', () => {
     const t = synth({
       kind: 'kafka',
       topic: 'ticks',
-      selfManaged: { bootstrapServers: ['kafka-1.example.com:9094'], authentication: 'MTLS', secretArn: SECRET, rootCaSecretArn: ca },
+      selfManaged: {
+        bootstrapServers: ['kafka-1.example.com:9094'],
+        authentication: 'MTLS',
+        secretArn: SECRET,
+        rootCaSecretArn: ca,
+      },
     });
     expect(mappingOf(t, 'Bronze').Properties.SourceAccessConfigurations).toEqual([
       { Type: 'CLIENT_CERTIFICATE_TLS_AUTH', URI: SECRET },
       { Type: 'SERVER_ROOT_CA_CERTIFICATE', URI: ca },
     ]);
-    expect(envOf(t, 'Materializer')).toMatchObject({ [HANDLER_ENV.kafkaAuth]: 'mtls', [HANDLER_ENV.kafkaRootCaSecretArn]: ca });
+    expect(watermarkTargetFromEnv(envOf(t, 'Materializer') as NodeJS.ProcessEnv)).toMatchObject({
+      auth: 'mtls',
+      secretArn: SECRET,
+      rootCaSecretArn: ca,
+    });
     // Public brokers: nothing in a VPC, no network interface actions.
     expect(functionOf(t, 'Materializer').Properties).not.toHaveProperty('VpcConfig');
-    expect(isAllowed(t, statementsOfPolicies(t, 'AggregatorHandler'), 'ec2:CreateNetworkInterface', '*', ENV)).toBe(false);
-    expect(isAllowed(t, statementsOfPolicies(t, 'BronzeHandler'), 'secretsmanager:GetSecretValue', ca, ENV)).toBe(true);
+    expect(
+      isAllowed(t, statementsOfPolicies(t, 'AggregatorHandler'), 'ec2:CreateNetworkInterface', '*', ENV),
+    ).toBe(false);
+    expect(
+      isAllowed(t, statementsOfPolicies(t, 'BronzeHandler'), 'secretsmanager:GetSecretValue', ca, ENV),
+    ).toBe(true);
   });
 });
 
@@ -253,19 +320,40 @@ describe('Kafka source: the setting is checked at synth', () => {
 
   it('refuses an unknown kind', () => refuse({ kind: 'pulsar' }, 'source.kind', /"kinesis" or "kafka"/));
   it('refuses both cluster kinds, or none', () => {
-    refuse({ ...MSK, selfManaged: (SASL as { selfManaged: object }).selfManaged }, 'source', /exactly one of "msk"/);
+    refuse(
+      { ...MSK, selfManaged: (SASL as { selfManaged: object }).selfManaged },
+      'source',
+      /exactly one of "msk"/,
+    );
     refuse({ kind: 'kafka', topic: 'ticks' }, 'source', /exactly one of "msk"/);
   });
   it('refuses a cluster ARN that is not one', () =>
-    refuse({ ...MSK, msk: { clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:topic/x', bootstrapServers: ['b:9098'] } }, 'source.msk.clusterArn', /list-clusters-v2/));
+    refuse(
+      {
+        ...MSK,
+        msk: { clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:topic/x', bootstrapServers: ['b:9098'] },
+      },
+      'source.msk.clusterArn',
+      /list-clusters-v2/,
+    ));
   it('refuses MSK without the network the idle flush needs', () =>
     refuse({ ...MSK, network: undefined }, 'source.network', /idle flush/));
   it('refuses a subnet id that is not one', () =>
-    refuse({ ...SASL, network: { ...NETWORK, subnetIds: ['10.0.1.0/24'] } }, 'source.network.subnetIds', /subnet-/));
+    refuse(
+      { ...SASL, network: { ...NETWORK, subnetIds: ['10.0.1.0/24'] } },
+      'source.network.subnetIds',
+      /subnet-/,
+    ));
   it('refuses an authentication Lambda does not have for self-managed Kafka here', () =>
-    refuse({ ...SASL, selfManaged: { ...(SASL as { selfManaged: object }).selfManaged, authentication: 'PLAIN' } }, 'source.selfManaged.authentication', /SASL_SCRAM_256, SASL_SCRAM_512, MTLS/));
-  it('refuses a misspelt field', () => refuse({ ...MSK, topics: ['ticks'] }, 'source.topics', /no such setting/));
-  it('refuses pollers out of range', () => refuse({ ...MSK, pollers: { minimum: 3, maximum: 2 } }, 'source.pollers.maximum', /from the minimum/));
+    refuse(
+      { ...SASL, selfManaged: { ...(SASL as { selfManaged: object }).selfManaged, authentication: 'PLAIN' } },
+      'source.selfManaged.authentication',
+      /SASL_SCRAM_256, SASL_SCRAM_512, MTLS/,
+    ));
+  it('refuses a misspelt field', () =>
+    refuse({ ...MSK, topics: ['ticks'] }, 'source.topics', /no such setting/));
+  it('refuses pollers out of range', () =>
+    refuse({ ...MSK, pollers: { minimum: 3, maximum: 2 } }, 'source.pollers.maximum', /from the minimum/));
   it('refuses an MSK cluster in another region than the stack', () => {
     expect(
       () =>
@@ -282,7 +370,9 @@ describe('Kafka source: the idle cost and the example environment files', () => 
   it('lists no Kinesis shard or stream, and names what it does not price (the cluster, the pollers)', () => {
     const config = resolveConfig({ source: MSK, alarms: { noTicksMinutes: 30 } });
     expect(alwaysOnInventory(config)).toMatchObject({ provisionedShards: 0, onDemandStreams: 0 });
-    expect(unpricedAlwaysOn(config).join('\n')).toMatch(/Amazon MSK cluster \(its price is yours[\s\S]*at least 2 /);
+    expect(unpricedAlwaysOn(config).join('\n')).toMatch(
+      /Amazon MSK cluster \(its price is yours[\s\S]*at least 2 /,
+    );
     expect(unpricedAlwaysOn(resolveConfig())).toEqual([]);
   });
 
@@ -299,10 +389,14 @@ describe('Kafka source: the idle cost and the example environment files', () => 
         context: { 'tickflow:env': name, 'aws:cdk:bundling-stacks': [] },
       });
       app.synth(); // throws on an unacknowledged cdk-nag error
-      const reports = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')).pluginReports as {
+      const reports = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'))
+        .pluginReports as {
         violations: { ruleName: string }[];
       }[];
-      expect({ name, violations: reports.flatMap((r) => r.violations.map((v) => v.ruleName)) }).toEqual({ name, violations: [] });
+      expect({ name, violations: reports.flatMap((r) => r.violations.map((v) => v.ruleName)) }).toEqual({
+        name,
+        violations: [],
+      });
     }
   }, 60_000);
 });
