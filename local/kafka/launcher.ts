@@ -15,7 +15,15 @@ import {
   terminate,
   trackChild,
 } from '../jvm/index.js';
-import { jvmArgs, newClusterId, renderLog4j, renderServerProperties } from './config.js';
+import {
+  jvmArgs,
+  newClusterId,
+  renderLog4j,
+  renderServerProperties,
+  type SaslUser,
+  type SecureProtocol,
+  scramFormatArgs,
+} from './config.js';
 import { KafkaJavaUnavailableError, KafkaStartError } from './errors.js';
 import { ensureKafkaJars, KAFKA_VERSION } from './install.js';
 
@@ -30,12 +38,23 @@ export interface LocalKafkaOptions {
   readonly javaBin?: string;
   /** Parent folder of the broker's tmp folder (default the OS tmp dir). */
   readonly tmpRoot?: string;
+  /**
+   * Listeners with credentials, beside PLAINTEXT: `users` opens SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256
+   * and SCRAM-SHA-512, the SCRAM credentials written at format time), `keyStore` (PKCS12) opens SSL,
+   * both open SASL_SSL too. For testing clients against what real clusters ask of them.
+   */
+  readonly security?: {
+    readonly users?: readonly SaslUser[];
+    readonly keyStore?: { readonly file: string; readonly password: string };
+  };
 }
 
 /** A running single-node Kafka (KRaft, broker + controller in one JVM) on 127.0.0.1. */
 export interface LocalKafka {
-  /** `127.0.0.1:<port>`, what a client takes as its bootstrap servers. */
+  /** `127.0.0.1:<port>`, what a client takes as its bootstrap servers (PLAINTEXT). */
   readonly bootstrap: string;
+  /** The bootstrap servers of the secure listeners {@link LocalKafkaOptions.security} opened. */
+  readonly secure: Readonly<Partial<Record<SecureProtocol, string>>>;
   readonly port: number;
   /** The JVM's process id. */
   readonly pid: number;
@@ -68,7 +87,19 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
   const libDir = await ensureKafkaJars(opts.version ?? KAFKA_VERSION);
 
   const baseDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), 'tickflow-kafka-'));
-  const [brokerPort, controllerPort] = (await freePorts(2)) as [number, number];
+  const users = opts.security?.users ?? [];
+  const keyStore = opts.security?.keyStore;
+  const protocols: SecureProtocol[] = [
+    ...(users.length > 0 ? (['SASL_PLAINTEXT'] as const) : []),
+    ...(keyStore ? (['SSL'] as const) : []),
+    ...(users.length > 0 && keyStore ? (['SASL_SSL'] as const) : []),
+  ];
+  const [brokerPort, controllerPort, ...securePorts] = (await freePorts(2 + protocols.length)) as [
+    number,
+    number,
+    ...number[],
+  ];
+  const secureListeners = protocols.map((protocol, i) => ({ protocol, port: securePorts[i]! }));
   const logDir = join(baseDir, 'data');
   const propsFile = join(baseDir, 'server.properties');
   const log4jFile = join(baseDir, 'log4j2.properties');
@@ -82,6 +113,9 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
       brokerPort,
       controllerPort,
       defaultPartitions: opts.defaultPartitions ?? 1,
+      secureListeners,
+      users,
+      ...(keyStore && { keyStore }),
     }),
   );
   writeFileSync(log4jFile, renderLog4j(logFile));
@@ -95,10 +129,11 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
     ...classpath,
     'kafka.tools.StorageTool',
     'format',
-    '-t',
-    newClusterId(),
+    // `=`: a base64url id may start with '-', which the option parser would read as a flag.
+    `--cluster-id=${newClusterId()}`,
     '-c',
     propsFile,
+    ...scramFormatArgs(users),
   ]);
   if (format.code !== 0) {
     rmSync(baseDir, { recursive: true, force: true });
@@ -129,6 +164,7 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
   return {
     bootstrap: `127.0.0.1:${brokerPort}`,
     port: brokerPort,
+    secure: Object.fromEntries(secureListeners.map((l) => [l.protocol, `127.0.0.1:${l.port}`])),
     pid: child.pid!,
     baseDir,
     startupMs: Date.now() - started,
