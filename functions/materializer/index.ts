@@ -2,18 +2,20 @@ import type { Context } from 'aws-lambda';
 import { createDocumentClient, createKinesisClient } from '../../shared/adapters/aws-clients.js';
 import { DynamoRunLease } from '../../shared/adapters/dynamo/run-lease.js';
 import { requireString } from '../../shared/adapters/env.js';
+import { publishWatermarkMarksToKafka } from '../../shared/adapters/kafka/publisher.js';
+import { watermarkConnection } from '../../shared/adapters/kafka/watermark-connection.js';
 import { putRecordsWith } from '../../shared/adapters/kinesis-publisher.js';
 import { publishIdleWatermarks } from '../../shared/adapters/metrics.js';
 import { pipelineOptionsFromEnv, wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
-import { HANDLER_ENV } from '../../shared/config.js';
+import { type WatermarkTarget, watermarkTargetFromEnv } from '../../shared/adapters/watermark-target-env.js';
+import type { WatermarkMark } from '../../shared/domain/watermark-mark.js';
 import { type MaterializerRoundReport, materializerRound } from '../../shared/pipeline/materializer-round.js';
 import { runExclusively } from '../../shared/pipeline/run-lease.js';
 
 const options = pipelineOptionsFromEnv();
-const tickStream = requireString(process.env, HANDLER_ENV.tickStream);
 const pipeline = wirePipeline(options);
-const putRecords = putRecordsWith(createKinesisClient());
+const publishMarks = await watermarkPublisher(watermarkTargetFromEnv());
 const lease = new DynamoRunLease(createDocumentClient(), options.outputTable);
 
 /**
@@ -32,10 +34,26 @@ export async function handler(
     materializerRound({
       service: pipeline.service,
       materializer: pipeline.materializer,
-      publishMarks: (marks) => publishWatermarkMarks(putRecords, tickStream, marks),
+      publishMarks,
       idleTimeoutMs: options.idleTimeoutMs,
       onIdleWatermarks: publishIdleWatermarks,
     }),
   );
   return run.ran ? run.result : { skipped: true };
+}
+
+/**
+ * Puts the idle flush's marks where the ticks are, each in its symbol's shard or partition: the
+ * Kinesis stream, or the Kafka topic (its connection, secrets read, is made during init, so a
+ * missing grant fails the cold start loudly).
+ */
+async function watermarkPublisher(
+  target: WatermarkTarget,
+): Promise<(marks: readonly WatermarkMark[]) => Promise<unknown>> {
+  if (target.kind === 'kinesis') {
+    const putRecords = putRecordsWith(createKinesisClient());
+    return (marks) => publishWatermarkMarks(putRecords, target.stream, marks);
+  }
+  const connection = await watermarkConnection(target, requireString(process.env, 'AWS_REGION'));
+  return (marks) => publishWatermarkMarksToKafka(connection, target.topic, marks);
 }
