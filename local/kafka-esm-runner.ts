@@ -15,12 +15,12 @@
  * Differences from Lambda: one invocation holds one partition (Lambda may mix partitions of a topic in
  * one batch; the handlers accept both), and the batching window is the fetch's wait time.
  */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { MSKRecord } from 'aws-lambda';
 import kafkajs, { type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { createRandom } from '../shared/random.js';
 import { MAX_INVOKE_PAYLOAD_BYTES } from './esm/events.js';
+import { emptyEsmStats, type Invocation, invokeOnce, onFailureEnvelope } from './esm/invoke.js';
 import { interpretKafkaBatchResponse } from './esm/kafka/batch-response.js';
 import {
   type KafkaBatchOutcome,
@@ -68,18 +68,7 @@ export class KafkaIdleTimeoutError extends Error {
  *   await esm.stop();
  */
 export class KafkaEventSourceMappingRunner {
-  readonly stats: EventSourceMappingStats = {
-    invocations: 0,
-    retries: 0,
-    recordsRead: 0,
-    recordsDelivered: 0,
-    recordsSucceeded: 0,
-    functionErrors: 0,
-    partialFailures: 0,
-    bisections: 0,
-    failuresToDestination: 0,
-    recordsToDestination: 0,
-  };
+  readonly stats: EventSourceMappingStats = emptyEsmStats();
   /** Partitions handed over to another consumer while this one was still working on them. */
   lostPartitions = 0;
   private readonly o: ResolvedKafkaOptions;
@@ -255,28 +244,17 @@ export class KafkaEventSourceMappingRunner {
     }
   }
 
-  private async invoke(
-    invocation: MSKRecord[],
-    redelivery: boolean,
-  ): Promise<{ outcome: InvokeOutcome; error?: unknown; durationMs: number }> {
+  private async invoke(invocation: MSKRecord[], redelivery: boolean): Promise<Invocation> {
     const { stats, o } = this;
-    stats.invocations++;
     if (redelivery) stats.retries++;
     stats.recordsDelivered += invocation.length;
-    const started = performance.now();
     this.inFlight++;
     try {
-      const response = await o.handler(
-        toKafkaEvent(invocation, o.source),
-        lambdaContext(o.functionName, this.functionArn),
+      return await invokeOnce(
+        stats,
+        () => o.handler(toKafkaEvent(invocation, o.source), lambdaContext(o.functionName, this.functionArn)),
+        (response) => interpretKafkaBatchResponse(response, invocation, o.reportBatchItemFailures),
       );
-      const outcome = interpretKafkaBatchResponse(response, invocation, o.reportBatchItemFailures);
-      if (outcome.kind === 'partial') stats.partialFailures++;
-      if (outcome.kind === 'error') stats.functionErrors++;
-      return { outcome, durationMs: performance.now() - started };
-    } catch (error) {
-      stats.functionErrors++;
-      return { outcome: { kind: 'error' }, error, durationMs: performance.now() - started };
     } finally {
       this.inFlight--;
     }
@@ -316,19 +294,13 @@ export class KafkaEventSourceMappingRunner {
     const first = records[0]!;
     const last = records[records.length - 1]!;
     const record: KafkaOnFailureRecord = {
-      requestContext: {
-        requestId: randomUUID(),
+      ...onFailureEnvelope({
         functionArn: this.functionArn,
         condition,
         approximateInvokeCount,
-      },
-      responseContext: {
-        statusCode: 200,
-        executedVersion: '$LATEST',
-        ...(functionError && { functionError }),
-      },
-      version: '1.0',
-      timestamp: new Date(this.o.clock()).toISOString(),
+        functionError,
+        now: new Date(this.o.clock()),
+      }),
       KafkaBatchInfo: {
         batchSize: records.length,
         ...(this.o.source.kind === 'msk' && { eventSourceArn: this.o.source.clusterArn }),

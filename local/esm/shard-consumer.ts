@@ -16,6 +16,7 @@ import {
   toDeliverable,
   toOnFailureRecord,
 } from './events.js';
+import { type Invocation, invokeOnce } from './invoke.js';
 import { lambdaContext } from './lambda-context.js';
 import { Lane, laneOf } from './lane.js';
 import type { ResolvedOptions } from './options.js';
@@ -265,29 +266,23 @@ export class ShardConsumer {
     return true;
   }
 
-  private async invoke(
-    batch: DeliverableRecord[],
-  ): Promise<{ outcome: InvokeOutcome; error?: unknown; durationMs: number }> {
+  private async invoke(batch: DeliverableRecord[]): Promise<Invocation> {
     const o = this.ctx.options;
     const stats = this.ctx.stats;
-    stats.invocations++;
     if (batch.some((r) => r.deliveries > 0)) stats.retries++;
     stats.recordsDelivered += batch.length;
     for (const record of batch) record.deliveries++;
-    const started = performance.now();
     this.inFlight++;
     try {
-      const response = await o.handler(
-        { Records: batch.map((r) => r.event) },
-        lambdaContext(o.functionName, this.ctx.functionArn),
+      return await invokeOnce(
+        stats,
+        () =>
+          o.handler(
+            { Records: batch.map((r) => r.event) },
+            lambdaContext(o.functionName, this.ctx.functionArn),
+          ),
+        (response) => interpretBatchResponse(response, batch, o.reportBatchItemFailures),
       );
-      const outcome = interpretBatchResponse(response, batch, o.reportBatchItemFailures);
-      if (outcome.kind === 'partial') stats.partialFailures++;
-      if (outcome.kind === 'error') stats.functionErrors++;
-      return { outcome, durationMs: performance.now() - started };
-    } catch (error) {
-      stats.functionErrors++;
-      return { outcome: { kind: 'error' }, error, durationMs: performance.now() - started };
     } finally {
       this.inFlight--;
     }

@@ -17,7 +17,8 @@ export interface KinesisBatchInfo {
   readonly streamArn: string;
 }
 
-export interface OnFailureRecord {
+/** What every on-failure document Lambda sends starts with, on Kinesis and on Kafka. */
+export interface OnFailureEnvelope {
   readonly requestContext: {
     readonly requestId: string;
     readonly functionArn: string;
@@ -32,6 +33,9 @@ export interface OnFailureRecord {
   readonly version: '1.0';
   /** ISO-8601 time the records were discarded. */
   readonly timestamp: string;
+}
+
+export interface OnFailureRecord extends OnFailureEnvelope {
   readonly KinesisBatchInfo: KinesisBatchInfo;
 }
 

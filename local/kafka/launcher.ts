@@ -1,19 +1,14 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   freePorts,
-  hasExited,
   isJavaAvailable,
-  onceAsync,
+  JavaUnavailableError,
+  JvmStartError,
   run,
-  spawnJvm,
-  tail,
-  terminate,
-  trackChild,
+  startJvmServer,
 } from '../jvm/index.js';
 import {
   jvmArgs,
@@ -24,7 +19,6 @@ import {
   type SecureProtocol,
   scramFormatArgs,
 } from './config.js';
-import { KafkaJavaUnavailableError, KafkaStartError } from './errors.js';
 import { ensureKafkaJars, KAFKA_VERSION } from './install.js';
 
 export interface LocalKafkaOptions {
@@ -83,7 +77,7 @@ const STARTED = /Kafka Server started/;
 export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<LocalKafka> {
   const javaBin = opts.javaBin ?? 'java';
   if (!isJavaAvailable(javaBin))
-    throw new KafkaJavaUnavailableError(`"${javaBin} -version" failed or is < 17`);
+    throw new JavaUnavailableError('Kafka', `"${javaBin} -version" failed or is < 17`);
   const libDir = await ensureKafkaJars(opts.version ?? KAFKA_VERSION);
 
   const baseDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), 'tickflow-kafka-'));
@@ -137,61 +131,31 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
   ]);
   if (format.code !== 0) {
     rmSync(baseDir, { recursive: true, force: true });
-    throw new KafkaStartError(`formatting ${logDir} failed`, format.output.slice(-4000), format.code);
+    throw new JvmStartError('Kafka', `formatting ${logDir} failed`, format.output.slice(-4000), format.code);
   }
 
-  const consoleFd = openSync(consoleFile, 'a');
-  const child = spawnJvm(
+  const server = await startJvmServer({
+    product: 'Kafka',
     javaBin,
-    [...jvmArgs(heapMb, log4jFile), ...classpath, 'kafka.Kafka', propsFile],
-    consoleFd,
-  );
-  const untrack = trackChild(child, baseDir);
-  const stop = onceAsync(async () => {
-    await terminate(child);
-    untrack();
-    rmSync(baseDir, { recursive: true, force: true });
+    args: [...jvmArgs(heapMb, log4jFile), ...classpath, 'kafka.Kafka', propsFile],
+    baseDir,
+    consoleFile,
+    logFile,
+    ready: async () =>
+      existsSync(logFile) && STARTED.test(readFileSync(logFile, 'utf8')) && (await accepts(brokerPort)),
+    notReady: `the broker on port ${brokerPort} did not start`,
+    timeoutMs: opts.startTimeoutMs ?? 120_000,
+    pollMs: 200,
   });
-
-  try {
-    await waitForBroker(child, brokerPort, logFile, opts.startTimeoutMs ?? 120_000, () =>
-      tail(logFile, consoleFile),
-    );
-  } catch (err) {
-    await stop();
-    throw err;
-  }
   return {
     bootstrap: `127.0.0.1:${brokerPort}`,
     port: brokerPort,
     secure: Object.fromEntries(secureListeners.map((l) => [l.protocol, `127.0.0.1:${l.port}`])),
-    pid: child.pid!,
+    pid: server.pid,
     baseDir,
     startupMs: Date.now() - started,
-    stop,
+    stop: server.stop,
   };
-}
-
-async function waitForBroker(
-  child: ChildProcess,
-  port: number,
-  logFile: string,
-  timeoutMs: number,
-  logTail: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (hasExited(child)) {
-      throw new KafkaStartError(
-        `the JVM exited (${child.exitCode ?? child.signalCode})`,
-        logTail(),
-        child.exitCode,
-      );
-    }
-    if (existsSync(logFile) && STARTED.test(readFileSync(logFile, 'utf8')) && (await accepts(port))) return;
-    await sleep(200);
-  }
-  throw new KafkaStartError(`the broker on port ${port} did not start within ${timeoutMs} ms`, logTail());
 }
 
 function accepts(port: number): Promise<boolean> {

@@ -221,6 +221,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       usage,
       // Kafka bills no shard-hours (an MSK cluster's own price is the user's: README, "Kafka and Amazon MSK").
       shards: stream.kind === 'kinesis' ? run.shards : 0,
+      stream: stream.kind,
       sizing: run.sizing,
       deployConfig: run.deployConfig,
       producer: source.stats?.(),
