@@ -4,7 +4,7 @@
  * both with the synthesized template, so this file and the constructs cannot drift apart.
  */
 
-import type { AlwaysOnInventory, Architecture } from '../shared/cost/index.js';
+import { type AlwaysOnInventory, type Architecture, onKafka } from '../shared/cost/index.js';
 import type { TickflowConfig } from './config.js';
 
 /** The stack's shape as the constructs build it (see infra/stacks/tickflow-stack.ts). */
@@ -39,15 +39,21 @@ const MINUTES_PER_MONTH = 730 * 60;
 
 /**
  * The always-on inventory of a deployment with `config`. A Kafka source has no Kinesis stream (and no
- * heartbeat alarm, which reads the stream's metric); what it keeps running outside this inventory is
- * in {@link unpricedAlwaysOn}.
+ * heartbeat alarm, which reads the stream's metric); it has the user's cluster and the event pollers
+ * the two mappings keep running, both listed unpriced.
  */
 export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
+  const inventory = kinesisInventory(config);
+  if (config.source.kind === 'kinesis') return inventory;
+  return { ...onKafka(inventory), kafkaEventPollers: STREAM_CONSUMERS * config.source.pollers.minimum };
+}
+
+function kinesisInventory(config: TickflowConfig): AlwaysOnInventory {
   const kinesis = config.source.kind === 'kinesis';
-  const onDemand = kinesis && config.stream.shards === 'ON_DEMAND';
+  const onDemand = config.stream.shards === 'ON_DEMAND';
   const scheduled = Object.values(SCHEDULED_FUNCTIONS);
   return {
-    provisionedShards: !kinesis || onDemand ? 0 : (config.stream.shards as number),
+    provisionedShards: onDemand ? 0 : (config.stream.shards as number),
     onDemandStreams: onDemand ? 1 : 0,
     kmsKeys: KMS_KEYS,
     alarms:
@@ -86,19 +92,4 @@ export function lambdaSizing(config: TickflowConfig): LambdaSizing {
     materializerMb: 1024,
     compactorMb: 2048,
   };
-}
-
-/**
- * What a deployment keeps running that the price table does not price, one sentence each: on a
- * Kafka source, the cluster (Amazon MSK's or your own price) and Lambda's provisioned event pollers
- * (the minimum of each of the two event source mappings, billed per event poller unit hour).
- */
-export function unpricedAlwaysOn(config: TickflowConfig): string[] {
-  if (config.source.kind !== 'kafka') return [];
-  const cluster = config.source.msk ? 'the Amazon MSK cluster' : 'the self-managed Kafka cluster';
-  const pollers = STREAM_CONSUMERS * config.source.pollers.minimum;
-  return [
-    `${cluster} (its price is yours, not counted here)`,
-    `Lambda provisioned event pollers: at least ${pollers} (${STREAM_CONSUMERS} Kafka event source mappings × source.pollers.minimum ${config.source.pollers.minimum}), billed per event poller unit hour (https://aws.amazon.com/lambda/pricing/), not counted here`,
-  ];
 }

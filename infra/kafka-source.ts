@@ -220,7 +220,8 @@ function parsePollers(value: unknown): KafkaPollers {
   const obj = object(at, value, 'use {"minimum": 1, "maximum": 2}');
   only(at, obj, ['minimum', 'maximum']);
   const minimum = obj.minimum ?? DEFAULT_POLLERS.minimum;
-  const maximum = obj.maximum ?? DEFAULT_POLLERS.maximum;
+  // Left out, the maximum follows a minimum above the default one.
+  const maximum = obj.maximum ?? Math.max(DEFAULT_POLLERS.maximum, Number(minimum));
   if (!Number.isInteger(minimum) || (minimum as number) < 1 || (minimum as number) > 200) {
     throw new InfraConfigError(
       `${at}.minimum`,

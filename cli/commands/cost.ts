@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { TickflowConfig } from '../../infra/config.js';
-import { alwaysOnInventory, unpricedAlwaysOn } from '../../infra/cost-inventory.js';
+import { alwaysOnInventory } from '../../infra/cost-inventory.js';
 import { loadEnvironment } from '../../infra/environments.js';
 import { formatProjection } from '../../local/run/cost-format.js';
 import { type CostSection, idleCost, PRICE_TABLE, projectCost } from '../../shared/cost/index.js';
@@ -70,17 +70,13 @@ function formatIdle(envName: string, json: boolean): string {
     throw new UsageError(`--env: ${(err as Error).message}`);
   }
   const idle = idleCost(alwaysOnInventory(config), PRICE_TABLE);
-  const unpriced = unpricedAlwaysOn(config);
-  if (json) {
-    return `${JSON.stringify({ environment: envName, ...idle, ...(unpriced.length > 0 && { unpriced }) }, null, 2)}\n`;
-  }
+  if (json) return `${JSON.stringify({ environment: envName, ...idle }, null, 2)}\n`;
   const usd = (v: number | null) => (v === null ? 'not priced' : `$${v.toFixed(2)}`);
   const lines = idle.lines.filter((l) => l.count > 0).map((l) => `  ${l.item}: ${l.count} → ${usd(l.usd)}`);
   return [
     `idle per month, environment ${envName} (prices: shared/cost/prices.ts)`,
     ...lines,
     `  total ${usd(idle.usd)}`,
-    ...unpriced.map((u) => `  also running, not priced: ${u}`),
     '',
   ].join('\n');
 }

@@ -11,13 +11,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { HANDLER_ENV, resolveConfig, type TickflowConfigOverrides } from '../../infra/config.js';
 import { PROJECT_ROOT } from '../../infra/constructs/pipeline-function.js';
-import { alwaysOnInventory, unpricedAlwaysOn } from '../../infra/cost-inventory.js';
+import { alwaysOnInventory } from '../../infra/cost-inventory.js';
 import { loadEnvironment } from '../../infra/environments.js';
 import { InfraConfigError } from '../../infra/errors.js';
 import type { SourceSetting } from '../../infra/kafka-source.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { createTickflowApp } from '../../infra/tickflow-app.js';
 import { watermarkTargetFromEnv } from '../../shared/adapters/watermark-target-env.js';
+import { idleCost, PRICE_TABLE } from '../../shared/cost/index.js';
 import { isAllowed, type Statement, statementsOfPolicies } from './iam-eval.js';
 import { handlerCodeForTests, templateApp, testOutdir } from './support.js';
 
@@ -367,13 +368,32 @@ describe('Kafka source: the setting is checked at synth', () => {
 });
 
 describe('Kafka source: the idle cost and the example environment files', () => {
-  it('lists no Kinesis shard or stream, and names what it does not price (the cluster, the pollers)', () => {
-    const config = resolveConfig({ source: MSK, alarms: { noTicksMinutes: 30 } });
-    expect(alwaysOnInventory(config)).toMatchObject({ provisionedShards: 0, onDemandStreams: 0 });
-    expect(unpricedAlwaysOn(config).join('\n')).toMatch(
-      /Amazon MSK cluster \(its price is yours[\s\S]*at least 2 /,
-    );
-    expect(unpricedAlwaysOn(resolveConfig())).toEqual([]);
+  it('lists no Kinesis shard, stream or heartbeat, and the cluster and the minimum pollers as running but not priced', () => {
+    const config = resolveConfig({
+      source: { ...MSK, pollers: { minimum: 3 } } as SourceSetting,
+      alarms: { noTicksMinutes: 30 },
+    });
+    const kinesis = alwaysOnInventory(resolveConfig({ alarms: { noTicksMinutes: 30 } }));
+    expect(alwaysOnInventory(config)).toEqual({
+      ...kinesis,
+      provisionedShards: 0,
+      onDemandStreams: 0,
+      alarms: kinesis.alarms - 1,
+      kafkaClusters: 1,
+      kafkaEventPollers: 6,
+    });
+    const idle = idleCost(alwaysOnInventory(config), PRICE_TABLE);
+    const unpriced = idle.lines.filter((l) => l.count > 0 && l.usd === null).map((l) => [l.item, l.count]);
+    expect(unpriced).toEqual([
+      [expect.stringMatching(/^Kafka cluster/), 1],
+      [expect.stringMatching(/^Lambda provisioned event pollers/), 6],
+    ]);
+    // The template agrees: no stream, and the alarm count without the heartbeat.
+    const t = synth({ ...MSK, pollers: { minimum: 3 } } as SourceSetting, { alarms: { noTicksMinutes: 30 } });
+    t.resourceCountIs('AWS::Kinesis::Stream', 0);
+    expect(mappingOf(t, 'Aggregator').Properties.ProvisionedPollerConfig).toMatchObject({
+      MinimumPollers: 3,
+    });
   });
 
   it('synthesizes the example files of docs/examples/environments with cdk-nag clean', () => {
