@@ -27,8 +27,8 @@ export type TickSource =
  * is one more member of this union and one more case in {@link eventSourceFor}.
  */
 export type ConsumerSource =
-  | { readonly kind: 'kinesis'; readonly stream: kinesis.IStream }
-  | { readonly kind: 'kafka'; readonly kafka: KafkaSource; readonly consumerGroupId: string };
+  | Extract<TickSource, { kind: 'kinesis' }>
+  | (Extract<TickSource, { kind: 'kafka' }> & { readonly consumerGroupId: string });
 
 export interface StreamConsumerProps {
   /** The function that receives the batches. */

@@ -44,9 +44,10 @@ export interface TickflowStackProps extends StackProps {
 }
 
 /**
- * The whole pipeline in one stack: tick stream (or the Kafka topic of the `source` setting) → aggregator (+ bronze writer, staged ticks compacted
- * every 5 minutes) → state tables → lake and the Keyspaces serving store, the scheduled materializer,
- * the preprocess state machine, the Glue/Athena catalog and the alarms.
+ * The whole pipeline in one stack: tick stream (or the Kafka topic of the `source` setting) →
+ * aggregator (+ bronze writer, staged ticks compacted every 5 minutes) → state tables → lake and the
+ * Keyspaces serving store, the scheduled materializer, the preprocess state machine, the Glue/Athena
+ * catalog and the alarms.
  */
 export class TickflowStack extends Stack {
   readonly dataKey: kms.Key;
