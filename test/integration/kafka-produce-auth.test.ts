@@ -70,6 +70,23 @@ function simulation(topic: string, bootstrap: string): ProduceOptions {
   };
 }
 
+/** `tickflow produce --kafka BOOTSTRAP --topic TOPIC …flags --simulate --ticks 300 --pack 1`, through the CLI's parser. */
+function produceCli(bootstrap: string, topic: string, flags: string[]): Promise<number> {
+  return main([
+    'produce',
+    '--kafka',
+    bootstrap,
+    '--topic',
+    topic,
+    ...flags,
+    '--simulate',
+    '--ticks',
+    '300',
+    '--pack',
+    '1',
+  ]);
+}
+
 describe('tickflow produce --kafka with credentials', () => {
   it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)(
     'SASL %s over SASL_PLAINTEXT: every tick lands on the topic',
@@ -93,20 +110,7 @@ describe('tickflow produce --kafka with credentials', () => {
 
   it('TLS with --kafka-ca, through the CLI: the broker’s self-signed certificate is trusted and every tick lands', async () => {
     const topic = await newTopic();
-    const code = await main([
-      'produce',
-      '--kafka',
-      kafka.secure.SSL!,
-      '--topic',
-      topic,
-      '--kafka-ca',
-      cert.caFile,
-      '--simulate',
-      '--ticks',
-      '300',
-      '--pack',
-      '1',
-    ]);
+    const code = await produceCli(kafka.secure.SSL!, topic, ['--kafka-ca', cert.caFile]);
     expect(code).toBe(0);
     expect(await recordsOn(topic)).toBe(300);
   });
@@ -115,12 +119,7 @@ describe('tickflow produce --kafka with credentials', () => {
     const topic = await newTopic();
     process.env.KAFKA_PASSWORD = USER.password;
     try {
-      const code = await main([
-        'produce',
-        '--kafka',
-        kafka.secure.SASL_SSL!,
-        '--topic',
-        topic,
+      const code = await produceCli(kafka.secure.SASL_SSL!, topic, [
         '--kafka-tls',
         '--kafka-ca',
         cert.caFile,
@@ -128,11 +127,6 @@ describe('tickflow produce --kafka with credentials', () => {
         'scram-sha-512',
         '--kafka-username',
         USER.username,
-        '--simulate',
-        '--ticks',
-        '300',
-        '--pack',
-        '1',
       ]);
       expect(code).toBe(0);
     } finally {

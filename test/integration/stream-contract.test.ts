@@ -95,6 +95,12 @@ describe('the stream contract against an independent SQL reference', { timeout: 
         const { summary, lake } = await run(`plain-${stream}`, { stream });
         if (stream === 'kinesis') plainLake = lake;
         expectCounts(summary);
+        // What the deployment bills while idle: its Kinesis stream, or on Kafka the user's cluster (unpriced).
+        const idle = summary.cost.idlePerMonth.lines.filter((l) => l.count > 0);
+        expect(idle.some((l) => l.item.startsWith('Kinesis'))).toBe(stream === 'kinesis');
+        expect(idle.filter((l) => l.item.startsWith('Kafka cluster'))).toEqual(
+          stream === 'kafka' ? [expect.objectContaining({ count: 1, usd: null })] : [],
+        );
         expectSameBars(await lakeBars(lake), reference.bars);
         expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());
       },
