@@ -23,6 +23,7 @@ interface ReplayFlags {
   mapping?: string;
   dryRun?: boolean;
   lateness?: number;
+  json?: boolean;
 }
 
 /** Adds `tickflow dlq replay` to the program. */
@@ -47,6 +48,7 @@ export function register(program: Command): void {
     .option('--until <time>', 'only batches discarded before this time (ISO-8601, or a duration ago)')
     .option('--mapping <uuid>', "only this event source mapping's batches")
     .option('--dry-run', 'read and report; put and move nothing')
+    .option('--json', 'print the report as JSON')
     .option(
       '--lateness <duration>',
       `the allowed lateness, to warn about batches whose windows may have closed (default: the environment's, else ${DEFAULT_ALLOWED_LATENESS_MS / 60_000}m)`,
@@ -66,7 +68,7 @@ Exit codes:
     )
     .action(async (flags: ReplayFlags) => {
       const report = await replay(flags);
-      process.stdout.write(formatReplay(report));
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplay(report));
       if (report.invalid.length > 0) process.exitCode = EXIT_CODES.failure;
     });
 }
