@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
@@ -77,6 +78,10 @@ async function replay(flags: ReplayFlags): Promise<ReplayReport> {
   if (!flags.env && !flags.bucket && !flags.dir)
     throw new UsageError('say where the failed batches are: --env NAME, --bucket NAME or --dir DIR');
   if (flags.bucket && flags.dir) throw new UsageError('give one of --bucket and --dir');
+  if (flags.dir && !existsSync(flags.dir))
+    throw new UsageError(
+      `--dir ${flags.dir} does not exist (a local run writes OUT/failed-batches only when a batch failed)`,
+    );
   const now = Date.now();
   const since = flags.since === undefined ? undefined : timeFlag('--since', flags.since, now);
   const until = flags.until === undefined ? undefined : timeFlag('--until', flags.until, now);
