@@ -92,6 +92,52 @@ describe('the on-failure object', () => {
     );
   });
 
+  it('reads a Kafka batch too (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), records per topic-partition', () => {
+    const value = (t: object) => Buffer.from(JSON.stringify(t)).toString('base64');
+    const doc = {
+      requestContext: {
+        requestId: 'r',
+        functionArn: 'arn:f',
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 1,
+      },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: '1.0',
+      timestamp: new Date(NOW).toISOString(),
+      KafkaBatchInfo: { batchSize: 2, bootstrapServers: '127.0.0.1:9092', payloadSize: 100, recordsInfo: {} },
+      payload: JSON.stringify({
+        eventSource: 'SelfManagedKafka',
+        records: {
+          'ticks-0': [
+            {
+              topic: 'ticks',
+              partition: 0,
+              offset: 7,
+              key: Buffer.from('AAA').toString('base64'),
+              value: value(tick('AAA', NOW, 'a')),
+            },
+            {
+              topic: 'ticks',
+              partition: 0,
+              offset: 8,
+              key: Buffer.from('AAA').toString('base64'),
+              value: value(tick('AAA', NOW, 'b')),
+            },
+          ],
+        },
+      }),
+    };
+    const batch = parseFailedBatch(
+      failedBatchKey(MAPPING, 'ticks-0', new Date(NOW), 'k'),
+      new TextEncoder().encode(JSON.stringify(doc)),
+    );
+    expect(batch).toMatchObject({ source: 'kafka', lane: 'ticks-0', firstPosition: 7n });
+    expect(batch.records.map((r) => [r.partitionKey, r.position])).toEqual([
+      ['AAA', '7'],
+      ['AAA', '8'],
+    ]);
+  });
+
   it('an SQS-shaped record (no payload) is refused with what to do', () => {
     const { key, body } = object('shardId-000000000001', [['1', 'AAA', tick('AAA', NOW, 'a')]]);
     const doc = JSON.parse(Buffer.from(body).toString());
