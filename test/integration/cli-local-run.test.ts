@@ -168,7 +168,9 @@ it('a run that sent records to the on-failure destination says so and exits 3, a
   expect(replay.records + replay.duplicateRecords).toBe(summary.discarded.records);
 });
 
-it('tickflow cost projects a run to another rate and symbol count; bad input exits 2', async () => {
+it('tickflow cost projects a run to another rate and symbol count; bad input exits 2', {
+  timeout: 180_000,
+}, async () => {
   expect(summaryOfFirstRun).toBeDefined();
   const { stdout } = await run(process.execPath, [
     'bin/tickflow.mjs',
@@ -188,16 +190,21 @@ it('tickflow cost projects a run to another rate and symbol count; bad input exi
     9,
   );
 
-  for (const [args, message] of [
+  const badInputs = [
     [['--summary', '/nonexistent/summary.json'], 'no such file'],
     [['--summary', summaryOfFirstRun!, '--rate', 'fast'], 'expected a number > 0'],
     [['--summary', summaryOfFirstRun!, '--symbols', '0'], 'expected a positive integer'],
     [['--summary', 'package.json'], 'has no cost section'],
-  ] as const) {
-    const err = await run(process.execPath, ['bin/tickflow.mjs', 'cost', ...args]).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
-    expect(err, args.join(' ')).toMatchObject({ code: 2 });
-    expect((err as { stderr: string }).stderr).toContain(message);
-  }
+  ] as const;
+  const errors = await Promise.all(
+    badInputs.map(([args]) =>
+      run(process.execPath, ['bin/tickflow.mjs', 'cost', ...args]).catch(
+        (e: { code: number; stderr: string }) => e,
+      ),
+    ),
+  );
+  badInputs.forEach(([args, message], i) => {
+    expect(errors[i], args.join(' ')).toMatchObject({ code: 2 });
+    expect((errors[i] as { stderr: string }).stderr).toContain(message);
+  });
 });
