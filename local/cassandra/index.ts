@@ -8,3 +8,4 @@ export {
 } from '../jvm/index.js';
 export { CASSANDRA_VERSION, cassandraLibDir, ensureCassandraJars } from './install.js';
 export { type LocalCassandra, type LocalCassandraOptions, startLocalCassandra } from './launcher.js';
+export { makeNodeCertificates, type NodeCertificates } from './tls.js';
