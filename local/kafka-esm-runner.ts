@@ -31,7 +31,14 @@ import {
 } from './esm/kafka/options.js';
 import { toKafkaEvent, toKafkaRecord } from './esm/kafka-events.js';
 import { lambdaContext } from './esm/lambda-context.js';
-import { decideAfterInvoke, type InvokeOutcome, type PlannedBatch } from './esm/retry-policy.js';
+import {
+  decideAfterInvoke,
+  expiredAtHead,
+  type InvokeOutcome,
+  type PlannedBatch,
+  replan,
+  resplitPlan,
+} from './esm/retry-policy.js';
 import { backoffMs } from './esm/shard-consumer.js';
 import type { EventSourceMappingStats, FailureCondition } from './esm/types.js';
 
@@ -194,26 +201,23 @@ export class KafkaEventSourceMappingRunner {
       const size = fittingCount(records, head, Math.min(planned.size, records.length - head));
       const invocation = records.slice(head, head + size);
 
-      if (o.maximumRecordAgeSeconds !== -1) {
-        const oldestAllowed = o.clock() - o.maximumRecordAgeSeconds * 1000;
-        let expired = 0;
-        while (expired < invocation.length && invocation[expired]!.timestamp < oldestAllowed) expired++;
-        if (expired > 0) {
-          await this.discard(invocation.slice(0, expired), 'RecordAgeExceeded', planned.retries, undefined);
-          head += expired;
-          plan = [];
-          if (!(await this.commit(records[head - 1]!, resolveOffset))) return;
-          continue;
-        }
+      const expired = expiredAtHead(
+        invocation.map((r) => r.timestamp),
+        o.maximumRecordAgeSeconds,
+        o.clock(),
+      );
+      if (expired > 0) {
+        await this.discard(invocation.slice(0, expired), 'RecordAgeExceeded', planned.retries, undefined);
+        head += expired;
+        plan = [];
+        if (!(await this.commit(records[head - 1]!, resolveOffset))) return;
+        continue;
       }
 
       for (let i = head; i < head + size; i++) deliveries[i]!++;
       const { outcome, error, durationMs } = await this.invoke(invocation, deliveries[head]! > 1);
       const decision = decideAfterInvoke({ size, retries: planned.retries }, outcome, o);
-      const rest = plan.slice(1);
-      if (plan.length > 0 && size < planned.size)
-        rest.unshift({ size: planned.size - size, retries: planned.retries });
-      plan = [...decision.next, ...rest];
+      plan = replan(plan, planned, size, decision);
       if (decision.bisected) this.stats.bisections++;
       if (decision.discard > 0) {
         const discarded = invocation.slice(decision.checkpoint, decision.checkpoint + decision.discard);
@@ -232,12 +236,7 @@ export class KafkaEventSourceMappingRunner {
       head += done;
       if (done > 0 && !(await this.commit(records[head - 1]!, resolveOffset))) return;
       if (outcome.kind !== 'success') {
-        if (this.resplit && head < records.length && plan.length > 0) {
-          const retries = Math.max(...plan.map((p) => p.retries));
-          plan = [
-            { size: 1 + Math.floor(this.resplit() * Math.min(o.batchSize, records.length - head)), retries },
-          ];
-        }
+        if (this.resplit) plan = resplitPlan(plan, records.length - head, o.batchSize, this.resplit);
         await this.sleep(backoffMs(plan[0]?.retries ?? 0, o.retryBackoff));
       }
       await heartbeat().catch(() => undefined);
