@@ -3,7 +3,7 @@ import { createDocumentClient, createKinesisClient } from '../../shared/adapters
 import { DynamoRunLease } from '../../shared/adapters/dynamo/run-lease.js';
 import { requireString } from '../../shared/adapters/env.js';
 import { putRecordsWith } from '../../shared/adapters/kinesis-publisher.js';
-import { publishIdleWatermarks } from '../../shared/adapters/metrics.js';
+import { metricsNamespaceFromEnv, publishIdleWatermarks } from '../../shared/adapters/metrics.js';
 import { pipelineOptionsFromEnv, wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
 import { HANDLER_ENV } from '../../shared/config.js';
@@ -15,6 +15,7 @@ const tickStream = requireString(process.env, HANDLER_ENV.tickStream);
 const pipeline = wirePipeline(options);
 const putRecords = putRecordsWith(createKinesisClient());
 const lease = new DynamoRunLease(createDocumentClient(), options.outputTable);
+const metricsNamespace = metricsNamespaceFromEnv();
 
 /**
  * Scheduled every minute: the idle flush's watermark marks, then the lake's changed partitions
@@ -34,7 +35,7 @@ export async function handler(
       materializer: pipeline.materializer,
       publishMarks: (marks) => publishWatermarkMarks(putRecords, tickStream, marks),
       idleTimeoutMs: options.idleTimeoutMs,
-      onIdleWatermarks: publishIdleWatermarks,
+      onIdleWatermarks: (marks) => publishIdleWatermarks(marks, metricsNamespace),
     }),
   );
   return run.ran ? run.result : { skipped: true };

@@ -10,6 +10,7 @@ import {
   DEFAULT_ENGINE,
   type EngineSettings,
   engineEnvironment,
+  type MetricsNamespaceProps,
   metricsEnvironment,
 } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
@@ -21,7 +22,7 @@ import { validateEngine } from './validate-engine.js';
 export const MATERIALIZER_LAKE_PREFIXES: readonly LakePrefix[] = ['bars/', 'late/', 'quarantine/'];
 export const MATERIALIZER_SERVICE = METRIC_SERVICES.materializer;
 
-export interface MaterializerProps extends HandlerCodeProps {
+export interface MaterializerProps extends HandlerCodeProps, MetricsNamespaceProps {
   /** The state and outputs tables; the function gets item access to both. */
   readonly stateStore: StateStore;
   readonly lake: Lake;
@@ -68,7 +69,7 @@ export class Materializer extends Construct {
         [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
         [HANDLER_ENV.tickStream]: props.stream.streamName,
         ...engineEnvironment(engine),
-        ...metricsEnvironment(MATERIALIZER_SERVICE),
+        ...metricsEnvironment(MATERIALIZER_SERVICE, props.metricsNamespace),
       },
     }).function;
     this.schedule = new events.Rule(this, 'Schedule', {

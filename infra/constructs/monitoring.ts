@@ -10,10 +10,11 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { AGGREGATOR_METRICS, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../shared/metrics.js';
+import { AGGREGATOR_METRICS, SERVICE_DIMENSION } from '../../shared/metrics.js';
 import { type AlarmConfig, type AlertsConfig, DEFAULT_CONFIG } from '../config.js';
 import { InvalidPropsError } from '../errors.js';
 import type { FailedBatches } from './failed-batches.js';
+import { DEFAULT_METRICS_NAMESPACE, type MetricsNamespaceProps } from './handler-environment.js';
 import { requireIntegerInRange, requirePositiveAtMost } from './validate.js';
 
 /** A stream consumer to watch: its function. */
@@ -36,7 +37,7 @@ export interface MetricAlarmSpec {
   readonly meaning: string;
 }
 
-export interface MonitoringProps {
+export interface MonitoringProps extends MetricsNamespaceProps {
   readonly consumers: readonly MonitoredConsumer[];
   /** Scheduled functions: error and throttle alarms only. @default none */
   readonly scheduledFunctions?: readonly { readonly name: string; readonly function: lambda.IFunction }[];
@@ -79,6 +80,7 @@ export class Monitoring extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
   private readonly thresholds: AlarmConfig;
   private readonly service: string;
+  private readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -87,6 +89,7 @@ export class Monitoring extends Construct {
     const alerts = { ...DEFAULT_CONFIG.alerts, ...props.alerts };
     validateAlerts(alerts);
     this.service = props.metricsService;
+    this.namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     this.topic = this.createTopic(props.topicKey);
     this.alertQueue = this.subscribe(alerts, props.topicKey);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -241,7 +244,7 @@ export class Monitoring extends Construct {
   private watchPipelineMetrics(): void {
     const m = (metricName: string, statistic = 'Sum') =>
       new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
+        namespace: this.namespace,
         metricName,
         dimensionsMap: { [SERVICE_DIMENSION]: this.service },
         statistic,

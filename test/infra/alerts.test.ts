@@ -1,8 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type TickflowConfigOverrides } from '../../infra/config.js';
+import { DEFAULT_CONFIG, resolveConfig, type TickflowConfigOverrides } from '../../infra/config.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
-import { AGGREGATOR_METRICS, METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { AGGREGATOR_METRICS, metricsNamespace } from '../../shared/metrics.js';
 import { handlerCodeForTests, templateApp } from './support.js';
 
 function synth(overrides: TickflowConfigOverrides = {}): Template {
@@ -64,7 +64,7 @@ describe('alerts that reach people', () => {
   it('alarms on symbols left for retry by partial batch failures and on watermark lag', () => {
     const t = synth();
     const aggregatorMetric = (name: string, statistic: string) => ({
-      Namespace: METRICS_NAMESPACE,
+      Namespace: metricsNamespace(DEFAULT_CONFIG.prefix),
       MetricName: name,
       Dimensions: [{ Name: 'service', Value: 'aggregator' }],
       Statistic: statistic,

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, HANDLER_ENV, resolveConfig } from '../../infra/config.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { resourceNames, TABLE_KEYS } from '../../shared/config.js';
-import { AGGREGATOR_METRICS, METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { AGGREGATOR_METRICS, metricsNamespace } from '../../shared/metrics.js';
 import { isAllowed, statementsOfPolicies } from './iam-eval.js';
 import { handlerCodeForTests, templateApp } from './support.js';
 
@@ -128,7 +128,7 @@ describe('TickflowStack with the default config', () => {
           [HANDLER_ENV.allowedLatenessMs]: String(DEFAULT_CONFIG.allowedLatenessMs),
           // The horizon follows the lateness by default.
           [HANDLER_ENV.dedupHorizonMs]: String(DEFAULT_CONFIG.allowedLatenessMs),
-          [HANDLER_ENV.metricsNamespace]: METRICS_NAMESPACE,
+          [HANDLER_ENV.metricsNamespace]: metricsNamespace(DEFAULT_CONFIG.prefix),
           [HANDLER_ENV.serviceName]: 'aggregator',
         }),
       },
@@ -313,7 +313,7 @@ describe('TickflowStack with the default config', () => {
     expect(Object.keys(alarms)).toHaveLength(19);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: AGGREGATOR_METRICS.unusableStates,
-      Namespace: METRICS_NAMESPACE,
+      Namespace: metricsNamespace(DEFAULT_CONFIG.prefix),
       Statistic: 'Maximum',
       Threshold: 1,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
@@ -337,7 +337,7 @@ describe('TickflowStack with the default config', () => {
           Match.objectLike({
             MetricStat: Match.objectLike({
               Metric: {
-                Namespace: METRICS_NAMESPACE,
+                Namespace: metricsNamespace(DEFAULT_CONFIG.prefix),
                 MetricName: metricName,
                 Dimensions: [{ Name: 'service', Value: 'aggregator' }],
               },
