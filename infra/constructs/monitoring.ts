@@ -53,6 +53,8 @@ export interface MonitoringProps extends MetricsNamespaceProps {
   readonly failedBatches?: FailedBatches;
   /** Subscriptions of the alarm topic. @default none */
   readonly alerts?: Partial<AlertsConfig>;
+  /** The serving store's bars table: alarms on its errors and throttles. @default no such alarms */
+  readonly servingTable?: { readonly keyspaceName: string; readonly tableName: string };
   /** The tick stream, for the heartbeat (`alarms.noTicksMinutes`). @default no heartbeat */
   readonly stream?: kinesis.IStream;
   /** The aggregator's allowed lateness: the watermark lag is never below it. @default DEFAULT_CONFIG's */
@@ -115,6 +117,7 @@ export class Monitoring extends Construct {
     for (const spec of props.metricAlarms ?? []) this.watchMetric(spec);
     this.watchPipelineMetrics();
     if (props.failedBatches) this.watchFailedBatches(props.failedBatches);
+    if (props.servingTable) this.watchServingTable(props.servingTable);
     if (props.stream && this.thresholds.noTicksMinutes > 0) this.watchHeartbeat(props.stream);
   }
 
@@ -162,6 +165,41 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Batches given up on', left: [triggered] }),
+    );
+  }
+
+  /**
+   * The serving store's errors and throttles. Keyspaces publishes them per keyspace, operation and
+   * table (AWS/Cassandra, "Amazon Keyspaces metrics and dimensions" in its developer guide), so each
+   * alarm sums the table's operations with a Metrics Insights query (an alarm takes one query, hence
+   * one alarm per metric). Each one is a write the aggregator retries (FailedSymbols) or a read that
+   * failed; these say why.
+   */
+  private watchServingTable(table: { keyspaceName: string; tableName: string }): void {
+    const sum = (metricName: string) =>
+      new cloudwatch.MathExpression({
+        label: `${metricName} (${table.keyspaceName}.${table.tableName})`,
+        expression: `SELECT SUM(${metricName}) FROM SCHEMA("AWS/Cassandra", Keyspace, Operation, TableName) WHERE Keyspace = '${table.keyspaceName}' AND TableName = '${table.tableName}'`,
+        usingMetrics: {},
+        period: FIVE_MINUTES,
+      });
+    const specs: [id: string, metric: string, meaning: string][] = [
+      [
+        'ServingSystemErrors',
+        'SystemErrors',
+        'Keyspaces answered requests on the bars table with a server error',
+      ],
+      ['ServingUserErrors', 'UserErrors', 'Keyspaces refused requests on the bars table as invalid'],
+      ['ServingWriteThrottles', 'WriteThrottleEvents', 'writes to the bars table were throttled'],
+      ['ServingReadThrottles', 'ReadThrottleEvents', 'reads of the bars table were throttled'],
+    ];
+    const metrics = specs.map(([id, metricName, meaning]) => {
+      const metric = sum(metricName);
+      this.addAlarm(id, metric, 1, 1, meaning);
+      return metric;
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Serving store errors and throttles', left: metrics }),
     );
   }
 

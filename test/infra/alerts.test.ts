@@ -80,6 +80,46 @@ describe('alerts that reach people', () => {
     });
   });
 
+  it("alarms on the serving table's errors and throttles, summed over its operations, and not without it", () => {
+    const t = synth({ prefix: 'tickflow-prod' });
+    const queries = Object.values(t.findResources('AWS::CloudWatch::Alarm')).flatMap((a) =>
+      ((a.Properties as { Metrics?: { Expression?: string; Period?: number }[] }).Metrics ?? [])
+        .filter((m) => m.Expression?.startsWith('SELECT'))
+        .map((m) => [m.Expression, m.Period]),
+    );
+    const where = `FROM SCHEMA("AWS/Cassandra", Keyspace, Operation, TableName) WHERE Keyspace = 'tickflow_prod' AND TableName = 'bars'`;
+    expect(queries.sort()).toEqual(
+      ['ReadThrottleEvents', 'SystemErrors', 'UserErrors', 'WriteThrottleEvents'].map((m) => [
+        `SELECT SUM(${m}) ${where}`,
+        300,
+      ]),
+    );
+    const off = synth({ serving: { enabled: false } }).findResources('AWS::CloudWatch::Alarm');
+    expect(JSON.stringify(off)).not.toContain('AWS/Cassandra');
+  });
+
+  it('alarms on failed or timed-out executions of both state machines, preprocess and backfill', () => {
+    const t = synth();
+    for (const machine of ['Preprocess', 'Backfill']) {
+      const alarms = t.findResources('AWS::CloudWatch::Alarm', {
+        Properties: {
+          AlarmDescription: Match.stringLikeRegexp(`#${machine.toLowerCase()}failedexecutions$`),
+        },
+      });
+      const metrics = (
+        Object.values(alarms)[0]!.Properties as {
+          Metrics: {
+            Id: string;
+            MetricStat?: { Metric: { MetricName: string; Dimensions: { Value: { Ref: string } }[] } };
+          }[];
+        }
+      ).Metrics;
+      const stats = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+      expect(stats.map((m) => m.MetricName).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+      for (const m of stats) expect(m.Dimensions[0]!.Value.Ref).toMatch(new RegExp(`^${machine}`));
+    }
+  });
+
   it('refuses a watermark lag threshold the lag can never go below (the allowed lateness)', () => {
     expect(() => synth({ alarms: { watermarkLagMs: 600_000 } })).toThrow(/alarms\.watermarkLagMs = 600000/);
   });
