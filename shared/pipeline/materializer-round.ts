@@ -10,12 +10,19 @@ export interface MaterializerRoundDeps {
   readonly idleTimeoutMs: number;
   /** Told how many marks were put, before the lake part runs (the deployed function's metric). */
   readonly onIdleWatermarks?: (count: number) => void;
+  /**
+   * The market watch over the partitions the round rewrote (`MarketWatch.scanPartitions`); returns the
+   * alerts it found. @default no market watch
+   */
+  readonly watchMarket?: (rewrittenKeys: readonly string[]) => Promise<readonly unknown[]>;
 }
 
 export interface MaterializerRoundReport {
   readonly idleWatermarks: number;
   readonly partitions: number;
   readonly rows: number;
+  /** Market alerts found in the rewritten partitions (each sent once, however many rounds find it). */
+  readonly marketAlerts: number;
 }
 
 /**
@@ -32,5 +39,14 @@ export async function materializerRound(
   if (marks.length > 0) await deps.publishMarks(marks);
   deps.onIdleWatermarks?.(marks.length);
   const lake = await deps.materializer.materialize(markerDates(now));
-  return { idleWatermarks: marks.length, partitions: lake.partitions, rows: lake.rows };
+  // After the lake: the alerts read the outputs the round just made durable in files too, and a failed
+  // scan fails the run (the next round scans those partitions again only if they change again, so the
+  // error must show: MaterializerErrors).
+  const alerts = deps.watchMarket ? await deps.watchMarket(lake.files) : [];
+  return {
+    idleWatermarks: marks.length,
+    partitions: lake.partitions,
+    rows: lake.rows,
+    marketAlerts: alerts.length,
+  };
 }

@@ -306,6 +306,17 @@ export interface AlertPublisher {
 }
 
 /**
+ * The ids of the market alerts already sent (the outputs table in AWS), so a round that runs again
+ * (a retry, the next minute's scan of the same bars) does not send an alert twice.
+ */
+export interface SentAlertLog {
+  /** Those of these ids that were recorded as sent. */
+  sent(ids: readonly string[]): Promise<Set<string>>;
+  /** Records that the alert was sent; recording it again changes nothing that matters. */
+  record(alert: MarketAlert, sentAt: number): Promise<void>;
+}
+
+/**
  * The idle flush's watermark marks as the bronze consumer read them from the stream, one small object
  * per mark keyed by its stream position (`_marks/symbol=<S>/date=<date of the watermark>/…`), so a
  * retried batch rewrites the same objects. Marks are rare (one per quiet symbol when a bar is due), and
