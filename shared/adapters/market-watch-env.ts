@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HANDLER_ENV } from '../config.js';
 import {
   AlertConfigError,
+  type MarketAlertConfig,
   mergeAlertConfig,
   type PartialAlertConfig,
 } from '../domain/market-alerts/index.js';
