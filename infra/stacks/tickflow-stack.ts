@@ -182,6 +182,9 @@ export class TickflowStack extends Stack {
       // One customer-managed key for the data and the alarm topic: each key bills $1 a month idle.
       topicKey: this.dataKey,
     });
+    if (config.marketAlerts !== 'off') {
+      this.materializer.publishMarketAlerts(this.monitoring.topic, config.marketAlerts);
+    }
     // Glue/Athena names allow no hyphens: `tickflow-dev` → `tickflow_dev`.
     const databaseName = config.prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_');
     this.catalog = new Catalog(this, 'Catalog', {
