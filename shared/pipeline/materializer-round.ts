@@ -4,7 +4,7 @@ import { type LakeMaterializer, markerDates } from './lake-materializer.js';
 
 export interface MaterializerRoundDeps {
   readonly service: Pick<AggregationService, 'idleWatermarks'>;
-  readonly materializer: Pick<LakeMaterializer, 'materialize'>;
+  readonly materializer: Pick<LakeMaterializer, 'materialize' | 'materializeAgainNextRound'>;
   /** Puts the marks on the tick stream (each in its symbol's shard). */
   readonly publishMarks: (marks: readonly WatermarkMark[]) => Promise<unknown>;
   readonly idleTimeoutMs: number;
@@ -39,10 +39,18 @@ export async function materializerRound(
   if (marks.length > 0) await deps.publishMarks(marks);
   deps.onIdleWatermarks?.(marks.length);
   const lake = await deps.materializer.materialize(markerDates(now));
-  // After the lake: the alerts read the outputs the round just made durable in files too, and a failed
-  // scan fails the run (the next round scans those partitions again only if they change again, so the
-  // error must show: MaterializerErrors).
-  const alerts = deps.watchMarket ? await deps.watchMarket(lake.files) : [];
+  // After the lake. A failed scan or publish fails the run (MaterializerErrors) and marks the partitions
+  // dirty again, so the next round rewrites and scans them again: an alert that could not be sent is
+  // retried, never dropped (those already sent are skipped by their record).
+  let alerts: readonly unknown[] = [];
+  if (deps.watchMarket) {
+    try {
+      alerts = await deps.watchMarket(lake.files);
+    } catch (err) {
+      await deps.materializer.materializeAgainNextRound(lake.files);
+      throw err;
+    }
+  }
   return {
     idleWatermarks: marks.length,
     partitions: lake.partitions,

@@ -206,6 +206,8 @@ export interface MaterializableOutputs {
   readPartition(partition: OutputPartition): Promise<Record<string, unknown>[]>;
   /** Records that a partition was materialized from a read that started at `readStartedAt`. */
   markMaterialized(marker: DirtyMarker, readStartedAt: number): Promise<void>;
+  /** Marks these partitions changed now, as a write to them would: the next round rewrites them. */
+  markDirty(partitions: readonly OutputPartition[]): Promise<void>;
 }
 
 // ---- The bronze layer: staged objects and hourly tick files ----

@@ -308,9 +308,10 @@ describe('TickflowStack with the default config', () => {
   it('alarms on iterator age, errors, throttles, failed batches, late ratio, duplicates and unusable states, notifying SNS', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
     // 2 consumers × (iterator age, errors, throttles) + failed batches + (materializer, compactor) ×
-    // (errors, throttles) + compactor backlog and unreadable objects + preprocess failures + late +
-    // duplicates + unusable states + failed symbols + watermark lag (the heartbeat is off by default)
-    expect(Object.keys(alarms)).toHaveLength(19);
+    // (errors, throttles) + compactor backlog and unreadable objects + preprocess and backfill failures +
+    // late + duplicates + unusable states + failed symbols + watermark lag + the serving table's system
+    // and user errors and write and read throttles (the heartbeat is off by default)
+    expect(Object.keys(alarms)).toHaveLength(24);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: AGGREGATOR_METRICS.unusableStates,
       Namespace: metricsNamespace(DEFAULT_CONFIG.prefix),

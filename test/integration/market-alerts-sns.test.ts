@@ -2,7 +2,7 @@
  * Market alerts as the deployed materializer sends them, against real local services: the outputs
  * table on dynalite, the lake on s3rver, and SNS and SQS on moto's server (`moto_server`, Python; no npm
  * package serves the SNS API). The round rewrites the changed partitions, scans them and publishes each
- * alert to the topic; an SQS queue subscribed to the topic receives exactly the injected anomalies, with
+ * alert to the topic (a round whose publishing fails leaves it to the next); an SQS queue subscribed to the topic receives exactly the injected anomalies, with
  * the symbol, the bar and the threshold in the message, and a second queue whose filter policy asks for
  * quiet feeds only gets those. A round that finds the same alerts again publishes nothing.
  */
@@ -100,19 +100,20 @@ describe('market alerts published to the alert topic', () => {
     await pipeline.outputs.put({ bars: result.bars, late });
 
     // The deployed handler's wiring, from the environment the stack sets.
-    const watch = marketWatchFromEnv(
-      {
-        outputs: pipeline.outputs,
-        doc: createDocumentClient(aws.clientConfig),
-        sns,
-        outputTable: aws.names.outputTable,
-      },
-      {
-        [HANDLER_ENV.marketAlerts]: JSON.stringify(DEFAULT_MARKET_ALERT_CONFIG),
-        [HANDLER_ENV.alertTopicArn]: TopicArn,
-      },
-    )!;
-    const round = () =>
+    const watchTo = (topicArn: string) =>
+      marketWatchFromEnv(
+        {
+          outputs: pipeline.outputs,
+          doc: createDocumentClient(aws.clientConfig),
+          sns,
+          outputTable: aws.names.outputTable,
+        },
+        {
+          [HANDLER_ENV.marketAlerts]: JSON.stringify(DEFAULT_MARKET_ALERT_CONFIG),
+          [HANDLER_ENV.alertTopicArn]: topicArn,
+        },
+      )!;
+    const round = (watch = watchTo(TopicArn!)) =>
       materializerRound({
         service: pipeline.service,
         materializer: pipeline.materializer,
@@ -121,6 +122,9 @@ describe('market alerts published to the alert topic', () => {
         watchMarket: (keys) => watch.scanPartitions(keys, { dayBefore: true }),
       });
 
+    // A round whose publishing fails (here the topic does not exist) fails, and leaves its partitions
+    // to be rewritten and scanned again by the next round.
+    await expect(round(watchTo(`${TopicArn}-gone`))).rejects.toThrow(/not ?found|does not exist/i);
     const first = await round();
     expect(first.marketAlerts).toBe(expectedAlertIds.length);
     const messages = await drain(sqs, everything);
