@@ -38,6 +38,11 @@ export interface ResourceNames {
   readonly outputTable: string;
   /** S3 bucket of the lake (bars, ticks, late, quarantine, features). */
   readonly lakeBucket: string;
+  /**
+   * S3 bucket of the stream consumers' on-failure destination (failed batches, whole). Deployed, CDK
+   * names it (the stack output `FailedBatchesBucketName`); this name is the local stack's.
+   */
+  readonly failedBatchesBucket: string;
 }
 
 /** Resource names for a deployment prefix (`tickflow` by default). */
@@ -48,6 +53,7 @@ export function resourceNames(prefix = 'tickflow'): ResourceNames {
     seenIdsTable: `${prefix}-seen-ids`,
     outputTable: `${prefix}-outputs`,
     lakeBucket: `${prefix}-lake`,
+    failedBatchesBucket: `${prefix}-failed-batches`,
   };
 }
 

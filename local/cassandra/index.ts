@@ -7,3 +7,4 @@ export {
 } from './errors.js';
 export { CASSANDRA_VERSION, cassandraLibDir, ensureCassandraJars } from './install.js';
 export { type LocalCassandra, type LocalCassandraOptions, startLocalCassandra } from './launcher.js';
+export { makeNodeCertificates, type NodeCertificates } from './tls.js';

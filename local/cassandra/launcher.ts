@@ -27,6 +27,11 @@ export interface LocalCassandraOptions {
   readonly javaBin?: string;
   /** Parent folder of the node's tmp folder (default the OS tmp dir). */
   readonly tmpRoot?: string;
+  /**
+   * TLS on the CQL port besides plain CQL, with this keystore (`makeNodeCertificates`): the driver's
+   * Keyspaces TLS path can then be run against the node. Off by default.
+   */
+  readonly clientTls?: { readonly keystore: string; readonly password: string };
 }
 
 /** A running single-node Cassandra on 127.0.0.1. */
@@ -71,7 +76,14 @@ export async function startLocalCassandra(opts: LocalCassandraOptions = {}): Pro
   mkdirSync(join(baseDir, 'logs'));
   writeFileSync(
     yamlFile,
-    renderCassandraYaml({ baseDir, nativePort, storagePort, sslStoragePort, clusterName: 'tickflow-local' }),
+    renderCassandraYaml({
+      baseDir,
+      nativePort,
+      storagePort,
+      sslStoragePort,
+      clusterName: 'tickflow-local',
+      clientTls: opts.clientTls,
+    }),
   );
   writeFileSync(logbackFile, renderLogback(logFile));
 

@@ -124,5 +124,6 @@ export function toOnFailureRecord(discarded: DiscardedBatch): OnFailureRecord {
       batchSize: discarded.records.length,
       streamArn: discarded.streamArn,
     },
+    payload: JSON.stringify({ Records: discarded.records.map((r) => r.event) }),
   };
 }

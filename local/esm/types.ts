@@ -1,6 +1,7 @@
 /**
  * What the local event source mapping reports: the on-failure destination record (the JSON Lambda
- * sends to an SQS/SNS destination, https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html),
+ * writes to an S3 destination, https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html;
+ * an SQS or SNS destination gets it without `payload`),
  * per-invocation outcomes and running counters.
  */
 
@@ -33,6 +34,8 @@ export interface OnFailureRecord {
   /** ISO-8601 time the records were discarded. */
   readonly timestamp: string;
   readonly KinesisBatchInfo: KinesisBatchInfo;
+  /** The whole invocation event (`{"Records":[…]}`) as a JSON string: what only an S3 destination keeps. */
+  readonly payload: string;
 }
 
 export type InvocationResult = 'success' | 'function-error' | 'partial-failure';

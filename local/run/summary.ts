@@ -183,7 +183,8 @@ export function formatSummary(s: RunSummary): string {
       .join(', ');
     lines.push(
       `  DATA LOST     ${fmt(s.discarded.records)} records holding ${fmt(s.discarded.ticks)} ticks went to the on-failure destination after their retries (${per});`,
-      `                ${fmt(s.discarded.ticksNotAggregated)} published ticks are in no bar; the records' shard and sequence ranges are in ${s.discarded.file}`,
+      `                ${fmt(s.discarded.ticksNotAggregated)} published ticks are in no bar; the ${fmt(s.discarded.batches)} failed batches, whole, are in ${s.discarded.dir}`,
+      `                (as the S3 on-failure destination keeps them: tickflow dlq replay --dir ${s.discarded.dir} --dry-run lists them)`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -174,7 +174,10 @@ export class KinesisPublisher {
     try {
       const response = await this.options.putRecords({
         StreamName: streamName,
-        Records: request.map((e) => ({ PartitionKey: e.partitionKey, Data: Buffer.from(e.data, 'utf8') })),
+        Records: request.map((e) => ({
+          PartitionKey: e.partitionKey,
+          Data: typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : e.data,
+        })),
       });
       results = response.Records ?? [];
       if (results.length !== request.length) {

@@ -225,12 +225,13 @@ describe('the stream contract against an independent SQL reference', { timeout: 
     expect(await lakeLate(lake)).toEqual(short.late.map(lateKey).sort());
   });
 
-  it('the serving store holds exactly the lake’s final bars, none still forming (also under chaos)', async (ctx) => {
-    if (!cassandra) return ctx.skip();
-    for (const [name, chaos] of [
-      ['serving', 0],
-      ['serving-chaos', 0.3],
-    ] as const) {
+  it.for([
+    ['serving', 0],
+    ['serving-chaos', 0.3],
+  ] as const)(
+    'the serving store holds exactly the lake’s final bars, none still forming (%s)',
+    async ([name, chaos], ctx) => {
+      if (!cassandra) return ctx.skip();
       const keyspace = `contract_${name.replace('-', '_')}`;
       const store = await ServingStore.connect({
         kind: 'local',
@@ -253,6 +254,6 @@ describe('the stream contract against an independent SQL reference', { timeout: 
       } finally {
         await serving.stop();
       }
-    }
-  });
+    },
+  );
 });

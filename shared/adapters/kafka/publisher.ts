@@ -1,6 +1,6 @@
 import kafkajs, { type Producer } from 'kafkajs';
 import { type WatermarkMark, watermarkMarkPayload } from '../../domain/watermark-mark.js';
-import type { ProducerRecord } from '../../producer/types.js';
+import { isTickObject, type ProducerRecord } from '../../producer/types.js';
 import type { PublishStats } from '../kinesis-publisher.js';
 
 /**
@@ -97,7 +97,7 @@ export class KafkaPublisher {
 /** Bytes per produce request: half of Kafka's default `message.max.bytes`, leaving room for record overhead. */
 const REQUEST_BYTES = 512 * 1024;
 
-function sizeOf(m: { key: string; value: string }): number {
+function sizeOf(m: { key: string; value: string | Buffer }): number {
   return Buffer.byteLength(m.value) + Buffer.byteLength(m.key);
 }
 
@@ -105,14 +105,14 @@ function sizeOf(m: { key: string; value: string }): number {
  * The request's records grouped by key, each key's ticks packed into JSON arrays of at most `max`
  * in their order; a raw-text record stays alone and in its place among its key's records.
  */
-function pack(records: readonly ProducerRecord[], max: number): { key: string; value: string }[] {
+function pack(records: readonly ProducerRecord[], max: number): { key: string; value: string | Buffer }[] {
   const byKey = new Map<string, ProducerRecord[]>();
   for (const r of records) {
     const list = byKey.get(r.partitionKey);
     if (list) list.push(r);
     else byKey.set(r.partitionKey, [r]);
   }
-  const out: { key: string; value: string }[] = [];
+  const out: { key: string; value: string | Buffer }[] = [];
   for (const [key, list] of byKey) {
     let run: ProducerRecord[] = [];
     const flush = () => {
@@ -121,7 +121,7 @@ function pack(records: readonly ProducerRecord[], max: number): { key: string; v
       run = [];
     };
     for (const r of list) {
-      if (typeof r.payload === 'string' || max === 1) {
+      if (!isTickObject(r.payload) || max === 1) {
         flush();
         out.push({ key, value: text(r) });
         continue;
@@ -134,8 +134,10 @@ function pack(records: readonly ProducerRecord[], max: number): { key: string; v
   return out;
 }
 
-function text(record: ProducerRecord): string {
-  return typeof record.payload === 'string' ? record.payload : JSON.stringify(record.payload);
+function text(record: ProducerRecord): string | Buffer {
+  const p = record.payload;
+  if (isTickObject(p)) return JSON.stringify(p);
+  return typeof p === 'string' ? p : Buffer.from(p);
 }
 
 /**
