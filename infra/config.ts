@@ -303,8 +303,19 @@ function resolveMarketAlerts(
       `use a tumbling interval the stack computes (intervals: ${intervals.join(', ')})`,
     );
   }
+  // It travels as one environment variable, and Lambda allows 4 KB for all of them together.
+  const size = JSON.stringify(config).length;
+  if (size > MAX_MARKET_ALERTS_JSON) {
+    throw new InfraConfigError(
+      'marketAlerts.classes',
+      `${config.classes.length} classes`,
+      `the settings take ${size} characters as JSON, more than the ${MAX_MARKET_ALERTS_JSON} the materializer's environment has room for: use fewer classes or wider symbol patterns`,
+    );
+  }
   return config;
 }
+
+const MAX_MARKET_ALERTS_JSON = 2_000;
 
 /**
  * Refuses a setting the config does not have (a typo would otherwise be ignored silently), naming it

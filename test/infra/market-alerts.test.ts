@@ -84,6 +84,16 @@ describe('market alerts in the deployed stack', () => {
     [{ interval: '5m_1m' }, /marketAlerts\.interval = "5m_1m" .*tumbling interval the stack computes/],
     [{ interval: '2m' }, /marketAlerts\.interval = "2m" .*intervals: 1m, 5m/],
     ['on', /marketAlerts = "on" .*or "off"/],
+    [
+      {
+        classes: Array.from({ length: 40 }, (_, i) => ({
+          name: `c${i}`,
+          symbols: [`SYM${i}-*`],
+          thresholds: { sigma: 8 },
+        })),
+      },
+      /marketAlerts\.classes = "40 classes" .*more than the 2000 .*fewer classes/,
+    ],
   ])('refuses marketAlerts %j at synth, naming the setting', (value, message) => {
     expect(() => synth({ marketAlerts: value as never })).toThrow(message);
   });
