@@ -4,6 +4,7 @@ import {
   DEFAULT_ENGINE,
   type EngineSettings,
   engineEnvironment,
+  type MetricsNamespaceProps,
   metricsEnvironment,
 } from './handler-environment.js';
 import type { ServingStore } from './serving-store.js';
@@ -14,7 +15,7 @@ import { validateEngine } from './validate-engine.js';
 /** The `service` dimension of the aggregator's EMF metrics. */
 export const AGGREGATOR_SERVICE = METRIC_SERVICES.aggregator;
 
-export interface AggregatorProps extends StreamConsumerFunctionProps {
+export interface AggregatorProps extends StreamConsumerFunctionProps, MetricsNamespaceProps {
   /** The state and outputs tables; the function gets item access to both. */
   readonly stateStore: StateStore;
   /** @default the defaults of `shared/config.ts` */
@@ -47,7 +48,7 @@ export class Aggregator extends StreamConsumerFunction {
         ...props.stateStore.environment(),
         ...engineEnvironment(engine),
         ...props.serving?.environment(),
-        ...metricsEnvironment(AGGREGATOR_SERVICE),
+        ...metricsEnvironment(AGGREGATOR_SERVICE, props.metricsNamespace),
         ...props.environment,
       },
     });
