@@ -19,6 +19,13 @@ import {
   DEFAULT_INTERVALS,
   DEFAULT_MAX_FUTURE_SKEW_MS,
 } from '../shared/config.js';
+import {
+  AlertConfigError,
+  DEFAULT_MARKET_ALERT_CONFIG,
+  type MarketAlertConfig,
+  mergeAlertConfig,
+  type PartialAlertConfig,
+} from '../shared/domain/market-alerts/index.js';
 import { DEFAULT_PART_ROWS } from '../shared/pipeline/bronze/tick-parts.js';
 import { InfraConfigError } from './errors.js';
 
@@ -139,6 +146,11 @@ export interface TickflowConfig {
   readonly bronzeFileMinutes: number;
   /** Rows per part of a compacted bronze tick file (see Compactor `partRows`). */
   readonly bronzePartRows: number;
+  /**
+   * Market alerts (README "Market alerts"): the materializer scans the closed bars of `interval` it
+   * rewrote each minute and publishes each alert to the alarm topic once; `'off'` leaves them out.
+   */
+  readonly marketAlerts: MarketAlertConfig | 'off';
 }
 
 export const DEFAULT_CONFIG: TickflowConfig = {
@@ -183,6 +195,7 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   lakeStartDate: '2020-01-01',
   bronzeFileMinutes: 60,
   bronzePartRows: DEFAULT_PART_ROWS,
+  marketAlerts: DEFAULT_MARKET_ALERT_CONFIG,
 };
 
 /**
@@ -219,8 +232,10 @@ export function eventSourceMapping(
 
 /** A partial override of {@link TickflowConfig}, one level deep for the nested groups. */
 export type TickflowConfigOverrides = Partial<
-  Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms' | 'alerts' | 'serving'>
+  Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms' | 'alerts' | 'serving' | 'marketAlerts'>
 > & {
+  /** Over the defaults: `interval` and `classes` replace them, `defaults` override threshold by threshold. */
+  readonly marketAlerts?: PartialAlertConfig | 'off';
   readonly stream?: Partial<StreamConfig>;
   readonly consumer?: Partial<ConsumerConfig>;
   readonly alarms?: Partial<AlarmConfig>;
@@ -248,9 +263,11 @@ export function resolveConfig(overrides: TickflowConfigOverrides = {}): Tickflow
   if (typeof prefix !== 'string' || !PREFIX_RULE.pattern.test(prefix) || prefix.includes('--')) {
     throw new InfraConfigError('prefix', prefix, `use ${PREFIX_RULE.text}, without "--"`);
   }
+  const intervals = overrides.intervals ?? DEFAULT_CONFIG.intervals;
   return {
     ...DEFAULT_CONFIG,
     ...overrides,
+    marketAlerts: resolveMarketAlerts(overrides.marketAlerts, intervals),
     stream: { ...DEFAULT_CONFIG.stream, ...overrides.stream },
     consumer: { ...DEFAULT_CONFIG.consumer, ...overrides.consumer },
     alarms: { ...DEFAULT_CONFIG.alarms, ...overrides.alarms },
@@ -258,6 +275,47 @@ export function resolveConfig(overrides: TickflowConfigOverrides = {}): Tickflow
     serving: { ...DEFAULT_CONFIG.serving, keyspaceName: keyspaceOf(prefix), ...overrides.serving },
   };
 }
+
+/** The market-alert setting over the defaults, checked: thresholds in range, a tumbling interval the stack computes. */
+function resolveMarketAlerts(
+  value: PartialAlertConfig | 'off' | undefined,
+  intervals: readonly string[],
+): MarketAlertConfig | 'off' {
+  if (value === 'off') return 'off';
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw new InfraConfigError(
+      'marketAlerts',
+      value,
+      'use an object of interval, defaults, classes, or "off"',
+    );
+  }
+  let config: MarketAlertConfig;
+  try {
+    config = mergeAlertConfig(value ?? {});
+  } catch (err) {
+    if (!(err instanceof AlertConfigError)) throw err;
+    throw new InfraConfigError(`marketAlerts.${err.setting}`, err.value, `use ${err.expected}, or "off"`);
+  }
+  if (!intervals.includes(config.interval) || config.interval.includes('_')) {
+    throw new InfraConfigError(
+      'marketAlerts.interval',
+      config.interval,
+      `use a tumbling interval the stack computes (intervals: ${intervals.join(', ')})`,
+    );
+  }
+  // It travels as one environment variable, and Lambda allows 4 KB for all of them together.
+  const size = JSON.stringify(config).length;
+  if (size > MAX_MARKET_ALERTS_JSON) {
+    throw new InfraConfigError(
+      'marketAlerts.classes',
+      `${config.classes.length} classes`,
+      `the settings take ${size} characters as JSON, more than the ${MAX_MARKET_ALERTS_JSON} the materializer's environment has room for: use fewer classes or wider symbol patterns`,
+    );
+  }
+  return config;
+}
+
+const MAX_MARKET_ALERTS_JSON = 2_000;
 
 /**
  * Refuses a setting the config does not have (a typo would otherwise be ignored silently), naming it

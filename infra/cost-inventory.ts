@@ -10,7 +10,7 @@ import type { TickflowConfig } from './config.js';
 /** The stack's shape as the constructs build it (see infra/stacks/tickflow-stack.ts). */
 const STREAM_CONSUMERS = 2; // aggregator, bronze writer
 export const SCHEDULED_FUNCTIONS = { materializer: 1, compactor: 5 } as const; // minutes between runs
-const STATE_MACHINES = 1; // preprocess
+const STATE_MACHINES = 2; // preprocess, backfill
 /** One customer-managed key for the data (stream, tables, queues) and the alarm topic. */
 const KMS_KEYS = 1;
 /**
@@ -28,6 +28,12 @@ const ALARM_METRICS_PER_STATE_MACHINE = 2;
  * failed symbols, watermark lag (1 each).
  */
 const METRIC_ALARM_METRICS = 1 + 2 + 2 + 2 + 3;
+/**
+ * With the serving store: system errors, user errors, write and read throttles of the bars table, each a
+ * Metrics Insights query summing the table's operations. Counted as one alarm metric each, the floor:
+ * such an alarm bills per time series it analyzes, one per CQL operation the table sees.
+ */
+const SERVING_ALARM_METRICS = 4;
 
 /**
  * Custom metrics the handlers publish (shared/adapters/metrics.ts, shared/adapters/bronze/metrics.ts):
@@ -50,6 +56,7 @@ export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
       scheduled.length * ALARM_METRICS_PER_SCHEDULED_FUNCTION +
       STATE_MACHINES * ALARM_METRICS_PER_STATE_MACHINE +
       METRIC_ALARM_METRICS +
+      (config.serving.enabled ? SERVING_ALARM_METRICS : 0) +
       (config.alarms.noTicksMinutes > 0 ? 1 : 0),
     dashboards: 1,
     // The scheduled functions publish only when they did something (a flush, a compaction).

@@ -5,6 +5,7 @@ import {
   DEFAULT_ENGINE,
   type EngineSettings,
   engineEnvironment,
+  type MetricsNamespaceProps,
   metricsEnvironment,
 } from './handler-environment.js';
 import type { ServingStore } from './serving-store.js';
@@ -15,7 +16,7 @@ import { validateEngine } from './validate-engine.js';
 /** The `service` dimension of the aggregator's EMF metrics. */
 export const AGGREGATOR_SERVICE = METRIC_SERVICES.aggregator;
 
-export interface AggregatorProps extends Omit<StreamConsumerFunctionProps, 'source'> {
+export interface AggregatorProps extends Omit<StreamConsumerFunctionProps, 'source'>, MetricsNamespaceProps {
   readonly stream: kinesis.IStream;
   /** The state and outputs tables; the function gets item access to both. */
   readonly stateStore: StateStore;
@@ -53,7 +54,7 @@ export class Aggregator extends StreamConsumerFunction {
           ...props.stateStore.environment(),
           ...engineEnvironment(engine),
           ...props.serving?.environment(),
-          ...metricsEnvironment(AGGREGATOR_SERVICE),
+          ...metricsEnvironment(AGGREGATOR_SERVICE, props.metricsNamespace),
           ...props.environment,
         },
       },

@@ -2,7 +2,11 @@ import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
-import { type EngineSettings, metricsEnvironment } from './handler-environment.js';
+import {
+  type EngineSettings,
+  type MetricsNamespaceProps,
+  metricsEnvironment,
+} from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
 import { StreamConsumerFunction, type StreamConsumerFunctionProps } from './stream-consumer.js';
 
@@ -14,7 +18,9 @@ import { StreamConsumerFunction, type StreamConsumerFunctionProps } from './stre
 export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['staging/ticks/', '_marks/'];
 export const BRONZE_SERVICE = METRIC_SERVICES.bronze;
 
-export interface BronzeWriterProps extends Omit<StreamConsumerFunctionProps, 'source'> {
+export interface BronzeWriterProps
+  extends Omit<StreamConsumerFunctionProps, 'source'>,
+    MetricsNamespaceProps {
   readonly stream: kinesis.IStream;
   readonly lake: Lake;
   /** Accepted event times, the aggregator's: a tick it quarantines is kept out of bronze too. @default the defaults of `shared/config.ts` */
@@ -44,7 +50,7 @@ export class BronzeWriter extends StreamConsumerFunction {
           [HANDLER_ENV.eventTimeToMs]: String(
             props.eventTimes?.eventTimeToMs ?? DEFAULT_CONFIG.eventTimeToMs,
           ),
-          ...metricsEnvironment(BRONZE_SERVICE),
+          ...metricsEnvironment(BRONZE_SERVICE, props.metricsNamespace),
         },
       },
     );

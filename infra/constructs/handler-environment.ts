@@ -1,4 +1,4 @@
-import { METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { metricsNamespace } from '../../shared/metrics.js';
 import { DEFAULT_CONFIG, HANDLER_ENV, type TickflowConfig } from '../config.js';
 
 /**
@@ -39,10 +39,25 @@ export function engineEnvironment(engine: EngineSettings): Record<string, string
   };
 }
 
-/** Powertools metrics settings: the namespace of `shared/metrics.ts`, `service` dimension = the handler's name. */
-export function metricsEnvironment(service: string): Record<string, string> {
+/** A construct whose handler publishes metrics: the environment's namespace. */
+export interface MetricsNamespaceProps {
+  /**
+   * CloudWatch namespace the handler publishes to and alarms read (`metricsNamespace(prefix)`).
+   * @default DEFAULT_METRICS_NAMESPACE
+   */
+  readonly metricsNamespace?: string;
+}
+
+/** The namespace of a construct used outside TickflowStack: the default prefix's. */
+export const DEFAULT_METRICS_NAMESPACE = metricsNamespace(DEFAULT_CONFIG.prefix);
+
+/** Powertools metrics settings: the environment's namespace, `service` dimension = the handler's name. */
+export function metricsEnvironment(
+  service: string,
+  namespace: string = DEFAULT_METRICS_NAMESPACE,
+): Record<string, string> {
   return {
-    [HANDLER_ENV.metricsNamespace]: METRICS_NAMESPACE,
+    [HANDLER_ENV.metricsNamespace]: namespace,
     [HANDLER_ENV.serviceName]: service,
   };
 }

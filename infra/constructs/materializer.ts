@@ -3,13 +3,16 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { MarketAlertConfig } from '../../shared/domain/market-alerts/index.js';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { HANDLER_ENV } from '../config.js';
 import {
   DEFAULT_ENGINE,
   type EngineSettings,
   engineEnvironment,
+  type MetricsNamespaceProps,
   metricsEnvironment,
 } from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
@@ -21,7 +24,7 @@ import { validateEngine } from './validate-engine.js';
 export const MATERIALIZER_LAKE_PREFIXES: readonly LakePrefix[] = ['bars/', 'late/', 'quarantine/'];
 export const MATERIALIZER_SERVICE = METRIC_SERVICES.materializer;
 
-export interface MaterializerProps extends HandlerCodeProps {
+export interface MaterializerProps extends HandlerCodeProps, MetricsNamespaceProps {
   /** The state and outputs tables; the function gets item access to both. */
   readonly stateStore: StateStore;
   readonly lake: Lake;
@@ -68,7 +71,7 @@ export class Materializer extends Construct {
         [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
         [HANDLER_ENV.tickStream]: props.stream.streamName,
         ...engineEnvironment(engine),
-        ...metricsEnvironment(MATERIALIZER_SERVICE),
+        ...metricsEnvironment(MATERIALIZER_SERVICE, props.metricsNamespace),
       },
     }).function;
     this.schedule = new events.Rule(this, 'Schedule', {
@@ -82,5 +85,17 @@ export class Materializer extends Construct {
     props.stateStore.grantOutputAccess(this.function);
     props.stream.grantWrite(this.function);
     props.lake.grantWrite(this.function, MATERIALIZER_LAKE_PREFIXES);
+  }
+
+  /**
+   * Turns the market watch on: after each round's lake part, the closed bars of `config.interval` the
+   * round rewrote are scanned and each alert is published to `topic` once (sent ids are kept in the
+   * outputs table, which the function already writes). Grants `sns:Publish` on the topic and the use of
+   * its key.
+   */
+  publishMarketAlerts(topic: sns.ITopic, config: MarketAlertConfig): void {
+    this.function.addEnvironment(HANDLER_ENV.marketAlerts, JSON.stringify(config));
+    this.function.addEnvironment(HANDLER_ENV.alertTopicArn, topic.topicArn);
+    topic.grantPublish(this.function);
   }
 }

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { resourceNames } from '../../shared/config.js';
+import { metricsNamespace } from '../../shared/metrics.js';
 import { DEFAULT_CONFIG, type TickflowConfig } from '../config.js';
 import { AGGREGATOR_SERVICE, Aggregator } from '../constructs/aggregator.js';
 import { Backfill } from '../constructs/backfill.js';
@@ -69,6 +70,8 @@ export class TickflowStack extends Stack {
     const config = props.config ?? DEFAULT_CONFIG;
     const names = resourceNames(config.prefix);
     const engine = config;
+    // One namespace per environment: the handlers publish to it and the alarms read it.
+    const namespace = metricsNamespace(config.prefix);
     if (config.serving.enabled) this.requireKeyspacesRegion();
 
     this.dataKey = new kms.Key(this, 'DataKey', {
@@ -111,6 +114,7 @@ export class TickflowStack extends Stack {
       serving: this.servingStore,
       code: props.handlerCode?.aggregator,
       onFailure: this.failedBatches,
+      metricsNamespace: namespace,
     });
     this.bronzeWriter = new BronzeWriter(this, 'Bronze', {
       stream: this.tickStream.stream,
@@ -119,6 +123,7 @@ export class TickflowStack extends Stack {
       consumer: config.consumer,
       code: props.handlerCode?.bronze,
       onFailure: this.failedBatches,
+      metricsNamespace: namespace,
     });
     this.materializer = new Materializer(this, 'Materializer', {
       stateStore: this.stateStore,
@@ -126,6 +131,7 @@ export class TickflowStack extends Stack {
       stream: this.tickStream.stream,
       engine,
       code: props.handlerCode?.materializer,
+      metricsNamespace: namespace,
     });
     this.compactor = new Compactor(this, 'Compactor', {
       lake: this.lake,
@@ -133,6 +139,7 @@ export class TickflowStack extends Stack {
       fileMinutes: config.bronzeFileMinutes,
       partRows: config.bronzePartRows,
       code: props.handlerCode?.compactor,
+      metricsNamespace: namespace,
     });
     this.preprocess = new Preprocess(this, 'Preprocess', {
       lake: this.lake,
@@ -157,11 +164,16 @@ export class TickflowStack extends Stack {
         { name: 'Materializer', function: this.materializer.function },
         { name: 'Compactor', function: this.compactor.function },
       ],
-      stateMachines: [{ name: 'Preprocess', stateMachine: this.preprocess.stateMachine }],
+      stateMachines: [
+        { name: 'Preprocess', stateMachine: this.preprocess.stateMachine },
+        { name: 'Backfill', stateMachine: this.backfill.stateMachine },
+      ],
       metricAlarms: this.compactor.alarmSpecs,
       metricsService: AGGREGATOR_SERVICE,
+      metricsNamespace: namespace,
       alarms: config.alarms,
       failedBatches: this.failedBatches,
+      servingTable: this.servingStore,
       alerts: config.alerts,
       stream: this.tickStream.stream,
       allowedLatenessMs: config.allowedLatenessMs,
@@ -170,6 +182,9 @@ export class TickflowStack extends Stack {
       // One customer-managed key for the data and the alarm topic: each key bills $1 a month idle.
       topicKey: this.dataKey,
     });
+    if (config.marketAlerts !== 'off') {
+      this.materializer.publishMarketAlerts(this.monitoring.topic, config.marketAlerts);
+    }
     // Glue/Athena names allow no hyphens: `tickflow-dev` → `tickflow_dev`.
     const databaseName = config.prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_');
     this.catalog = new Catalog(this, 'Catalog', {

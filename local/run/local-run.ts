@@ -193,7 +193,6 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     const tAlerts = performance.now();
     const alerts = await watchMarket({
       outputs: pipeline.outputs,
-      symbols: states.map((s) => s.symbol),
       lakeFiles: exported.files,
       config: run.alerts,
       file: join(out, 'alerts.jsonl'),

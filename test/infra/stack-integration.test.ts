@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, HANDLER_ENV, resolveConfig, type TickflowConfig } from '../../infra/config.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { SERVING_ENV } from '../../shared/adapters/serving/env.js';
-import { COMPACTOR_METRICS, METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { COMPACTOR_METRICS, metricsNamespace } from '../../shared/metrics.js';
 import { isAllowed, statementsOfPolicies } from './iam-eval.js';
 import { handlerCodeForTests, templateApp } from './support.js';
 
@@ -73,7 +73,7 @@ describe('TickflowStack: bronze compaction', () => {
       [HANDLER_ENV.lakeBucket]: { Ref: expect.stringMatching(/^LakeBucket/) },
       [HANDLER_ENV.outputTable]: { Ref: expect.stringMatching(/OutputTable/) },
       [HANDLER_ENV.serviceName]: 'compactor',
-      [HANDLER_ENV.metricsNamespace]: METRICS_NAMESPACE,
+      [HANDLER_ENV.metricsNamespace]: metricsNamespace(DEFAULT_CONFIG.prefix),
     });
   });
 
@@ -154,7 +154,7 @@ describe('TickflowStack: bronze compaction', () => {
 
   it('alarms on a staged backlog left by 3 runs in a row and on any unreadable staged object', () => {
     const compactorMetric = (metricName: string) => ({
-      Namespace: METRICS_NAMESPACE,
+      Namespace: metricsNamespace(DEFAULT_CONFIG.prefix),
       MetricName: metricName,
       Dimensions: [{ Name: 'service', Value: 'compactor' }],
       Statistic: 'Maximum',
