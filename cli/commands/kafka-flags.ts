@@ -70,6 +70,9 @@ export function checkKafkaFlags(f: KafkaFlags, env: NodeJS.ProcessEnv = process.
     return;
   }
   if (!f.topic) throw new UsageError('--kafka needs --topic NAME');
+  const servers = f.kafka.split(',').map((b) => b.trim());
+  if (servers.some((b) => !/^[^\s:,]+:\d{1,5}$/.test(b)))
+    throw new UsageError(`--kafka: expected host:port[,host:port…], got "${f.kafka}"`);
   const credentials = f.kafkaUsername !== undefined || f.kafkaPassword !== undefined;
   if (!f.kafkaSasl) {
     if (credentials || f.kafkaSecret)

@@ -49,7 +49,10 @@ export function kafkaClientConfig(connection: KafkaConnection, clientId: string)
   const { tls, sasl } = connection;
   return {
     clientId,
-    brokers: connection.bootstrap.split(','),
+    brokers: connection.bootstrap
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b !== ''),
     ...(tls && { ssl: tls.ca || tls.cert ? { ...tls, ...(tls.ca && { ca: [tls.ca] }) } : true }),
     ...(sasl && { sasl: saslOptions(sasl) }),
   };

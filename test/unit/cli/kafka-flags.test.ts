@@ -16,6 +16,11 @@ describe('Kafka flags of produce', () => {
       /--kafka-tls goes with --kafka HOST:PORT --topic NAME/,
     ],
     ['--kafka without --topic', { kafka: 'h:9092' }, /--kafka needs --topic NAME/],
+    [
+      'a bootstrap server without a port',
+      { kafka: 'b-1:9092,b-2', topic: 't' },
+      /--kafka: expected host:port\[,host:port…\]/,
+    ],
     ['credentials without a mechanism', { ...dest, kafkaUsername: 'u' }, /add --kafka-sasl scram-sha-512/],
     ['a secret without a mechanism', { ...dest, kafkaSecret: 'arn:x' }, /add --kafka-sasl/],
     [
