@@ -189,7 +189,7 @@ export class TickflowStack extends Stack {
       failedBatches: this.failedBatches,
       servingTable: this.servingStore,
       alerts: config.alerts,
-      stream: this.tickStream?.stream,
+      source: ticks,
       allowedLatenessMs: config.allowedLatenessMs,
       // Dashboards are global to the account: one per environment and region.
       dashboardName: `${config.prefix}-${this.region}`,
