@@ -414,10 +414,6 @@ describe('Kafka source: monitoring', () => {
     // The aggregator publishes under the namespace the alarm reads.
     expect(envOf(t, 'Aggregator')[HANDLER_ENV.metricsNamespace]).toBe('Tickflow/tf-kafka');
   });
-
-  it('refuses an offset lag threshold that is not a positive whole number of records', () => {
-    expect(() => synth(MSK, { alarms: { offsetLagRecords: 0.5 } })).toThrow(/alarms\.offsetLagRecords/);
-  });
 });
 
 describe('Kafka source: the idle cost and the example environment files', () => {
