@@ -218,8 +218,8 @@ export class Monitoring extends Construct {
 
   /**
    * The heartbeat, no ticks for `alarms.noTicksMinutes`: on Kinesis no record put on the stream
-   * (IncomingRecords); on Kafka, whose brokers publish nothing to CloudWatch that a self-managed
-   * cluster would have too, no valid tick applied by the aggregator (its own ValidTicks).
+   * (IncomingRecords); on Kafka no valid tick applied by the aggregator (its own ValidTicks): one metric
+   * for MSK and self-managed clusters alike, since a self-managed cluster publishes nothing to CloudWatch.
    */
   private watchHeartbeat(source: MonitoredSource): void {
     const minutes = this.thresholds.noTicksMinutes;
@@ -393,7 +393,7 @@ export class Monitoring extends Construct {
   /**
    * An alarm notifying the topic on ALARM and OK. By default it fires at or above the threshold and
    * missing data is not breaching; `below` fires under it and counts missing data as breaching (a
-   * heartbeat: a stream with no records publishes no datapoint).
+   * heartbeat: no records, no datapoint).
    */
   private addAlarm(
     id: string,
