@@ -16,8 +16,8 @@ const KMS_KEYS = 1;
 /**
  * Alarms, counted in the metrics they read: CloudWatch prices a standard alarm per alarm metric, and an
  * alarm on a metric-math expression reads each metric of the expression (the upper reading of the rule).
- * Per consumer: its lag (iterator age on Kinesis, offset lag on Kafka), errors, throttles; per scheduled function: errors, throttles; per state
- * machine: failed + timed-out executions (2 metrics).
+ * Per consumer: its lag (iterator age on Kinesis, offset lag on Kafka), errors, throttles; per scheduled
+ * function: errors, throttles; per state machine: failed + timed-out executions (2 metrics).
  */
 const ALARM_METRICS_PER_CONSUMER = 3;
 const ALARM_METRICS_PER_SCHEDULED_FUNCTION = 2;

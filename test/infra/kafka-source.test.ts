@@ -391,12 +391,8 @@ describe('Kafka source: monitoring', () => {
     }
   });
 
-  it("defaults the lag threshold to a minute of a Kinesis shard's full rate", () => {
-    const defaults = synth(MSK);
-    const [, lag] = (
-      Object.entries(defaults.findResources('AWS::CloudWatch::Alarm')) as [string, Resource][]
-    ).find(([id]) => id.startsWith('MonitoringAggregatorOffsetLag'))!;
-    expect(lag.Properties.Threshold).toBe(60_000);
+  it("defaults the lag threshold to a minute of a Kinesis shard's full rate (docs/configuration.md)", () => {
+    expect(resolveConfig({ source: MSK }).alarms.offsetLagRecords).toBe(60 * 1000);
   });
 
   it('keeps the heartbeat: no valid tick applied by the aggregator (its own metric) for noTicksMinutes, missing data breaching', () => {
