@@ -21,15 +21,14 @@ export function register(program: Command): void {
     .option('--env <name>', 'environment file infra/environments/<name>.json', 'dev')
     .option(
       '--stale-after <seconds>',
-      'a last materialization older than this is a finding',
+      'a last materialization older than this is a finding (default: two materializer periods, `materializerMinutes`)',
       positiveInt,
-      300,
     )
     .addHelpText(
       'after',
       '\nExit codes:\n  0  healthy\n  1  at least one finding (each printed as UNHEALTHY with what is wrong)',
     )
-    .action(async (flags: { env: string; staleAfter: number }) => {
+    .action(async (flags: { env: string; staleAfter?: number }) => {
       const environment = loadEnvironment(flags.env);
       const { config } = environment;
       const region = environment.env?.region;
@@ -51,7 +50,7 @@ export function register(program: Command): void {
           keyspace: serving ? config.serving.keyspaceName : undefined,
           servingTable: serving ? BARS_TABLE : undefined,
           iteratorAgeMs: config.alarms.iteratorAgeMs,
-          materializationStaleMs: flags.staleAfter * 1000,
+          materializationStaleMs: (flags.staleAfter ?? 2 * config.materializerMinutes * 60) * 1000,
         },
       );
       process.stdout.write(`tickflow status — ${environment.stackName}\n${formatStatus(lines)}`);

@@ -56,6 +56,8 @@ export interface MonitoringProps {
   readonly stream?: kinesis.IStream;
   /** The aggregator's allowed lateness: the watermark lag is never below it. @default DEFAULT_CONFIG's */
   readonly allowedLatenessMs?: number;
+  /** Create the dashboard (CloudWatch bills $3 a month for each beyond an account's first three). @default true */
+  readonly dashboard?: boolean;
   /** @default 'tickflow' */
   readonly dashboardName?: string;
   /**
@@ -76,7 +78,8 @@ export class Monitoring extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
   /** The SQS queue subscribed to the topic for tooling, when `alerts.queue` is on. */
   readonly alertQueue?: sqs.Queue;
-  readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard, unless `dashboard: false`. */
+  readonly dashboard?: cloudwatch.Dashboard;
   private readonly thresholds: AlarmConfig;
   private readonly service: string;
 
@@ -89,9 +92,10 @@ export class Monitoring extends Construct {
     this.service = props.metricsService;
     this.topic = this.createTopic(props.topicKey);
     this.alertQueue = this.subscribe(alerts, props.topicKey);
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? 'tickflow',
-    });
+    this.dashboard =
+      props.dashboard === false
+        ? undefined
+        : new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName ?? 'tickflow' });
 
     for (const consumer of props.consumers) this.watchConsumer(consumer);
     for (const scheduled of props.scheduledFunctions ?? [])
@@ -157,7 +161,7 @@ export class Monitoring extends Construct {
       1,
       'a stream consumer gave up on a batch; it is in the on-failure bucket, whole, to replay',
     );
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Batches given up on', left: [triggered] }),
     );
   }
@@ -177,7 +181,7 @@ export class Monitoring extends Construct {
 
   private watchMetric(spec: MetricAlarmSpec): void {
     this.addAlarm(spec.name, spec.metric, spec.threshold, spec.evaluationPeriods ?? 1, spec.meaning);
-    this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: spec.name, left: [spec.metric] }));
+    this.dashboard?.addWidgets(new cloudwatch.GraphWidget({ title: spec.name, left: [spec.metric] }));
   }
 
   private createTopic(topicKey: kms.IKey | undefined): sns.Topic {
@@ -216,7 +220,7 @@ export class Monitoring extends Construct {
       'records wait too long',
     );
     this.watchFunction(consumer.name, consumer.function);
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({ title: `${consumer.name} iterator age (ms)`, left: [iteratorAge] }),
     );
   }
@@ -232,7 +236,7 @@ export class Monitoring extends Construct {
       1,
       'invocations were throttled',
     );
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({ title: `${name} errors and throttles`, left: [errors, throttles] }),
     );
   }
@@ -289,7 +293,7 @@ export class Monitoring extends Construct {
       1,
       'producers retry too much',
     );
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Ticks',
         left: [

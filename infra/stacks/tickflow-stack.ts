@@ -70,6 +70,8 @@ export class TickflowStack extends Stack {
     const names = resourceNames(config.prefix);
     const engine = config;
     if (config.serving.enabled) this.requireKeyspacesRegion();
+    if (typeof config.dashboard !== 'boolean')
+      throw new InfraConfigError('dashboard', config.dashboard, 'use true or false');
 
     this.dataKey = new kms.Key(this, 'DataKey', {
       description: 'Encrypts the tickflow stream, state tables and dead-letter queues',
@@ -125,6 +127,7 @@ export class TickflowStack extends Stack {
       lake: this.lake,
       stream: this.tickStream.stream,
       engine,
+      everyMinutes: config.materializerMinutes,
       code: props.handlerCode?.materializer,
     });
     this.compactor = new Compactor(this, 'Compactor', {
@@ -165,6 +168,7 @@ export class TickflowStack extends Stack {
       alerts: config.alerts,
       stream: this.tickStream.stream,
       allowedLatenessMs: config.allowedLatenessMs,
+      dashboard: config.dashboard,
       // Dashboards are global to the account: one per environment and region.
       dashboardName: `${config.prefix}-${this.region}`,
       // One customer-managed key for the data and the alarm topic: each key bills $1 a month idle.

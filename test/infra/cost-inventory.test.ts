@@ -22,6 +22,7 @@ describe('the cost inventory derived from the config', () => {
     ['4 shards, 3 intervals', resolveConfig({ stream: { shards: 4 }, intervals: ['1m', '5m', '1h'] })],
     ['on-demand stream', resolveConfig({ stream: { shards: 'ON_DEMAND' } })],
     ['heartbeat on', resolveConfig({ alarms: { noTicksMinutes: 30 } })],
+    ['dashboard on, materializer every minute', resolveConfig({ dashboard: true, materializerMinutes: 1 })],
   ] as const) {
     it(`matches the synthesized template's always-on resources (${label})`, () => {
       const t = synth(config);

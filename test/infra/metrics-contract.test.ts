@@ -5,7 +5,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CONFIG } from '../../infra/config.js';
+import { resolveConfig } from '../../infra/config.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { BronzeMetricsPublisher } from '../../shared/adapters/bronze/metrics.js';
 import { BatchMetricsPublisher, publishIdleWatermarks } from '../../shared/adapters/metrics.js';
@@ -95,7 +95,8 @@ describe('metrics contract', () => {
   beforeAll(() => {
     const stack = new TickflowStack(templateApp(), 'Tickflow', {
       env: { account: '123456789012', region: 'eu-west-1' },
-      config: DEFAULT_CONFIG,
+      // With the dashboard (off by default), so its metrics are checked too.
+      config: resolveConfig({ dashboard: true }),
       handlerCode: handlerCodeForTests(),
     });
     template = Template.fromStack(stack);
