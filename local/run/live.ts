@@ -1,5 +1,4 @@
 import type { LambdaSizing } from '../../infra/cost-inventory.js';
-import type { Bronze } from '../../shared/adapters/bronze/index.js';
 import type { Pipeline } from '../../shared/adapters/pipeline-wiring.js';
 import { materializerRound } from '../../shared/pipeline/materializer-round.js';
 import type { RunMeter } from './metering.js';
@@ -45,26 +44,15 @@ export interface LiveRoundsDeps {
   /** Counts the lake's bar files after a round (the progress bar's), with requests not metered. */
   readonly barFiles: () => Promise<number>;
   readonly onBarFiles: (files: number) => void;
-  /** The bronze compactor's scheduled runs while the stream flows (AWS: every 5 minutes); none when absent. */
-  readonly compaction?: { readonly everyMs: number; readonly compactor: Bronze['compactor'] };
 }
 
 /**
  * Live mode, as the scheduled materializer does in AWS: each round puts watermark marks for quiet
  * symbols on the stream (the aggregator closes their bars when it reads them) and refreshes the lake,
- * through the deployed function's `materializerRound`. With `compaction`, the bronze compactor runs on
- * its own schedule too, as its scheduled function does in AWS.
+ * through the deployed function's `materializerRound`.
  */
 export function startLiveRounds(deps: LiveRoundsDeps): LiveSchedule {
-  const { compaction } = deps;
-  const compacting =
-    compaction &&
-    startLiveSchedule(compaction.everyMs, async () => {
-      await retrying(() =>
-        deps.meter.asInvocation(deps.sizing.compactorMb, () => compaction.compactor.run()),
-      );
-    });
-  const rounds = startLiveSchedule(deps.everyMs, async () => {
+  return startLiveSchedule(deps.everyMs, async () => {
     await retrying(() =>
       deps.meter.asInvocation(deps.sizing.materializerMb, () =>
         materializerRound({
@@ -77,9 +65,4 @@ export function startLiveRounds(deps: LiveRoundsDeps): LiveSchedule {
     );
     deps.onBarFiles(await deps.barFiles());
   });
-  return {
-    async stop() {
-      await Promise.all([rounds.stop(), compacting?.stop()]);
-    },
-  };
 }

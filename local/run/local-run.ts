@@ -120,9 +120,6 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       );
       live = startLiveRounds({
         everyMs: run.scheduleEveryMs,
-        ...(options.compactEveryMs !== undefined && {
-          compaction: { everyMs: options.compactEveryMs, compactor: bronze.compactor },
-        }),
         pipeline,
         stream,
         idleTimeoutMs: run.idleTimeoutMs,

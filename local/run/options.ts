@@ -68,13 +68,8 @@ export interface LocalRunOptions {
    * @default true for a simulation with a `rate`, false otherwise
    */
   readonly live?: boolean;
-  /** Processing time between two rounds of that scheduled work. @default LOCAL_RUN_DEFAULTS.scheduleEveryMs (AWS: `materializerMinutes`) */
+  /** Processing time between two rounds of that scheduled work. @default LOCAL_RUN_DEFAULTS.scheduleEveryMs (AWS: 1 minute) */
   readonly scheduleEveryMs?: number;
-  /**
-   * Live mode: run the bronze compactor this often while the stream flows, as AWS does (every 5
-   * minutes). @default never: it runs once, after the stream phase
-   */
-  readonly compactEveryMs?: number;
   /** Ticks packed per Kinesis record (JSON arrays). @default LOCAL_RUN_DEFAULTS.pack */
   readonly pack?: number;
   /** Probability that a state or sink write fails (half before, half after it takes effect). @default 0 */
