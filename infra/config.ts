@@ -125,7 +125,7 @@ export interface TickflowConfig {
   readonly serving: ServingConfig;
   /**
    * Create the CloudWatch dashboard `<prefix>-<region>` ($3 a month beyond an account's first three).
-   * Off, the same numbers are in `tickflow status` and `tickflow report`, and every alarm stays.
+   * Off, every alarm stays, and `tickflow status` and `tickflow report` are the free views.
    */
   readonly dashboard: boolean;
   /**
