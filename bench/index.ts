@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --only stream,handler,features,parquet,scale,kafka-client] [-- --cases hot,…]`: the speed targets of
+ * `npm run bench [-- --quick] [-- --only stream,handler,features,parquet,scale,kafka-client,e2e-transport] [-- --cases hot,…]`: the speed targets of
  * tickflow measured beside a reference run in the same process, reported as ratios. Prints a table,
  * writes bench/results.json and bench/RESULTS.md (a quick run writes results.quick.json and
- * RESULTS.quick.md, so smoke numbers never replace real ones; a run of some cases only, `--cases hot`,
- * writes results.hot.json and RESULTS.hot.md). Exits 1 when a target fails or when
+ * RESULTS.quick.md, so smoke numbers never replace real ones; a run of some suites or cases only,
+ * `--only scale --cases hot`, writes results.scale.hot.json and RESULTS.scale.hot.md). Exits 1 when a target fails or when
  * ours and a reference disagree.
  */
 import { dirname, join } from 'node:path';
@@ -20,6 +20,7 @@ import { runKafkaClientBench } from './kafka-client/index.js';
 import { runParquetBench } from './parquet/index.js';
 import { runScaleBench } from './scale/index.js';
 import { runStreamCoreBench } from './stream-core/index.js';
+import { runTransportBench } from './transport/index.js';
 
 const SUITES: Readonly<Record<string, Suite>> = {
   stream: runStreamCoreBench,
@@ -28,6 +29,7 @@ const SUITES: Readonly<Record<string, Suite>> = {
   parquet: runParquetBench,
   scale: runScaleBench,
   'kafka-client': runKafkaClientBench,
+  'e2e-transport': runTransportBench,
 };
 
 const { values } = parseArgs({
@@ -95,7 +97,8 @@ const rows = suites.flatMap((s) => s.rows);
 console.log(`\n${renderConsoleTable(rows)}\n`);
 for (const suite of suites) for (const note of suite.notes) console.log(`  [${suite.suite}] ${note}`);
 const here = dirname(fileURLToPath(import.meta.url));
-const suffix = `${quick ? '.quick' : ''}${cases ? `.${cases.join('-')}` : ''}`;
+// A run of some suites or cases writes files of its own, so it never replaces the full run's numbers.
+const suffix = `${quick ? '.quick' : ''}${values.only ? `.${selected.join('-')}` : ''}${cases ? `.${cases.join('-')}` : ''}`;
 writeReport(report, join(here, `results${suffix}.json`), join(here, `RESULTS${suffix}.md`));
 console.log(
   `\n${report.totalSeconds.toFixed(0)} s; load average at end ${report.machine.loadAverageEnd.map((l) => l.toFixed(2)).join(' ')}; ` +

@@ -19,4 +19,5 @@ Exit codes:
   1  the command failed (an error, or the preprocess execution did not succeed)
   2  bad flags (nothing ran)
   3  records went to the on-failure destination: ticks are missing from the lake and the serving
-     store; the summary says how many and DIR/dlq.jsonl holds the records' shard and sequence ranges`;
+     store; the summary says how many, and DIR/failed-batches/ holds the batches whole (put them
+     back on a stream with tickflow dlq replay --dir DIR/failed-batches)`;

@@ -19,8 +19,16 @@ import {
   DEFAULT_INTERVALS,
   DEFAULT_MAX_FUTURE_SKEW_MS,
 } from '../shared/config.js';
+import {
+  AlertConfigError,
+  DEFAULT_MARKET_ALERT_CONFIG,
+  type MarketAlertConfig,
+  mergeAlertConfig,
+  type PartialAlertConfig,
+} from '../shared/domain/market-alerts/index.js';
 import { DEFAULT_PART_ROWS } from '../shared/pipeline/bronze/tick-parts.js';
 import { InfraConfigError } from './errors.js';
+import { DEFAULT_SOURCE, parseSource, type SourceConfig, type SourceSetting } from './kafka-source.js';
 
 /** Handler environment variable names live in `shared/config.ts` (handlers read them); re-exported here. */
 export { HANDLER_ENV } from '../shared/config.js';
@@ -118,6 +126,11 @@ export interface TickflowConfig {
    * `'off'` only for a stream that carries historical data (a replay through the deployed stack).
    */
   readonly maxFutureSkewMs: number | 'off';
+  /**
+   * Where the ticks come from: the stack's Kinesis stream (`stream` sizes it), or a Kafka topic on an
+   * Amazon MSK or self-managed cluster (see infra/kafka-source.ts).
+   */
+  readonly source: SourceConfig;
   readonly stream: StreamConfig;
   readonly consumer: ConsumerConfig;
   readonly alarms: AlarmConfig;
@@ -151,6 +164,11 @@ export interface TickflowConfig {
   readonly bronzeFileMinutes: number;
   /** Rows per part of a compacted bronze tick file (see Compactor `partRows`). */
   readonly bronzePartRows: number;
+  /**
+   * Market alerts (README "Market alerts"): the materializer scans the closed bars of `interval` it
+   * rewrote each minute and publishes each alert to the alarm topic once; `'off'` leaves them out.
+   */
+  readonly marketAlerts: MarketAlertConfig | 'off';
 }
 
 export const DEFAULT_CONFIG: TickflowConfig = {
@@ -161,6 +179,7 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   eventTimeFromMs: DEFAULT_EVENT_TIME_FROM_MS,
   eventTimeToMs: DEFAULT_EVENT_TIME_TO_MS,
   maxFutureSkewMs: DEFAULT_MAX_FUTURE_SKEW_MS,
+  source: DEFAULT_SOURCE,
   stream: { shards: 1, retentionHours: 24 },
   consumer: {
     batchSize: 500,
@@ -197,6 +216,7 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   lakeStartDate: '2020-01-01',
   bronzeFileMinutes: 60,
   bronzePartRows: DEFAULT_PART_ROWS,
+  marketAlerts: DEFAULT_MARKET_ALERT_CONFIG,
 };
 
 /**
@@ -233,8 +253,11 @@ export function eventSourceMapping(
 
 /** A partial override of {@link TickflowConfig}, one level deep for the nested groups. */
 export type TickflowConfigOverrides = Partial<
-  Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms' | 'alerts' | 'serving'>
+  Omit<TickflowConfig, 'source' | 'stream' | 'consumer' | 'alarms' | 'alerts' | 'serving' | 'marketAlerts'>
 > & {
+  readonly source?: SourceSetting;
+  /** Over the defaults: `interval` and `classes` replace them, `defaults` override threshold by threshold. */
+  readonly marketAlerts?: PartialAlertConfig | 'off';
   readonly stream?: Partial<StreamConfig>;
   readonly consumer?: Partial<ConsumerConfig>;
   readonly alarms?: Partial<AlarmConfig>;
@@ -262,9 +285,12 @@ export function resolveConfig(overrides: TickflowConfigOverrides = {}): Tickflow
   if (typeof prefix !== 'string' || !PREFIX_RULE.pattern.test(prefix) || prefix.includes('--')) {
     throw new InfraConfigError('prefix', prefix, `use ${PREFIX_RULE.text}, without "--"`);
   }
+  const intervals = overrides.intervals ?? DEFAULT_CONFIG.intervals;
   return {
     ...DEFAULT_CONFIG,
     ...overrides,
+    source: overrides.source === undefined ? DEFAULT_SOURCE : parseSource(overrides.source),
+    marketAlerts: resolveMarketAlerts(overrides.marketAlerts, intervals),
     stream: { ...DEFAULT_CONFIG.stream, ...overrides.stream },
     consumer: { ...DEFAULT_CONFIG.consumer, ...overrides.consumer },
     alarms: { ...DEFAULT_CONFIG.alarms, ...overrides.alarms },
@@ -272,6 +298,47 @@ export function resolveConfig(overrides: TickflowConfigOverrides = {}): Tickflow
     serving: { ...DEFAULT_CONFIG.serving, keyspaceName: keyspaceOf(prefix), ...overrides.serving },
   };
 }
+
+/** The market-alert setting over the defaults, checked: thresholds in range, a tumbling interval the stack computes. */
+function resolveMarketAlerts(
+  value: PartialAlertConfig | 'off' | undefined,
+  intervals: readonly string[],
+): MarketAlertConfig | 'off' {
+  if (value === 'off') return 'off';
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw new InfraConfigError(
+      'marketAlerts',
+      value,
+      'use an object of interval, defaults, classes, or "off"',
+    );
+  }
+  let config: MarketAlertConfig;
+  try {
+    config = mergeAlertConfig(value ?? {});
+  } catch (err) {
+    if (!(err instanceof AlertConfigError)) throw err;
+    throw new InfraConfigError(`marketAlerts.${err.setting}`, err.value, `use ${err.expected}, or "off"`);
+  }
+  if (!intervals.includes(config.interval) || config.interval.includes('_')) {
+    throw new InfraConfigError(
+      'marketAlerts.interval',
+      config.interval,
+      `use a tumbling interval the stack computes (intervals: ${intervals.join(', ')})`,
+    );
+  }
+  // It travels as one environment variable, and Lambda allows 4 KB for all of them together.
+  const size = JSON.stringify(config).length;
+  if (size > MAX_MARKET_ALERTS_JSON) {
+    throw new InfraConfigError(
+      'marketAlerts.classes',
+      `${config.classes.length} classes`,
+      `the settings take ${size} characters as JSON, more than the ${MAX_MARKET_ALERTS_JSON} the materializer's environment has room for: use fewer classes or wider symbol patterns`,
+    );
+  }
+  return config;
+}
+
+const MAX_MARKET_ALERTS_JSON = 2_000;
 
 /**
  * Refuses a setting the config does not have (a typo would otherwise be ignored silently), naming it

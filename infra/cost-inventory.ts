@@ -4,7 +4,7 @@
  * both with the synthesized template, so this file and the constructs cannot drift apart.
  */
 
-import type { AlwaysOnInventory, Architecture } from '../shared/cost/index.js';
+import { type AlwaysOnInventory, type Architecture, onKafka } from '../shared/cost/index.js';
 import type { TickflowConfig } from './config.js';
 
 /** The stack's shape as the constructs build it (see infra/stacks/tickflow-stack.ts). */
@@ -13,7 +13,7 @@ const STREAM_CONSUMERS = 2; // aggregator, bronze writer
 export function scheduledFunctions(config: TickflowConfig): { materializer: number; compactor: number } {
   return { materializer: config.materializerMinutes, compactor: 5 };
 }
-const STATE_MACHINES = 1; // preprocess
+const STATE_MACHINES = 2; // preprocess, backfill
 /** One customer-managed key for the data (stream, tables, queues) and the alarm topic. */
 const KMS_KEYS = 1;
 /**
@@ -31,6 +31,12 @@ const ALARM_METRICS_PER_STATE_MACHINE = 2;
  * failed symbols, watermark lag (1 each).
  */
 const METRIC_ALARM_METRICS = 1 + 2 + 2 + 2 + 3;
+/**
+ * With the serving store: system errors, user errors, write and read throttles of the bars table, each a
+ * Metrics Insights query summing the table's operations. Counted as one alarm metric each, the floor:
+ * such an alarm bills per time series it analyzes, one per CQL operation the table sees.
+ */
+const SERVING_ALARM_METRICS = 4;
 
 /**
  * Custom metrics the handlers publish (shared/adapters/metrics.ts, shared/adapters/bronze/metrics.ts):
@@ -40,8 +46,19 @@ const CUSTOM_METRICS = { aggregator: 12, aggregatorPerInterval: 2, materializer:
 
 const MINUTES_PER_MONTH = 730 * 60;
 
-/** The always-on inventory of a deployment with `config`. */
+/**
+ * The always-on inventory of a deployment with `config`. A Kafka source has no Kinesis stream (and no
+ * heartbeat alarm, which reads the stream's metric); it has the user's cluster and the event pollers
+ * the two mappings keep running, both listed unpriced.
+ */
 export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
+  const inventory = kinesisInventory(config);
+  if (config.source.kind === 'kinesis') return inventory;
+  return { ...onKafka(inventory), kafkaEventPollers: STREAM_CONSUMERS * config.source.pollers.minimum };
+}
+
+function kinesisInventory(config: TickflowConfig): AlwaysOnInventory {
+  const kinesis = config.source.kind === 'kinesis';
   const onDemand = config.stream.shards === 'ON_DEMAND';
   const scheduled = Object.values(scheduledFunctions(config));
   return {
@@ -53,7 +70,8 @@ export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
       scheduled.length * ALARM_METRICS_PER_SCHEDULED_FUNCTION +
       STATE_MACHINES * ALARM_METRICS_PER_STATE_MACHINE +
       METRIC_ALARM_METRICS +
-      (config.alarms.noTicksMinutes > 0 ? 1 : 0),
+      (config.serving.enabled ? SERVING_ALARM_METRICS : 0) +
+      (kinesis && config.alarms.noTicksMinutes > 0 ? 1 : 0),
     dashboards: config.dashboard ? 1 : 0,
     // The scheduled functions publish only when they did something (a flush, a compaction).
     customMetrics: 0,

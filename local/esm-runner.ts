@@ -16,6 +16,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { createRandom } from '../shared/random.js';
+import { emptyEsmStats } from './esm/invoke.js';
 import { type EventSourceMappingOptions, type ResolvedOptions, resolveOptions } from './esm/options.js';
 import { type ConsumerContext, ShardConsumer } from './esm/shard-consumer.js';
 import type { EventSourceMappingStats } from './esm/types.js';
@@ -47,18 +48,7 @@ export class IdleTimeoutError extends Error {
  *   await esm.stop();
  */
 export class EventSourceMappingRunner {
-  readonly stats: EventSourceMappingStats = {
-    invocations: 0,
-    retries: 0,
-    recordsRead: 0,
-    recordsDelivered: 0,
-    recordsSucceeded: 0,
-    functionErrors: 0,
-    partialFailures: 0,
-    bisections: 0,
-    failuresToDestination: 0,
-    recordsToDestination: 0,
-  };
+  readonly stats: EventSourceMappingStats = emptyEsmStats();
   private readonly options: ResolvedOptions;
   private readonly abort = new AbortController();
   private readonly consumers = new Map<string, ShardConsumer>();

@@ -15,12 +15,12 @@
  * Differences from Lambda: one invocation holds one partition (Lambda may mix partitions of a topic in
  * one batch; the handlers accept both), and the batching window is the fetch's wait time.
  */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { MSKRecord } from 'aws-lambda';
 import kafkajs, { type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { createRandom } from '../shared/random.js';
 import { MAX_INVOKE_PAYLOAD_BYTES } from './esm/events.js';
+import { emptyEsmStats, type Invocation, invokeOnce, onFailureEnvelope } from './esm/invoke.js';
 import { interpretKafkaBatchResponse } from './esm/kafka/batch-response.js';
 import {
   type KafkaBatchOutcome,
@@ -31,7 +31,14 @@ import {
 } from './esm/kafka/options.js';
 import { toKafkaEvent, toKafkaRecord } from './esm/kafka-events.js';
 import { lambdaContext } from './esm/lambda-context.js';
-import { decideAfterInvoke, type InvokeOutcome, type PlannedBatch } from './esm/retry-policy.js';
+import {
+  decideAfterInvoke,
+  expiredAtHead,
+  type InvokeOutcome,
+  type PlannedBatch,
+  replan,
+  resplitPlan,
+} from './esm/retry-policy.js';
 import { backoffMs } from './esm/shard-consumer.js';
 import type { EventSourceMappingStats, FailureCondition } from './esm/types.js';
 
@@ -68,18 +75,7 @@ export class KafkaIdleTimeoutError extends Error {
  *   await esm.stop();
  */
 export class KafkaEventSourceMappingRunner {
-  readonly stats: EventSourceMappingStats = {
-    invocations: 0,
-    retries: 0,
-    recordsRead: 0,
-    recordsDelivered: 0,
-    recordsSucceeded: 0,
-    functionErrors: 0,
-    partialFailures: 0,
-    bisections: 0,
-    failuresToDestination: 0,
-    recordsToDestination: 0,
-  };
+  readonly stats: EventSourceMappingStats = emptyEsmStats();
   /** Partitions handed over to another consumer while this one was still working on them. */
   lostPartitions = 0;
   private readonly o: ResolvedKafkaOptions;
@@ -205,26 +201,23 @@ export class KafkaEventSourceMappingRunner {
       const size = fittingCount(records, head, Math.min(planned.size, records.length - head));
       const invocation = records.slice(head, head + size);
 
-      if (o.maximumRecordAgeSeconds !== -1) {
-        const oldestAllowed = o.clock() - o.maximumRecordAgeSeconds * 1000;
-        let expired = 0;
-        while (expired < invocation.length && invocation[expired]!.timestamp < oldestAllowed) expired++;
-        if (expired > 0) {
-          await this.discard(invocation.slice(0, expired), 'RecordAgeExceeded', planned.retries, undefined);
-          head += expired;
-          plan = [];
-          if (!(await this.commit(records[head - 1]!, resolveOffset))) return;
-          continue;
-        }
+      const expired = expiredAtHead(
+        invocation.map((r) => r.timestamp),
+        o.maximumRecordAgeSeconds,
+        o.clock(),
+      );
+      if (expired > 0) {
+        await this.discard(invocation.slice(0, expired), 'RecordAgeExceeded', planned.retries, undefined);
+        head += expired;
+        plan = [];
+        if (!(await this.commit(records[head - 1]!, resolveOffset))) return;
+        continue;
       }
 
       for (let i = head; i < head + size; i++) deliveries[i]!++;
       const { outcome, error, durationMs } = await this.invoke(invocation, deliveries[head]! > 1);
       const decision = decideAfterInvoke({ size, retries: planned.retries }, outcome, o);
-      const rest = plan.slice(1);
-      if (plan.length > 0 && size < planned.size)
-        rest.unshift({ size: planned.size - size, retries: planned.retries });
-      plan = [...decision.next, ...rest];
+      plan = replan(plan, planned, size, decision);
       if (decision.bisected) this.stats.bisections++;
       if (decision.discard > 0) {
         const discarded = invocation.slice(decision.checkpoint, decision.checkpoint + decision.discard);
@@ -243,40 +236,24 @@ export class KafkaEventSourceMappingRunner {
       head += done;
       if (done > 0 && !(await this.commit(records[head - 1]!, resolveOffset))) return;
       if (outcome.kind !== 'success') {
-        if (this.resplit && head < records.length && plan.length > 0) {
-          const retries = Math.max(...plan.map((p) => p.retries));
-          plan = [
-            { size: 1 + Math.floor(this.resplit() * Math.min(o.batchSize, records.length - head)), retries },
-          ];
-        }
+        if (this.resplit) plan = resplitPlan(plan, records.length - head, o.batchSize, this.resplit);
         await this.sleep(backoffMs(plan[0]?.retries ?? 0, o.retryBackoff));
       }
       await heartbeat().catch(() => undefined);
     }
   }
 
-  private async invoke(
-    invocation: MSKRecord[],
-    redelivery: boolean,
-  ): Promise<{ outcome: InvokeOutcome; error?: unknown; durationMs: number }> {
+  private async invoke(invocation: MSKRecord[], redelivery: boolean): Promise<Invocation> {
     const { stats, o } = this;
-    stats.invocations++;
     if (redelivery) stats.retries++;
     stats.recordsDelivered += invocation.length;
-    const started = performance.now();
     this.inFlight++;
     try {
-      const response = await o.handler(
-        toKafkaEvent(invocation, o.source),
-        lambdaContext(o.functionName, this.functionArn),
+      return await invokeOnce(
+        stats,
+        () => o.handler(toKafkaEvent(invocation, o.source), lambdaContext(o.functionName, this.functionArn)),
+        (response) => interpretKafkaBatchResponse(response, invocation, o.reportBatchItemFailures),
       );
-      const outcome = interpretKafkaBatchResponse(response, invocation, o.reportBatchItemFailures);
-      if (outcome.kind === 'partial') stats.partialFailures++;
-      if (outcome.kind === 'error') stats.functionErrors++;
-      return { outcome, durationMs: performance.now() - started };
-    } catch (error) {
-      stats.functionErrors++;
-      return { outcome: { kind: 'error' }, error, durationMs: performance.now() - started };
     } finally {
       this.inFlight--;
     }
@@ -316,19 +293,13 @@ export class KafkaEventSourceMappingRunner {
     const first = records[0]!;
     const last = records[records.length - 1]!;
     const record: KafkaOnFailureRecord = {
-      requestContext: {
-        requestId: randomUUID(),
+      ...onFailureEnvelope({
         functionArn: this.functionArn,
         condition,
         approximateInvokeCount,
-      },
-      responseContext: {
-        statusCode: 200,
-        executedVersion: '$LATEST',
-        ...(functionError && { functionError }),
-      },
-      version: '1.0',
-      timestamp: new Date(this.o.clock()).toISOString(),
+        functionError,
+        now: new Date(this.o.clock()),
+      }),
       KafkaBatchInfo: {
         batchSize: records.length,
         ...(this.o.source.kind === 'msk' && { eventSourceArn: this.o.source.clusterArn }),

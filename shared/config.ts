@@ -38,6 +38,11 @@ export interface ResourceNames {
   readonly outputTable: string;
   /** S3 bucket of the lake (bars, ticks, late, quarantine, features). */
   readonly lakeBucket: string;
+  /**
+   * S3 bucket of the stream consumers' on-failure destination (failed batches, whole). Deployed, CDK
+   * names it (the stack output `FailedBatchesBucketName`); this name is the local stack's.
+   */
+  readonly failedBatchesBucket: string;
 }
 
 /** Resource names for a deployment prefix (`tickflow` by default). */
@@ -48,6 +53,7 @@ export function resourceNames(prefix = 'tickflow'): ResourceNames {
     seenIdsTable: `${prefix}-seen-ids`,
     outputTable: `${prefix}-outputs`,
     lakeBucket: `${prefix}-lake`,
+    failedBatchesBucket: `${prefix}-failed-batches`,
   };
 }
 
@@ -74,6 +80,16 @@ export const HANDLER_ENV = {
   lakeBucket: 'TICKFLOW_LAKE_BUCKET',
   /** The tick stream the idle flush puts watermark marks on. */
   tickStream: 'TICKFLOW_TICK_STREAM',
+  /** With a Kafka source: the topic the idle flush puts watermark marks on, instead of the tick stream. */
+  kafkaTopic: 'TICKFLOW_KAFKA_TOPIC',
+  /** Its bootstrap brokers, `host:port[,host:port…]`. */
+  kafkaBootstrap: 'TICKFLOW_KAFKA_BOOTSTRAP',
+  /** How the idle flush signs in: `aws-msk-iam`, `scram-sha-256`, `scram-sha-512` or `mtls` (always over TLS). */
+  kafkaAuth: 'TICKFLOW_KAFKA_AUTH',
+  /** Secrets Manager secret with the SASL credentials or the mTLS client certificate and key. */
+  kafkaSecretArn: 'TICKFLOW_KAFKA_SECRET_ARN',
+  /** Secrets Manager secret with the brokers' private root CA certificate; unset = the public CAs. */
+  kafkaRootCaSecretArn: 'TICKFLOW_KAFKA_ROOT_CA_SECRET_ARN',
   intervals: 'TICKFLOW_INTERVALS',
   allowedLatenessMs: 'TICKFLOW_ALLOWED_LATENESS_MS',
   dedupHorizonMs: 'TICKFLOW_DEDUP_HORIZON_MS',
@@ -83,6 +99,10 @@ export const HANDLER_ENV = {
   eventTimeToMs: 'TICKFLOW_EVENT_TIME_TO_MS',
   /** Live skew check of the aggregator; `off` turns it off (replays of historical data through a stream). */
   maxFutureSkewMs: 'TICKFLOW_MAX_FUTURE_SKEW_MS',
+  /** The market watch's thresholds as JSON (README "Market alerts"); unset = no market watch. */
+  marketAlerts: 'TICKFLOW_MARKET_ALERTS',
+  /** The topic market alerts are published to (the alarm topic). */
+  alertTopicArn: 'TICKFLOW_ALERT_TOPIC_ARN',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

@@ -6,7 +6,19 @@
  * metric an alarm or the dashboard reads is one a publisher emits.
  */
 
-export const METRICS_NAMESPACE = 'Tickflow';
+/** The namespace's root; each environment publishes under its own child (see {@link metricsNamespace}). */
+export const METRICS_NAMESPACE_ROOT = 'Tickflow';
+
+/**
+ * The CloudWatch namespace of one environment's metrics, `Tickflow/<prefix>`: the CDK app sets it in
+ * every handler's environment (`POWERTOOLS_METRICS_NAMESPACE`) and its alarms and dashboard read it, so
+ * two environments in one account and region never feed each other's alarms.
+ *
+ * @example metricsNamespace('tickflow-prod') // 'Tickflow/tickflow-prod'
+ */
+export function metricsNamespace(prefix: string): string {
+  return `${METRICS_NAMESPACE_ROOT}/${prefix}`;
+}
 
 /** Powertools' default dimension: the publishing handler (`POWERTOOLS_SERVICE_NAME`). */
 export const SERVICE_DIMENSION = 'service';

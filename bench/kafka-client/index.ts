@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { isJavaAvailable } from '../../local/jvm/index.js';
 import { startLocalKafka } from '../../local/kafka/index.js';
-import { runLocalPipeline } from '../../local/run/local-run.js';
 import { type BenchRow, formatCount, type SuiteResult } from '../harness/report.js';
 import type { SuiteContext } from '../harness/suite.js';
 import { type KeyedMessage, kafkajsClient, platformaticClient } from './clients.js';
@@ -12,8 +8,7 @@ const SUITE = 'kafka-client';
 const SYMBOLS = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT', 'EUR/USD', 'GBP/USD', 'XAU:USD', 'AAPL', 'NVDA'];
 
 /**
- * Kafka beside Kinesis (context, no target): the whole local pipeline on each transport, then, for
- * choosing the Node Kafka client, the two pure-JavaScript candidates produce
+ * For choosing the Node Kafka client (context, no target): the two pure-JavaScript candidates produce
  * the same keyed tick messages (idempotent producer, acks=all, batches of 500) to a local Kafka broker
  * and consume them back in a consumer group, taking turns in one process against one broker. The
  * librdkafka bindings are not in the race: they do not install offline (README, "Decisions").
@@ -53,19 +48,7 @@ export async function runKafkaClientBench({ quick, log }: SuiteContext): Promise
   } finally {
     await kafka.stop();
   }
-  const e2e = await endToEnd(quick ? 20_000 : 100_000, log);
-  const rows: BenchRow[] = [
-    {
-      suite: SUITE,
-      name: `local run end to end, ${formatCount(e2e.ticks)} simulated ticks, 2 shards / partitions: Kafka vs Kinesis`,
-      ours: `${formatCount(Math.round(e2e.kafka))} ticks/s`,
-      reference: `Kinesis ${formatCount(Math.round(e2e.kinesis))} ticks/s`,
-      ratio: e2e.kafka / e2e.kinesis,
-      target: 'context',
-      status: 'info',
-      values: { kafkaTicksPerSecond: e2e.kafka, kinesisTicksPerSecond: e2e.kinesis },
-    },
-  ];
+  const rows: BenchRow[] = [];
   rows.push(
     ...contenders.flatMap((client, i) => [
       row(
@@ -88,30 +71,9 @@ export async function runKafkaClientBench({ quick, log }: SuiteContext): Promise
     rows,
     notes: [
       `median of ${rounds} round(s); each round the clients take turns on fresh 4-partition topics of one local Kafka ${kafka.bootstrap.split(':')[0]} broker; ratio = this client / kafkajs`,
-      'end to end: `tickflow local run --simulate` (8 symbols, no serving store, no preprocess) with --source kafka and with the default Kinesis, one after the other; ticks/s of the stream phase (publish until both consumers are idle), as the run summary reports it',
       `time to the first message of a consumer group (join + first fetch): ${contenders.map((c, i) => `${c.name} ${median(joined[i]!).toFixed(0)} ms`).join(', ')}`,
     ],
   };
-}
-
-/** The whole local pipeline on each transport, one after the other, as `tickflow local run` reports its stream phase. */
-async function endToEnd(ticks: number, log: (line: string) => void) {
-  const dir = mkdtempSync(join(tmpdir(), 'tickflow-bench-e2e-'));
-  try {
-    const perSecond = async (stream: 'kinesis' | 'kafka') => {
-      const summary = await runLocalPipeline({
-        source: { kind: 'simulate', simulation: { symbols: 8, ticks, seed: 1 } },
-        out: join(dir, stream),
-        stream,
-        shards: 2,
-      });
-      log(`${SUITE}: local run on ${stream}: ${formatCount(Math.round(summary.ticksPerSecond))} ticks/s`);
-      return summary.ticksPerSecond;
-    };
-    return { ticks, kinesis: await perSecond('kinesis'), kafka: await perSecond('kafka') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 function row(

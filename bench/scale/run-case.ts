@@ -15,7 +15,7 @@ import { missingCloses, type SteadyInterval, steadyInterval } from './steady.js'
 
 const M = 60_000;
 /** The six default intervals, written out for the reference rather than parsed by the engine. */
-const REFERENCE_INTERVALS = [
+export const REFERENCE_INTERVALS = [
   { label: '1m', sizeMs: M, slideMs: M },
   { label: '5m', sizeMs: 5 * M, slideMs: 5 * M },
   { label: '15m', sizeMs: 15 * M, slideMs: 15 * M },

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import {
   AlertConfigError,
-  DEFAULT_MARKET_ALERT_CONFIG,
   type MarketAlertConfig,
-  validateAlertConfig,
+  mergeAlertConfig,
+  type PartialAlertConfig,
 } from '../../shared/domain/market-alerts/index.js';
 import { UsageError } from '../options.js';
 
@@ -22,10 +22,10 @@ export interface AlertFlags {
  * error naming the setting.
  */
 export function alertConfigFromFlags(flags: AlertFlags): MarketAlertConfig {
-  let file: Partial<MarketAlertConfig> = {};
+  let file: PartialAlertConfig = {};
   if (flags.alertsConfig) {
     try {
-      file = JSON.parse(readFileSync(flags.alertsConfig, 'utf8')) as Partial<MarketAlertConfig>;
+      file = JSON.parse(readFileSync(flags.alertsConfig, 'utf8')) as PartialAlertConfig;
     } catch (err) {
       throw new UsageError(`--alerts-config ${flags.alertsConfig}: ${(err as Error).message}`);
     }
@@ -34,20 +34,18 @@ export function alertConfigFromFlags(flags: AlertFlags): MarketAlertConfig {
         `--alerts-config ${flags.alertsConfig}: expected a JSON object with interval, defaults, classes`,
       );
   }
-  const base = DEFAULT_MARKET_ALERT_CONFIG;
-  const config: MarketAlertConfig = {
-    interval: flags.alertInterval ?? file.interval ?? base.interval,
+  const config: PartialAlertConfig = {
+    ...file,
+    ...(flags.alertInterval !== undefined ? { interval: flags.alertInterval } : {}),
     defaults: {
-      ...base.defaults,
       ...(file.defaults ?? {}),
       ...(flags.alertSigma !== undefined ? { sigma: flags.alertSigma } : {}),
       ...(flags.alertQuiet !== undefined ? { quietAfterMs: flags.alertQuiet } : {}),
       ...(flags.alertMaxLate !== undefined ? { maxLatePerBar: flags.alertMaxLate } : {}),
     },
-    classes: file.classes ?? base.classes,
   };
   try {
-    return validateAlertConfig(config);
+    return mergeAlertConfig(config);
   } catch (err) {
     if (err instanceof AlertConfigError)
       throw new UsageError(`${err.message} (--alerts-config or --alert-* flags)`);

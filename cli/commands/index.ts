@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as registerBackfill } from './backfill.js';
 import { register as registerBars } from './bars.js';
 import { register as registerCost } from './cost.js';
+import { register as registerDlq } from './dlq.js';
 import { register as registerLocal } from './local.js';
 import { register as registerPreprocess } from './preprocess.js';
 import { register as registerProduce } from './produce.js';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerBars(program);
   registerCost(program);
   registerStatus(program);
+  registerDlq(program);
 }

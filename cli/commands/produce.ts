@@ -21,14 +21,12 @@ import { MarketSimulator, type SimulationCounts } from '../../shared/producer/si
 import type { ProducerRecord } from '../../shared/producer/types.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { duration, list, positiveInt, positiveNumber, probability, UsageError } from '../options.js';
+import { addKafkaFlags, checkKafkaFlags, type KafkaFlags, kafkaConnectionFromFlags } from './kafka-flags.js';
 
-/** Options of `tickflow produce`, as parsed. */
-export interface ProduceOptions {
+/** Options of `tickflow produce`, as parsed; with `kafka` (bootstrap servers) and `topic` instead of `stream`, to Kafka. */
+export interface ProduceOptions extends Readonly<KafkaFlags> {
   /** Kinesis stream name (with --stream). */
   readonly stream?: string;
-  /** Kafka bootstrap servers `host:port[,…]` (with --topic), instead of Kinesis. */
-  readonly kafka?: string;
-  readonly topic?: string;
   readonly simulate?: boolean;
   readonly replay?: string;
   readonly exchange?: VenueName;
@@ -74,14 +72,13 @@ export function register(program: Command): void {
     new Option(flags, description).conflicts(['replay', 'exchange']);
   const notLive = (flags: string, description: string) =>
     new Option(flags, description).conflicts('exchange');
-  program
+  const command = program
     .command('produce')
     .description(
       'Publish ticks to a Kinesis stream or a Kafka topic (key = symbol): a seeded market simulation, a CSV replay, or a live exchange trade stream.',
     )
-    .addOption(new Option('--stream <name>', 'Kinesis stream name').conflicts(['kafka', 'topic']))
-    .option('--kafka <bootstrap>', 'Kafka bootstrap servers host:port[,host:port…] (plaintext), with --topic')
-    .option('--topic <name>', 'Kafka topic (with --kafka)')
+    .addOption(new Option('--stream <name>', 'Kinesis stream name').conflicts(['kafka', 'topic']));
+  addKafkaFlags(command)
     .addOption(
       new Option('--simulate', 'simulate a market: GBM prices, Zipf-skewed symbols, Poisson arrivals'),
     )
@@ -178,6 +175,7 @@ export function register(program: Command): void {
       }
       try {
         checkSymbols(options);
+        checkKafkaFlags(options);
       } catch (err) {
         command.error(`error: ${err instanceof Error ? err.message : String(err)}`, { exitCode: 2 });
       }
@@ -200,29 +198,34 @@ export function register(program: Command): void {
 
 /**
  * Runs one producer: builds the source (simulation, replay or exchange feed), paces it when asked,
- * publishes it with {@link KinesisPublisher} (or {@link KafkaPublisher}) and returns the totals. SIGINT (Ctrl-C) and SIGTERM end
- * a live run cleanly: what was read is still published. `progress` receives status text
- * (`\r`-updated on a terminal).
+ * publishes it with {@link KinesisPublisher} (or {@link KafkaPublisher}) and returns the totals.
+ * SIGINT (Ctrl-C), SIGTERM and `signal` end a live run cleanly: what was read is still published.
+ * `progress` receives status text (`\r`-updated on a terminal) and warnings.
  */
 export async function produce(
   options: ProduceOptions,
   progress: (text: string) => void,
+  signal?: AbortSignal,
 ): Promise<ProduceSummary> {
+  const kafka = options.kafka
+    ? await kafkaConnectionFromFlags({ ...options, kafka: options.kafka }, progress)
+    : undefined;
   const client = createKinesisClient({
     ...(options.region && { region: options.region }),
     ...(options.endpoint && { endpoint: options.endpoint }),
   });
   const stop = new AbortController();
   const onSignal = () => stop.abort();
+  signal?.addEventListener('abort', onSignal, { once: true });
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     const { source, counts } = produceSource(options, stop.signal);
     const reporter = new ProgressReporter(progress);
     const publisher =
-      options.kafka && options.topic
+      kafka && options.topic
         ? new KafkaPublisher({
-            bootstrap: options.kafka,
+            ...kafka,
             topic: options.topic,
             maxTicksPerRecord: options.pack,
             onProgress: (stats) => reporter.update(stats),
@@ -240,6 +243,7 @@ export async function produce(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    signal?.removeEventListener('abort', onSignal);
     client.destroy();
   }
 }

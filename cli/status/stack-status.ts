@@ -2,10 +2,14 @@ import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/clie
 import { GetTableCommand } from '@aws-sdk/client-keyspaces';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { materializedPk } from '../../shared/adapters/dynamo/output-store.js';
+import { DynamoRunLease } from '../../shared/adapters/dynamo/run-lease.js';
+import { FAILED_BATCH_PREFIX } from '../../shared/adapters/failed-batches/index.js';
 import { utcDate } from '../../shared/lake/index.js';
 
 /** Any SDK v3 client: the command is sent, the output returned (tests inject documented responses). */
@@ -19,6 +23,8 @@ export interface StatusClients {
   readonly lambda: SdkClient;
   readonly cloudwatch: SdkClient;
   readonly sqs: SdkClient;
+  readonly s3: SdkClient;
+  readonly sfn: SdkClient;
   readonly doc: DynamoDBDocumentClient | SdkClient;
   /** Absent when the environment has no serving store. */
   readonly keyspaces?: SdkClient;
@@ -35,6 +41,12 @@ export interface StatusTargets {
   readonly iteratorAgeMs: number;
   /** How old the last materialization may be before it is a finding (it runs every minute). */
   readonly materializationStaleMs: number;
+  /** How long ago the compactor's last run may have ended before it is a finding (it runs every 5 minutes). */
+  readonly compactionStaleMs: number;
+  /** The preprocess state machine (stack output `PreprocessStateMachineArn`); not checked when absent. */
+  readonly stateMachineArn?: string;
+  /** The environment's name, for the commands the report suggests. */
+  readonly environment?: string;
 }
 
 /** One line of the report: `ok` false is a finding, and the run exits non-zero. */
@@ -46,9 +58,9 @@ export interface StatusLine {
 
 /**
  * The health of a deployed stack: the stream, each event source mapping on it (state, iterator
- * age, on-failure destination depth), the stack's alarms in ALARM, the last materialization and the
- * serving table. Every check that cannot be made is a finding too (an unreadable resource is not
- * healthy).
+ * age, on-failure destination depth), the stack's alarms in ALARM, the last materialization, the
+ * compactor's last run, the last preprocess execution and the serving table. Every check that cannot
+ * be made is a finding too (an unreadable resource is not healthy).
  */
 export async function stackStatus(
   c: StatusClients,
@@ -129,6 +141,45 @@ export async function stackStatus(
     }
   });
 
+  await check('compactor', async () => {
+    const lease = new DynamoRunLease(c.doc as DynamoDBDocumentClient, t.outputTable);
+    const last = await lease.releasedAt('compactor');
+    lines.push(
+      last === undefined
+        ? { component: 'compactor', ok: false, text: 'no compaction run recorded' }
+        : {
+            component: 'compactor',
+            ok: now - last <= t.compactionStaleMs,
+            text: `last compaction run ended ${new Date(last).toISOString()} (${Math.round((now - last) / 1000)} s ago)`,
+          },
+    );
+  });
+
+  await check('preprocess', async () => {
+    if (!t.stateMachineArn) {
+      lines.push({
+        component: 'preprocess',
+        ok: true,
+        text: 'not checked: give --state-machine ARN (stack output PreprocessStateMachineArn)',
+      });
+      return;
+    }
+    const res = await c.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: t.stateMachineArn, maxResults: 1 }),
+    );
+    const last = res.executions?.[0];
+    if (!last) {
+      lines.push({ component: 'preprocess', ok: true, text: 'no execution yet' });
+      return;
+    }
+    const ended = last.stopDate ? `, ended ${new Date(last.stopDate).toISOString()}` : '';
+    lines.push({
+      component: 'preprocess',
+      ok: last.status === 'SUCCEEDED' || last.status === 'RUNNING',
+      text: `last execution ${last.name} ${last.status} (started ${new Date(last.startDate).toISOString()}${ended})`,
+    });
+  });
+
   if (c.keyspaces && t.keyspace && t.servingTable) {
     const keyspaces = c.keyspaces;
     await check('serving table', async () => {
@@ -192,6 +243,10 @@ async function mappingStatus(c: StatusClients, t: StatusTargets, m: any, lines: 
     return;
   }
   const [, , service, , account, name] = destination.split(':');
+  if (service === 's3') {
+    await bucketDepth(c, t, m.UUID, name!, component, lines);
+    return;
+  }
   if (service !== 'sqs') {
     lines.push({
       component,
@@ -213,7 +268,48 @@ async function mappingStatus(c: StatusClients, t: StatusTargets, m: any, lines: 
     text:
       depth === 0
         ? `on-failure queue ${name} empty`
-        : `on-failure queue ${name} holds ${depth} discarded batches (docs/runbook.md; tickflow dlq replay is not built yet)`,
+        : `on-failure queue ${name} holds ${depth} discarded batches (docs/runbook.md, FailedBatches)`,
+  });
+}
+
+/**
+ * The failed batches of one mapping not yet replayed: Lambda's objects under `aws/lambda/<mapping>/`
+ * (a replay moves them under `replayed/`), counted with ListObjectsV2.
+ */
+async function bucketDepth(
+  c: StatusClients,
+  t: StatusTargets,
+  mappingId: string,
+  bucket: string,
+  component: string,
+  lines: StatusLine[],
+) {
+  let depth = 0;
+  let oldest: Date | undefined;
+  let token: string | undefined;
+  do {
+    const page = await c.s3.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: `${FAILED_BATCH_PREFIX}${mappingId}/`,
+        ContinuationToken: token,
+      }),
+    );
+    for (const o of page.Contents ?? []) {
+      depth++;
+      const at = o.LastModified ? new Date(o.LastModified) : undefined;
+      if (at && (!oldest || at < oldest)) oldest = at;
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  const replay = `tickflow dlq replay --env ${t.environment ?? '<env>'} --mapping ${mappingId}`;
+  lines.push({
+    component,
+    ok: depth === 0,
+    text:
+      depth === 0
+        ? `on-failure bucket ${bucket}: no failed batch to replay`
+        : `on-failure bucket ${bucket} holds ${depth} failed batches not replayed${oldest ? ` (oldest ${oldest.toISOString()})` : ''}: fix the cause, then ${replay} (docs/runbook.md, FailedBatches)`,
   });
 }
 

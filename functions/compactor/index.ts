@@ -8,6 +8,7 @@ import {
 } from '../../shared/adapters/bronze/index.js';
 import { DynamoRunLease } from '../../shared/adapters/dynamo/run-lease.js';
 import { requireString } from '../../shared/adapters/env.js';
+import { metricsNamespaceFromEnv } from '../../shared/adapters/metrics.js';
 import { HANDLER_ENV } from '../../shared/config.js';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import type { CompactionReport } from '../../shared/pipeline/bronze/tick-compactor.js';
@@ -15,7 +16,7 @@ import { runExclusively } from '../../shared/pipeline/run-lease.js';
 
 // Created once per execution environment and reused across invocations.
 const bronze = wireBronze({ lakeBucket: lakeBucketFromEnv(), compaction: compactionOptionsFromEnv() });
-const metrics = new BronzeMetricsPublisher(METRIC_SERVICES.compactor);
+const metrics = new BronzeMetricsPublisher(metricsNamespaceFromEnv(), METRIC_SERVICES.compactor);
 const lease = new DynamoRunLease(createDocumentClient(), requireString(process.env, HANDLER_ENV.outputTable));
 
 /**

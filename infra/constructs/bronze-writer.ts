@@ -1,8 +1,11 @@
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
-import { type EngineSettings, metricsEnvironment } from './handler-environment.js';
+import {
+  type EngineSettings,
+  type MetricsNamespaceProps,
+  metricsEnvironment,
+} from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
 import { StreamConsumerFunction, type StreamConsumerFunctionProps } from './stream-consumer.js';
 
@@ -14,8 +17,7 @@ import { StreamConsumerFunction, type StreamConsumerFunctionProps } from './stre
 export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['staging/ticks/', '_marks/'];
 export const BRONZE_SERVICE = METRIC_SERVICES.bronze;
 
-export interface BronzeWriterProps extends Omit<StreamConsumerFunctionProps, 'source'> {
-  readonly stream: kinesis.IStream;
+export interface BronzeWriterProps extends StreamConsumerFunctionProps, MetricsNamespaceProps {
   readonly lake: Lake;
   /** Accepted event times, the aggregator's: a tick it quarantines is kept out of bronze too. @default the defaults of `shared/config.ts` */
   readonly eventTimes?: Pick<EngineSettings, 'eventTimeFromMs' | 'eventTimeToMs'>;
@@ -28,26 +30,19 @@ export interface BronzeWriterProps extends Omit<StreamConsumerFunctionProps, 'so
  */
 export class BronzeWriter extends StreamConsumerFunction {
   constructor(scope: Construct, id: string, props: BronzeWriterProps) {
-    super(
-      scope,
-      id,
-      { ...props, source: { kind: 'kinesis', stream: props.stream } },
-      {
-        entry: 'functions/bronze/index.ts',
-        shipParquetWasm: true,
-        description: 'tickflow: bronze writer (raw ticks to Parquet)',
-        environment: {
-          [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
-          [HANDLER_ENV.eventTimeFromMs]: String(
-            props.eventTimes?.eventTimeFromMs ?? DEFAULT_CONFIG.eventTimeFromMs,
-          ),
-          [HANDLER_ENV.eventTimeToMs]: String(
-            props.eventTimes?.eventTimeToMs ?? DEFAULT_CONFIG.eventTimeToMs,
-          ),
-          ...metricsEnvironment(BRONZE_SERVICE),
-        },
+    super(scope, id, props, {
+      entry: 'functions/bronze/index.ts',
+      shipParquetWasm: true,
+      description: 'tickflow: bronze writer (raw ticks to Parquet)',
+      environment: {
+        [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+        [HANDLER_ENV.eventTimeFromMs]: String(
+          props.eventTimes?.eventTimeFromMs ?? DEFAULT_CONFIG.eventTimeFromMs,
+        ),
+        [HANDLER_ENV.eventTimeToMs]: String(props.eventTimes?.eventTimeToMs ?? DEFAULT_CONFIG.eventTimeToMs),
+        ...metricsEnvironment(BRONZE_SERVICE, props.metricsNamespace),
       },
-    );
+    });
     props.lake.grantWrite(this.function, BRONZE_LAKE_PREFIXES);
   }
 }

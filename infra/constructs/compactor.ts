@@ -5,15 +5,14 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { COMPACTOR_ENV } from '../../shared/adapters/bronze/env.js';
-import {
-  COMPACTOR_METRICS,
-  METRIC_SERVICES,
-  METRICS_NAMESPACE,
-  SERVICE_DIMENSION,
-} from '../../shared/metrics.js';
+import { COMPACTOR_METRICS, METRIC_SERVICES, SERVICE_DIMENSION } from '../../shared/metrics.js';
 import { HANDLER_ENV } from '../config.js';
 import { InvalidPropsError } from '../errors.js';
-import { metricsEnvironment } from './handler-environment.js';
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  type MetricsNamespaceProps,
+  metricsEnvironment,
+} from './handler-environment.js';
 import type { Lake, LakePrefix } from './lake.js';
 import type { MetricAlarmSpec } from './monitoring.js';
 import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
@@ -27,7 +26,7 @@ export const COMPACTOR_SERVICE = METRIC_SERVICES.compactor;
 export const COMPACTOR_STAGING_PREFIXES: readonly LakePrefix[] = ['staging/ticks/'];
 export const COMPACTOR_LAKE_PREFIXES: readonly LakePrefix[] = ['ticks/'];
 
-export interface CompactorProps extends HandlerCodeProps {
+export interface CompactorProps extends HandlerCodeProps, MetricsNamespaceProps {
   readonly lake: Lake;
   /** Holds the run lease that keeps one run at a time (in its outputs table). */
   readonly stateStore: StateStore;
@@ -101,7 +100,7 @@ export class Compactor extends Construct {
         }),
         ...(props.fileMinutes !== undefined && { [COMPACTOR_ENV.fileMinutes]: String(props.fileMinutes) }),
         ...(props.partRows !== undefined && { [COMPACTOR_ENV.partRows]: String(props.partRows) }),
-        ...metricsEnvironment(COMPACTOR_SERVICE),
+        ...metricsEnvironment(COMPACTOR_SERVICE, props.metricsNamespace),
       },
     }).function;
     this.schedule = new events.Rule(this, 'Schedule', {
@@ -118,7 +117,7 @@ export class Compactor extends Construct {
 
     const metric = (metricName: string) =>
       new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
+        namespace: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
         metricName,
         dimensionsMap: { [SERVICE_DIMENSION]: COMPACTOR_SERVICE },
         statistic: 'Maximum',

@@ -10,10 +10,11 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { AGGREGATOR_METRICS, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../shared/metrics.js';
+import { AGGREGATOR_METRICS, SERVICE_DIMENSION } from '../../shared/metrics.js';
 import { type AlarmConfig, type AlertsConfig, DEFAULT_CONFIG } from '../config.js';
 import { InvalidPropsError } from '../errors.js';
 import type { FailedBatches } from './failed-batches.js';
+import { DEFAULT_METRICS_NAMESPACE, type MetricsNamespaceProps } from './handler-environment.js';
 import { requireIntegerInRange, requirePositiveAtMost } from './validate.js';
 
 /** A stream consumer to watch: its function. */
@@ -36,7 +37,7 @@ export interface MetricAlarmSpec {
   readonly meaning: string;
 }
 
-export interface MonitoringProps {
+export interface MonitoringProps extends MetricsNamespaceProps {
   readonly consumers: readonly MonitoredConsumer[];
   /** Scheduled functions: error and throttle alarms only. @default none */
   readonly scheduledFunctions?: readonly { readonly name: string; readonly function: lambda.IFunction }[];
@@ -52,6 +53,8 @@ export interface MonitoringProps {
   readonly failedBatches?: FailedBatches;
   /** Subscriptions of the alarm topic. @default none */
   readonly alerts?: Partial<AlertsConfig>;
+  /** The serving store's bars table: alarms on its errors and throttles. @default no such alarms */
+  readonly servingTable?: { readonly keyspaceName: string; readonly tableName: string };
   /** The tick stream, for the heartbeat (`alarms.noTicksMinutes`). @default no heartbeat */
   readonly stream?: kinesis.IStream;
   /** The aggregator's allowed lateness: the watermark lag is never below it. @default DEFAULT_CONFIG's */
@@ -82,6 +85,7 @@ export class Monitoring extends Construct {
   readonly dashboard?: cloudwatch.Dashboard;
   private readonly thresholds: AlarmConfig;
   private readonly service: string;
+  private readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -90,6 +94,7 @@ export class Monitoring extends Construct {
     const alerts = { ...DEFAULT_CONFIG.alerts, ...props.alerts };
     validateAlerts(alerts);
     this.service = props.metricsService;
+    this.namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     this.topic = this.createTopic(props.topicKey);
     this.alertQueue = this.subscribe(alerts, props.topicKey);
     this.dashboard =
@@ -116,6 +121,7 @@ export class Monitoring extends Construct {
     for (const spec of props.metricAlarms ?? []) this.watchMetric(spec);
     this.watchPipelineMetrics();
     if (props.failedBatches) this.watchFailedBatches(props.failedBatches);
+    if (props.servingTable) this.watchServingTable(props.servingTable);
     if (props.stream && this.thresholds.noTicksMinutes > 0) this.watchHeartbeat(props.stream);
   }
 
@@ -163,6 +169,41 @@ export class Monitoring extends Construct {
     );
     this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Batches given up on', left: [triggered] }),
+    );
+  }
+
+  /**
+   * The serving store's errors and throttles. Keyspaces publishes them per keyspace, operation and
+   * table (AWS/Cassandra, "Amazon Keyspaces metrics and dimensions" in its developer guide), so each
+   * alarm sums the table's operations with a Metrics Insights query (an alarm takes one query, hence
+   * one alarm per metric). Each one is a write the aggregator retries (FailedSymbols) or a read that
+   * failed; these say why.
+   */
+  private watchServingTable(table: { keyspaceName: string; tableName: string }): void {
+    const sum = (metricName: string) =>
+      new cloudwatch.MathExpression({
+        label: `${metricName} (${table.keyspaceName}.${table.tableName})`,
+        expression: `SELECT SUM(${metricName}) FROM SCHEMA("AWS/Cassandra", Keyspace, Operation, TableName) WHERE Keyspace = '${table.keyspaceName}' AND TableName = '${table.tableName}'`,
+        usingMetrics: {},
+        period: FIVE_MINUTES,
+      });
+    const specs: [id: string, metric: string, meaning: string][] = [
+      [
+        'ServingSystemErrors',
+        'SystemErrors',
+        'Keyspaces answered requests on the bars table with a server error',
+      ],
+      ['ServingUserErrors', 'UserErrors', 'Keyspaces refused requests on the bars table as invalid'],
+      ['ServingWriteThrottles', 'WriteThrottleEvents', 'writes to the bars table were throttled'],
+      ['ServingReadThrottles', 'ReadThrottleEvents', 'reads of the bars table were throttled'],
+    ];
+    const metrics = specs.map(([id, metricName, meaning]) => {
+      const metric = sum(metricName);
+      this.addAlarm(id, metric, 1, 1, meaning);
+      return metric;
+    });
+    this.dashboard?.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Serving store errors and throttles', left: metrics }),
     );
   }
 
@@ -245,7 +286,7 @@ export class Monitoring extends Construct {
   private watchPipelineMetrics(): void {
     const m = (metricName: string, statistic = 'Sum') =>
       new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
+        namespace: this.namespace,
         metricName,
         dimensionsMap: { [SERVICE_DIMENSION]: this.service },
         statistic,

@@ -150,7 +150,8 @@ export class StateStore extends Construct {
   grantRunLease(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        // Taken and given back by conditional UpdateItem (the item keeps when the last run ended).
+        actions: ['dynamodb:UpdateItem'],
         resources: [this.outputTable.tableArn],
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [LEASE_PARTITION] } },
       }),

@@ -12,6 +12,12 @@ export interface NodeLayout {
   readonly storagePort: number;
   readonly sslStoragePort: number;
   readonly clusterName: string;
+  /**
+   * Client encryption on the native port: TLS with this PKCS12 keystore, and plain CQL still accepted
+   * on the same port (`optional`; Cassandra 5 has no separate TLS port, `native_transport_port_ssl`
+   * having been removed). Off when absent.
+   */
+  readonly clientTls?: { readonly keystore: string; readonly password: string };
 }
 
 /** cassandra.yaml for one local node. AllowAll auth: the local store has no credentials. */
@@ -61,6 +67,17 @@ range_request_timeout: 20000ms
 request_timeout: 20000ms
 batch_size_warn_threshold: 64KiB
 batch_size_fail_threshold: 640KiB
+${n.clientTls ? clientEncryption(n.clientTls) : ''}`;
+}
+
+function clientEncryption(tls: NonNullable<NodeLayout['clientTls']>): string {
+  return `client_encryption_options:
+  enabled: true
+  optional: true
+  keystore: ${JSON.stringify(tls.keystore)}
+  keystore_password: ${JSON.stringify(tls.password)}
+  store_type: PKCS12
+  require_client_auth: false
 `;
 }
 

@@ -1,9 +1,11 @@
-export { isJavaAvailable, javaMajorVersion } from '../jvm/index.js';
 export {
-  CassandraInstallError,
-  CassandraStartError,
+  isJavaAvailable,
   JavaUnavailableError,
-  LocalCassandraError,
-} from './errors.js';
+  JvmInstallError,
+  JvmStartError,
+  javaMajorVersion,
+  LocalJvmError,
+} from '../jvm/index.js';
 export { CASSANDRA_VERSION, cassandraLibDir, ensureCassandraJars } from './install.js';
 export { type LocalCassandra, type LocalCassandraOptions, startLocalCassandra } from './launcher.js';
+export { makeNodeCertificates, type NodeCertificates } from './tls.js';

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { cachedLibDir, ensureMavenJars, MavenFetchError, PROJECT_CACHE } from '../jvm/index.js';
-import { CassandraInstallError } from './errors.js';
+import { cachedLibDir, ensureMavenJars, PROJECT_CACHE } from '../jvm/index.js';
 
 /** The Cassandra release fetched from Maven Central (`org.apache.cassandra:cassandra-all`); 5.0.x runs on Java 17. */
 export const CASSANDRA_VERSION = '5.0.6';
@@ -26,17 +25,12 @@ export interface InstallOptions {
  */
 export async function ensureCassandraJars(opts: InstallOptions = {}): Promise<string> {
   const version = opts.version ?? CASSANDRA_VERSION;
-  try {
-    return await ensureMavenJars({
-      pom: POM,
-      libDir: cassandraLibDir(version, opts.cacheRoot),
-      markerJar: `cassandra-all-${version}.jar`,
-      properties: { 'cassandra.version': version },
-      ...(opts.mvnBin ? { mvnBin: opts.mvnBin } : {}),
-    });
-  } catch (err) {
-    if (err instanceof MavenFetchError)
-      throw new CassandraInstallError(err.command, err.exitCode, err.output);
-    throw err;
-  }
+  return ensureMavenJars({
+    product: 'Cassandra',
+    pom: POM,
+    libDir: cassandraLibDir(version, opts.cacheRoot),
+    markerJar: `cassandra-all-${version}.jar`,
+    properties: { 'cassandra.version': version },
+    ...(opts.mvnBin ? { mvnBin: opts.mvnBin } : {}),
+  });
 }

@@ -1,21 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  freePorts,
-  hasExited,
-  isJavaAvailable,
-  onceAsync,
-  spawnJvm,
-  tail,
-  terminate,
-  trackChild,
-} from '../jvm/index.js';
+import { freePorts, isJavaAvailable, JavaUnavailableError, startJvmServer } from '../jvm/index.js';
 import { jvmArgs, renderCassandraYaml, renderLogback } from './config.js';
 import { probeCql } from './cql-probe.js';
-import { CassandraStartError, JavaUnavailableError } from './errors.js';
 import { CASSANDRA_VERSION, ensureCassandraJars } from './install.js';
 
 export interface LocalCassandraOptions {
@@ -27,6 +15,11 @@ export interface LocalCassandraOptions {
   readonly javaBin?: string;
   /** Parent folder of the node's tmp folder (default the OS tmp dir). */
   readonly tmpRoot?: string;
+  /**
+   * TLS on the CQL port besides plain CQL, with this keystore (`makeNodeCertificates`): the driver's
+   * Keyspaces TLS path can then be run against the node. Off by default.
+   */
+  readonly clientTls?: { readonly keystore: string; readonly password: string };
 }
 
 /** A running single-node Cassandra on 127.0.0.1. */
@@ -59,7 +52,8 @@ export interface LocalCassandra {
  */
 export async function startLocalCassandra(opts: LocalCassandraOptions = {}): Promise<LocalCassandra> {
   const javaBin = opts.javaBin ?? 'java';
-  if (!isJavaAvailable(javaBin)) throw new JavaUnavailableError(`"${javaBin} -version" failed or is < 17`);
+  if (!isJavaAvailable(javaBin))
+    throw new JavaUnavailableError('Cassandra', `"${javaBin} -version" failed or is < 17`);
   const libDir = await ensureCassandraJars({ version: opts.version ?? CASSANDRA_VERSION });
 
   const baseDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), 'tickflow-cassandra-'));
@@ -71,7 +65,14 @@ export async function startLocalCassandra(opts: LocalCassandraOptions = {}): Pro
   mkdirSync(join(baseDir, 'logs'));
   writeFileSync(
     yamlFile,
-    renderCassandraYaml({ baseDir, nativePort, storagePort, sslStoragePort, clusterName: 'tickflow-local' }),
+    renderCassandraYaml({
+      baseDir,
+      nativePort,
+      storagePort,
+      sslStoragePort,
+      clusterName: 'tickflow-local',
+      clientTls: opts.clientTls,
+    }),
   );
   writeFileSync(logbackFile, renderLogback(logFile));
 
@@ -81,52 +82,26 @@ export async function startLocalCassandra(opts: LocalCassandraOptions = {}): Pro
     `${libDir}/*`,
     'org.apache.cassandra.service.CassandraDaemon',
   ];
-  const consoleFd = openSync(consoleFile, 'a');
   const started = Date.now();
-  const child = spawnJvm(javaBin, args, consoleFd);
-  const untrack = trackChild(child, baseDir);
-
-  const logTail = () => tail(logFile, consoleFile);
-  const stop = onceAsync(async () => {
-    await terminate(child);
-    untrack();
-    rmSync(baseDir, { recursive: true, force: true });
+  const server = await startJvmServer({
+    product: 'Cassandra',
+    javaBin,
+    args,
+    baseDir,
+    consoleFile,
+    logFile,
+    ready: () => probeCql('127.0.0.1', nativePort),
+    notReady: `CQL port ${nativePort} did not answer`,
+    timeoutMs: opts.startTimeoutMs ?? 180_000,
+    pollMs: 250,
   });
-
-  try {
-    await waitForCql(child, nativePort, opts.startTimeoutMs ?? 180_000, logTail);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
   return {
     contactPoint: '127.0.0.1',
     port: nativePort,
     localDataCenter: 'datacenter1',
-    pid: child.pid!,
+    pid: server.pid,
     baseDir,
     startupMs: Date.now() - started,
-    stop,
+    stop: server.stop,
   };
-}
-
-async function waitForCql(
-  child: ChildProcess,
-  port: number,
-  timeoutMs: number,
-  logTail: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (hasExited(child)) {
-      throw new CassandraStartError(
-        `the JVM exited (${child.exitCode ?? child.signalCode})`,
-        logTail(),
-        child.exitCode,
-      );
-    }
-    if (await probeCql('127.0.0.1', port)) return;
-    await sleep(250);
-  }
-  throw new CassandraStartError(`CQL port ${port} did not answer within ${timeoutMs} ms`, logTail());
 }

@@ -49,7 +49,7 @@ export interface ProvisionedResources {
   readonly streamArn: string;
 }
 
-/** Creates the stream (with `shards` shards), the tables and the lake bucket; waits until all are ACTIVE. */
+/** Creates the stream (with `shards` shards), the tables, the lake and on-failure buckets; waits until all are ACTIVE. */
 export async function ensureResources(
   config: AwsClientConfig,
   names: ResourceNames,
@@ -66,6 +66,7 @@ export async function ensureResources(
       ensureTable(dynamodb, names.seenIdsTable, TABLE_KEYS.seenIds.partitionKey, TABLE_KEYS.seenIds.sortKey),
       ensureTable(dynamodb, names.outputTable, TABLE_KEYS.outputs.partitionKey, TABLE_KEYS.outputs.sortKey),
       ensureBucket(s3, names.lakeBucket),
+      ensureBucket(s3, names.failedBatchesBucket),
     ]);
     return { streamArn };
   } finally {

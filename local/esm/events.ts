@@ -1,5 +1,6 @@
 import type { _Record as KinesisRecord } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamRecord } from 'aws-lambda';
+import { onFailureEnvelope } from './invoke.js';
 import type { FailureCondition, OnFailureRecord } from './types.js';
 
 /**
@@ -102,19 +103,7 @@ export function toOnFailureRecord(discarded: DiscardedBatch): OnFailureRecord {
   const first = discarded.records[0]!;
   const last = discarded.records[discarded.records.length - 1]!;
   return {
-    requestContext: {
-      requestId: discarded.requestId,
-      functionArn: discarded.functionArn,
-      condition: discarded.condition,
-      approximateInvokeCount: discarded.approximateInvokeCount,
-    },
-    responseContext: {
-      statusCode: 200,
-      executedVersion: '$LATEST',
-      ...(discarded.functionError && { functionError: discarded.functionError }),
-    },
-    version: '1.0',
-    timestamp: discarded.now.toISOString(),
+    ...onFailureEnvelope(discarded),
     KinesisBatchInfo: {
       shardId: discarded.shardId,
       startSequenceNumber: first.event.kinesis.sequenceNumber,
@@ -124,5 +113,6 @@ export function toOnFailureRecord(discarded: DiscardedBatch): OnFailureRecord {
       batchSize: discarded.records.length,
       streamArn: discarded.streamArn,
     },
+    payload: JSON.stringify({ Records: discarded.records.map((r) => r.event) }),
   };
 }

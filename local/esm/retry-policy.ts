@@ -63,3 +63,51 @@ export function decideAfterInvoke(
   }
   return { checkpoint: done, discard: 0, next: [{ size: remaining, retries }], bisected: false };
 }
+
+/**
+ * The plan after an invocation of `size` records that was planned as `planned` (the plan's head):
+ * the decision's batches first, then the rest of the plan. A planned batch cut short by the 6 MB
+ * payload limit keeps its remainder planned, with its retries.
+ */
+export function replan(
+  plan: readonly PlannedBatch[],
+  planned: PlannedBatch,
+  size: number,
+  decision: RetryDecision,
+): PlannedBatch[] {
+  const rest = plan.slice(1);
+  if (plan.length > 0 && size < planned.size)
+    rest.unshift({ size: planned.size - size, retries: planned.retries });
+  return [...decision.next, ...rest];
+}
+
+/**
+ * Records at the head of a batch older than the maximum record age (-1 = none): they go to the
+ * on-failure destination without an invocation, as Lambda discards expired records.
+ */
+export function expiredAtHead(
+  arrivals: readonly number[],
+  maximumRecordAgeSeconds: number,
+  now: number,
+): number {
+  if (maximumRecordAgeSeconds === -1) return 0;
+  const oldestAllowed = now - maximumRecordAgeSeconds * 1000;
+  let expired = 0;
+  while (expired < arrivals.length && arrivals[expired]! < oldestAllowed) expired++;
+  return expired;
+}
+
+/**
+ * Under chaos, a failed batch is retried in a size drawn at random (from 1 to `batchSize`, at most
+ * what is left), as Lambda may split a retried batch differently; the retries carried are the plan's most.
+ */
+export function resplitPlan(
+  plan: readonly PlannedBatch[],
+  left: number,
+  batchSize: number,
+  draw: () => number,
+): PlannedBatch[] {
+  if (left === 0 || plan.length === 0) return [...plan];
+  const retries = Math.max(...plan.map((p) => p.retries));
+  return [{ size: 1 + Math.floor(draw() * Math.min(batchSize, left)), retries }];
+}

@@ -16,10 +16,18 @@ import {
   toDeliverable,
   toOnFailureRecord,
 } from './events.js';
+import { type Invocation, invokeOnce } from './invoke.js';
 import { lambdaContext } from './lambda-context.js';
 import { Lane, laneOf } from './lane.js';
 import type { ResolvedOptions } from './options.js';
-import { decideAfterInvoke, type InvokeOutcome, type PlannedBatch } from './retry-policy.js';
+import {
+  decideAfterInvoke,
+  expiredAtHead,
+  type InvokeOutcome,
+  type PlannedBatch,
+  replan,
+  resplitPlan,
+} from './retry-policy.js';
 import type { EventSourceMappingStats, FailureCondition, InvocationResult } from './types.js';
 
 /** GetRecords returns at most 10,000 records per call. */
@@ -207,25 +215,21 @@ export class ShardConsumer {
     if (lane.plan.length === 0 && (await this.gatherBatchingWindow(lane, size))) return;
 
     const batch = lane.peek(size);
-    if (o.maximumRecordAgeSeconds !== -1) {
-      const oldestAllowed = o.clock() - o.maximumRecordAgeSeconds * 1000;
-      let expired = 0;
-      while (expired < batch.length && batch[expired]!.arrivalMs < oldestAllowed) expired++;
-      if (expired > 0) {
-        await this.discard(batch.slice(0, expired), 'RecordAgeExceeded', planned.retries, undefined);
-        lane.plan = [];
-        this.advance(lane, expired);
-        return;
-      }
+    const expired = expiredAtHead(
+      batch.map((r) => r.arrivalMs),
+      o.maximumRecordAgeSeconds,
+      o.clock(),
+    );
+    if (expired > 0) {
+      await this.discard(batch.slice(0, expired), 'RecordAgeExceeded', planned.retries, undefined);
+      lane.plan = [];
+      this.advance(lane, expired);
+      return;
     }
 
     const { outcome, error, durationMs } = await this.invoke(batch);
     const decision = decideAfterInvoke({ size, retries: planned.retries }, outcome, o);
-    const rest = lane.plan.slice(1);
-    // A planned batch cut short by the 6 MB limit keeps its remainder planned, with its retries.
-    if (lane.plan.length > 0 && size < planned.size)
-      rest.unshift({ size: planned.size - size, retries: planned.retries });
-    lane.plan = [...decision.next, ...rest];
+    lane.plan = replan(lane.plan, planned, size, decision);
     if (decision.bisected) this.ctx.stats.bisections++;
     if (decision.discard > 0) {
       const discarded = batch.slice(decision.checkpoint, decision.checkpoint + decision.discard);
@@ -247,11 +251,7 @@ export class ShardConsumer {
       ...(error !== undefined && { error }),
     });
     if (outcome.kind === 'success') return;
-    if (this.ctx.resplit && lane.length > 0 && lane.plan.length > 0) {
-      const retries = Math.max(...lane.plan.map((p) => p.retries));
-      const size = 1 + Math.floor(this.ctx.resplit() * Math.min(o.batchSize, lane.length));
-      lane.plan = [{ size, retries }];
-    }
+    if (this.ctx.resplit) lane.plan = resplitPlan(lane.plan, lane.length, o.batchSize, this.ctx.resplit);
     await this.sleep(backoffMs(lane.plan[0]?.retries ?? 0, o.retryBackoff));
   }
 
@@ -265,29 +265,23 @@ export class ShardConsumer {
     return true;
   }
 
-  private async invoke(
-    batch: DeliverableRecord[],
-  ): Promise<{ outcome: InvokeOutcome; error?: unknown; durationMs: number }> {
+  private async invoke(batch: DeliverableRecord[]): Promise<Invocation> {
     const o = this.ctx.options;
     const stats = this.ctx.stats;
-    stats.invocations++;
     if (batch.some((r) => r.deliveries > 0)) stats.retries++;
     stats.recordsDelivered += batch.length;
     for (const record of batch) record.deliveries++;
-    const started = performance.now();
     this.inFlight++;
     try {
-      const response = await o.handler(
-        { Records: batch.map((r) => r.event) },
-        lambdaContext(o.functionName, this.ctx.functionArn),
+      return await invokeOnce(
+        stats,
+        () =>
+          o.handler(
+            { Records: batch.map((r) => r.event) },
+            lambdaContext(o.functionName, this.ctx.functionArn),
+          ),
+        (response) => interpretBatchResponse(response, batch, o.reportBatchItemFailures),
       );
-      const outcome = interpretBatchResponse(response, batch, o.reportBatchItemFailures);
-      if (outcome.kind === 'partial') stats.partialFailures++;
-      if (outcome.kind === 'error') stats.functionErrors++;
-      return { outcome, durationMs: performance.now() - started };
-    } catch (error) {
-      stats.functionErrors++;
-      return { outcome: { kind: 'error' }, error, durationMs: performance.now() - started };
     } finally {
       this.inFlight--;
     }

@@ -1,6 +1,7 @@
 /**
  * What the local event source mapping reports: the on-failure destination record (the JSON Lambda
- * sends to an SQS/SNS destination, https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html),
+ * writes to an S3 destination, https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html;
+ * an SQS or SNS destination gets it without `payload`),
  * per-invocation outcomes and running counters.
  */
 
@@ -17,7 +18,8 @@ export interface KinesisBatchInfo {
   readonly streamArn: string;
 }
 
-export interface OnFailureRecord {
+/** What every on-failure document Lambda sends starts with, on Kinesis and on Kafka. */
+export interface OnFailureEnvelope {
   readonly requestContext: {
     readonly requestId: string;
     readonly functionArn: string;
@@ -32,7 +34,12 @@ export interface OnFailureRecord {
   readonly version: '1.0';
   /** ISO-8601 time the records were discarded. */
   readonly timestamp: string;
+}
+
+export interface OnFailureRecord extends OnFailureEnvelope {
   readonly KinesisBatchInfo: KinesisBatchInfo;
+  /** The whole invocation event (`{"Records":[…]}`) as a JSON string: what only an S3 destination keeps. */
+  readonly payload: string;
 }
 
 export type InvocationResult = 'success' | 'function-error' | 'partial-failure';

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { JvmInstallError } from './errors.js';
 import { run } from './process.js';
 
 /** The project's `.cache` folder (gitignored), where fetched jars live. */
@@ -8,6 +9,8 @@ export const PROJECT_CACHE = fileURLToPath(new URL('../../.cache', import.meta.u
 
 /** One set of jars to fetch with `mvn dependency:copy-dependencies` from a POM that only pins versions. */
 export interface MavenJars {
+  /** For errors: "fetching Kafka from Maven Central failed …". */
+  readonly product: string;
   /** The POM listing the dependencies (nothing is built from it). */
   readonly pom: string;
   /** Where the jars end up (the classpath folder). */
@@ -19,20 +22,9 @@ export interface MavenJars {
   readonly mvnBin?: string;
 }
 
-/** `mvn` failed or did not produce the expected jars; the caller wraps it in its own error type. */
-export class MavenFetchError extends Error {
-  override readonly name = 'MavenFetchError';
-  constructor(
-    readonly command: string,
-    readonly exitCode: number | null,
-    readonly output: string,
-  ) {
-    super(`fetching jars from Maven Central failed (exit ${exitCode}): ${command}\n${output}`);
-  }
-}
-
 /**
- * Makes sure the jars are in `libDir`, fetching them with Maven when missing. Safe against concurrent
+ * Makes sure the jars are in `libDir`, fetching them with Maven when missing (a {@link JvmInstallError}
+ * when that fails). Safe against concurrent
  * callers: Maven writes into a private folder that is renamed into place only once complete.
  * Resolves to `libDir`.
  */
@@ -55,7 +47,7 @@ export async function ensureMavenJars(jars: MavenJars): Promise<string> {
   const { code, output } = await run(mvn, args);
   if (code !== 0 || !hasJar(staging, markerJar)) {
     rmSync(staging, { recursive: true, force: true });
-    throw new MavenFetchError(`${mvn} ${args.join(' ')}`, code, output.slice(-4000));
+    throw new JvmInstallError(jars.product, `${mvn} ${args.join(' ')}`, code, output.slice(-4000));
   }
   if (hasJar(libDir, markerJar)) {
     rmSync(staging, { recursive: true, force: true }); // another process won the race

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { cachedLibDir, ensureMavenJars, MavenFetchError, PROJECT_CACHE } from '../jvm/index.js';
-import { KafkaInstallError } from './errors.js';
+import { cachedLibDir, ensureMavenJars, PROJECT_CACHE } from '../jvm/index.js';
 
 /**
  * The Kafka release fetched from Maven Central (`org.apache.kafka:kafka_2.13`), the newest the
@@ -20,15 +19,11 @@ export function kafkaLibDir(version = KAFKA_VERSION, cacheRoot = PROJECT_CACHE):
  * 45 MB). Safe against concurrent callers. Resolves to the lib folder (the classpath).
  */
 export async function ensureKafkaJars(version = KAFKA_VERSION, cacheRoot?: string): Promise<string> {
-  try {
-    return await ensureMavenJars({
-      pom: POM,
-      libDir: kafkaLibDir(version, cacheRoot),
-      markerJar: `kafka_2.13-${version}.jar`,
-      properties: { 'kafka.version': version },
-    });
-  } catch (err) {
-    if (err instanceof MavenFetchError) throw new KafkaInstallError(err.command, err.exitCode, err.output);
-    throw err;
-  }
+  return ensureMavenJars({
+    product: 'Kafka',
+    pom: POM,
+    libDir: kafkaLibDir(version, cacheRoot),
+    markerJar: `kafka_2.13-${version}.jar`,
+    properties: { 'kafka.version': version },
+  });
 }

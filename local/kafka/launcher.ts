@@ -1,22 +1,24 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   freePorts,
-  hasExited,
   isJavaAvailable,
-  onceAsync,
+  JavaUnavailableError,
+  JvmStartError,
   run,
-  spawnJvm,
-  tail,
-  terminate,
-  trackChild,
+  startJvmServer,
 } from '../jvm/index.js';
-import { jvmArgs, newClusterId, renderLog4j, renderServerProperties } from './config.js';
-import { KafkaJavaUnavailableError, KafkaStartError } from './errors.js';
+import {
+  jvmArgs,
+  newClusterId,
+  renderLog4j,
+  renderServerProperties,
+  type SaslUser,
+  type SecureProtocol,
+  scramFormatArgs,
+} from './config.js';
 import { ensureKafkaJars, KAFKA_VERSION } from './install.js';
 
 export interface LocalKafkaOptions {
@@ -30,12 +32,23 @@ export interface LocalKafkaOptions {
   readonly javaBin?: string;
   /** Parent folder of the broker's tmp folder (default the OS tmp dir). */
   readonly tmpRoot?: string;
+  /**
+   * Listeners with credentials, beside PLAINTEXT: `users` opens SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256
+   * and SCRAM-SHA-512, the SCRAM credentials written at format time), `keyStore` (PKCS12) opens SSL,
+   * both open SASL_SSL too. For testing clients against what real clusters ask of them.
+   */
+  readonly security?: {
+    readonly users?: readonly SaslUser[];
+    readonly keyStore?: { readonly file: string; readonly password: string };
+  };
 }
 
 /** A running single-node Kafka (KRaft, broker + controller in one JVM) on 127.0.0.1. */
 export interface LocalKafka {
-  /** `127.0.0.1:<port>`, what a client takes as its bootstrap servers. */
+  /** `127.0.0.1:<port>`, what a client takes as its bootstrap servers (PLAINTEXT). */
   readonly bootstrap: string;
+  /** The bootstrap servers of the secure listeners {@link LocalKafkaOptions.security} opened. */
+  readonly secure: Readonly<Partial<Record<SecureProtocol, string>>>;
   readonly port: number;
   /** The JVM's process id. */
   readonly pid: number;
@@ -64,11 +77,23 @@ const STARTED = /Kafka Server started/;
 export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<LocalKafka> {
   const javaBin = opts.javaBin ?? 'java';
   if (!isJavaAvailable(javaBin))
-    throw new KafkaJavaUnavailableError(`"${javaBin} -version" failed or is < 17`);
+    throw new JavaUnavailableError('Kafka', `"${javaBin} -version" failed or is < 17`);
   const libDir = await ensureKafkaJars(opts.version ?? KAFKA_VERSION);
 
   const baseDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), 'tickflow-kafka-'));
-  const [brokerPort, controllerPort] = (await freePorts(2)) as [number, number];
+  const users = opts.security?.users ?? [];
+  const keyStore = opts.security?.keyStore;
+  const protocols: SecureProtocol[] = [
+    ...(users.length > 0 ? (['SASL_PLAINTEXT'] as const) : []),
+    ...(keyStore ? (['SSL'] as const) : []),
+    ...(users.length > 0 && keyStore ? (['SASL_SSL'] as const) : []),
+  ];
+  const [brokerPort, controllerPort, ...securePorts] = (await freePorts(2 + protocols.length)) as [
+    number,
+    number,
+    ...number[],
+  ];
+  const secureListeners = protocols.map((protocol, i) => ({ protocol, port: securePorts[i]! }));
   const logDir = join(baseDir, 'data');
   const propsFile = join(baseDir, 'server.properties');
   const log4jFile = join(baseDir, 'log4j2.properties');
@@ -82,6 +107,9 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
       brokerPort,
       controllerPort,
       defaultPartitions: opts.defaultPartitions ?? 1,
+      secureListeners,
+      users,
+      ...(keyStore && { keyStore }),
     }),
   );
   writeFileSync(log4jFile, renderLog4j(logFile));
@@ -95,67 +123,39 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
     ...classpath,
     'kafka.tools.StorageTool',
     'format',
-    '-t',
-    newClusterId(),
+    // `=`: a base64url id may start with '-', which the option parser would read as a flag.
+    `--cluster-id=${newClusterId()}`,
     '-c',
     propsFile,
+    ...scramFormatArgs(users),
   ]);
   if (format.code !== 0) {
     rmSync(baseDir, { recursive: true, force: true });
-    throw new KafkaStartError(`formatting ${logDir} failed`, format.output.slice(-4000), format.code);
+    throw new JvmStartError('Kafka', `formatting ${logDir} failed`, format.output.slice(-4000), format.code);
   }
 
-  const consoleFd = openSync(consoleFile, 'a');
-  const child = spawnJvm(
+  const server = await startJvmServer({
+    product: 'Kafka',
     javaBin,
-    [...jvmArgs(heapMb, log4jFile), ...classpath, 'kafka.Kafka', propsFile],
-    consoleFd,
-  );
-  const untrack = trackChild(child, baseDir);
-  const stop = onceAsync(async () => {
-    await terminate(child);
-    untrack();
-    rmSync(baseDir, { recursive: true, force: true });
+    args: [...jvmArgs(heapMb, log4jFile), ...classpath, 'kafka.Kafka', propsFile],
+    baseDir,
+    consoleFile,
+    logFile,
+    ready: async () =>
+      existsSync(logFile) && STARTED.test(readFileSync(logFile, 'utf8')) && (await accepts(brokerPort)),
+    notReady: `the broker on port ${brokerPort} did not start`,
+    timeoutMs: opts.startTimeoutMs ?? 120_000,
+    pollMs: 200,
   });
-
-  try {
-    await waitForBroker(child, brokerPort, logFile, opts.startTimeoutMs ?? 120_000, () =>
-      tail(logFile, consoleFile),
-    );
-  } catch (err) {
-    await stop();
-    throw err;
-  }
   return {
     bootstrap: `127.0.0.1:${brokerPort}`,
     port: brokerPort,
-    pid: child.pid!,
+    secure: Object.fromEntries(secureListeners.map((l) => [l.protocol, `127.0.0.1:${l.port}`])),
+    pid: server.pid,
     baseDir,
     startupMs: Date.now() - started,
-    stop,
+    stop: server.stop,
   };
-}
-
-async function waitForBroker(
-  child: ChildProcess,
-  port: number,
-  logFile: string,
-  timeoutMs: number,
-  logTail: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (hasExited(child)) {
-      throw new KafkaStartError(
-        `the JVM exited (${child.exitCode ?? child.signalCode})`,
-        logTail(),
-        child.exitCode,
-      );
-    }
-    if (existsSync(logFile) && STARTED.test(readFileSync(logFile, 'utf8')) && (await accepts(port))) return;
-    await sleep(200);
-  }
-  throw new KafkaStartError(`the broker on port ${port} did not start within ${timeoutMs} ms`, logTail());
 }
 
 function accepts(port: number): Promise<boolean> {

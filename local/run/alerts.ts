@@ -5,7 +5,6 @@ import type {
   MarketAlertConfig,
   MarketAlertKind,
 } from '../../shared/domain/market-alerts/index.js';
-import { parsePartitionPath } from '../../shared/lake/index.js';
 import { MarketWatch } from '../../shared/pipeline/market-watch.js';
 import type { AlertPublisher, MaterializableOutputs } from '../../shared/pipeline/ports.js';
 
@@ -26,29 +25,21 @@ export class AlertFile implements AlertPublisher {
 }
 
 /**
- * The end of a run's market watch: every symbol's closed bars and late ticks of the watched interval,
- * read back from the outputs table over the event dates the lake holds, scanned once into
+ * The end of a run's market watch: the closed bars and late ticks of the watched interval of every
+ * symbol the lake has them for, read back from the outputs table over the event dates the lake holds
+ * (`MarketWatch.scanPartitions`), scanned once into
  * `alerts.jsonl` (written even when empty, so a run with no alert says so on disk).
  */
 export async function watchMarket(deps: {
   readonly outputs: Pick<MaterializableOutputs, 'readPartition'>;
-  readonly symbols: readonly string[];
   /** The exported lake's keys: the event dates to scan. */
   readonly lakeFiles: readonly string[];
   readonly config: MarketAlertConfig;
   readonly file: string;
 }): Promise<RunAlerts> {
   await writeFile(deps.file, '');
-  const dates = new Set<string>();
-  for (const key of deps.lakeFiles) {
-    // Only bar and late partitions name an interval; other prefixes (bronze's `_marks/`) are not datasets.
-    if (!key.startsWith('bars/') && !key.startsWith('late/')) continue;
-    const loc = parsePartitionPath(key);
-    if ((loc.dataset === 'bars' || loc.dataset === 'late') && loc.partition.interval === deps.config.interval)
-      dates.add(loc.partition.date!);
-  }
   const watch = new MarketWatch(outputsSeriesSource(deps.outputs), deps.config, new AlertFile(deps.file));
-  const alerts = await watch.scan(deps.symbols, [...dates].sort());
+  const alerts = await watch.scanPartitions(deps.lakeFiles);
   const byKind: RunAlerts['byKind'] = {};
   for (const a of alerts) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
   return { file: deps.file, total: alerts.length, byKind };

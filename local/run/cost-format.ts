@@ -52,7 +52,7 @@ export function formatProjection(run: CostSection, p: CostProjection): string {
     `tickflow cost — ${num(p.ticksPerSecond)} ticks/s, ${num(p.symbols)} symbols (run: ${num(run.facts.ticksPerSecond)} ticks/s, ${num(run.facts.symbols)} symbols, ${num(run.facts.ticks)} ticks)`,
     `  prices             ${run.priceTable.region} list prices of ${run.priceTable.date}, no free tiers`,
     `  per million ticks  ${usd(p.perMillionTicks)}`,
-    `  per month          ${usd(p.perMonth)} request-driven + ${usd(p.metricsPerMonth)} metrics + ${usd(p.idlePerMonth)} always-on (${p.shards > 0 ? `${p.shards} shard(s)` : 'on-demand stream'}) = ${usd(p.totalPerMonth)}`,
+    `  per month          ${usd(p.perMonth)} request-driven + ${usd(p.metricsPerMonth)} metrics + ${usd(p.idlePerMonth)} always-on (${run.inventory.kafkaClusters ? 'no shard; the Kafka cluster is not included' : p.shards > 0 ? `${p.shards} shard(s)` : 'on-demand stream'}) = ${usd(p.totalPerMonth)}`,
   ];
   if (p.unpriced.length > 0) lines.push(`  not priced         ${p.unpriced.join(', ')}`);
   return `${lines.join('\n')}\n`;

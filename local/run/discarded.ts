@@ -1,9 +1,12 @@
-import { appendFile, writeFile } from 'node:fs/promises';
-import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import type { UsageMeter } from '../../shared/adapters/cost/usage-meter.js';
-import { sqsRequests } from '../../shared/cost/index.js';
-import type { OnFailureRecord } from '../esm/types.js';
-import type { LocalStream, StreamFailureRecord } from './stream.js';
+import { randomUUID } from 'node:crypto';
+import {
+  FAILED_BATCH_PREFIX,
+  failedBatchKey,
+  parseFailedBatch,
+  ticksIn,
+} from '../../shared/adapters/failed-batches/index.js';
+import type { ObjectStore } from '../../shared/pipeline/ports.js';
+import type { StreamFailureRecord } from './stream.js';
 
 /** What went to the on-failure destination during a run, per consumer. */
 export interface DiscardedRecords {
@@ -15,100 +18,76 @@ export interface DiscardedRecords {
   readonly ticks: number;
   /** Ticks published that the aggregator never counted (neither valid nor quarantined). */
   readonly ticksNotAggregated: number;
-  readonly byConsumer: Readonly<Record<string, { readonly records: number; readonly ticks: number }>>;
-  /** The destination file: one on-failure record (shard and sequence range) per line. */
-  readonly file: string;
+  readonly byConsumer: Readonly<
+    Record<string, { readonly mappingId: string; readonly records: number; readonly ticks: number }>
+  >;
+  /** Failed batches written (one object each). */
+  readonly batches: number;
+  /**
+   * The folder the run's failed batches were copied to, laid out as the S3 on-failure destination
+   * (`aws/lambda/<mapping>/<shard>/YYYY/MM/DD/…`): `tickflow dlq replay --dir` reads it.
+   */
+  readonly dir: string;
 }
 
 /**
- * The consumers' on-failure destination (an SQS queue in AWS): one JSON line per record given up
- * on, in `file`, metered as the SQS requests it would take. The aggregator's lines are the
- * on-failure record as Lambda sends it; the other consumers' carry their name too.
+ * The consumers' on-failure destination, as deployed: an S3 bucket where each batch given up on is
+ * written whole, in the object and key Lambda writes (shared/adapters/failed-batches/object.ts), so
+ * `tickflow dlq replay` reads a local run's batches and a deployed stack's with the same code. Each
+ * consumer is one event source mapping with its own id, as in AWS.
  */
 export class FailureDestination {
-  private readonly failures: { consumer: string; record: StreamFailureRecord }[] = [];
+  private readonly mappings = new Map<string, string>();
+  private readonly counts: Record<string, { mappingId: string; records: number; ticks: number }> = {};
+  private batches = 0;
 
-  private constructor(
-    readonly file: string,
-    private readonly meter: UsageMeter,
-  ) {}
-
-  /** Starts the destination with an empty file. */
-  static async create(file: string, meter: UsageMeter): Promise<FailureDestination> {
-    await writeFile(file, '');
-    return new FailureDestination(file, meter);
-  }
+  constructor(private readonly bucket: ObjectStore) {}
 
   async send(consumer: string, record: StreamFailureRecord): Promise<void> {
-    const line = `${JSON.stringify(consumer === 'aggregator' ? record : { consumer, ...record })}\n`;
-    this.meter.add('sqs.requests', sqsRequests(Buffer.byteLength(line)));
-    this.failures.push({ consumer, record });
-    await appendFile(this.file, line);
+    const mappingId = this.mappingOf(consumer);
+    const lane =
+      'KinesisBatchInfo' in record
+        ? record.KinesisBatchInfo.shardId
+        : (Object.keys(record.KafkaBatchInfo.recordsInfo)[0] ?? 'unknown');
+    // Lambda's S3 object holds the invocation event as an escaped JSON string, Kafka's too.
+    const object =
+      typeof record.payload === 'string' ? record : { ...record, payload: JSON.stringify(record.payload) };
+    const key = failedBatchKey(mappingId, lane, new Date(record.timestamp), randomUUID());
+    const body = new TextEncoder().encode(JSON.stringify(object));
+    const batch = parseFailedBatch(key, body);
+    await this.bucket.put(key, body);
+    this.batches++;
+    const entry = this.counts[consumer] ?? { mappingId, records: 0, ticks: 0 };
+    this.counts[consumer] = entry;
+    entry.records += batch.records.length;
+    entry.ticks += batch.records.reduce((n, r) => n + ticksIn(r.data), 0);
   }
 
-  /** Totals of what was sent, with the ticks read back from the stream. */
-  async totals(stream: LocalStream): Promise<Omit<DiscardedRecords, 'ticksNotAggregated'>> {
-    const byConsumer: Record<string, { records: number; ticks: number }> = {};
-    for (const { consumer, record } of this.failures) {
-      const entry = byConsumer[consumer] ?? { records: 0, ticks: 0 };
-      byConsumer[consumer] = entry;
-      entry.records +=
-        'KinesisBatchInfo' in record ? record.KinesisBatchInfo.batchSize : record.KafkaBatchInfo.batchSize;
-      entry.ticks += await stream.ticksInFailure(record);
-    }
-    const all = Object.values(byConsumer);
+  /** Totals of what was sent. */
+  totals(): Omit<DiscardedRecords, 'ticksNotAggregated' | 'dir'> {
+    const all = Object.values(this.counts);
     return {
       records: all.reduce((a, c) => a + c.records, 0),
       ticks: all.reduce((a, c) => a + c.ticks, 0),
-      byConsumer,
-      file: this.file,
+      byConsumer: { ...this.counts },
+      batches: this.batches,
     };
   }
-}
 
-/**
- * Counts the ticks in the records an on-failure message points at, by reading that sequence range
- * back from the stream (the message itself, as in AWS, carries only the shard and the range). A
- * record holds one tick (a JSON object), several (a JSON array), or none (a watermark mark).
- */
-export async function ticksInDiscardedRange(
-  kinesis: KinesisClient,
-  streamName: string,
-  failure: OnFailureRecord,
-): Promise<number> {
-  const info = failure.KinesisBatchInfo;
-  const end = BigInt(info.endSequenceNumber);
-  let iterator = (
-    await kinesis.send(
-      new GetShardIteratorCommand({
-        StreamName: streamName,
-        ShardId: info.shardId,
-        ShardIteratorType: 'AT_SEQUENCE_NUMBER',
-        StartingSequenceNumber: info.startSequenceNumber,
-      }),
-    )
-  ).ShardIterator;
-  let ticks = 0;
-  while (iterator) {
-    const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-    const records = page.Records ?? [];
-    for (const r of records) {
-      if (BigInt(r.SequenceNumber!) > end) return ticks;
-      ticks += ticksIn(r.Data!);
+  private mappingOf(consumer: string): string {
+    let id = this.mappings.get(consumer);
+    if (!id) {
+      id = randomUUID();
+      this.mappings.set(consumer, id);
     }
-    if (records.length === 0) return ticks;
-    iterator = page.NextShardIterator;
+    return id;
   }
-  return ticks;
 }
 
-/** Ticks in one record's payload: a JSON array's length, 0 for a watermark mark, else 1. */
-export function ticksIn(data: Uint8Array): number {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
-    if (Array.isArray(parsed)) return parsed.length;
-    return (parsed as { tickflow?: string } | null)?.tickflow === 'watermark' ? 0 : 1;
-  } catch {
-    return 1; // not JSON (or KPL): one payload the pipeline would quarantine
+/** Copies every failed batch of `from` to `to` under the same keys (the run's output folder). */
+export async function copyFailedBatches(from: ObjectStore, to: ObjectStore): Promise<void> {
+  for (const key of await from.list(FAILED_BATCH_PREFIX)) {
+    const body = await from.get(key);
+    if (body) await to.put(key, body);
   }
 }

@@ -1,9 +1,7 @@
-import type { MSKRecord } from 'aws-lambda';
 import kafkajs from 'kafkajs';
 import { KafkaPublisher, publishWatermarkMarksToKafka } from '../../shared/adapters/kafka/publisher.js';
 import { pace } from '../../shared/producer/pacing.js';
 import { KafkaEventSourceMappingRunner } from '../kafka-esm-runner.js';
-import { ticksIn } from './discarded.js';
 import type { LocalStream } from './stream.js';
 
 /**
@@ -40,7 +38,7 @@ export async function kafkaStream(
       }).publish(
         options.ticksPerSecond ? pace(records, { kind: 'rate', perSecond: options.ticksPerSecond }) : records,
       ),
-    publishMarks: (marks) => publishWatermarkMarksToKafka(bootstrap, topic, marks),
+    publishMarks: (marks) => publishWatermarkMarksToKafka({ bootstrap }, topic, marks),
     async consume(c) {
       const { parallelizationFactor: _, ...mapping } = c.mapping;
       const runner = new KafkaEventSourceMappingRunner({
@@ -57,16 +55,6 @@ export async function kafkaStream(
       });
       await runner.start();
       return runner;
-    },
-    // A Kafka on-failure record carries the whole records (as an S3 destination keeps them).
-    async ticksInFailure(failure) {
-      if (!('KafkaBatchInfo' in failure))
-        throw new TypeError('a Kinesis on-failure record on a Kafka stream');
-      let ticks = 0;
-      for (const records of Object.values(failure.payload.records) as MSKRecord[][]) {
-        for (const r of records) ticks += r.value ? ticksIn(Buffer.from(r.value, 'base64')) : 1;
-      }
-      return ticks;
     },
     close() {},
   };

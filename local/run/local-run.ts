@@ -1,9 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createS3Client } from '../../shared/adapters/aws-clients.js';
 import { wireBronze } from '../../shared/adapters/bronze/index.js';
 import { FaultInjector } from '../../shared/adapters/chaos.js';
 import { UsageMeter } from '../../shared/adapters/cost/usage-meter.js';
+import { FileObjectStore } from '../../shared/adapters/file-object-store.js';
 import { addReports } from '../../shared/adapters/metrics.js';
 import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
@@ -14,7 +15,7 @@ import { startLocalAws } from '../aws-stack.js';
 import { type LocalKafka, startLocalKafka } from '../kafka/index.js';
 import { watchMarket } from './alerts.js';
 import { type Consumers, startConsumers } from './consumers.js';
-import { FailureDestination } from './discarded.js';
+import { copyFailedBatches, FailureDestination } from './discarded.js';
 import { flushAll, materializeAndCompact } from './drain.js';
 import { exportRun } from './export-lake.js';
 import { kafkaStream } from './kafka-stream.js';
@@ -46,10 +47,10 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
   const run = resolveRunSettings(options);
   // The run's own meter: every client, runner and sink below counts its billable units into it.
   const meter = new RunMeter();
-  const destination = await FailureDestination.create(join(out, 'dlq.jsonl'), meter.usage);
-
   const aws = await startLocalAws({ shards: run.shards });
   const clientConfig = { ...aws.clientConfig, meter: meter.usage };
+  const failedBatches = createS3Client(clientConfig);
+  const destination = new FailureDestination(new S3ObjectStore(failedBatches, aws.names.failedBatchesBucket));
   options.serving?.meterInto(meter.usage);
   let kafka: LocalKafka | undefined;
   let stream: LocalStream | undefined;
@@ -192,13 +193,24 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     const tAlerts = performance.now();
     const alerts = await watchMarket({
       outputs: pipeline.outputs,
-      symbols: states.map((s) => s.symbol),
       lakeFiles: exported.files,
       config: run.alerts,
       file: join(out, 'alerts.jsonl'),
     });
     durations.alerts = performance.now() - tAlerts;
-    const discarded = await destination.totals(stream);
+    // Copying the failed batches out is the local run's own step, like the lake's export: not metered.
+    const discardedDir = join(out, 'failed-batches');
+    await rm(discardedDir, { recursive: true, force: true });
+    const unmetered = createS3Client({ ...aws.clientConfig, meter: new UsageMeter() });
+    try {
+      await copyFailedBatches(
+        new S3ObjectStore(unmetered, aws.names.failedBatchesBucket),
+        new FileObjectStore(discardedDir),
+      );
+    } finally {
+      unmetered.destroy();
+    }
+    const discarded = { ...destination.totals(), dir: discardedDir };
     durations.total = performance.now() - t0;
     const summary = buildSummary({
       mode: options.source.kind,
@@ -221,6 +233,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       usage,
       // Kafka bills no shard-hours (an MSK cluster's own price is the user's: README, "Kafka and Amazon MSK").
       shards: stream.kind === 'kinesis' ? run.shards : 0,
+      stream: stream.kind,
       sizing: run.sizing,
       deployConfig: run.deployConfig,
       producer: source.stats?.(),
@@ -232,6 +245,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     await live?.stop();
     await consumers?.stop();
     stream?.close();
+    failedBatches.destroy();
     await kafka?.stop();
     await aws.stop();
   }

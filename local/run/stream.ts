@@ -1,6 +1,5 @@
 import type { EventSourceMappingSettings } from '../../infra/config.js';
 import { type AwsClientConfig, createKinesisClient } from '../../shared/adapters/aws-clients.js';
-import { UsageMeter } from '../../shared/adapters/cost/usage-meter.js';
 import {
   KinesisPublisher,
   type PublishStats,
@@ -13,7 +12,6 @@ import type { ProducerRecord } from '../../shared/producer/types.js';
 import type { EventSourceMappingStats, OnFailureRecord } from '../esm-runner.js';
 import { EventSourceMappingRunner } from '../esm-runner.js';
 import type { KafkaOnFailureRecord } from '../kafka-esm-runner.js';
-import { ticksInDiscardedRange } from './discarded.js';
 
 /**
  * The stream of a local run: what the producer publishes to, the idle flush puts its marks on, and the
@@ -31,8 +29,6 @@ export interface LocalStream {
   publishMarks(marks: readonly WatermarkMark[]): Promise<unknown>;
   /** Starts one function's event source mapping on the stream. */
   consume(consumer: ConsumerSpec): Promise<RunningConsumer>;
-  /** Ticks in the records an on-failure record points at, read back from the stream (not metered). */
-  ticksInFailure(failure: StreamFailureRecord): Promise<number>;
   close(): void;
 }
 
@@ -69,8 +65,6 @@ export interface RunningConsumer {
 export function kinesisStream(clientConfig: AwsClientConfig, streamName: string): LocalStream {
   const kinesis = createKinesisClient(clientConfig);
   const putRecords = putRecordsWith(kinesis);
-  // Counting discarded ticks is the run's own step, not the pipeline's: a client with a meter of its own.
-  let readBack: ReturnType<typeof createKinesisClient> | undefined;
   return {
     kind: 'kinesis',
     publish: (records, options) =>
@@ -97,14 +91,7 @@ export function kinesisStream(clientConfig: AwsClientConfig, streamName: string)
       await runner.start();
       return runner;
     },
-    ticksInFailure(failure) {
-      if (!('KinesisBatchInfo' in failure))
-        throw new TypeError('a Kafka on-failure record on a Kinesis stream');
-      readBack ??= createKinesisClient({ ...clientConfig, meter: new UsageMeter() });
-      return ticksInDiscardedRange(readBack, streamName, failure);
-    },
     close() {
-      readBack?.destroy();
       kinesis.destroy();
     },
   };

@@ -1,7 +1,7 @@
 import type { TickflowConfig } from '../../infra/config.js';
 import { alwaysOnInventory, type LambdaSizing } from '../../infra/cost-inventory.js';
 import type { PublishStats } from '../../shared/adapters/kinesis-publisher.js';
-import { type CostSection, costOfRun, shardHours, type Usage } from '../../shared/cost/index.js';
+import { type CostSection, costOfRun, onKafka, shardHours, type Usage } from '../../shared/cost/index.js';
 import type { CompactionReport } from '../../shared/pipeline/bronze/tick-compactor.js';
 import type { StoredSymbolState } from '../../shared/pipeline/ports.js';
 import type { EventSourceMappingStats } from '../esm-runner.js';
@@ -92,7 +92,10 @@ export interface RunFacts {
   readonly durations: Readonly<Record<string, number>>;
   /** Usage metered by the pipeline's requests (the export excluded). */
   readonly usage: Usage;
+  /** Kinesis shards billed for the run's wall time (0 on Kafka). */
   readonly shards: number;
+  /** The stream the run read: on Kafka the idle inventory has the user's cluster, not a Kinesis stream. */
+  readonly stream: 'kinesis' | 'kafka';
   readonly sizing: LambdaSizing;
   readonly deployConfig: TickflowConfig;
   readonly producer?: unknown;
@@ -137,7 +140,7 @@ export function buildSummary(f: RunFacts): RunSummary {
     cost: costOfRun(
       usage,
       { ticks: rows, symbols: f.states.length, ticksPerSecond, architecture: f.sizing.architecture },
-      alwaysOnInventory(f.deployConfig),
+      f.stream === 'kafka' ? onKafka(alwaysOnInventory(f.deployConfig)) : alwaysOnInventory(f.deployConfig),
     ),
     ...(f.producer !== undefined ? { producer: f.producer } : {}),
   };
@@ -183,7 +186,8 @@ export function formatSummary(s: RunSummary): string {
       .join(', ');
     lines.push(
       `  DATA LOST     ${fmt(s.discarded.records)} records holding ${fmt(s.discarded.ticks)} ticks went to the on-failure destination after their retries (${per});`,
-      `                ${fmt(s.discarded.ticksNotAggregated)} published ticks are in no bar; the records' shard and sequence ranges are in ${s.discarded.file}`,
+      `                ${fmt(s.discarded.ticksNotAggregated)} published ticks are in no bar; the ${fmt(s.discarded.batches)} failed batches, whole, are in ${s.discarded.dir}`,
+      `                (as the S3 on-failure destination keeps them: tickflow dlq replay --dir ${s.discarded.dir} --dry-run lists them)`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { installMetering } from './cost/sdk-metering.js';
@@ -43,7 +44,15 @@ export interface AwsClientConfig {
 /** Keys that emulators and LocalStack accept; never sent to AWS because they only apply with an endpoint. */
 export const EMULATOR_CREDENTIALS: StaticCredentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-const ENV_SERVICE_SUFFIX: Record<AwsService, string> = { kinesis: 'KINESIS', dynamodb: 'DYNAMODB', s3: 'S3' };
+/** The emulated services, plus SNS, which only a deployed stack (or LocalStack) serves. */
+type ClientService = AwsService | 'sns';
+
+const ENV_SERVICE_SUFFIX: Record<ClientService, string> = {
+  kinesis: 'KINESIS',
+  dynamodb: 'DYNAMODB',
+  s3: 'S3',
+  sns: 'SNS',
+};
 
 interface ResolvedConfig {
   region?: string;
@@ -53,11 +62,12 @@ interface ResolvedConfig {
 
 /** Resolves the explicit config against the standard environment for one service. */
 export function resolveClientConfig(
-  service: AwsService,
+  service: ClientService,
   config: AwsClientConfig = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedConfig {
-  const explicit = typeof config.endpoint === 'string' ? config.endpoint : config.endpoint?.[service];
+  const explicit =
+    typeof config.endpoint === 'string' ? config.endpoint : config.endpoint?.[service as AwsService];
   const endpoint =
     explicit ??
     nonEmpty(env[`AWS_ENDPOINT_URL_${ENV_SERVICE_SUFFIX[service]}`]) ??
@@ -123,4 +133,9 @@ export function createS3Client(config?: AwsClientConfig): S3Client {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** SNS client (the market alerts' topic); not metered: a few publishes a day at most. */
+export function createSnsClient(config?: AwsClientConfig): SNSClient {
+  return new SNSClient(resolveClientConfig('sns', config));
 }

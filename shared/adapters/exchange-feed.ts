@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { METRIC_SERVICES, METRICS_NAMESPACE, PRODUCER_METRICS, VENUE_DIMENSION } from '../metrics.js';
+import { METRIC_SERVICES, METRICS_NAMESPACE_ROOT, PRODUCER_METRICS, VENUE_DIMENSION } from '../metrics.js';
 import { type TradeGap, TradeIdTracker, tradeRecord } from '../producer/exchange/trade-ids.js';
 import type { Venue } from '../producer/exchange/types.js';
 import type { ProducerRecord } from '../producer/types.js';
@@ -318,7 +318,8 @@ export class ExchangeFeed {
         Timestamp: Date.now(),
         CloudWatchMetrics: [
           {
-            Namespace: METRICS_NAMESPACE,
+            // A producer belongs to no environment (it may feed several): the root namespace.
+            Namespace: METRICS_NAMESPACE_ROOT,
             Dimensions: [['service', VENUE_DIMENSION]],
             Metrics: [name, ...alsoNames].map((Name) => ({ Name, Unit: 'Count' })),
           },

@@ -12,6 +12,7 @@ import {
   toPendingEntry,
 } from '../producer/batching.js';
 import { type Clock, monotonicClock, Pacer, type Sleep, sleep } from '../producer/pacing.js';
+import { SourceReader } from '../producer/source-reader.js';
 import type { ProducerRecord } from '../producer/types.js';
 
 /** The one Kinesis call the publisher makes; a thin fake of it can stand in where Kinesis cannot fail on demand. */
@@ -59,6 +60,11 @@ export interface PublishStats {
   /** Entries refused for throughput (ProvisionedThroughputExceeded, throttling). */
   throttled: number;
   durationMs: number;
+}
+
+/** Totals before the first request. */
+export function emptyPublishStats(): PublishStats {
+  return { records: 0, ticks: 0, bytes: 0, requests: 0, retries: 0, throttled: 0, durationMs: 0 };
 }
 
 /** Base of the publisher's errors. */
@@ -132,15 +138,7 @@ export class KinesisPublisher {
   async publish(source: Iterable<ProducerRecord> | AsyncIterable<ProducerRecord>): Promise<PublishStats> {
     const clock = this.options.clock ?? monotonicClock;
     const started = clock();
-    const stats: PublishStats = {
-      records: 0,
-      ticks: 0,
-      bytes: 0,
-      requests: 0,
-      retries: 0,
-      throttled: 0,
-      durationMs: 0,
-    };
+    const stats = emptyPublishStats();
     const reader = new SourceReader(source, this.options.lingerMs ?? 200);
     const bufferSize = this.options.bufferSize ?? 5_000;
     let queue: PendingEntry[] = [];
@@ -174,7 +172,10 @@ export class KinesisPublisher {
     try {
       const response = await this.options.putRecords({
         StreamName: streamName,
-        Records: request.map((e) => ({ PartitionKey: e.partitionKey, Data: Buffer.from(e.data, 'utf8') })),
+        Records: request.map((e) => ({
+          PartitionKey: e.partitionKey,
+          Data: typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : e.data,
+        })),
       });
       results = response.Records ?? [];
       if (results.length !== request.length) {
@@ -240,67 +241,5 @@ export class KinesisPublisher {
       this.options.rateLimit!.unit === 'ticks' ? request.reduce((n, e) => n + e.ticks, 0) : request.length;
     const delay = this.pacer.delayBefore(units);
     if (delay > 0) await (this.options.sleep ?? sleep)(delay);
-  }
-}
-
-const LINGER_EXPIRED = Symbol('linger expired');
-
-/**
- * Reads a sync or async source in slices. From a slow async source it waits for the first record
- * of a slice (when nothing is pending) and at most `lingerMs` for the rest, so a live stream is
- * published promptly instead of waiting for a full request.
- */
-class SourceReader {
-  private readonly sync: Iterator<ProducerRecord> | undefined;
-  private readonly async: AsyncIterator<ProducerRecord> | undefined;
-  private pending: Promise<IteratorResult<ProducerRecord>> | undefined;
-  private done = false;
-
-  constructor(
-    source: Iterable<ProducerRecord> | AsyncIterable<ProducerRecord>,
-    private readonly lingerMs: number,
-  ) {
-    if (Symbol.iterator in source) this.sync = source[Symbol.iterator]();
-    else this.async = source[Symbol.asyncIterator]();
-  }
-
-  async read(max: number, havePending: boolean): Promise<ProducerRecord[]> {
-    const out: ProducerRecord[] = [];
-    if (this.done || max <= 0) return out;
-    if (this.sync) {
-      while (out.length < max) {
-        const next = this.sync.next();
-        if (next.done) {
-          this.done = true;
-          break;
-        }
-        out.push(next.value);
-      }
-      return out;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    let expired: Promise<typeof LINGER_EXPIRED> | undefined;
-    const lingerFrom = () =>
-      new Promise<typeof LINGER_EXPIRED>((resolve) => {
-        timer = setTimeout(resolve, this.lingerMs, LINGER_EXPIRED);
-      });
-    if (havePending) expired = lingerFrom();
-    try {
-      while (out.length < max) {
-        this.pending ??= this.async!.next();
-        const next = expired ? await Promise.race([this.pending, expired]) : await this.pending;
-        if (next === LINGER_EXPIRED) break;
-        this.pending = undefined;
-        if (next.done) {
-          this.done = true;
-          break;
-        }
-        out.push(next.value);
-        expired ??= lingerFrom();
-      }
-    } finally {
-      clearTimeout(timer);
-    }
-    return out;
   }
 }

@@ -1,13 +1,23 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { HANDLER_ENV } from '../config.js';
 import {
   AGGREGATOR_METRICS as A,
   INTERVAL_DIMENSION,
   MATERIALIZER_METRICS,
   METRIC_SERVICES,
-  METRICS_NAMESPACE,
 } from '../metrics.js';
 import type { BatchReport } from '../pipeline/aggregation-service.js';
 import type { UnusableState } from '../pipeline/unusable-state.js';
+import { requireString } from './env.js';
+
+/**
+ * The environment's metric namespace (`metricsNamespace(prefix)` of `shared/metrics.ts`), which the CDK
+ * app sets on every handler; required, so a function deployed without it fails at cold start instead of
+ * publishing where no alarm looks.
+ */
+export function metricsNamespaceFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return requireString(env, HANDLER_ENV.metricsNamespace);
+}
 
 /**
  * Publishes a batch report as CloudWatch Embedded Metric Format on stdout (Powertools Metrics).
@@ -16,8 +26,9 @@ import type { UnusableState } from '../pipeline/unusable-state.js';
 export class BatchMetricsPublisher {
   private readonly metrics: Metrics;
 
-  constructor(serviceName: string = METRIC_SERVICES.aggregator) {
-    this.metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
+  /** @param namespace the environment's, e.g. `metricsNamespaceFromEnv()` */
+  constructor(namespace: string, serviceName: string = METRIC_SERVICES.aggregator) {
+    this.metrics = new Metrics({ namespace, serviceName });
   }
 
   publish(report: BatchReport): void {
@@ -64,11 +75,12 @@ export function logUnusableState(state: UnusableState, write: (line: string) => 
 /** The idle flush's one metric: watermark marks put on the stream by a run (0 when all symbols are busy or closed). */
 export function publishIdleWatermarks(
   marks: number,
+  namespace: string,
   serviceName: string = METRIC_SERVICES.materializer,
 ): void {
   // Nothing on a quiet minute: a custom metric is billed for every hour it receives data.
   if (marks === 0) return;
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
+  const metrics = new Metrics({ namespace, serviceName });
   metrics.addMetric(MATERIALIZER_METRICS.idleWatermarks, MetricUnit.Count, marks);
   metrics.publishStoredMetrics();
 }

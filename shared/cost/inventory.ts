@@ -21,6 +21,26 @@ export interface AlwaysOnInventory {
   readonly activeCustomMetrics: number;
   /** Scheduled invocations per month (functions that run on a timer whether ticks flow or not). */
   readonly scheduledInvocationsPerMonth: number;
+  /**
+   * Kafka clusters the deployment reads instead of a Kinesis stream (Amazon MSK or self-managed):
+   * the user's cluster, billed by its own price list, which `shared/cost/prices.ts` does not hold.
+   * @default 0
+   */
+  readonly kafkaClusters?: number;
+  /**
+   * Lambda's provisioned event pollers the Kafka event source mappings keep running (their minimum),
+   * billed per event poller unit hour, which `shared/cost/prices.ts` does not hold.
+   * @default 0
+   */
+  readonly kafkaEventPollers?: number;
+}
+
+/**
+ * The inventory of the same deployment reading a Kafka topic: no Kinesis stream or shard, and one
+ * Kafka cluster, listed unpriced (MSK bills per broker- or cluster-hour, partitions and storage).
+ */
+export function onKafka(inv: AlwaysOnInventory): AlwaysOnInventory {
+  return { ...inv, provisionedShards: 0, onDemandStreams: 0, kafkaClusters: 1 };
 }
 
 export interface IdleLine {
@@ -65,6 +85,16 @@ export function idleCost(inv: AlwaysOnInventory, table: PriceTable): { lines: Id
     line('CloudWatch dashboards', inv.dashboards, 'cloudwatch.dashboardMonth'),
     line('CloudWatch custom metrics', inv.customMetrics, 'cloudwatch.customMetricMonth'),
     line('Lambda scheduled invocations', inv.scheduledInvocationsPerMonth, 'lambda.request'),
+    {
+      item: 'Kafka cluster (MSK or your own; its own bill, not priced here)',
+      count: inv.kafkaClusters ?? 0,
+      usd: inv.kafkaClusters ? null : 0,
+    },
+    {
+      item: 'Lambda provisioned event pollers of the Kafka mappings (per event poller unit hour, not priced here)',
+      count: inv.kafkaEventPollers ?? 0,
+      usd: inv.kafkaEventPollers ? null : 0,
+    },
   ];
   return { lines, usd: lines.reduce((a, l) => a + (l.usd ?? 0), 0) };
 }

@@ -44,8 +44,9 @@ export function projectCost(
   const recordsPerSecond = (run.usage['kinesis.records'] / ticks) * ticksPerSecond;
   const bytesPerSecond = (run.usage['kinesis.bytesIn'] / ticks) * ticksPerSecond;
   const needed = Math.max(1, Math.ceil(recordsPerSecond / 1000), Math.ceil(bytesPerSecond / 2 ** 20));
+  // On-demand Kinesis and Kafka need no shard count.
   const inventory: AlwaysOnInventory =
-    run.inventory.onDemandStreams > 0
+    run.inventory.onDemandStreams > 0 || (run.inventory.kafkaClusters ?? 0) > 0
       ? run.inventory
       : { ...run.inventory, provisionedShards: Math.max(run.inventory.provisionedShards, needed) };
   const idle = idleCost(inventory, table).usd;

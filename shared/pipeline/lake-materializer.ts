@@ -4,6 +4,7 @@ import {
   type LakeRow,
   type LakeSchema,
   type LakeValue,
+  parsePartitionPath,
   partitionFileKey,
   partitionKey,
   QUARANTINE_SCHEMA,
@@ -56,6 +57,28 @@ export class LakeMaterializer {
     });
     report.files.sort();
     return report;
+  }
+
+  /**
+   * Marks the partitions of these lake keys (from {@link materialize}'s report) dirty again, so the next
+   * round rewrites them and whatever reads them after the rewrite (the market watch) runs again.
+   */
+  async materializeAgainNextRound(keys: readonly string[]): Promise<void> {
+    const partitions: OutputPartition[] = [];
+    for (const key of keys) {
+      const { dataset, partition } = parsePartitionPath(key);
+      if (dataset === 'quarantine') partitions.push({ kind: 'quarantine', date: partition.date! });
+      else if (dataset === 'bars' || dataset === 'late') {
+        const kind = dataset === 'bars' ? 'bar' : 'late';
+        partitions.push({
+          kind,
+          interval: partition.interval!,
+          symbol: partition.symbol!,
+          date: partition.date!,
+        });
+      }
+    }
+    await this.outputs.markDirty(partitions);
   }
 
   private async writePartition(p: OutputPartition): Promise<{ key: string; rows: number }> {

@@ -5,8 +5,9 @@ import {
   type SymbolSeries,
 } from '../domain/market-alerts/index.js';
 import type { Bar } from '../domain/types.js';
+import { parsePartitionPath, utcDate } from '../lake/index.js';
 import { runLimited } from './concurrency.js';
-import type { AlertPublisher, MarketSeriesSource } from './ports.js';
+import type { AlertPublisher, MarketSeriesSource, SentAlertLog } from './ports.js';
 
 /**
  * Market alerts from closed bars (README "Market alerts"): reads each symbol's closed bars and late
@@ -44,5 +45,52 @@ export class MarketWatch {
       .sort((a, b) => a.windowStart - b.windowStart || a.id.localeCompare(b.id));
     if (alerts.length > 0) await this.publisher.publish(alerts);
     return alerts;
+  }
+
+  /**
+   * Scans the symbols whose `bars/` or `late/` partitions of the watched interval are among these lake
+   * keys (the local run's whole lake, or the partitions a materializer round rewrote), over those
+   * partitions' dates; `dayBefore` adds the day before each, so the lookback of a bar just past
+   * midnight has its history. Other keys are ignored.
+   */
+  scanPartitions(keys: readonly string[], options: { dayBefore?: boolean } = {}): Promise<MarketAlert[]> {
+    const symbols = new Set<string>();
+    const dates = new Set<string>();
+    for (const key of keys) {
+      // Only bar and late partitions name an interval; other prefixes (bronze's `_marks/`) are not datasets.
+      if (!key.startsWith('bars/') && !key.startsWith('late/')) continue;
+      const { partition } = parsePartitionPath(key);
+      if (partition.interval !== this.config.interval) continue;
+      symbols.add(partition.symbol!);
+      dates.add(partition.date!);
+      if (options.dayBefore) dates.add(utcDate(Date.parse(`${partition.date}T00:00:00Z`) - 86_400_000));
+    }
+    if (symbols.size === 0) return Promise.resolve([]);
+    return this.scan([...symbols].sort(), [...dates].sort());
+  }
+}
+
+/**
+ * Sends each alert once: skips the ids the log has, publishes each other alert, then records it.
+ * Recording after publishing makes delivery at-least-once: a run that dies between the two (or whose
+ * record write fails) publishes that alert again on the next round, under the same id for subscribers
+ * to deduplicate; recording first would lose the alert instead, and an alert nobody sees is the worse
+ * failure. Two rounds never run at once (the materializer's run lease), so they do not race.
+ */
+export class OnceAlertPublisher implements AlertPublisher {
+  constructor(
+    private readonly log: SentAlertLog,
+    private readonly publisher: AlertPublisher,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async publish(alerts: readonly MarketAlert[]): Promise<void> {
+    const sent = await this.log.sent(alerts.map((a) => a.id));
+    for (const alert of alerts) {
+      if (sent.has(alert.id)) continue;
+      await this.publisher.publish([alert]);
+      sent.add(alert.id);
+      await this.log.record(alert, this.now());
+    }
   }
 }

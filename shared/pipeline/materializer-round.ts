@@ -4,18 +4,25 @@ import { type LakeMaterializer, markerDates } from './lake-materializer.js';
 
 export interface MaterializerRoundDeps {
   readonly service: Pick<AggregationService, 'idleWatermarks'>;
-  readonly materializer: Pick<LakeMaterializer, 'materialize'>;
+  readonly materializer: Pick<LakeMaterializer, 'materialize' | 'materializeAgainNextRound'>;
   /** Puts the marks on the tick stream (each in its symbol's shard). */
   readonly publishMarks: (marks: readonly WatermarkMark[]) => Promise<unknown>;
   readonly idleTimeoutMs: number;
   /** Told how many marks were put, before the lake part runs (the deployed function's metric). */
   readonly onIdleWatermarks?: (count: number) => void;
+  /**
+   * The market watch over the partitions the round rewrote (`MarketWatch.scanPartitions`); returns the
+   * alerts it found. @default no market watch
+   */
+  readonly watchMarket?: (rewrittenKeys: readonly string[]) => Promise<readonly unknown[]>;
 }
 
 export interface MaterializerRoundReport {
   readonly idleWatermarks: number;
   readonly partitions: number;
   readonly rows: number;
+  /** Market alerts found in the rewritten partitions (each sent once, however many rounds find it). */
+  readonly marketAlerts: number;
 }
 
 /**
@@ -32,5 +39,22 @@ export async function materializerRound(
   if (marks.length > 0) await deps.publishMarks(marks);
   deps.onIdleWatermarks?.(marks.length);
   const lake = await deps.materializer.materialize(markerDates(now));
-  return { idleWatermarks: marks.length, partitions: lake.partitions, rows: lake.rows };
+  // After the lake. A failed scan or publish fails the run (MaterializerErrors) and marks the partitions
+  // dirty again, so the next round rewrites and scans them again: an alert that could not be sent is
+  // retried, never dropped (those already sent are skipped by their record).
+  let alerts: readonly unknown[] = [];
+  if (deps.watchMarket) {
+    try {
+      alerts = await deps.watchMarket(lake.files);
+    } catch (err) {
+      await deps.materializer.materializeAgainNextRound(lake.files);
+      throw err;
+    }
+  }
+  return {
+    idleWatermarks: marks.length,
+    partitions: lake.partitions,
+    rows: lake.rows,
+    marketAlerts: alerts.length,
+  };
 }

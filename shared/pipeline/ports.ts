@@ -206,6 +206,8 @@ export interface MaterializableOutputs {
   readPartition(partition: OutputPartition): Promise<Record<string, unknown>[]>;
   /** Records that a partition was materialized from a read that started at `readStartedAt`. */
   markMaterialized(marker: DirtyMarker, readStartedAt: number): Promise<void>;
+  /** Marks these partitions changed now, as a write to them would: the next round rewrites them. */
+  markDirty(partitions: readonly OutputPartition[]): Promise<void>;
 }
 
 // ---- The bronze layer: staged objects and hourly tick files ----
@@ -303,6 +305,17 @@ export interface MarketSeriesSource {
 /** Where market alerts go: the alert topic in AWS, `alerts.jsonl` in the local run. */
 export interface AlertPublisher {
   publish(alerts: readonly MarketAlert[]): Promise<void>;
+}
+
+/**
+ * The ids of the market alerts already sent (the outputs table in AWS), so a round that runs again
+ * (a retry, the next minute's scan of the same bars) does not send an alert twice.
+ */
+export interface SentAlertLog {
+  /** Those of these ids that were recorded as sent. */
+  sent(ids: readonly string[]): Promise<Set<string>>;
+  /** Records that the alert was sent; recording it again changes nothing that matters. */
+  record(alert: MarketAlert, sentAt: number): Promise<void>;
 }
 
 /**

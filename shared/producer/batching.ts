@@ -1,4 +1,4 @@
-import type { ProducerRecord } from './types.js';
+import { isTickObject, type ProducerRecord } from './types.js';
 
 /** PutRecords limits (Kinesis API reference): sizes count the data blob plus the partition key. */
 export const PUT_RECORDS_LIMITS = {
@@ -22,7 +22,8 @@ export interface PendingEntry {
   /** Arrival index of its first source record: the queue stays sorted by it. */
   readonly seq: number;
   readonly partitionKey: string;
-  readonly data: string;
+  /** JSON text, raw text, or raw bytes put unchanged. */
+  readonly data: string | Uint8Array;
   /** UTF-8 bytes of data + partition key, as Kinesis counts them. */
   readonly bytes: number;
   /** Source records inside (1, or the packed count). */
@@ -49,8 +50,9 @@ const byteLength = (text: string): number => utf8.encode(text).length;
 
 /** The entry for one source record: objects as JSON, raw text unchanged. */
 export function toPendingEntry(record: ProducerRecord, seq: number): PendingEntry {
-  const data = typeof record.payload === 'string' ? record.payload : JSON.stringify(record.payload);
-  const bytes = byteLength(data) + byteLength(record.partitionKey);
+  const packable = isTickObject(record.payload);
+  const data = packable ? JSON.stringify(record.payload) : (record.payload as string | Uint8Array);
+  const bytes = (typeof data === 'string' ? byteLength(data) : data.length) + byteLength(record.partitionKey);
   if (bytes > PUT_RECORDS_LIMITS.maxRecordBytes) throw new RecordTooLargeError(record.partitionKey, bytes);
   return {
     seq,
@@ -58,7 +60,7 @@ export function toPendingEntry(record: ProducerRecord, seq: number): PendingEntr
     data,
     bytes,
     ticks: 1,
-    packable: typeof record.payload !== 'string',
+    packable,
     attempts: 0,
   };
 }

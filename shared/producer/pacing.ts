@@ -1,4 +1,4 @@
-import type { ProducerRecord } from './types.js';
+import { isTickObject, type ProducerRecord } from './types.js';
 
 /**
  * How fast a live producer releases records:
@@ -65,7 +65,7 @@ export class Pacer {
 
 /** Event time of a record as epoch ms when its payload has a readable `ts` (number, numeric text or ISO-8601). */
 export function eventTimeOf(record: ProducerRecord): number | undefined {
-  if (typeof record.payload === 'string') return undefined;
+  if (!isTickObject(record.payload)) return undefined;
   const ts = record.payload.ts;
   if (typeof ts === 'number') return Number.isFinite(ts) ? ts : undefined;
   if (typeof ts !== 'string' || ts.trim() === '') return undefined;

@@ -14,10 +14,16 @@ export interface ProducerRecord {
   /** Kinesis partition key: the symbol, so each symbol keeps its order within one shard. */
   readonly partitionKey: string;
   /**
-   * A tick object (serialised as JSON) or raw text forwarded unchanged, byte for byte
-   * (a malformed CSV row, a broken JSON demo record) so the pipeline quarantines it with a reason.
+   * A tick object (serialised as JSON), or raw text or bytes forwarded unchanged, byte for byte
+   * (a malformed CSV row, a broken JSON demo record, a record replayed from the on-failure
+   * destination) so the pipeline reads it as it was.
    */
-  readonly payload: TickPayload | string;
+  readonly payload: TickPayload | string | Uint8Array;
+}
+
+/** Whether a payload is a tick object (which the producer serialises and may pack), not raw text or bytes. */
+export function isTickObject(payload: ProducerRecord['payload']): payload is TickPayload {
+  return typeof payload === 'object' && !(payload instanceof Uint8Array);
 }
 
 /** Partition key of records that carry no usable symbol (Kinesis keys are 1–256 characters). */

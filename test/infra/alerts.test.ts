@@ -1,8 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type TickflowConfigOverrides } from '../../infra/config.js';
+import { DEFAULT_CONFIG, resolveConfig, type TickflowConfigOverrides } from '../../infra/config.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
-import { AGGREGATOR_METRICS, METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { AGGREGATOR_METRICS, metricsNamespace } from '../../shared/metrics.js';
 import { handlerCodeForTests, templateApp } from './support.js';
 
 function synth(overrides: TickflowConfigOverrides = {}): Template {
@@ -64,7 +64,7 @@ describe('alerts that reach people', () => {
   it('alarms on symbols left for retry by partial batch failures and on watermark lag', () => {
     const t = synth();
     const aggregatorMetric = (name: string, statistic: string) => ({
-      Namespace: METRICS_NAMESPACE,
+      Namespace: metricsNamespace(DEFAULT_CONFIG.prefix),
       MetricName: name,
       Dimensions: [{ Name: 'service', Value: 'aggregator' }],
       Statistic: statistic,
@@ -78,6 +78,46 @@ describe('alerts that reach people', () => {
       Threshold: 900_000,
       EvaluationPeriods: 3,
     });
+  });
+
+  it("alarms on the serving table's errors and throttles, summed over its operations, and not without it", () => {
+    const t = synth({ prefix: 'tickflow-prod' });
+    const queries = Object.values(t.findResources('AWS::CloudWatch::Alarm')).flatMap((a) =>
+      ((a.Properties as { Metrics?: { Expression?: string; Period?: number }[] }).Metrics ?? [])
+        .filter((m) => m.Expression?.startsWith('SELECT'))
+        .map((m) => [m.Expression, m.Period]),
+    );
+    const where = `FROM SCHEMA("AWS/Cassandra", Keyspace, Operation, TableName) WHERE Keyspace = 'tickflow_prod' AND TableName = 'bars'`;
+    expect(queries.sort()).toEqual(
+      ['ReadThrottleEvents', 'SystemErrors', 'UserErrors', 'WriteThrottleEvents'].map((m) => [
+        `SELECT SUM(${m}) ${where}`,
+        300,
+      ]),
+    );
+    const off = synth({ serving: { enabled: false } }).findResources('AWS::CloudWatch::Alarm');
+    expect(JSON.stringify(off)).not.toContain('AWS/Cassandra');
+  });
+
+  it('alarms on failed or timed-out executions of both state machines, preprocess and backfill', () => {
+    const t = synth();
+    for (const machine of ['Preprocess', 'Backfill']) {
+      const alarms = t.findResources('AWS::CloudWatch::Alarm', {
+        Properties: {
+          AlarmDescription: Match.stringLikeRegexp(`#${machine.toLowerCase()}failedexecutions$`),
+        },
+      });
+      const metrics = (
+        Object.values(alarms)[0]!.Properties as {
+          Metrics: {
+            Id: string;
+            MetricStat?: { Metric: { MetricName: string; Dimensions: { Value: { Ref: string } }[] } };
+          }[];
+        }
+      ).Metrics;
+      const stats = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+      expect(stats.map((m) => m.MetricName).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+      for (const m of stats) expect(m.Dimensions[0]!.Value.Ref).toMatch(new RegExp(`^${machine}`));
+    }
   });
 
   it('refuses a watermark lag threshold the lag can never go below (the allowed lateness)', () => {

@@ -23,14 +23,18 @@ describe('the cost inventory derived from the config', () => {
     ['on-demand stream', resolveConfig({ stream: { shards: 'ON_DEMAND' } })],
     ['heartbeat on', resolveConfig({ alarms: { noTicksMinutes: 30 } })],
     ['dashboard on, materializer every minute', resolveConfig({ dashboard: true, materializerMinutes: 1 })],
+    ['no serving store', resolveConfig({ serving: { enabled: false } })],
   ] as const) {
     it(`matches the synthesized template's always-on resources (${label})`, () => {
       const t = synth(config);
       const inv = alwaysOnInventory(config);
       expect(inv.kmsKeys).toBe(count(t, 'AWS::KMS::Key'));
-      // Each alarm bills per metric it reads: one, or each MetricStat of its metric-math expression.
+      // Each alarm bills per metric it reads: one, each MetricStat of its metric-math expression, or
+      // (the floor) one for a Metrics Insights query.
       const alarmMetrics = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => {
-        const metrics = (a.Properties as { Metrics?: { MetricStat?: unknown }[] }).Metrics;
+        const metrics = (a.Properties as { Metrics?: { MetricStat?: unknown; Expression?: string }[] })
+          .Metrics;
+        if (metrics?.some((m) => m.Expression?.startsWith('SELECT '))) return 1;
         return metrics ? metrics.filter((m) => m.MetricStat).length : 1;
       });
       expect(inv.alarms).toBe(alarmMetrics.reduce((x, y) => x + y, 0));

@@ -38,6 +38,9 @@ function arnOf(template: Template, logicalId: string, env: IamEnv): string {
       return `arn:${p}:kms:${env.region}:${env.account}:key/${logicalId}`;
     case 'AWS::S3::Bucket':
       return `arn:${p}:s3:::${name('BucketName')}`;
+    // A topic without a literal name gets a generated one: its logical id stands in for it.
+    case 'AWS::SNS::Topic':
+      return `arn:${p}:sns:${env.region}:${env.account}:${logicalId}`;
     default:
       throw new Error(`no ARN rule for ${resource.Type} (${logicalId})`);
   }
@@ -57,6 +60,8 @@ function resolve(template: Template, value: unknown, env: IamEnv): string {
     if (ref === 'AWS::Region') return env.region;
     if (ref === 'AWS::AccountId') return env.account;
     if (ref === 'AWS::URLSuffix') return 'amazonaws.com';
+    // The Ref of a topic is its ARN (the other resources' Refs are names, which policies do not use).
+    if (template.toJSON().Resources[ref]?.Type === 'AWS::SNS::Topic') return arnOf(template, ref, env);
     throw new Error(`cannot resolve Ref ${ref}`);
   }
   if ('Fn::Join' in v) {

@@ -1,15 +1,16 @@
 /**
  * The metrics contract end to end: the alarms and the dashboard of the synthesized stack read only
  * metrics that the real publishers emit, with the same namespace, name and dimensions. The publishers run for real
- * (Powertools writes EMF documents to stdout, captured here); nothing is mocked.
+ * (Powertools writes EMF documents to stdout, captured here), each with the namespace the template sets in
+ * its function's environment; nothing is mocked.
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { resolveConfig } from '../../infra/config.js';
+import { HANDLER_ENV, resolveConfig } from '../../infra/config.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { BronzeMetricsPublisher } from '../../shared/adapters/bronze/metrics.js';
 import { BatchMetricsPublisher, publishIdleWatermarks } from '../../shared/adapters/metrics.js';
-import { METRIC_SERVICES, METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { METRIC_SERVICES, METRICS_NAMESPACE_ROOT, metricsNamespace } from '../../shared/metrics.js';
 import { emptyReport } from '../../shared/pipeline/aggregation-service.js';
 import { handlerCodeForTests, templateApp } from './support.js';
 
@@ -50,13 +51,17 @@ function emittedBy(publish: () => void): MetricId[] {
   return ids;
 }
 
-/** Every metric of the pipeline's namespace that an alarm reads, directly or inside metric math. */
+/** A namespace of the pipeline's own metrics (any environment's), not an AWS service's. */
+const isPipelines = (namespace: unknown) =>
+  typeof namespace === 'string' && namespace.split('/')[0] === METRICS_NAMESPACE_ROOT;
+
+/** Every metric of the pipeline's namespaces that an alarm reads, directly or inside metric math. */
 function readByAlarms(template: Template): MetricId[] {
   const ids: MetricId[] = [];
   const add = (m: { Namespace?: string; MetricName?: string; Dimensions?: Dimension[] }) => {
-    if (m.Namespace !== METRICS_NAMESPACE) return;
+    if (!isPipelines(m.Namespace)) return;
     const dimensions = Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, d.Value]));
-    ids.push(metricId(m.Namespace, m.MetricName!, dimensions));
+    ids.push(metricId(m.Namespace!, m.MetricName!, dimensions));
   };
   for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
     const p = (alarm as { Properties: Record<string, unknown> }).Properties;
@@ -77,35 +82,56 @@ function readByDashboard(template: Template): MetricId[] {
     const text = body.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
     const widgets = (JSON.parse(text) as { widgets: { properties: { metrics?: unknown[][] } }[] }).widgets;
     for (const line of widgets.flatMap((w) => w.properties.metrics ?? [])) {
-      if (line[0] !== METRICS_NAMESPACE) continue;
+      if (!isPipelines(line[0])) continue;
       const dimensions: Record<string, unknown> = {};
       for (let i = 2; i + 1 < line.length && typeof line[i] === 'string'; i += 2) {
         dimensions[line[i] as string] = line[i + 1];
       }
-      ids.push(metricId(METRICS_NAMESPACE, line[1] as string, dimensions));
+      ids.push(metricId(line[0] as string, line[1] as string, dimensions));
     }
   }
   return ids;
 }
 
+/** The metric namespace each publishing function of the template is given, by its `service`. */
+function namespacesOfFunctions(template: Template): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+    const vars = (fn as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties
+      .Environment?.Variables;
+    const service = vars?.[HANDLER_ENV.serviceName];
+    if (service) out.set(service, vars[HANDLER_ENV.metricsNamespace]!);
+  }
+  return out;
+}
+
+const PREFIX = 'tickflow-prod';
+
 describe('metrics contract', () => {
   let template: Template;
   let emitted: Set<MetricId>;
+  let namespaces: Map<string, string>;
 
   beforeAll(() => {
     const stack = new TickflowStack(templateApp(), 'Tickflow', {
       env: { account: '123456789012', region: 'eu-west-1' },
       // With the dashboard (off by default), so its metrics are checked too.
-      config: resolveConfig({ dashboard: true }),
+      config: resolveConfig({ prefix: PREFIX, dashboard: true }),
       handlerCode: handlerCodeForTests(),
     });
     template = Template.fromStack(stack);
+    namespaces = namespacesOfFunctions(template);
+    const ns = (service: string) => namespaces.get(service) ?? 'not in the template';
     const report = { ...emptyReport(3), valid: 3, bars: { '1m': 1 }, late: { '5m': 1 } };
     emitted = new Set([
-      ...emittedBy(() => new BatchMetricsPublisher(METRIC_SERVICES.aggregator).publish(report)),
-      ...emittedBy(() => publishIdleWatermarks(1, METRIC_SERVICES.materializer)),
       ...emittedBy(() =>
-        new BronzeMetricsPublisher(METRIC_SERVICES.bronze).publishBatch({
+        new BatchMetricsPublisher(ns(METRIC_SERVICES.aggregator), METRIC_SERVICES.aggregator).publish(report),
+      ),
+      ...emittedBy(() =>
+        publishIdleWatermarks(1, ns(METRIC_SERVICES.materializer), METRIC_SERVICES.materializer),
+      ),
+      ...emittedBy(() =>
+        new BronzeMetricsPublisher(ns(METRIC_SERVICES.bronze), METRIC_SERVICES.bronze).publishBatch({
           records: 1,
           ticks: 1,
           invalid: 0,
@@ -115,7 +141,10 @@ describe('metrics contract', () => {
         }),
       ),
       ...emittedBy(() =>
-        new BronzeMetricsPublisher(METRIC_SERVICES.compactor).publishCompaction({
+        new BronzeMetricsPublisher(
+          ns(METRIC_SERVICES.compactor),
+          METRIC_SERVICES.compactor,
+        ).publishCompaction({
           stagedFiles: 1,
           rowsIn: 1,
           rowsOut: 1,
@@ -134,6 +163,19 @@ describe('metrics contract', () => {
     expect(emitted.size).toBeGreaterThan(20);
     expect(readByAlarms(template).length).toBeGreaterThanOrEqual(4);
     expect(readByDashboard(template).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it("gives every publishing function the environment's own namespace, Tickflow/<prefix>", () => {
+    expect([...namespaces.keys()].sort()).toEqual(
+      [
+        METRIC_SERVICES.aggregator,
+        METRIC_SERVICES.bronze,
+        METRIC_SERVICES.compactor,
+        METRIC_SERVICES.materializer,
+      ].sort(),
+    );
+    expect(new Set(namespaces.values())).toEqual(new Set([`Tickflow/${PREFIX}`]));
+    expect(metricsNamespace('tickflow-dev')).not.toBe(metricsNamespace(PREFIX));
   });
 
   it('every metric an alarm reads is one a publisher emits, with the same namespace and dimensions', () => {

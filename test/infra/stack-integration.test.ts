@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, HANDLER_ENV, resolveConfig, type TickflowConfig } from '../../infra/config.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { SERVING_ENV } from '../../shared/adapters/serving/env.js';
-import { COMPACTOR_METRICS, METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { COMPACTOR_METRICS, metricsNamespace } from '../../shared/metrics.js';
 import { isAllowed, statementsOfPolicies } from './iam-eval.js';
 import { handlerCodeForTests, templateApp } from './support.js';
 
@@ -73,7 +73,7 @@ describe('TickflowStack: bronze compaction', () => {
       [HANDLER_ENV.lakeBucket]: { Ref: expect.stringMatching(/^LakeBucket/) },
       [HANDLER_ENV.outputTable]: { Ref: expect.stringMatching(/OutputTable/) },
       [HANDLER_ENV.serviceName]: 'compactor',
-      [HANDLER_ENV.metricsNamespace]: METRICS_NAMESPACE,
+      [HANDLER_ENV.metricsNamespace]: metricsNamespace(DEFAULT_CONFIG.prefix),
     });
   });
 
@@ -81,14 +81,21 @@ describe('TickflowStack: bronze compaction', () => {
     const env = { account: '123456789012', region: 'eu-west-1' };
     const table = `arn:aws:dynamodb:eu-west-1:123456789012:table/${DEFAULT_CONFIG.prefix}-outputs`;
     const compactor = statementsOf(template, 'Compactor');
-    for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem']) {
+    for (const action of ['dynamodb:UpdateItem']) {
       expect(isAllowed(template, compactor, action, table, env, { 'dynamodb:LeadingKeys': ['lease'] })).toBe(
         true,
       );
       const bars = { 'dynamodb:LeadingKeys': ['bar|1m|EURUSD|2024-01-02'] };
       expect(isAllowed(template, compactor, action, table, env, bars)).toBe(false);
     }
-    for (const action of ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:BatchWriteItem']) {
+    for (const action of [
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:Scan',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+    ]) {
       expect(isAllowed(template, compactor, action, table, env, { 'dynamodb:LeadingKeys': ['lease'] })).toBe(
         false,
       );
@@ -147,7 +154,7 @@ describe('TickflowStack: bronze compaction', () => {
 
   it('alarms on a staged backlog left by 3 runs in a row and on any unreadable staged object', () => {
     const compactorMetric = (metricName: string) => ({
-      Namespace: METRICS_NAMESPACE,
+      Namespace: metricsNamespace(DEFAULT_CONFIG.prefix),
       MetricName: metricName,
       Dimensions: [{ Name: 'service', Value: 'compactor' }],
       Statistic: 'Maximum',

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, HANDLER_ENV, resolveConfig } from '../../infra/config.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { resourceNames, TABLE_KEYS } from '../../shared/config.js';
-import { AGGREGATOR_METRICS, METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { AGGREGATOR_METRICS, metricsNamespace } from '../../shared/metrics.js';
 import { isAllowed, statementsOfPolicies } from './iam-eval.js';
 import { handlerCodeForTests, templateApp } from './support.js';
 
@@ -128,7 +128,7 @@ describe('TickflowStack with the default config', () => {
           [HANDLER_ENV.allowedLatenessMs]: String(DEFAULT_CONFIG.allowedLatenessMs),
           // The horizon follows the lateness by default.
           [HANDLER_ENV.dedupHorizonMs]: String(DEFAULT_CONFIG.allowedLatenessMs),
-          [HANDLER_ENV.metricsNamespace]: METRICS_NAMESPACE,
+          [HANDLER_ENV.metricsNamespace]: metricsNamespace(DEFAULT_CONFIG.prefix),
           [HANDLER_ENV.serviceName]: 'aggregator',
         }),
       },
@@ -308,12 +308,13 @@ describe('TickflowStack with the default config', () => {
   it('alarms on iterator age, errors, throttles, failed batches, late ratio, duplicates and unusable states, notifying SNS', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
     // 2 consumers × (iterator age, errors, throttles) + failed batches + (materializer, compactor) ×
-    // (errors, throttles) + compactor backlog and unreadable objects + preprocess failures + late +
-    // duplicates + unusable states + failed symbols + watermark lag (the heartbeat is off by default)
-    expect(Object.keys(alarms)).toHaveLength(19);
+    // (errors, throttles) + compactor backlog and unreadable objects + preprocess and backfill failures +
+    // late + duplicates + unusable states + failed symbols + watermark lag + the serving table's system
+    // and user errors and write and read throttles (the heartbeat is off by default)
+    expect(Object.keys(alarms)).toHaveLength(24);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: AGGREGATOR_METRICS.unusableStates,
-      Namespace: METRICS_NAMESPACE,
+      Namespace: metricsNamespace(DEFAULT_CONFIG.prefix),
       Statistic: 'Maximum',
       Threshold: 1,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
@@ -337,7 +338,7 @@ describe('TickflowStack with the default config', () => {
           Match.objectLike({
             MetricStat: Match.objectLike({
               Metric: {
-                Namespace: METRICS_NAMESPACE,
+                Namespace: metricsNamespace(DEFAULT_CONFIG.prefix),
                 MetricName: metricName,
                 Dimensions: [{ Name: 'service', Value: 'aggregator' }],
               },

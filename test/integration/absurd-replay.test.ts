@@ -6,7 +6,7 @@
  * destination, exactly the absurd rows quarantined with a reason, and the ordinary ticks' bars equal
  * to the independent SQL reference (test/support/reference.ts) — also under injected faults.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -167,7 +167,7 @@ describe('a replay of ordinary ticks mixed with absurd ones', { timeout: 240_000
         ...extra,
       });
       expect(summary.records.toDestination).toBe(0);
-      expect(await readFile(join(out, 'dlq.jsonl'), 'utf8')).toBe('');
+      expect(summary.discarded.batches).toBe(0);
       expect(summary.rows).toBe(file.rows.length);
       expect(summary.valid).toBe(file.ordinary.length);
       expect(summary.quarantined).toBe(file.reasons.length);

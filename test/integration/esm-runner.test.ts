@@ -264,8 +264,13 @@ describe('EventSourceMappingRunner', () => {
           batchSize: 5,
           streamArn: `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`,
         },
+        // What only an S3 destination keeps: the whole invocation event, as an escaped JSON string.
+        payload: expect.any(String),
       },
     ]);
+    const event = JSON.parse(failures[0]!.payload) as { Records: KinesisStreamRecord[] };
+    expect(event.Records.map((r) => r.kinesis.sequenceNumber)).toEqual(sequences.slice(5, 10));
+    expect(event.Records.map((r) => bodyOf(r).i)).toEqual([5, 6, 7, 8, 9]);
   });
 
   it('discards records older than maximumRecordAgeSeconds to the destination (infinite retries otherwise)', async () => {

@@ -59,7 +59,10 @@ describe('run lease', () => {
       }),
     ).rejects.toThrow('boom');
     expect(await lease.acquire('materializer', 'b', until)).toBe(true);
+    const before = Date.now();
     await lease.release('materializer', 'b');
+    // The release records when the job's last run ended (tickflow status reports it).
+    expect(await lease.releasedAt('materializer')).toBeGreaterThanOrEqual(before);
   });
 
   it('takes over a lease whose run died once it expires, and keeps one that has not', async () => {

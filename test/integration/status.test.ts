@@ -1,14 +1,15 @@
 /**
- * `tickflow status` against a deployed-shaped local stack: the stream and the outputs table are the
- * emulators' (Kinesis, DynamoDB); Lambda's event source mappings, CloudWatch, SQS and the Keyspaces
- * control plane have no emulator here, so their clients answer with responses shaped as the API
- * references' examples:
+ * `tickflow status` against a deployed-shaped local stack: the stream, the outputs table (materialization
+ * marks, the compactor's run lease) and the on-failure bucket are the emulators' (Kinesis, DynamoDB,
+ * S3); Lambda's event source mappings, CloudWatch, SQS, Step Functions and the Keyspaces control plane
+ * have no emulator here, so their clients answer with responses shaped as the API references' examples:
  * - ListEventSourceMappings: https://docs.aws.amazon.com/lambda/latest/api/API_ListEventSourceMappings.html
  *   (EventSourceMappingConfiguration: https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingConfiguration.html)
  * - DescribeAlarms: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
  * - GetMetricStatistics: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html
  * - GetQueueUrl / GetQueueAttributes: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html
  * - Keyspaces GetTable: https://docs.aws.amazon.com/keyspaces/latest/APIReference/API_GetTable.html
+ * - ListExecutions: https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,8 +19,15 @@ import {
   stackStatus,
 } from '../../cli/status/stack-status.js';
 import { type LocalAws, startLocalAws } from '../../local/aws-stack.js';
-import { createDocumentClient, createKinesisClient } from '../../shared/adapters/aws-clients.js';
+import {
+  createDocumentClient,
+  createKinesisClient,
+  createS3Client,
+} from '../../shared/adapters/aws-clients.js';
 import { DynamoOutputStore } from '../../shared/adapters/dynamo/output-store.js';
+import { DynamoRunLease } from '../../shared/adapters/dynamo/run-lease.js';
+import { failedBatchKey } from '../../shared/adapters/failed-batches/index.js';
+import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
 import { utcDate } from '../../shared/lake/index.js';
 
 const ACCOUNT = '123456789012';
@@ -40,9 +48,13 @@ function documented(answers: Record<string, (input: Record<string, unknown>) => 
   return { client, sent };
 }
 
-function mapping(streamArn: string, fn: string, state = 'Enabled') {
+const mappingId = (fn: string) => `a1b2c3d4-5678-90ab-cdef-${fn.length.toString().padStart(12, '0')}`;
+const STATE_MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:PreprocessStateMachine2A3B4C5D-Ab1Cd2Ef3Gh4`;
+
+/** The aggregator's failed batches go to an S3 bucket (as deployed); the bronze writer's to an SQS queue. */
+function mapping(streamArn: string, fn: string, destination: string, state = 'Enabled') {
   return {
-    UUID: `a1b2c3d4-5678-90ab-cdef-${fn.length.toString().padStart(12, '0')}`,
+    UUID: mappingId(fn),
     BatchSize: 100,
     EventSourceArn: streamArn,
     FunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${fn}`,
@@ -50,19 +62,42 @@ function mapping(streamArn: string, fn: string, state = 'Enabled') {
     LastProcessingResult: 'OK',
     State: state,
     StateTransitionReason: 'User action',
-    DestinationConfig: { OnFailure: { Destination: `arn:aws:sqs:us-east-1:${ACCOUNT}:${fn}-dlq` } },
+    DestinationConfig: { OnFailure: { Destination: destination } },
   };
 }
 
 function clients(
-  streamArn: string,
-  o: { iteratorAge: number; depth: string; alarm?: boolean; state?: string },
+  aws: LocalAws,
+  o: { iteratorAge: number; depth: string; alarm?: boolean; state?: string; execution?: string },
 ) {
   const lambda = documented({
     ListEventSourceMappingsCommand: () => ({
       EventSourceMappings: [
-        mapping(streamArn, 'Tickflow-dev-Aggregator', o.state),
-        mapping(streamArn, 'Tickflow-dev-BronzeWriter'),
+        mapping(
+          aws.streamArn,
+          'Tickflow-dev-Aggregator',
+          `arn:aws:s3:::${aws.names.failedBatchesBucket}`,
+          o.state,
+        ),
+        mapping(
+          aws.streamArn,
+          'Tickflow-dev-BronzeWriter',
+          `arn:aws:sqs:us-east-1:${ACCOUNT}:Tickflow-dev-BronzeWriter-dlq`,
+        ),
+      ],
+    }),
+  });
+  const sfn = documented({
+    ListExecutionsCommand: (input) => ({
+      executions: [
+        {
+          executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:PreprocessStateMachine2A3B4C5D-Ab1Cd2Ef3Gh4:nightly-1`,
+          stateMachineArn: input.stateMachineArn,
+          name: 'nightly-1',
+          status: o.execution ?? 'SUCCEEDED',
+          startDate: new Date(NOW - 3_600_000),
+          stopDate: new Date(NOW - 3_000_000),
+        },
       ],
     }),
   });
@@ -110,7 +145,7 @@ function clients(
       defaultTimeToLive: 0,
     }),
   });
-  return { lambda, cloudwatch, sqs, keyspaces };
+  return { lambda, cloudwatch, sqs, keyspaces, sfn };
 }
 
 describe('tickflow status on a deployed-shaped local stack', () => {
@@ -126,20 +161,25 @@ describe('tickflow status on a deployed-shaped local stack', () => {
       servingTable: 'bars',
       iteratorAgeMs: 60_000,
       materializationStaleMs: 300_000,
+      compactionStaleMs: 900_000,
+      stateMachineArn: STATE_MACHINE,
+      environment: 'dev',
     };
   }, 60_000);
   afterAll(() => aws?.stop());
 
   const run = async (o: Parameters<typeof clients>[1]) => {
-    const fakes = clients(aws.streamArn, o);
+    const fakes = clients(aws, o);
     const lines = await stackStatus(
       {
         kinesis: createKinesisClient(aws.clientConfig),
         doc: createDocumentClient(aws.clientConfig),
+        s3: createS3Client(aws.clientConfig),
         lambda: fakes.lambda.client,
         cloudwatch: fakes.cloudwatch.client,
         sqs: fakes.sqs.client,
         keyspaces: fakes.keyspaces.client,
+        sfn: fakes.sfn.client,
       },
       targets,
       NOW,
@@ -147,19 +187,36 @@ describe('tickflow status on a deployed-shaped local stack', () => {
     return { lines, fakes };
   };
 
-  it('a stack never materialized is a finding; once materialized and quiet, it is healthy', async () => {
+  it('a stack never materialized nor compacted is a finding; once both ran and quiet, it is healthy', async () => {
     const before = await run({ iteratorAge: 50, depth: '0' });
-    expect(before.lines.filter((l) => !l.ok).map((l) => l.component)).toEqual(['materializer']);
+    expect(before.lines.filter((l) => !l.ok).map((l) => l.component)).toEqual(['materializer', 'compactor']);
 
     const outputs = new DynamoOutputStore(createDocumentClient(aws.clientConfig), aws.names.outputTable);
     await outputs.markMaterialized(
       { date: utcDate(NOW), partition: { kind: 'quarantine', date: utcDate(NOW) }, changedAt: NOW - 60_000 },
       NOW,
     );
+    // The compactor's last run ended two minutes ago.
+    const lease = new DynamoRunLease(
+      createDocumentClient(aws.clientConfig),
+      aws.names.outputTable,
+      () => NOW - 120_000,
+    );
+    expect(await lease.acquire('compactor', 'run-1', NOW)).toBe(true);
+    await lease.release('compactor', 'run-1');
     const { lines, fakes } = await run({ iteratorAge: 50, depth: '0' });
     expect(lines.every((l) => l.ok)).toBe(true);
     expect(formatStatus(lines)).toMatch(/healthy\n$/);
     expect(lines.find((l) => l.component === 'stream')?.text).toContain('ACTIVE, 2 open shards');
+    expect(lines.find((l) => l.component === 'compactor')?.text).toBe(
+      `last compaction run ended ${new Date(NOW - 120_000).toISOString()} (120 s ago)`,
+    );
+    expect(lines.find((l) => l.component === 'preprocess')?.text).toBe(
+      `last execution nightly-1 SUCCEEDED (started ${new Date(NOW - 3_600_000).toISOString()}, ended ${new Date(NOW - 3_000_000).toISOString()})`,
+    );
+    expect(lines.map((l) => l.text)).toContain(
+      `on-failure bucket ${aws.names.failedBatchesBucket}: no failed batch to replay`,
+    );
     expect(lines.find((l) => l.component === 'serving table')?.text).toBe(
       'tickflow_dev.bars ACTIVE, capacity PAY_PER_REQUEST, TTL ENABLED, PITR ENABLED',
     );
@@ -171,8 +228,25 @@ describe('tickflow status on a deployed-shaped local stack', () => {
     });
   });
 
-  it('says what is wrong: an alarm, a disabled mapping, a consumer behind, a non-empty on-failure queue', async () => {
-    const { lines } = await run({ iteratorAge: 90_000, depth: '3', alarm: true, state: 'Disabled' });
+  it('says what is wrong: an alarm, a disabled mapping, a consumer behind, failed batches not replayed, a failed execution', async () => {
+    // A batch the aggregator's mapping gave up on, where Lambda writes it; another one already replayed.
+    const bucket = new S3ObjectStore(createS3Client(aws.clientConfig), aws.names.failedBatchesBucket);
+    const key = failedBatchKey(
+      mappingId('Tickflow-dev-Aggregator'),
+      'shardId-000000000000',
+      new Date(NOW),
+      'u-1',
+    );
+    await bucket.put(key, new TextEncoder().encode('{}'));
+    await bucket.put(`replayed/${key}-earlier`, new TextEncoder().encode('{}'));
+    const { lines } = await run({
+      iteratorAge: 90_000,
+      depth: '3',
+      alarm: true,
+      state: 'Disabled',
+      execution: 'FAILED',
+    });
+    await bucket.delete(key);
     const findings = lines.filter((l) => !l.ok).map((l) => `${l.component}: ${l.text}`);
     expect(findings).toEqual(
       expect.arrayContaining([
@@ -181,6 +255,12 @@ describe('tickflow status on a deployed-shaped local stack', () => {
         expect.stringMatching(
           /^consumer Tickflow-dev-BronzeWriter: on-failure queue Tickflow-dev-BronzeWriter-dlq holds 3 discarded batches/,
         ),
+        expect.stringMatching(
+          new RegExp(
+            `^consumer Tickflow-dev-Aggregator: on-failure bucket ${aws.names.failedBatchesBucket} holds 1 failed batches not replayed \\(oldest .*\\): fix the cause, then tickflow dlq replay --env dev --mapping ${mappingId('Tickflow-dev-Aggregator')} `,
+          ),
+        ),
+        expect.stringMatching(/^preprocess: last execution nightly-1 FAILED/),
         expect.stringMatching(
           /^alarms: Tickflow-dev-AggregatorIteratorAge1A2B3C-XYZ in ALARM: Threshold Crossed/,
         ),
@@ -195,10 +275,7 @@ describe('tickflow status on a deployed-shaped local stack', () => {
         kinesis: createKinesisClient(aws.clientConfig),
         doc: createDocumentClient(aws.clientConfig),
         ...Object.fromEntries(
-          Object.entries(clients(aws.streamArn, { iteratorAge: 1, depth: '0' })).map(([k, v]) => [
-            k,
-            v.client,
-          ]),
+          Object.entries(clients(aws, { iteratorAge: 1, depth: '0' })).map(([k, v]) => [k, v.client]),
         ),
       } as never,
       { ...targets, streamName: 'no-such-stream' },

@@ -95,6 +95,12 @@ describe('the stream contract against an independent SQL reference', { timeout: 
         const { summary, lake } = await run(`plain-${stream}`, { stream });
         if (stream === 'kinesis') plainLake = lake;
         expectCounts(summary);
+        // What the deployment bills while idle: its Kinesis stream, or on Kafka the user's cluster (unpriced).
+        const idle = summary.cost.idlePerMonth.lines.filter((l) => l.count > 0);
+        expect(idle.some((l) => l.item.startsWith('Kinesis'))).toBe(stream === 'kinesis');
+        expect(idle.filter((l) => l.item.startsWith('Kafka cluster'))).toEqual(
+          stream === 'kafka' ? [expect.objectContaining({ count: 1, usd: null })] : [],
+        );
         expectSameBars(await lakeBars(lake), reference.bars);
         expect(await lakeLate(lake)).toEqual(reference.late.map(lateKey).sort());
       },
@@ -225,12 +231,13 @@ describe('the stream contract against an independent SQL reference', { timeout: 
     expect(await lakeLate(lake)).toEqual(short.late.map(lateKey).sort());
   });
 
-  it('the serving store holds exactly the lake’s final bars, none still forming (also under chaos)', async (ctx) => {
-    if (!cassandra) return ctx.skip();
-    for (const [name, chaos] of [
-      ['serving', 0],
-      ['serving-chaos', 0.3],
-    ] as const) {
+  it.for([
+    ['serving', 0],
+    ['serving-chaos', 0.3],
+  ] as const)(
+    'the serving store holds exactly the lake’s final bars, none still forming (%s)',
+    async ([name, chaos], ctx) => {
+      if (!cassandra) return ctx.skip();
       const keyspace = `contract_${name.replace('-', '_')}`;
       const store = await ServingStore.connect({
         kind: 'local',
@@ -253,6 +260,6 @@ describe('the stream contract against an independent SQL reference', { timeout: 
       } finally {
         await serving.stop();
       }
-    }
-  });
+    },
+  );
 });

@@ -12,7 +12,7 @@ const TOP_LEVEL = ['infra', 'functions', 'shared', 'test', 'local', 'cli', 'benc
 const CITED_PATH = new RegExp(`(?:\`|\\]\\()((?:${TOP_LEVEL.join('|')})/[A-Za-z0-9_./-]*)`, 'g');
 
 /** Files a benchmark run writes (the README says which; .gitignore keeps them out of git). */
-const GENERATED = /^bench\/RESULTS\.[a-z]+\.md$/;
+const GENERATED = /^bench\/RESULTS\.[a-z.-]+\.md$/;
 
 function citedPaths(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');

@@ -16,7 +16,7 @@ import {
 } from '../../local/esm/events.js';
 import { laneOf } from '../../local/esm/lane.js';
 import { InvalidEventSourceMappingError, resolveOptions } from '../../local/esm/options.js';
-import { decideAfterInvoke } from '../../local/esm/retry-policy.js';
+import { decideAfterInvoke, expiredAtHead, replan, resplitPlan } from '../../local/esm/retry-policy.js';
 import { backoffMs } from '../../local/esm/shard-consumer.js';
 import { createRandom } from '../../shared/random.js';
 
@@ -110,6 +110,40 @@ describe('decideAfterInvoke', () => {
         },
       ),
     );
+  });
+});
+
+describe('the plan after an invocation (both runners)', () => {
+  const policy = { bisectBatchOnFunctionError: true, maximumRetryAttempts: 3 };
+  it('a bisected head goes first, then the rest of the plan', () => {
+    const planned = { size: 10, retries: 1 };
+    const decision = decideAfterInvoke(planned, { kind: 'error' }, policy);
+    expect(replan([planned, { size: 4, retries: 0 }], planned, 10, decision)).toEqual([
+      { size: 5, retries: 1 },
+      { size: 5, retries: 1 },
+      { size: 4, retries: 0 },
+    ]);
+  });
+
+  it('a planned batch cut short by the payload limit keeps its remainder planned, with its retries', () => {
+    const planned = { size: 10, retries: 2 };
+    const decision = decideAfterInvoke({ size: 6, retries: 2 }, { kind: 'success' }, policy);
+    expect(replan([planned], planned, 6, decision)).toEqual([{ size: 4, retries: 2 }]);
+  });
+
+  it('records older than the maximum age are counted from the head only; -1 expires nothing', () => {
+    expect(expiredAtHead([1_000, 2_000, 9_000, 1_000], 5, 10_000)).toBe(2);
+    expect(expiredAtHead([1_000], -1, 1e12)).toBe(0);
+  });
+
+  it('a chaos re-split draws a size from 1 to min(batch size, records left), carrying the most retries', () => {
+    const plan = [
+      { size: 3, retries: 1 },
+      { size: 3, retries: 2 },
+    ];
+    expect(resplitPlan(plan, 7, 100, () => 0)).toEqual([{ size: 1, retries: 2 }]);
+    expect(resplitPlan(plan, 7, 100, () => 0.999)).toEqual([{ size: 7, retries: 2 }]);
+    expect(resplitPlan([], 7, 100, () => 0.5)).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import type { KafkaEvent } from '../../../shared/adapters/kafka/records.js';
 import type { KafkaEventSource } from '../kafka-events.js';
 import { InvalidEventSourceMappingError } from '../options.js';
-import type { FailureCondition } from '../types.js';
+import type { OnFailureEnvelope } from '../types.js';
 
 /**
  * Options of the local Kafka event source mapping, named and bounded like Lambda's
@@ -116,20 +116,7 @@ export interface KafkaRecordsInfo {
  * (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html); `payload`, the whole
  * invocation, is what an S3 destination receives besides the metadata.
  */
-export interface KafkaOnFailureRecord {
-  readonly requestContext: {
-    readonly requestId: string;
-    readonly functionArn: string;
-    readonly condition: FailureCondition;
-    readonly approximateInvokeCount: number;
-  };
-  readonly responseContext: {
-    readonly statusCode: number;
-    readonly executedVersion: string;
-    readonly functionError?: string;
-  };
-  readonly version: '1.0';
-  readonly timestamp: string;
+export interface KafkaOnFailureRecord extends OnFailureEnvelope {
   readonly KafkaBatchInfo: {
     readonly batchSize: number;
     readonly eventSourceArn?: string;

@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { BRONZE_METRICS as B, COMPACTOR_METRICS as C, METRICS_NAMESPACE } from '../../metrics.js';
+import { BRONZE_METRICS as B, COMPACTOR_METRICS as C } from '../../metrics.js';
 import type { BronzeBatchReport } from '../../pipeline/bronze/bronze-writer.js';
 import type { CompactionReport } from '../../pipeline/bronze/tick-compactor.js';
 
@@ -10,8 +10,9 @@ import type { CompactionReport } from '../../pipeline/bronze/tick-compactor.js';
 export class BronzeMetricsPublisher {
   private readonly metrics: Metrics;
 
-  constructor(serviceName: string) {
-    this.metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
+  /** @param namespace the environment's, e.g. `metricsNamespaceFromEnv()` */
+  constructor(namespace: string, serviceName: string) {
+    this.metrics = new Metrics({ namespace, serviceName });
   }
 
   publishBatch(report: BronzeBatchReport): void {

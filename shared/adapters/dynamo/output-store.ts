@@ -175,6 +175,22 @@ export class DynamoOutputStore implements OutputStore, MaterializableOutputs {
       });
   }
 
+  async markDirty(partitions: readonly OutputPartition[]): Promise<void> {
+    const now = this.now();
+    const expiry =
+      this.retentionMs === undefined
+        ? {}
+        : { [TABLE_KEYS.outputs.ttlAttribute]: Math.floor((now + this.retentionMs) / 1000) };
+    await runLimited([...new Set(partitions.map(partitionPk))], WRITE_CONCURRENCY, (sk) =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: ['dirty', utcDate(now)].join(SEP), sk, changedAt: now, ...expiry },
+        }),
+      ),
+    );
+  }
+
   private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;

@@ -1,7 +1,9 @@
 import kafkajs, { type Producer } from 'kafkajs';
 import { type WatermarkMark, watermarkMarkPayload } from '../../domain/watermark-mark.js';
-import type { ProducerRecord } from '../../producer/types.js';
-import type { PublishStats } from '../kinesis-publisher.js';
+import { SourceReader } from '../../producer/source-reader.js';
+import { isTickObject, type ProducerRecord } from '../../producer/types.js';
+import { emptyPublishStats, type PublishStats } from '../kinesis-publisher.js';
+import { type KafkaConnection, kafkaClientConfig } from './connection.js';
 
 /**
  * Publishes ticks to a Kafka topic, the Kafka twin of `KinesisPublisher`: keyed by symbol (Kafka's
@@ -9,16 +11,18 @@ import type { PublishStats } from '../kinesis-publisher.js';
  * idempotent producer with one request in flight, so the broker neither duplicates nor reorders a
  * key's records when the producer retries. Records are sent in requests of up to `requestSize`;
  * with `maxTicksPerRecord` > 1, the ticks of one symbol within a request are packed into one
- * record as a JSON array, in order (the packing the Kinesis publisher does).
+ * record as a JSON array, in order (the packing the Kinesis publisher does). A live source is read
+ * as the Kinesis publisher reads it: a request goes out once `lingerMs` passed after its first
+ * record, and nothing more is pulled while a request is in flight.
  */
-export interface KafkaPublisherOptions {
-  /** `host:port[,host:port…]`. */
-  readonly bootstrap: string;
+export interface KafkaPublisherOptions extends KafkaConnection {
   readonly topic: string;
   /** @default 1 */
   readonly maxTicksPerRecord?: number;
   /** Records per produce request. @default 500 */
   readonly requestSize?: number;
+  /** How long a slow (live) source may keep a partly filled request waiting for more records. @default 200 */
+  readonly lingerMs?: number;
   /** Called after every request with the running totals. */
   readonly onProgress?: (stats: Readonly<PublishStats>) => void;
 }
@@ -28,8 +32,7 @@ export class KafkaPublisher {
 
   constructor(private readonly options: KafkaPublisherOptions) {
     const kafka = new kafkajs.Kafka({
-      clientId: 'tickflow-producer',
-      brokers: options.bootstrap.split(','),
+      ...kafkaClientConfig(options, 'tickflow-producer'),
       logLevel: kafkajs.logLevel.NOTHING,
       retry: { retries: 10 },
     });
@@ -43,27 +46,18 @@ export class KafkaPublisher {
   /** Publishes every record of `source` and resolves with the totals; throws when the broker refuses a request after retries. */
   async publish(source: Iterable<ProducerRecord> | AsyncIterable<ProducerRecord>): Promise<PublishStats> {
     const started = performance.now();
-    const stats: PublishStats = {
-      records: 0,
-      ticks: 0,
-      bytes: 0,
-      requests: 0,
-      retries: 0,
-      throttled: 0,
-      durationMs: 0,
-    };
-    const requestSize = this.options.requestSize ?? 500;
+    const stats = emptyPublishStats();
+    const reader = new SourceReader(source, this.options.lingerMs ?? 200);
+    const requestTicks = (this.options.requestSize ?? 500) * (this.options.maxTicksPerRecord ?? 1);
     await this.producer.connect();
     try {
-      let pending: ProducerRecord[] = [];
-      for await (const record of source) {
-        pending.push(record);
-        if (pending.length >= requestSize * (this.options.maxTicksPerRecord ?? 1)) {
-          await this.send(pending, stats);
-          pending = [];
-        }
+      for (;;) {
+        const records = await reader.read(requestTicks, false);
+        if (records.length === 0) break;
+        await this.send(records, stats);
+        stats.durationMs = performance.now() - started;
+        this.options.onProgress?.(stats);
       }
-      if (pending.length > 0) await this.send(pending, stats);
     } finally {
       await this.producer.disconnect();
     }
@@ -90,14 +84,13 @@ export class KafkaPublisher {
     }
     stats.records += messages.length;
     stats.ticks += records.length;
-    this.options.onProgress?.(stats);
   }
 }
 
 /** Bytes per produce request: half of Kafka's default `message.max.bytes`, leaving room for record overhead. */
 const REQUEST_BYTES = 512 * 1024;
 
-function sizeOf(m: { key: string; value: string }): number {
+function sizeOf(m: { key: string; value: string | Buffer }): number {
   return Buffer.byteLength(m.value) + Buffer.byteLength(m.key);
 }
 
@@ -105,14 +98,14 @@ function sizeOf(m: { key: string; value: string }): number {
  * The request's records grouped by key, each key's ticks packed into JSON arrays of at most `max`
  * in their order; a raw-text record stays alone and in its place among its key's records.
  */
-function pack(records: readonly ProducerRecord[], max: number): { key: string; value: string }[] {
+function pack(records: readonly ProducerRecord[], max: number): { key: string; value: string | Buffer }[] {
   const byKey = new Map<string, ProducerRecord[]>();
   for (const r of records) {
     const list = byKey.get(r.partitionKey);
     if (list) list.push(r);
     else byKey.set(r.partitionKey, [r]);
   }
-  const out: { key: string; value: string }[] = [];
+  const out: { key: string; value: string | Buffer }[] = [];
   for (const [key, list] of byKey) {
     let run: ProducerRecord[] = [];
     const flush = () => {
@@ -121,7 +114,7 @@ function pack(records: readonly ProducerRecord[], max: number): { key: string; v
       run = [];
     };
     for (const r of list) {
-      if (typeof r.payload === 'string' || max === 1) {
+      if (!isTickObject(r.payload) || max === 1) {
         flush();
         out.push({ key, value: text(r) });
         continue;
@@ -134,8 +127,10 @@ function pack(records: readonly ProducerRecord[], max: number): { key: string; v
   return out;
 }
 
-function text(record: ProducerRecord): string {
-  return typeof record.payload === 'string' ? record.payload : JSON.stringify(record.payload);
+function text(record: ProducerRecord): string | Buffer {
+  const p = record.payload;
+  if (isTickObject(p)) return JSON.stringify(p);
+  return typeof p === 'string' ? p : Buffer.from(p);
 }
 
 /**
@@ -143,11 +138,11 @@ function text(record: ProducerRecord): string {
  * each lands in its symbol's partition after the ticks already there (as on Kinesis).
  */
 export function publishWatermarkMarksToKafka(
-  bootstrap: string,
+  connection: KafkaConnection,
   topic: string,
   marks: readonly WatermarkMark[],
 ): Promise<PublishStats> {
-  return new KafkaPublisher({ bootstrap, topic }).publish(
+  return new KafkaPublisher({ ...connection, topic }).publish(
     marks.map((mark) => ({ partitionKey: mark.symbol, payload: watermarkMarkPayload(mark) })),
   );
 }

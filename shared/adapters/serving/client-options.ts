@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import cassandra from 'cassandra-driver';
 import type { KeyspacesServingConfig, LocalServingConfig, ServingStoreConfig } from './config.js';
@@ -55,13 +56,14 @@ function keyspacesOptions(config: KeyspacesServingConfig): cassandra.ClientOptio
   const host = config.endpoint ?? `cassandra.${config.region}.amazonaws.com`;
   return {
     contactPoints: [host],
-    localDataCenter: config.region,
+    localDataCenter: config.localDataCenter ?? config.region,
     protocolOptions: { port: config.port ?? 9142 },
     authProvider: sigV4AuthProvider(config),
     sslOptions: {
       ca: [...rootCertificates, STARFIELD_CLASS_2_ROOT_PEM, ...(config.extraCaPem ?? [])],
       host,
-      servername: host,
+      // SNI carries names only (RFC 6066); an address is still verified against the certificate.
+      ...(isIP(host) ? {} : { servername: host }),
       rejectUnauthorized: true,
     },
     queryOptions: {

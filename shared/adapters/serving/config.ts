@@ -50,6 +50,11 @@ export interface KeyspacesServingConfig extends CommonConfig {
   /** Default 9142. */
   readonly port?: number;
   /**
+   * Default the region: Keyspaces reports each region as one data center. Another name only for a
+   * Cassandra standing in for Keyspaces (the local node of the TLS test, whose data center is `datacenter1`).
+   */
+  readonly localDataCenter?: string;
+  /**
    * Extra PEM certificates to trust, e.g. a private CA in front of a VPC endpoint. Node's root store
    * (Amazon Root CA 1–4) and Starfield Class 2 (starfield-root.ts) are always trusted.
    */

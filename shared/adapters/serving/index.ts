@@ -15,6 +15,7 @@ export {
   InvalidBarQueryError,
   InvalidServingConfigError,
   ServingStoreError,
+  ServingTlsError,
   ServingWriteError,
 } from './errors.js';
 export { type BackoffPolicy, DEFAULT_BACKOFF, isTransient, withBackoff } from './retry.js';

@@ -4,7 +4,7 @@ import { chunk, finalParams, formingParams, groupByPartition, rowToBar, type Sto
 import { buildClientOptions } from './client-options.js';
 import { BARS_TABLE, DEFAULT_KEYSPACE, type Retention, type ServingStoreConfig, ttlFor } from './config.js';
 import { DAY_MS, dayStart, utcDay } from './day.js';
-import { InvalidBarQueryError, InvalidServingConfigError } from './errors.js';
+import { InvalidBarQueryError, InvalidServingConfigError, ServingTlsError, tlsFailureOf } from './errors.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, withBackoff } from './retry.js';
 import { createBarsTableCql, KEYSPACE_NAME } from './schema.js';
 import { selectDayCql, upsertFinalCql, upsertFormingCql } from './statements.js';
@@ -82,8 +82,21 @@ export class ServingStore {
         `"${keyspace}" is not a CQL identifier (letters, digits, _)`,
       );
     }
-    const client = new cassandra.Client(buildClientOptions(config));
-    await client.connect();
+    const options = buildClientOptions(config);
+    const client = new cassandra.Client(options);
+    try {
+      await client.connect();
+    } catch (err) {
+      await client.shutdown().catch(() => undefined);
+      const tls = tlsFailureOf(err);
+      if (tls && options.sslOptions)
+        throw new ServingTlsError(
+          `${options.sslOptions.host}:${options.protocolOptions?.port}`,
+          tls.code,
+          tls.error,
+        );
+      throw err;
+    }
     return new ServingStore(client, config, opts);
   }
 

@@ -68,6 +68,38 @@ export function thresholdsFor(
   return { ...config.defaults, ...(cls?.thresholds ?? {}), class: cls?.name ?? 'default' };
 }
 
+/** A config file's or setting's market alerts: any of `interval`, `defaults` (some thresholds), `classes`. */
+export interface PartialAlertConfig {
+  readonly interval?: string;
+  readonly defaults?: Partial<AlertThresholds>;
+  readonly classes?: readonly SymbolClass[];
+}
+
+/**
+ * The config a partial one gives over `base`: its interval and classes replace base's, its defaults
+ * override base's one by one. Refuses keys other than those three, then validates the result
+ * ({@link validateAlertConfig}).
+ */
+export function mergeAlertConfig(
+  partial: PartialAlertConfig,
+  base: MarketAlertConfig = DEFAULT_MARKET_ALERT_CONFIG,
+): MarketAlertConfig {
+  if (typeof partial !== 'object' || partial === null || Array.isArray(partial))
+    throw new AlertConfigError('(market alerts)', partial, 'an object with interval, defaults, classes');
+  const unknown = Object.keys(partial).filter((k) => !['interval', 'defaults', 'classes'].includes(k));
+  if (unknown.length > 0)
+    throw new AlertConfigError(
+      unknown[0]!,
+      partial[unknown[0] as never],
+      'no such setting (interval, defaults, classes)',
+    );
+  return validateAlertConfig({
+    interval: partial.interval ?? base.interval,
+    defaults: { ...base.defaults, ...(partial.defaults ?? {}) },
+    classes: partial.classes ?? base.classes,
+  });
+}
+
 /** Checks every threshold of the config; throws {@link AlertConfigError} naming the first bad one. */
 export function validateAlertConfig(config: MarketAlertConfig): MarketAlertConfig {
   if (typeof config.interval !== 'string' || config.interval === '')

@@ -4,6 +4,7 @@ import {
   costOfRun,
   emptyUsage,
   idleCost,
+  onKafka,
   PRICE_TABLE,
   projectCost,
   type RunFacts,
@@ -70,6 +71,24 @@ describe('idleCost', () => {
     const expected = 730 * 0.015 + 2 * 1 + 17 * 0.1 + 3 + 37 * 0.3 + (52_560 * 0.2) / 1e6;
     expect(usd).toBeCloseTo(expected, 9);
     expect(lines.find((l) => l.item.includes('on-demand'))?.usd).toBe(0);
+  });
+});
+
+describe('a deployment on Kafka', () => {
+  it('bills no Kinesis stream or shard and lists the Kafka cluster, unpriced (MSK’s bill is the user’s)', () => {
+    const { usd, lines } = idleCost(onKafka(inventory), PRICE_TABLE);
+    expect(usd).toBeCloseTo(idleCost(inventory, PRICE_TABLE).usd - 730 * 0.015, 9);
+    const listed = lines.filter((l) => l.count > 0).map((l) => l.item);
+    expect(listed.some((item) => item.startsWith('Kinesis'))).toBe(false);
+    expect(lines.find((l) => l.item.startsWith('Kafka cluster'))).toMatchObject({ count: 1, usd: null });
+  });
+
+  it('a projection adds no shard at any rate', () => {
+    const p = projectCost(
+      costOfRun({ ...emptyUsage(), 'dynamodb.writeUnits': 1e6 }, facts, onKafka(inventory)),
+      200_000,
+    );
+    expect(p.shards).toBe(0);
   });
 });
 

@@ -1,0 +1,175 @@
+import { existsSync } from 'node:fs';
+import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import type { Command } from 'commander';
+import { loadEnvironment } from '../../infra/environments.js';
+import { createKinesisClient, createS3Client } from '../../shared/adapters/aws-clients.js';
+import { type ReplayReport, replayFailedBatches } from '../../shared/adapters/failed-batches/index.js';
+import { FileObjectStore } from '../../shared/adapters/file-object-store.js';
+import { KinesisPublisher, putRecordsWith } from '../../shared/adapters/kinesis-publisher.js';
+import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
+import { DEFAULT_ALLOWED_LATENESS_MS, resourceNames } from '../../shared/config.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { duration, UsageError } from '../options.js';
+import type { SdkClient } from '../status/stack-status.js';
+
+interface ReplayFlags {
+  env?: string;
+  bucket?: string;
+  dir?: string;
+  stream?: string;
+  region?: string;
+  since?: string;
+  until?: string;
+  mapping?: string;
+  dryRun?: boolean;
+  lateness?: number;
+  json?: boolean;
+}
+
+/** Adds `tickflow dlq replay` to the program. */
+export function register(program: Command): void {
+  const dlq = program
+    .command('dlq')
+    .description("the stream consumers' on-failure destination: batches given up on, kept whole in S3");
+  dlq
+    .command('replay')
+    .description(
+      'put the failed batches back on the stream, oldest first per shard, and move each one under replayed/ (docs/runbook.md, FailedBatches)',
+    )
+    .option('--env <name>', 'a deployed environment (infra/environments/<name>.json): its bucket and stream')
+    .option('--bucket <name>', 'the on-failure bucket (stack output FailedBatchesBucketName)')
+    .option('--dir <dir>', "a folder laid out as the bucket: a local run's OUT/failed-batches")
+    .option('--stream <name>', 'the Kinesis stream to put the records on (default: the environment’s)')
+    .option('--region <region>', 'AWS region (default: the environment’s, or the SDK’s)')
+    .option(
+      '--since <time>',
+      'only batches discarded at or after this time (ISO-8601, or a duration ago: 2h)',
+    )
+    .option('--until <time>', 'only batches discarded before this time (ISO-8601, or a duration ago)')
+    .option('--mapping <uuid>', "only this event source mapping's batches")
+    .option('--dry-run', 'read and report; put and move nothing')
+    .option('--json', 'print the report as JSON')
+    .option(
+      '--lateness <duration>',
+      `the allowed lateness, to warn about batches whose windows may have closed (default: the environment's, else ${DEFAULT_ALLOWED_LATENESS_MS / 60_000}m)`,
+      duration,
+    )
+    .addHelpText(
+      'after',
+      `
+Replaying twice sends nothing the second time: a replayed batch is moved under replayed/. A replay
+interrupted between the put and the move sends that batch again; the aggregator drops its ticks as
+duplicates by (symbol, id) within the dedup horizon. Ticks whose windows have closed since go to late/.
+
+Exit codes:
+  0  every batch in range was put back (or listed, with --dry-run)
+  1  an object could not be read as a failed batch (left in place), or a put failed
+  2  bad flags (nothing ran)`,
+    )
+    .action(async (flags: ReplayFlags) => {
+      const report = await replay(flags);
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplay(report));
+      if (report.invalid.length > 0) process.exitCode = EXIT_CODES.failure;
+    });
+}
+
+async function replay(flags: ReplayFlags): Promise<ReplayReport> {
+  if (!flags.env && !flags.bucket && !flags.dir)
+    throw new UsageError('say where the failed batches are: --env NAME, --bucket NAME or --dir DIR');
+  if (flags.bucket && flags.dir) throw new UsageError('give one of --bucket and --dir');
+  if (flags.dir && !existsSync(flags.dir))
+    throw new UsageError(
+      `--dir ${flags.dir} does not exist (a local run writes OUT/failed-batches only when a batch failed)`,
+    );
+  const now = Date.now();
+  const since = flags.since === undefined ? undefined : timeFlag('--since', flags.since, now);
+  const until = flags.until === undefined ? undefined : timeFlag('--until', flags.until, now);
+  const environment = flags.env ? loadEnvironment(flags.env) : undefined;
+  const region = flags.region ?? environment?.env?.region;
+  const streamName =
+    flags.stream ?? (environment ? resourceNames(environment.config.prefix).tickStream : undefined);
+  if (!streamName && !flags.dryRun)
+    throw new UsageError('name the stream to put the records on: --stream NAME or --env NAME');
+  const kinesis = createKinesisClient({ region });
+  const s3 = createS3Client({ region });
+  try {
+    const bucket =
+      flags.bucket ??
+      (flags.dir ? undefined : await onFailureBucket(kinesis, new LambdaClient({ region }), streamName!));
+    const store = flags.dir ? new FileObjectStore(flags.dir) : new S3ObjectStore(s3, bucket!);
+    const put = (records: readonly { partitionKey: string; data: Uint8Array }[]) =>
+      new KinesisPublisher({ streamName: streamName!, putRecords: putRecordsWith(kinesis) }).publish(
+        records.map((r) => ({ partitionKey: r.partitionKey, payload: r.data })),
+      );
+    return await replayFailedBatches({
+      store,
+      put,
+      since,
+      until,
+      mappingId: flags.mapping,
+      dryRun: flags.dryRun,
+      allowedLatenessMs:
+        flags.lateness ?? environment?.config.allowedLatenessMs ?? DEFAULT_ALLOWED_LATENESS_MS,
+      now,
+      onBatch: (batch, n) =>
+        process.stderr.write(
+          `${flags.dryRun ? 'would put' : 'put'} ${n.records} records (${n.ticks} ticks) of ${batch.key} (${batch.condition}${batch.functionError ? `, ${batch.functionError}` : ''})\n`,
+        ),
+    });
+  } finally {
+    kinesis.destroy();
+    s3.destroy();
+  }
+}
+
+/** The S3 on-failure destination of the event source mappings reading `streamName`. */
+export async function onFailureBucket(
+  kinesis: SdkClient,
+  lambda: SdkClient,
+  streamName: string,
+): Promise<string> {
+  const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+  const arn = summary.StreamDescriptionSummary.StreamARN;
+  const res = await lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: arn }));
+  const buckets = new Set<string>();
+  for (const m of res.EventSourceMappings ?? []) {
+    const destination: string | undefined = m.DestinationConfig?.OnFailure?.Destination;
+    if (destination?.startsWith('arn:aws:s3:::')) buckets.add(destination.slice('arn:aws:s3:::'.length));
+  }
+  if (buckets.size !== 1)
+    throw new Error(
+      `expected the event source mappings of ${streamName} to share one S3 on-failure destination, found ${buckets.size}: name it with --bucket`,
+    );
+  return [...buckets][0]!;
+}
+
+/** An ISO-8601 time, or a duration before `now` (`2h`). */
+function timeFlag(flag: string, value: string, now: number): number {
+  const at = Date.parse(value);
+  if (Number.isFinite(at) && /\d{4}-\d{2}-\d{2}/.test(value)) return at;
+  try {
+    return now - duration(value);
+  } catch {
+    throw new UsageError(`${flag} takes an ISO-8601 time or a duration ago like 2h, got "${value}"`);
+  }
+}
+
+/** The report: totals, then what needs a look. */
+export function formatReplay(r: ReplayReport): string {
+  const verb = r.dryRun ? 'would put back' : 'put back';
+  const lines = [
+    `${verb} ${r.batches} failed batches: ${r.records} records, ${r.ticks} ticks` +
+      (r.duplicateRecords > 0 ? ` (${r.duplicateRecords} records held by two batches sent once)` : '') +
+      (r.alreadyPut > 0 ? `; ${r.alreadyPut} batches put by an interrupted replay moved to replayed/` : ''),
+  ];
+  if (r.stale.length > 0) {
+    const newest = Math.max(...r.stale.map((s) => s.newestTickMs));
+    lines.push(
+      `warning: ${r.stale.length} batches hold only ticks older than the allowed lateness (newest ${new Date(newest).toISOString()}):`,
+      '  where their symbols kept trading, their windows are closed and these ticks go to late/, not into bars',
+    );
+  }
+  for (const i of r.invalid) lines.push(`not a failed batch, left in place: ${i.key}: ${i.reason}`);
+  return `${lines.join('\n')}\n`;
+}
