@@ -53,8 +53,14 @@ export interface ConsumerConfig {
 }
 
 export interface AlarmConfig {
-  /** GetRecords.IteratorAgeMilliseconds / Lambda IteratorAge maximum that pages someone. */
+  /** Lambda IteratorAge maximum that pages someone (Kinesis source). */
   readonly iteratorAgeMs: number;
+  /**
+   * Lambda OffsetLag maximum that pages someone (Kafka source): records of the topic the consumer's
+   * group has not processed yet. Lambda publishes no IteratorAge for Kafka, so this replaces
+   * `iteratorAgeMs` there; it counts records, not time.
+   */
+  readonly offsetLagRecords: number;
   /** Function errors per 5 minutes. */
   readonly functionErrors: number;
   /** Function throttles per 5 minutes. */
@@ -73,8 +79,9 @@ export interface AlarmConfig {
    */
   readonly watermarkLagMs: number;
   /**
-   * Minutes without a record put on the tick stream before the heartbeat alarm fires (Kinesis
-   * IncomingRecords); `0` leaves the heartbeat out, e.g. for a stream that is quiet on weekends.
+   * Minutes without ticks before the heartbeat alarm fires (on Kinesis no record put on the stream,
+   * IncomingRecords; on Kafka no valid tick applied by the aggregator, its ValidTicks); `0` leaves
+   * the heartbeat out, e.g. for a market that is quiet on weekends.
    */
   readonly noTicksMinutes: number;
 }
@@ -192,6 +199,8 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   },
   alarms: {
     iteratorAgeMs: 60_000,
+    // A minute of ticks at 1,000 a second (what one Kinesis shard takes): the minute iteratorAgeMs allows.
+    offsetLagRecords: 60_000,
     functionErrors: 1,
     functionThrottles: 1,
     failedBatches: 1,

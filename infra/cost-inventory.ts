@@ -19,8 +19,8 @@ const KMS_KEYS = 1;
 /**
  * Alarms, counted in the metrics they read: CloudWatch prices a standard alarm per alarm metric, and an
  * alarm on a metric-math expression reads each metric of the expression (the upper reading of the rule).
- * Per consumer: iterator age, errors, throttles; per scheduled function: errors, throttles; per state
- * machine: failed + timed-out executions (2 metrics).
+ * Per consumer: its lag (iterator age on Kinesis, offset lag on Kafka), errors, throttles; per scheduled
+ * function: errors, throttles; per state machine: failed + timed-out executions (2 metrics).
  */
 const ALARM_METRICS_PER_CONSUMER = 3;
 const ALARM_METRICS_PER_SCHEDULED_FUNCTION = 2;
@@ -47,9 +47,10 @@ const CUSTOM_METRICS = { aggregator: 12, aggregatorPerInterval: 2, materializer:
 const MINUTES_PER_MONTH = 730 * 60;
 
 /**
- * The always-on inventory of a deployment with `config`. A Kafka source has no Kinesis stream (and no
- * heartbeat alarm, which reads the stream's metric); it has the user's cluster and the event pollers
- * the two mappings keep running, both listed unpriced.
+ * The always-on inventory of a deployment with `config`. A Kafka source has no Kinesis stream; it has
+ * the user's cluster and the event pollers the two mappings keep running, both listed unpriced. Its
+ * alarms read as many metrics as on Kinesis (offset lag for iterator age, the aggregator's valid ticks
+ * for the stream's incoming records in the heartbeat).
  */
 export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
   const inventory = kinesisInventory(config);
@@ -58,7 +59,6 @@ export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
 }
 
 function kinesisInventory(config: TickflowConfig): AlwaysOnInventory {
-  const kinesis = config.source.kind === 'kinesis';
   const onDemand = config.stream.shards === 'ON_DEMAND';
   const scheduled = Object.values(scheduledFunctions(config));
   return {
@@ -71,7 +71,7 @@ function kinesisInventory(config: TickflowConfig): AlwaysOnInventory {
       STATE_MACHINES * ALARM_METRICS_PER_STATE_MACHINE +
       METRIC_ALARM_METRICS +
       (config.serving.enabled ? SERVING_ALARM_METRICS : 0) +
-      (kinesis && config.alarms.noTicksMinutes > 0 ? 1 : 0),
+      (config.alarms.noTicksMinutes > 0 ? 1 : 0),
     dashboards: config.dashboard ? 1 : 0,
     // The scheduled functions publish only when they did something (a flush, a compaction).
     customMetrics: 0,

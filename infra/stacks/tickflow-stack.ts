@@ -192,7 +192,7 @@ export class TickflowStack extends Stack {
       failedBatches: this.failedBatches,
       servingTable: this.servingStore,
       alerts: config.alerts,
-      stream: this.tickStream?.stream,
+      source: ticks,
       allowedLatenessMs: config.allowedLatenessMs,
       dashboard: config.dashboard,
       // Dashboards are global to the account: one per environment and region.

@@ -367,8 +367,53 @@ describe('Kafka source: the setting is checked at synth', () => {
   });
 });
 
+describe('Kafka source: monitoring', () => {
+  const t = synth(MSK, { alarms: { noTicksMinutes: 30, offsetLagRecords: 25_000 } });
+  const alarms = Object.entries(t.findResources('AWS::CloudWatch::Alarm')) as [string, Resource][];
+  const alarm = (id: string) => alarms.find(([logical]) => logical.startsWith(`Monitoring${id}`))?.[1];
+  const functionRef = (fn: string) => ({ Ref: expect.stringMatching(new RegExp(`^${fn}Handler`)) });
+
+  it("alarms on each consumer's OffsetLag (its one mapping's, by function), in records, instead of the iterator age Lambda does not publish for Kafka", () => {
+    for (const fn of ['Aggregator', 'Bronze']) {
+      expect(alarm(`${fn}IteratorAge`)).toBeUndefined();
+      expect(alarm(`${fn}OffsetLag`)?.Properties).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'OffsetLag',
+        Dimensions: [{ Name: 'FunctionName', Value: functionRef(fn) }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 3,
+        Threshold: 25_000,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmDescription: expect.stringContaining(`docs/runbook.md#${fn.toLowerCase()}offsetlag`),
+      });
+    }
+  });
+
+  it("defaults the lag threshold to a minute of a Kinesis shard's full rate (docs/configuration.md)", () => {
+    expect(resolveConfig({ source: MSK }).alarms.offsetLagRecords).toBe(60 * 1000);
+  });
+
+  it('keeps the heartbeat: no valid tick applied by the aggregator (its own metric) for noTicksMinutes, missing data breaching', () => {
+    expect(alarm('NoTicks')?.Properties).toMatchObject({
+      Namespace: 'Tickflow/tf-kafka',
+      MetricName: 'ValidTicks',
+      Dimensions: [{ Name: 'service', Value: 'aggregator' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 6,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    // The aggregator publishes under the namespace the alarm reads.
+    expect(envOf(t, 'Aggregator')[HANDLER_ENV.metricsNamespace]).toBe('Tickflow/tf-kafka');
+  });
+});
+
 describe('Kafka source: the idle cost and the example environment files', () => {
-  it('lists no Kinesis shard, stream or heartbeat, and the cluster and the minimum pollers as running but not priced', () => {
+  it('lists no Kinesis shard or stream, the same alarms, and the cluster and the minimum pollers as running but not priced', () => {
     const config = resolveConfig({
       source: { ...MSK, pollers: { minimum: 3 } } as SourceSetting,
       alarms: { noTicksMinutes: 30 },
@@ -378,7 +423,6 @@ describe('Kafka source: the idle cost and the example environment files', () => 
       ...kinesis,
       provisionedShards: 0,
       onDemandStreams: 0,
-      alarms: kinesis.alarms - 1,
       kafkaClusters: 1,
       kafkaEventPollers: 6,
     });
@@ -388,7 +432,7 @@ describe('Kafka source: the idle cost and the example environment files', () => 
       [expect.stringMatching(/^Kafka cluster/), 1],
       [expect.stringMatching(/^Lambda provisioned event pollers/), 6],
     ]);
-    // The template agrees: no stream, and the alarm count without the heartbeat.
+    // The template agrees (test/infra/cost-inventory.test.ts counts its alarm metrics).
     const t = synth({ ...MSK, pollers: { minimum: 3 } } as SourceSetting, { alarms: { noTicksMinutes: 30 } });
     t.resourceCountIs('AWS::Kinesis::Stream', 0);
     expect(mappingOf(t, 'Aggregator').Properties.ProvisionedPollerConfig).toMatchObject({

@@ -267,6 +267,7 @@ describe('Materializer props', () => {
 describe('Monitoring props', () => {
   it.each([
     ['alarms.iteratorAgeMs', { iteratorAgeMs: 0 }],
+    ['alarms.offsetLagRecords', { offsetLagRecords: 0 }],
     ['alarms.functionErrors', { functionErrors: 0 }],
     ['alarms.functionThrottles', { functionThrottles: 0.5 }],
     ['alarms.failedBatches', { failedBatches: 0 }],
