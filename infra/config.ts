@@ -143,6 +143,18 @@ export interface TickflowConfig {
   readonly alarms: AlarmConfig;
   readonly alerts: AlertsConfig;
   readonly serving: ServingConfig;
+  /**
+   * Create the CloudWatch dashboard `<prefix>-<region>` ($3 a month beyond an account's first three).
+   * Off, every alarm stays, and `tickflow status` and `tickflow report` are the free views.
+   */
+  readonly dashboard: boolean;
+  /**
+   * Minutes between runs of the scheduled idle flush and lake materializer (1–60). Each run rewrites
+   * every lake partition that got bars since the last, so fewer runs mean fewer S3 PUTs; the lake and
+   * the closes of quiet symbols lag by up to this much (the outputs table and the serving store get
+   * bars as they close).
+   */
+  readonly materializerMinutes: number;
   /** Days after which lake objects' non-current versions expire. */
   readonly lakeNoncurrentVersionDays: number;
   /**
@@ -178,7 +190,7 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   stream: { shards: 1, retentionHours: 24 },
   consumer: {
     batchSize: 500,
-    maxBatchingWindowSeconds: 1,
+    maxBatchingWindowSeconds: 10,
     parallelizationFactor: 1,
     maxRetryAttempts: 10,
     maxRecordAgeSeconds: 6 * 3600,
@@ -205,6 +217,8 @@ export const DEFAULT_CONFIG: TickflowConfig = {
     ttlSeconds: DEFAULT_TTL_S,
     formingUpsertPeriodMs: DEFAULT_FORMING_UPSERT_PERIOD_MS,
   },
+  dashboard: false,
+  materializerMinutes: 5,
   lakeNoncurrentVersionDays: 30,
   outputsRetentionDays: 30,
   nightlySchedule: undefined,

@@ -9,7 +9,10 @@ import type { TickflowConfig } from './config.js';
 
 /** The stack's shape as the constructs build it (see infra/stacks/tickflow-stack.ts). */
 const STREAM_CONSUMERS = 2; // aggregator, bronze writer
-export const SCHEDULED_FUNCTIONS = { materializer: 1, compactor: 5 } as const; // minutes between runs
+/** Minutes between runs of each scheduled function. */
+export function scheduledFunctions(config: TickflowConfig): { materializer: number; compactor: number } {
+  return { materializer: config.materializerMinutes, compactor: 5 };
+}
 const STATE_MACHINES = 2; // preprocess, backfill
 /** One customer-managed key for the data (stream, tables, queues) and the alarm topic. */
 const KMS_KEYS = 1;
@@ -57,7 +60,7 @@ export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
 
 function kinesisInventory(config: TickflowConfig): AlwaysOnInventory {
   const onDemand = config.stream.shards === 'ON_DEMAND';
-  const scheduled = Object.values(SCHEDULED_FUNCTIONS);
+  const scheduled = Object.values(scheduledFunctions(config));
   return {
     provisionedShards: onDemand ? 0 : (config.stream.shards as number),
     onDemandStreams: onDemand ? 1 : 0,
@@ -69,7 +72,7 @@ function kinesisInventory(config: TickflowConfig): AlwaysOnInventory {
       METRIC_ALARM_METRICS +
       (config.serving.enabled ? SERVING_ALARM_METRICS : 0) +
       (config.alarms.noTicksMinutes > 0 ? 1 : 0),
-    dashboards: 1,
+    dashboards: config.dashboard ? 1 : 0,
     // The scheduled functions publish only when they did something (a flush, a compaction).
     customMetrics: 0,
     activeCustomMetrics:

@@ -33,10 +33,11 @@ const market = marketWatchFromEnv({
 });
 
 /**
- * Scheduled every minute: the idle flush's watermark marks, then the lake's changed partitions, then
- * the market watch over them, each alert published to the alarm topic once (see `materializerRound`). One run at a time: a lease held until this invocation's timeout (two runs
+ * Scheduled every `materializerMinutes` (infra/config.ts): the idle flush's watermark marks, then the
+ * lake's changed partitions, then the market watch over them, each alert published to the alarm topic
+ * once (see `materializerRound`). One run at a time: a lease held until this invocation's timeout (two runs
  * rewriting one partition could leave the older read's file in the lake); a run that finds it taken
- * returns `{ skipped: true }` and the next minute's run catches up. Lambda does not retry a run (the
+ * returns `{ skipped: true }` and the next run catches up. Lambda does not retry a run (the
  * stack sets 0 asynchronous retries).
  */
 export async function handler(

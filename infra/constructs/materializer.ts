@@ -47,11 +47,11 @@ export interface MaterializerProps extends HandlerCodeProps, MetricsNamespacePro
 }
 
 /**
- * The scheduled idle flush and materializer: every minute it puts a watermark mark on the tick
- * stream for each symbol that went quiet (the aggregator then closes its bars, so they reach the
- * lake and the serving store exactly once) and rewrites the lake's Parquet partitions from the
- * closed outputs recorded in DynamoDB, deterministically per partition. It writes no bars itself,
- * so it needs no serving store access.
+ * The scheduled idle flush and materializer: every `everyMinutes` (the stack's `materializerMinutes`)
+ * it puts a watermark mark on the tick stream for each symbol that went quiet (the aggregator then
+ * closes its bars, so they reach the lake and the serving store exactly once) and rewrites the lake's
+ * Parquet partitions from the closed outputs recorded in DynamoDB, deterministically per partition.
+ * It writes no bars itself, so it needs no serving store access.
  */
 export class Materializer extends Construct {
   readonly function: nodejs.NodejsFunction;

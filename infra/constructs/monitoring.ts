@@ -71,6 +71,8 @@ export interface MonitoringProps extends MetricsNamespaceProps {
   readonly source?: MonitoredSource;
   /** The aggregator's allowed lateness: the watermark lag is never below it. @default DEFAULT_CONFIG's */
   readonly allowedLatenessMs?: number;
+  /** Create the dashboard (CloudWatch bills $3 a month for each beyond an account's first three). @default true */
+  readonly dashboard?: boolean;
   /** @default 'tickflow' */
   readonly dashboardName?: string;
   /**
@@ -91,7 +93,8 @@ export class Monitoring extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
   /** The SQS queue subscribed to the topic for tooling, when `alerts.queue` is on. */
   readonly alertQueue?: sqs.Queue;
-  readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard, unless `dashboard: false`. */
+  readonly dashboard?: cloudwatch.Dashboard;
   private readonly thresholds: AlarmConfig;
   private readonly service: string;
   private readonly namespace: string;
@@ -106,9 +109,10 @@ export class Monitoring extends Construct {
     this.namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     this.topic = this.createTopic(props.topicKey);
     this.alertQueue = this.subscribe(alerts, props.topicKey);
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? 'tickflow',
-    });
+    this.dashboard =
+      props.dashboard === false
+        ? undefined
+        : new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName ?? 'tickflow' });
 
     const onKafka = props.source?.kind === 'kafka';
     for (const consumer of props.consumers) this.watchConsumer(consumer, onKafka);
@@ -176,7 +180,7 @@ export class Monitoring extends Construct {
       1,
       'a stream consumer gave up on a batch; it is in the on-failure bucket, whole, to replay',
     );
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Batches given up on', left: [triggered] }),
     );
   }
@@ -211,7 +215,7 @@ export class Monitoring extends Construct {
       this.addAlarm(id, metric, 1, 1, meaning);
       return metric;
     });
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Serving store errors and throttles', left: metrics }),
     );
   }
@@ -249,7 +253,7 @@ export class Monitoring extends Construct {
 
   private watchMetric(spec: MetricAlarmSpec): void {
     this.addAlarm(spec.name, spec.metric, spec.threshold, spec.evaluationPeriods ?? 1, spec.meaning);
-    this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: spec.name, left: [spec.metric] }));
+    this.dashboard?.addWidgets(new cloudwatch.GraphWidget({ title: spec.name, left: [spec.metric] }));
   }
 
   private createTopic(topicKey: kms.IKey | undefined): sns.Topic {
@@ -301,7 +305,7 @@ export class Monitoring extends Construct {
     });
     this.addAlarm(`${consumer.name}${lag.metricName}`, metric, lag.threshold, 3, lag.meaning);
     this.watchFunction(consumer.name, consumer.function);
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({ title: `${consumer.name} ${lag.title}`, left: [metric] }),
     );
   }
@@ -317,7 +321,7 @@ export class Monitoring extends Construct {
       1,
       'invocations were throttled',
     );
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({ title: `${name} errors and throttles`, left: [errors, throttles] }),
     );
   }
@@ -367,7 +371,7 @@ export class Monitoring extends Construct {
       1,
       'producers retry too much',
     );
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Ticks',
         left: [

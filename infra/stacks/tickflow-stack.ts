@@ -77,6 +77,8 @@ export class TickflowStack extends Stack {
     // One namespace per environment: the handlers publish to it and the alarms read it.
     const namespace = metricsNamespace(config.prefix);
     if (config.serving.enabled) this.requireKeyspacesRegion();
+    if (typeof config.dashboard !== 'boolean')
+      throw new InfraConfigError('dashboard', config.dashboard, 'use true or false');
 
     this.dataKey = new kms.Key(this, 'DataKey', {
       description: 'Encrypts the tickflow stream, state tables and dead-letter queues',
@@ -144,6 +146,7 @@ export class TickflowStack extends Stack {
       lake: this.lake,
       source: ticks,
       engine,
+      everyMinutes: config.materializerMinutes,
       code: props.handlerCode?.materializer,
       metricsNamespace: namespace,
     });
@@ -191,6 +194,7 @@ export class TickflowStack extends Stack {
       alerts: config.alerts,
       source: ticks,
       allowedLatenessMs: config.allowedLatenessMs,
+      dashboard: config.dashboard,
       // Dashboards are global to the account: one per environment and region.
       dashboardName: `${config.prefix}-${this.region}`,
       // One customer-managed key for the data and the alarm topic: each key bills $1 a month idle.

@@ -33,6 +33,7 @@ describe('the cost inventory derived from the config', () => {
     ['4 shards, 3 intervals', resolveConfig({ stream: { shards: 4 }, intervals: ['1m', '5m', '1h'] })],
     ['on-demand stream', resolveConfig({ stream: { shards: 'ON_DEMAND' } })],
     ['heartbeat on', resolveConfig({ alarms: { noTicksMinutes: 30 } })],
+    ['dashboard on, materializer every minute', resolveConfig({ dashboard: true, materializerMinutes: 1 })],
     ['no serving store', resolveConfig({ serving: { enabled: false } })],
     ['Kafka source', resolveConfig({ source: MSK })],
     [

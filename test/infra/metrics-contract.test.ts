@@ -131,7 +131,8 @@ describe('metrics contract', () => {
   beforeAll(() => {
     const stack = new TickflowStack(templateApp(), 'Tickflow', {
       env: { account: '123456789012', region: 'eu-west-1' },
-      config: resolveConfig({ prefix: PREFIX }),
+      // With the dashboard (off by default), so its metrics are checked too.
+      config: resolveConfig({ prefix: PREFIX, dashboard: true }),
       handlerCode: handlerCodeForTests(),
     });
     template = Template.fromStack(stack);
