@@ -9,7 +9,12 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { HANDLER_ENV, resolveConfig, type TickflowConfigOverrides } from '../../infra/config.js';
+import {
+  DEFAULT_CONFIG,
+  HANDLER_ENV,
+  resolveConfig,
+  type TickflowConfigOverrides,
+} from '../../infra/config.js';
 import { PROJECT_ROOT } from '../../infra/constructs/pipeline-function.js';
 import { alwaysOnInventory } from '../../infra/cost-inventory.js';
 import { loadEnvironment } from '../../infra/environments.js';
@@ -102,7 +107,7 @@ describe('Kafka source: the event source mappings (MSK with IAM)', () => {
       const p = mappingOf(t, fn).Properties;
       expect(p).toMatchObject({
         BatchSize: 500,
-        MaximumBatchingWindowInSeconds: 1,
+        MaximumBatchingWindowInSeconds: DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds,
         BisectBatchOnFunctionError: true,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         MaximumRetryAttempts: 10,
