@@ -119,7 +119,7 @@ describe('market alerts published to the alert topic', () => {
         materializer: pipeline.materializer,
         publishMarks: async () => undefined,
         idleTimeoutMs: 3_600_000,
-        watchMarket: (keys) => watch.scanPartitions(keys, { dayBefore: true }),
+        watchMarket: (keys, lastTicks) => watch.watch(keys, lastTicks, { dayBefore: true }),
       });
 
     // A round whose publishing fails (here the topic does not exist) fails, and leaves its partitions
