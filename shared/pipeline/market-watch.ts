@@ -35,8 +35,9 @@ export class MarketWatch {
    * materializer round rewrote), scanned over those partitions' dates; `dayBefore` adds the day before
    * each, so the lookback of a bar just past midnight has its history (other keys are ignored). And the
    * quiet feeds of every symbol judged from its newest tick (`detectQuietFeeds`), which finds a feed
-   * that stays silent while its partitions no longer change. An alert both find (same id) counts once, with the bar the partition
-   * scan read. With a quiet-feed index, a silence it records as alerted is not handed to the publisher
+   * that stays silent while its partitions no longer change (the bars judge only the silences between
+   * two of them: a silent symbol's last bars stay open for the allowed lateness). An alert both find
+   * (same id) counts once. With a quiet-feed index, a silence it records as alerted is not handed to the publisher
    * again (no read per silent symbol per round); the index is rewritten, after publishing, only when the
    * set of alerted silences changed (a symbol that ticks again leaves it).
    */
@@ -45,25 +46,28 @@ export class MarketWatch {
     lastTicks: readonly LastTick[],
     options: { dayBefore?: boolean } = {},
   ): Promise<MarketAlert[]> {
-    const found = await this.detectPartitions(keys, options);
+    const series = await this.readPartitions(keys, options);
+    const found = series.flatMap((s) => detectMarketAlerts(s, this.config));
     const ids = new Set(found.map((a) => a.id));
-    const quiet = detectQuietFeeds(lastTicks, this.config);
+    const barsRead = new Map(
+      series.flatMap((s) => s.bars.map((b) => [`${b.symbol}|${b.windowStart}`, b] as const)),
+    );
+    // The last bar before the silence, when it is closed and this round read it.
+    const quiet = detectQuietFeeds(lastTicks, this.config).map((a) => {
+      const bar = barsRead.get(`${a.symbol}|${a.windowStart}`);
+      return bar ? { ...a, bar } : a;
+    });
     const alerted = (await this.quietIndex?.read()) ?? new Map<string, number>();
     const fresh = quiet.filter((a) => !ids.has(a.id) && alerted.get(a.symbol) !== a.windowStart);
-    const toSend = [...found, ...fresh];
+    const toSend = [...found, ...fresh].sort(byTime);
     if (toSend.length > 0) await this.publisher.publish(toSend);
     // Published: every current silence has been alerted, in this round or before.
     const now = new Map(quiet.map((a) => [a.symbol, a.windowStart]));
     if (this.quietIndex && !sameEntries(now, alerted)) await this.quietIndex.write(now);
-    return [...found, ...quiet.filter((a) => !ids.has(a.id))].sort(
-      (a, b) => a.windowStart - b.windowStart || a.id.localeCompare(b.id),
-    );
+    return [...found, ...quiet.filter((a) => !ids.has(a.id))].sort(byTime);
   }
 
-  private detectPartitions(
-    keys: readonly string[],
-    options: { dayBefore?: boolean },
-  ): Promise<MarketAlert[]> {
+  private readPartitions(keys: readonly string[], options: { dayBefore?: boolean }): Promise<SymbolSeries[]> {
     const symbols = new Set<string>();
     const dates = new Set<string>();
     for (const key of keys) {
@@ -75,15 +79,11 @@ export class MarketWatch {
       dates.add(partition.date!);
       if (options.dayBefore) dates.add(utcDate(Date.parse(`${partition.date}T00:00:00Z`) - 86_400_000));
     }
-    if (symbols.size === 0) return Promise.resolve([]);
-    return this.detect([...symbols].sort(), [...dates].sort());
+    return this.read([...symbols].sort(), [...dates].sort());
   }
 
-  private async detect(
-    symbols: readonly string[],
-    dates: readonly string[],
-    asOf?: number,
-  ): Promise<MarketAlert[]> {
+  /** Each symbol's closed bars and late ticks of the watched interval over these UTC event dates. */
+  private async read(symbols: readonly string[], dates: readonly string[]): Promise<SymbolSeries[]> {
     const { interval } = this.config;
     const series: SymbolSeries[] = [];
     await runLimited(symbols, 8, async (symbol) => {
@@ -95,13 +95,11 @@ export class MarketWatch {
       }
       series.push({ symbol, bars, lateWatermarks });
     });
-    let end = asOf ?? Number.NEGATIVE_INFINITY;
-    if (asOf === undefined) for (const s of series) for (const b of s.bars) end = Math.max(end, b.windowEnd);
-    return series
-      .flatMap((s) => detectMarketAlerts(s, this.config, end))
-      .sort((a, b) => a.windowStart - b.windowStart || a.id.localeCompare(b.id));
+    return series;
   }
 }
+
+const byTime = (a: MarketAlert, b: MarketAlert) => a.windowStart - b.windowStart || a.id.localeCompare(b.id);
 
 function sameEntries(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
   return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);

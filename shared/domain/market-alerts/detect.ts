@@ -35,13 +35,16 @@ export interface SymbolSeries {
 
 /**
  * The market alerts of one symbol's closed bars, a pure function of its bars and late ticks and of
- * `asOf` (the stream's event time: the latest window end over all symbols), so scanning the same
- * outputs again gives the same alerts with the same ids.
+ * `asOf`, so scanning the same outputs again gives the same alerts with the same ids.
  *
  * - price move: the bar's close-to-close log return, scaled by √(intervals elapsed) so a return over
  *   a gap is not mistaken for a jump, further than `sigma` standard deviations from the mean of the
  *   previous `lookbackBars` returns (returns that raised an alert are left out of that history);
- * - quiet feed: no bar for `quietAfterMs` of event time, between two bars or up to `asOf`;
+ * - quiet feed: no bar for `quietAfterMs` of event time between two bars, and, when `asOf` is given
+ *   (the stream's event time: the latest window end over all symbols, once every window is closed),
+ *   up to `asOf`. While the stream runs, a silent symbol's last bars stay open for the allowed
+ *   lateness, so its last closed bar is not where its silence began: there the silence up to now is
+ *   judged from its newest tick ({@link detectQuietFeeds}) and `asOf` is left out;
  * - late spike: more than `maxLatePerBar` late ticks arriving while the symbol's watermark stood in
  *   one bar's window (the alert names that bar).
  *
@@ -50,7 +53,7 @@ export interface SymbolSeries {
 export function detectMarketAlerts(
   series: SymbolSeries,
   config: MarketAlertConfig,
-  asOf: number,
+  asOf?: number,
 ): MarketAlert[] {
   const bars = [...series.bars].sort((a, b) => a.windowStart - b.windowStart);
   if (bars.length === 0) return [];
@@ -116,7 +119,12 @@ function priceMoves(bars: readonly Bar[], intervalMs: number, t: AlertThresholds
   return out;
 }
 
-function quietFeeds(bars: readonly Bar[], asOf: number, t: AlertThresholds, ctx: Ctx): MarketAlert[] {
+function quietFeeds(
+  bars: readonly Bar[],
+  asOf: number | undefined,
+  t: AlertThresholds,
+  ctx: Ctx,
+): MarketAlert[] {
   const out: MarketAlert[] = [];
   const push = (a: MarketAlert | undefined) => a && out.push(a);
   for (let i = 1; i < bars.length; i++)
@@ -130,7 +138,8 @@ function quietFeeds(bars: readonly Bar[], asOf: number, t: AlertThresholds, ctx:
         `resumed ${iso(bars[i]!.windowStart)}`,
       ),
     );
-  push(quietAlert(ctx, t, bars.at(-1)!, bars.at(-1), asOf, `still quiet at ${iso(asOf)}`));
+  if (asOf !== undefined)
+    push(quietAlert(ctx, t, bars.at(-1)!, bars.at(-1), asOf, `still quiet at ${iso(asOf)}`));
   return out;
 }
 
