@@ -59,7 +59,7 @@ function symbolOf(id: string): string {
   return symbol;
 }
 
-/** The key of the quiet-feed index of one watched interval; no lake partition, marker or lease is named like it. */
+/** The key of the quiet-feed index of one watched interval (no partition, marker or lease is named like it). */
 export function quietFeedKey(interval: string): { pk: string; sk: string } {
   return { pk: 'alert-quiet', sk: interval };
 }
@@ -67,8 +67,9 @@ export function quietFeedKey(interval: string): { pk: string; sk: string } {
 /**
  * The alerted silences of one watched interval as one item of the outputs table,
  * `{ pk: 'alert-quiet', sk: <interval>, alertedGz }`, the symbol → bar-start map as gzipped JSON
- * (2,000 symbols fit in a few KB: one or two read units a round). No expiry: it holds current state,
- * and a symbol leaves it when it ticks again. Reads are consistent: the previous round's write is seen.
+ * (2,000 symbols silent at once fit in 8 KB, two read units a round:
+ * test/unit/adapters/quiet-feed-index.test.ts). No expiry: it holds current state, and a symbol leaves
+ * it when it ticks again. Reads are consistent: the previous round's write is seen.
  */
 export class DynamoQuietFeedIndex implements QuietFeedIndex {
   constructor(
@@ -82,21 +83,25 @@ export class DynamoQuietFeedIndex implements QuietFeedIndex {
       new GetCommand({ TableName: this.tableName, Key: quietFeedKey(this.interval), ConsistentRead: true }),
     );
     const gz = res.Item?.alertedGz;
-    if (!(gz instanceof Uint8Array)) return new Map();
-    return new Map(Object.entries(JSON.parse(gunzipSync(gz).toString('utf8')) as Record<string, number>));
+    return gz instanceof Uint8Array ? decodeQuietIndex(gz) : new Map();
   }
 
   async write(alerted: ReadonlyMap<string, number>): Promise<void> {
-    const json = JSON.stringify(Object.fromEntries([...alerted].sort(([a], [b]) => a.localeCompare(b))));
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          ...quietFeedKey(this.interval),
-          alertedGz: new Uint8Array(gzipSync(json)),
-          symbols: alerted.size,
-        },
+        Item: { ...quietFeedKey(this.interval), alertedGz: encodeQuietIndex(alerted), symbols: alerted.size },
       }),
     );
   }
+}
+
+/** The index's stored form: symbol → bar start as JSON, sorted by symbol, gzipped. */
+export function encodeQuietIndex(alerted: ReadonlyMap<string, number>): Uint8Array {
+  const json = JSON.stringify(Object.fromEntries([...alerted].sort(([a], [b]) => a.localeCompare(b))));
+  return new Uint8Array(gzipSync(json));
+}
+
+export function decodeQuietIndex(gz: Uint8Array): Map<string, number> {
+  return new Map(Object.entries(JSON.parse(gunzipSync(gz).toString('utf8')) as Record<string, number>));
 }
