@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only stream,handler,features,parquet,scale,kafka-client,e2e-transport] [-- --cases hot,…]`: the speed targets of
+ * `npm run bench [-- --quick] [-- --only stream,handler,features,parquet,scale,kafka-client,e2e-transport,esm-runner] [-- --cases hot,…]`: the speed targets of
  * tickflow measured beside a reference run in the same process, reported as ratios. Prints a table,
  * writes bench/results.json and bench/RESULTS.md (a quick run writes results.quick.json and
  * RESULTS.quick.md, so smoke numbers never replace real ones; a run of some suites or cases only,
@@ -9,6 +9,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runEsmRunnerBench } from './esm-runner/index.js';
 import { runFeaturesBench } from './features/index.js';
 import { runHandlerBench } from './handler/index.js';
 import { openDuckDb } from './harness/duckdb.js';
@@ -30,6 +31,7 @@ const SUITES: Readonly<Record<string, Suite>> = {
   scale: runScaleBench,
   'kafka-client': runKafkaClientBench,
   'e2e-transport': runTransportBench,
+  'esm-runner': runEsmRunnerBench,
 };
 
 const { values } = parseArgs({

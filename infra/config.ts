@@ -28,6 +28,7 @@ import {
 } from '../shared/domain/market-alerts/index.js';
 import { DEFAULT_PART_ROWS } from '../shared/pipeline/bronze/tick-parts.js';
 import { InfraConfigError } from './errors.js';
+import { DEFAULT_SOURCE, parseSource, type SourceConfig, type SourceSetting } from './kafka-source.js';
 
 /** Handler environment variable names live in `shared/config.ts` (handlers read them); re-exported here. */
 export { HANDLER_ENV } from '../shared/config.js';
@@ -52,8 +53,14 @@ export interface ConsumerConfig {
 }
 
 export interface AlarmConfig {
-  /** GetRecords.IteratorAgeMilliseconds / Lambda IteratorAge maximum that pages someone. */
+  /** Lambda IteratorAge maximum that pages someone (Kinesis source). */
   readonly iteratorAgeMs: number;
+  /**
+   * Lambda OffsetLag maximum that pages someone (Kafka source): records of the topic the consumer's
+   * group has not processed yet. Lambda publishes no IteratorAge for Kafka, so this replaces
+   * `iteratorAgeMs` there; it counts records, not time.
+   */
+  readonly offsetLagRecords: number;
   /** Function errors per 5 minutes. */
   readonly functionErrors: number;
   /** Function throttles per 5 minutes. */
@@ -72,8 +79,9 @@ export interface AlarmConfig {
    */
   readonly watermarkLagMs: number;
   /**
-   * Minutes without a record put on the tick stream before the heartbeat alarm fires (Kinesis
-   * IncomingRecords); `0` leaves the heartbeat out, e.g. for a stream that is quiet on weekends.
+   * Minutes without ticks before the heartbeat alarm fires (on Kinesis no record put on the stream,
+   * IncomingRecords; on Kafka no valid tick applied by the aggregator, its ValidTicks); `0` leaves
+   * the heartbeat out, e.g. for a market that is quiet on weekends.
    */
   readonly noTicksMinutes: number;
 }
@@ -125,11 +133,28 @@ export interface TickflowConfig {
    * `'off'` only for a stream that carries historical data (a replay through the deployed stack).
    */
   readonly maxFutureSkewMs: number | 'off';
+  /**
+   * Where the ticks come from: the stack's Kinesis stream (`stream` sizes it), or a Kafka topic on an
+   * Amazon MSK or self-managed cluster (see infra/kafka-source.ts).
+   */
+  readonly source: SourceConfig;
   readonly stream: StreamConfig;
   readonly consumer: ConsumerConfig;
   readonly alarms: AlarmConfig;
   readonly alerts: AlertsConfig;
   readonly serving: ServingConfig;
+  /**
+   * Create the CloudWatch dashboard `<prefix>-<region>` ($3 a month beyond an account's first three).
+   * Off, every alarm stays, and `tickflow status` and `tickflow report` are the free views.
+   */
+  readonly dashboard: boolean;
+  /**
+   * Minutes between runs of the scheduled idle flush and lake materializer (1–60). Each run rewrites
+   * every lake partition that got bars since the last, so fewer runs mean fewer S3 PUTs; the lake and
+   * the closes of quiet symbols lag by up to this much (the outputs table and the serving store get
+   * bars as they close).
+   */
+  readonly materializerMinutes: number;
   /** Days after which lake objects' non-current versions expire. */
   readonly lakeNoncurrentVersionDays: number;
   /**
@@ -161,10 +186,11 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   eventTimeFromMs: DEFAULT_EVENT_TIME_FROM_MS,
   eventTimeToMs: DEFAULT_EVENT_TIME_TO_MS,
   maxFutureSkewMs: DEFAULT_MAX_FUTURE_SKEW_MS,
+  source: DEFAULT_SOURCE,
   stream: { shards: 1, retentionHours: 24 },
   consumer: {
     batchSize: 500,
-    maxBatchingWindowSeconds: 1,
+    maxBatchingWindowSeconds: 10,
     parallelizationFactor: 1,
     maxRetryAttempts: 10,
     maxRecordAgeSeconds: 6 * 3600,
@@ -173,6 +199,8 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   },
   alarms: {
     iteratorAgeMs: 60_000,
+    // A minute of ticks at 1,000 a second (what one Kinesis shard takes): the minute iteratorAgeMs allows.
+    offsetLagRecords: 60_000,
     functionErrors: 1,
     functionThrottles: 1,
     failedBatches: 1,
@@ -189,6 +217,8 @@ export const DEFAULT_CONFIG: TickflowConfig = {
     ttlSeconds: DEFAULT_TTL_S,
     formingUpsertPeriodMs: DEFAULT_FORMING_UPSERT_PERIOD_MS,
   },
+  dashboard: false,
+  materializerMinutes: 5,
   lakeNoncurrentVersionDays: 30,
   outputsRetentionDays: 30,
   nightlySchedule: undefined,
@@ -232,8 +262,9 @@ export function eventSourceMapping(
 
 /** A partial override of {@link TickflowConfig}, one level deep for the nested groups. */
 export type TickflowConfigOverrides = Partial<
-  Omit<TickflowConfig, 'stream' | 'consumer' | 'alarms' | 'alerts' | 'serving' | 'marketAlerts'>
+  Omit<TickflowConfig, 'source' | 'stream' | 'consumer' | 'alarms' | 'alerts' | 'serving' | 'marketAlerts'>
 > & {
+  readonly source?: SourceSetting;
   /** Over the defaults: `interval` and `classes` replace them, `defaults` override threshold by threshold. */
   readonly marketAlerts?: PartialAlertConfig | 'off';
   readonly stream?: Partial<StreamConfig>;
@@ -267,6 +298,7 @@ export function resolveConfig(overrides: TickflowConfigOverrides = {}): Tickflow
   return {
     ...DEFAULT_CONFIG,
     ...overrides,
+    source: overrides.source === undefined ? DEFAULT_SOURCE : parseSource(overrides.source),
     marketAlerts: resolveMarketAlerts(overrides.marketAlerts, intervals),
     stream: { ...DEFAULT_CONFIG.stream, ...overrides.stream },
     consumer: { ...DEFAULT_CONFIG.consumer, ...overrides.consumer },

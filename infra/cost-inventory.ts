@@ -4,20 +4,23 @@
  * both with the synthesized template, so this file and the constructs cannot drift apart.
  */
 
-import type { AlwaysOnInventory, Architecture } from '../shared/cost/index.js';
+import { type AlwaysOnInventory, type Architecture, onKafka } from '../shared/cost/index.js';
 import type { TickflowConfig } from './config.js';
 
 /** The stack's shape as the constructs build it (see infra/stacks/tickflow-stack.ts). */
 const STREAM_CONSUMERS = 2; // aggregator, bronze writer
-export const SCHEDULED_FUNCTIONS = { materializer: 1, compactor: 5 } as const; // minutes between runs
+/** Minutes between runs of each scheduled function. */
+export function scheduledFunctions(config: TickflowConfig): { materializer: number; compactor: number } {
+  return { materializer: config.materializerMinutes, compactor: 5 };
+}
 const STATE_MACHINES = 2; // preprocess, backfill
 /** One customer-managed key for the data (stream, tables, queues) and the alarm topic. */
 const KMS_KEYS = 1;
 /**
  * Alarms, counted in the metrics they read: CloudWatch prices a standard alarm per alarm metric, and an
  * alarm on a metric-math expression reads each metric of the expression (the upper reading of the rule).
- * Per consumer: iterator age, errors, throttles; per scheduled function: errors, throttles; per state
- * machine: failed + timed-out executions (2 metrics).
+ * Per consumer: its lag (iterator age on Kinesis, offset lag on Kafka), errors, throttles; per scheduled
+ * function: errors, throttles; per state machine: failed + timed-out executions (2 metrics).
  */
 const ALARM_METRICS_PER_CONSUMER = 3;
 const ALARM_METRICS_PER_SCHEDULED_FUNCTION = 2;
@@ -43,10 +46,21 @@ const CUSTOM_METRICS = { aggregator: 12, aggregatorPerInterval: 2, materializer:
 
 const MINUTES_PER_MONTH = 730 * 60;
 
-/** The always-on inventory of a deployment with `config`. */
+/**
+ * The always-on inventory of a deployment with `config`. A Kafka source has no Kinesis stream; it has
+ * the user's cluster and the event pollers the two mappings keep running, both listed unpriced. Its
+ * alarms read as many metrics as on Kinesis (offset lag for iterator age, the aggregator's valid ticks
+ * for the stream's incoming records in the heartbeat).
+ */
 export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
+  const inventory = kinesisInventory(config);
+  if (config.source.kind === 'kinesis') return inventory;
+  return { ...onKafka(inventory), kafkaEventPollers: STREAM_CONSUMERS * config.source.pollers.minimum };
+}
+
+function kinesisInventory(config: TickflowConfig): AlwaysOnInventory {
   const onDemand = config.stream.shards === 'ON_DEMAND';
-  const scheduled = Object.values(SCHEDULED_FUNCTIONS);
+  const scheduled = Object.values(scheduledFunctions(config));
   return {
     provisionedShards: onDemand ? 0 : (config.stream.shards as number),
     onDemandStreams: onDemand ? 1 : 0,
@@ -58,7 +72,7 @@ export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
       METRIC_ALARM_METRICS +
       (config.serving.enabled ? SERVING_ALARM_METRICS : 0) +
       (config.alarms.noTicksMinutes > 0 ? 1 : 0),
-    dashboards: 1,
+    dashboards: config.dashboard ? 1 : 0,
     // The scheduled functions publish only when they did something (a flush, a compaction).
     customMetrics: 0,
     activeCustomMetrics:

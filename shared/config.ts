@@ -80,6 +80,16 @@ export const HANDLER_ENV = {
   lakeBucket: 'TICKFLOW_LAKE_BUCKET',
   /** The tick stream the idle flush puts watermark marks on. */
   tickStream: 'TICKFLOW_TICK_STREAM',
+  /** With a Kafka source: the topic the idle flush puts watermark marks on, instead of the tick stream. */
+  kafkaTopic: 'TICKFLOW_KAFKA_TOPIC',
+  /** Its bootstrap brokers, `host:port[,host:port…]`. */
+  kafkaBootstrap: 'TICKFLOW_KAFKA_BOOTSTRAP',
+  /** How the idle flush signs in: `aws-msk-iam`, `scram-sha-256`, `scram-sha-512` or `mtls` (always over TLS). */
+  kafkaAuth: 'TICKFLOW_KAFKA_AUTH',
+  /** Secrets Manager secret with the SASL credentials or the mTLS client certificate and key. */
+  kafkaSecretArn: 'TICKFLOW_KAFKA_SECRET_ARN',
+  /** Secrets Manager secret with the brokers' private root CA certificate; unset = the public CAs. */
+  kafkaRootCaSecretArn: 'TICKFLOW_KAFKA_ROOT_CA_SECRET_ARN',
   intervals: 'TICKFLOW_INTERVALS',
   allowedLatenessMs: 'TICKFLOW_ALLOWED_LATENESS_MS',
   dedupHorizonMs: 'TICKFLOW_DEDUP_HORIZON_MS',

@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SCHEDULED_FUNCTIONS } from '../../infra/cost-inventory.js';
+import { DEFAULT_CONFIG } from '../../infra/config.js';
+import { scheduledFunctions } from '../../infra/cost-inventory.js';
 import { runLocalPipeline } from '../../local/run/local-run.js';
 import type { RunSample } from '../../local/run/options.js';
 import { startLocalServing } from '../../local/run/serving.js';
@@ -91,7 +92,9 @@ export async function runScaleCase(
         ? {
             live: true,
             rate: scaleCase.load.rate,
-            scheduleEveryMs: SCHEDULED_FUNCTIONS.materializer * 60_000,
+            // What AWS runs: the deployed schedule and batching window, not the local run's shorter ones.
+            scheduleEveryMs: scheduledFunctions(DEFAULT_CONFIG).materializer * 60_000,
+            maximumBatchingWindowMs: DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds * 1000,
           }
         : {}),
       onStreamPhaseEnd: (usage) => {

@@ -108,9 +108,9 @@ export function register(program: Command): void {
     )
     .option(
       '--batching-window <duration>',
-      'event source mapping MaximumBatchingWindowInSeconds (0–300 s)',
+      `event source mapping MaximumBatchingWindowInSeconds (0–300 s; deployed: ${DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds} s)`,
       duration,
-      DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds * 1000,
+      LOCAL_RUN_DEFAULTS.maximumBatchingWindowMs,
     )
     .option('--intervals <list>', 'window labels, e.g. 1m,5m,15m,1h,1d,5m_1m', intervalList, [
       ...DEFAULT_CONFIG.intervals,

@@ -27,9 +27,8 @@ export function register(program: Command): void {
     .option('--env <name>', 'environment file infra/environments/<name>.json', 'dev')
     .option(
       '--stale-after <seconds>',
-      'a last materialization older than this is a finding',
+      'a last materialization older than this is a finding (default: two materializer periods, `materializerMinutes`)',
       positiveInt,
-      300,
     )
     .option(
       '--compaction-stale-after <seconds>',
@@ -48,7 +47,7 @@ export function register(program: Command): void {
     .action(
       async (flags: {
         env: string;
-        staleAfter: number;
+        staleAfter?: number;
         compactionStaleAfter: number;
         stateMachine?: string;
       }) => {
@@ -76,7 +75,7 @@ export function register(program: Command): void {
             keyspace: serving ? config.serving.keyspaceName : undefined,
             servingTable: serving ? BARS_TABLE : undefined,
             iteratorAgeMs: config.alarms.iteratorAgeMs,
-            materializationStaleMs: flags.staleAfter * 1000,
+            materializationStaleMs: (flags.staleAfter ?? 2 * config.materializerMinutes * 60) * 1000,
             compactionStaleMs: flags.compactionStaleAfter * 1000,
             stateMachineArn: flags.stateMachine,
             environment: environment.name,

@@ -6,19 +6,21 @@ import {
 } from '../../shared/adapters/aws-clients.js';
 import { DynamoRunLease } from '../../shared/adapters/dynamo/run-lease.js';
 import { requireString } from '../../shared/adapters/env.js';
+import { publishWatermarkMarksToKafka } from '../../shared/adapters/kafka/publisher.js';
+import { watermarkConnection } from '../../shared/adapters/kafka/watermark-connection.js';
 import { putRecordsWith } from '../../shared/adapters/kinesis-publisher.js';
 import { marketWatchFromEnv } from '../../shared/adapters/market-watch-env.js';
 import { metricsNamespaceFromEnv, publishIdleWatermarks } from '../../shared/adapters/metrics.js';
 import { pipelineOptionsFromEnv, wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
 import { publishWatermarkMarks } from '../../shared/adapters/watermark-publisher.js';
-import { HANDLER_ENV } from '../../shared/config.js';
+import { type WatermarkTarget, watermarkTargetFromEnv } from '../../shared/adapters/watermark-target-env.js';
+import type { WatermarkMark } from '../../shared/domain/watermark-mark.js';
 import { type MaterializerRoundReport, materializerRound } from '../../shared/pipeline/materializer-round.js';
 import { runExclusively } from '../../shared/pipeline/run-lease.js';
 
 const options = pipelineOptionsFromEnv();
-const tickStream = requireString(process.env, HANDLER_ENV.tickStream);
 const pipeline = wirePipeline(options);
-const putRecords = putRecordsWith(createKinesisClient());
+const publishMarks = await watermarkPublisher(watermarkTargetFromEnv());
 const doc = createDocumentClient();
 const lease = new DynamoRunLease(doc, options.outputTable);
 const metricsNamespace = metricsNamespaceFromEnv();
@@ -31,10 +33,11 @@ const market = marketWatchFromEnv({
 });
 
 /**
- * Scheduled every minute: the idle flush's watermark marks, then the lake's changed partitions, then
- * the market watch over them and over every quiet feed, each alert published to the alarm topic once (see `materializerRound`). One run at a time: a lease held until this invocation's timeout (two runs
- * rewriting one partition could leave the older read's file in the lake); a run that finds it taken
- * returns `{ skipped: true }` and the next minute's run catches up. Lambda does not retry a run (the
+ * Scheduled every `materializerMinutes` (infra/config.ts): the idle flush's watermark marks, then the
+ * lake's changed partitions, then the market watch over them and over every quiet feed, each alert
+ * published to the alarm topic once (see `materializerRound`). One run at a time: a lease held until
+ * this invocation's timeout (two runs rewriting one partition could leave the older read's file in the
+ * lake); a run that finds it taken returns `{ skipped: true }` and the next run catches up. Lambda does not retry a run (the
  * stack sets 0 asynchronous retries).
  */
 export async function handler(
@@ -46,7 +49,7 @@ export async function handler(
     materializerRound({
       service: pipeline.service,
       materializer: pipeline.materializer,
-      publishMarks: (marks) => publishWatermarkMarks(putRecords, tickStream, marks),
+      publishMarks,
       idleTimeoutMs: options.idleTimeoutMs,
       onIdleWatermarks: (marks) => publishIdleWatermarks(marks, metricsNamespace),
       // The day before too: a bar just past midnight judges its move against the evening's returns.
@@ -56,4 +59,20 @@ export async function handler(
     }),
   );
   return run.ran ? run.result : { skipped: true };
+}
+
+/**
+ * Puts the idle flush's marks where the ticks are, each in its symbol's shard or partition: the
+ * Kinesis stream, or the Kafka topic (its connection, secrets read, is made during init, so a
+ * missing grant fails the cold start loudly).
+ */
+async function watermarkPublisher(
+  target: WatermarkTarget,
+): Promise<(marks: readonly WatermarkMark[]) => Promise<unknown>> {
+  if (target.kind === 'kinesis') {
+    const putRecords = putRecordsWith(createKinesisClient());
+    return (marks) => publishWatermarkMarks(putRecords, target.stream, marks);
+  }
+  const connection = await watermarkConnection(target, requireString(process.env, 'AWS_REGION'));
+  return (marks) => publishWatermarkMarksToKafka(connection, target.topic, marks);
 }

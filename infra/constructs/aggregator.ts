@@ -1,4 +1,3 @@
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import {
@@ -16,8 +15,7 @@ import { validateEngine } from './validate-engine.js';
 /** The `service` dimension of the aggregator's EMF metrics. */
 export const AGGREGATOR_SERVICE = METRIC_SERVICES.aggregator;
 
-export interface AggregatorProps extends Omit<StreamConsumerFunctionProps, 'source'>, MetricsNamespaceProps {
-  readonly stream: kinesis.IStream;
+export interface AggregatorProps extends StreamConsumerFunctionProps, MetricsNamespaceProps {
   /** The state and outputs tables; the function gets item access to both. */
   readonly stateStore: StateStore;
   /** @default the defaults of `shared/config.ts` */
@@ -42,23 +40,18 @@ export class Aggregator extends StreamConsumerFunction {
   constructor(scope: Construct, id: string, props: AggregatorProps) {
     const engine = props.engine ?? DEFAULT_ENGINE;
     validateEngine('Aggregator', engine);
-    super(
-      scope,
-      id,
-      { ...props, source: { kind: 'kinesis', stream: props.stream } },
-      {
-        entry: 'functions/aggregator/index.ts',
-        shipServingDriver: props.serving !== undefined,
-        description: 'tickflow: event-time OHLCV aggregator (Kinesis consumer)',
-        environment: {
-          ...props.stateStore.environment(),
-          ...engineEnvironment(engine),
-          ...props.serving?.environment(),
-          ...metricsEnvironment(AGGREGATOR_SERVICE, props.metricsNamespace),
-          ...props.environment,
-        },
+    super(scope, id, props, {
+      entry: 'functions/aggregator/index.ts',
+      shipServingDriver: props.serving !== undefined,
+      description: `tickflow: event-time OHLCV aggregator (${props.source.kind === 'kinesis' ? 'Kinesis' : 'Kafka'} consumer)`,
+      environment: {
+        ...props.stateStore.environment(),
+        ...engineEnvironment(engine),
+        ...props.serving?.environment(),
+        ...metricsEnvironment(AGGREGATOR_SERVICE, props.metricsNamespace),
+        ...props.environment,
       },
-    );
+    });
     props.stateStore.grantStateAccess(this.function);
     props.stateStore.grantOutputAccess(this.function);
     props.serving?.grantWrite(this.function);

@@ -1,4 +1,3 @@
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { DEFAULT_CONFIG, HANDLER_ENV } from '../config.js';
@@ -18,10 +17,7 @@ import { StreamConsumerFunction, type StreamConsumerFunctionProps } from './stre
 export const BRONZE_LAKE_PREFIXES: readonly LakePrefix[] = ['staging/ticks/', '_marks/'];
 export const BRONZE_SERVICE = METRIC_SERVICES.bronze;
 
-export interface BronzeWriterProps
-  extends Omit<StreamConsumerFunctionProps, 'source'>,
-    MetricsNamespaceProps {
-  readonly stream: kinesis.IStream;
+export interface BronzeWriterProps extends StreamConsumerFunctionProps, MetricsNamespaceProps {
   readonly lake: Lake;
   /** Accepted event times, the aggregator's: a tick it quarantines is kept out of bronze too. @default the defaults of `shared/config.ts` */
   readonly eventTimes?: Pick<EngineSettings, 'eventTimeFromMs' | 'eventTimeToMs'>;
@@ -34,26 +30,19 @@ export interface BronzeWriterProps
  */
 export class BronzeWriter extends StreamConsumerFunction {
   constructor(scope: Construct, id: string, props: BronzeWriterProps) {
-    super(
-      scope,
-      id,
-      { ...props, source: { kind: 'kinesis', stream: props.stream } },
-      {
-        entry: 'functions/bronze/index.ts',
-        shipParquetWasm: true,
-        description: 'tickflow: bronze writer (raw ticks to Parquet)',
-        environment: {
-          [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
-          [HANDLER_ENV.eventTimeFromMs]: String(
-            props.eventTimes?.eventTimeFromMs ?? DEFAULT_CONFIG.eventTimeFromMs,
-          ),
-          [HANDLER_ENV.eventTimeToMs]: String(
-            props.eventTimes?.eventTimeToMs ?? DEFAULT_CONFIG.eventTimeToMs,
-          ),
-          ...metricsEnvironment(BRONZE_SERVICE, props.metricsNamespace),
-        },
+    super(scope, id, props, {
+      entry: 'functions/bronze/index.ts',
+      shipParquetWasm: true,
+      description: 'tickflow: bronze writer (raw ticks to Parquet)',
+      environment: {
+        [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
+        [HANDLER_ENV.eventTimeFromMs]: String(
+          props.eventTimes?.eventTimeFromMs ?? DEFAULT_CONFIG.eventTimeFromMs,
+        ),
+        [HANDLER_ENV.eventTimeToMs]: String(props.eventTimes?.eventTimeToMs ?? DEFAULT_CONFIG.eventTimeToMs),
+        ...metricsEnvironment(BRONZE_SERVICE, props.metricsNamespace),
       },
-    );
+    });
     props.lake.grantWrite(this.function, BRONZE_LAKE_PREFIXES);
   }
 }

@@ -1,5 +1,6 @@
 import { metricsNamespace } from '../../shared/metrics.js';
 import { DEFAULT_CONFIG, HANDLER_ENV, type TickflowConfig } from '../config.js';
+import type { KafkaSource, SelfManagedAuth } from '../kafka-source.js';
 
 /**
  * The engine settings a handler reads at cold start (windows, lateness, dedup horizon, idle
@@ -59,5 +60,28 @@ export function metricsEnvironment(
   return {
     [HANDLER_ENV.metricsNamespace]: namespace,
     [HANDLER_ENV.serviceName]: service,
+  };
+}
+
+const KAFKA_AUTH: Record<SelfManagedAuth, string> = {
+  SASL_SCRAM_256: 'scram-sha-256',
+  SASL_SCRAM_512: 'scram-sha-512',
+  MTLS: 'mtls',
+};
+
+/**
+ * Where and how a handler produces to the Kafka topic (the idle flush's watermark marks): topic,
+ * bootstrap brokers (MSK: the IAM listener), sign-in mechanism and the secrets it reads, named by
+ * `HANDLER_ENV`.
+ */
+export function kafkaProducerEnvironment(source: KafkaSource): Record<string, string> {
+  const cluster = source.msk ?? source.selfManaged!;
+  const selfManaged = source.selfManaged;
+  return {
+    [HANDLER_ENV.kafkaTopic]: source.topic,
+    [HANDLER_ENV.kafkaBootstrap]: cluster.bootstrapServers.join(','),
+    [HANDLER_ENV.kafkaAuth]: selfManaged ? KAFKA_AUTH[selfManaged.authentication] : 'aws-msk-iam',
+    ...(selfManaged && { [HANDLER_ENV.kafkaSecretArn]: selfManaged.secretArn }),
+    ...(selfManaged?.rootCaSecretArn && { [HANDLER_ENV.kafkaRootCaSecretArn]: selfManaged.rootCaSecretArn }),
   };
 }

@@ -1,23 +1,27 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { MarketAlertConfig } from '../../shared/domain/market-alerts/index.js';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { HANDLER_ENV } from '../config.js';
+import type { KafkaNetwork } from '../kafka-source.js';
 import {
   DEFAULT_ENGINE,
   type EngineSettings,
   engineEnvironment,
+  kafkaProducerEnvironment,
   type MetricsNamespaceProps,
   metricsEnvironment,
 } from './handler-environment.js';
+import { grantKafkaProduce } from './kafka-access.js';
 import type { Lake, LakePrefix } from './lake.js';
 import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
 import type { StateStore } from './state-store.js';
+import type { TickSource } from './stream-consumer.js';
 import { requireIntegerInRange } from './validate.js';
 import { validateEngine } from './validate-engine.js';
 
@@ -28,8 +32,11 @@ export interface MaterializerProps extends HandlerCodeProps, MetricsNamespacePro
   /** The state and outputs tables; the function gets item access to both. */
   readonly stateStore: StateStore;
   readonly lake: Lake;
-  /** The tick stream: the idle flush puts watermark marks on it (write access, KMS included). */
-  readonly stream: kinesis.IStream;
+  /**
+   * Where the idle flush puts watermark marks: the tick stream (write access, KMS included), or the
+   * Kafka topic (producer access; in the cluster's VPC when `network` is set).
+   */
+  readonly source: TickSource;
   /** @default the defaults of `shared/config.ts` */
   readonly engine?: EngineSettings;
   /**
@@ -40,11 +47,11 @@ export interface MaterializerProps extends HandlerCodeProps, MetricsNamespacePro
 }
 
 /**
- * The scheduled idle flush and materializer: every minute it puts a watermark mark on the tick
- * stream for each symbol that went quiet (the aggregator then closes its bars, so they reach the
- * lake and the serving store exactly once) and rewrites the lake's Parquet partitions from the
- * closed outputs recorded in DynamoDB, deterministically per partition. It writes no bars itself,
- * so it needs no serving store access.
+ * The scheduled idle flush and materializer: every `everyMinutes` (the stack's `materializerMinutes`)
+ * it puts a watermark mark on the tick stream for each symbol that went quiet (the aggregator then
+ * closes its bars, so they reach the lake and the serving store exactly once) and rewrites the lake's
+ * Parquet partitions from the closed outputs recorded in DynamoDB, deterministically per partition.
+ * It writes no bars itself, so it needs no serving store access.
  */
 export class Materializer extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -69,7 +76,9 @@ export class Materializer extends Construct {
       environment: {
         ...props.stateStore.environment(),
         [HANDLER_ENV.lakeBucket]: props.lake.bucket.bucketName,
-        [HANDLER_ENV.tickStream]: props.stream.streamName,
+        ...(props.source.kind === 'kinesis'
+          ? { [HANDLER_ENV.tickStream]: props.source.stream.streamName }
+          : kafkaProducerEnvironment(props.source.kafka)),
         ...engineEnvironment(engine),
         ...metricsEnvironment(MATERIALIZER_SERVICE, props.metricsNamespace),
       },
@@ -83,7 +92,11 @@ export class Materializer extends Construct {
     props.stateStore.grantStateAccess(this.function);
     props.stateStore.grantStateScan(this.function);
     props.stateStore.grantOutputAccess(this.function);
-    props.stream.grantWrite(this.function);
+    if (props.source.kind === 'kinesis') props.source.stream.grantWrite(this.function);
+    else {
+      attachToNetwork(this.function, props.source.kafka.network);
+      grantKafkaProduce(this.function, props.source.kafka);
+    }
     props.lake.grantWrite(this.function, MATERIALIZER_LAKE_PREFIXES);
   }
 
@@ -98,4 +111,18 @@ export class Materializer extends Construct {
     this.function.addEnvironment(HANDLER_ENV.alertTopicArn, topic.topicArn);
     topic.grantPublish(this.function);
   }
+}
+
+/**
+ * Puts the function's network interfaces in the Kafka VPC's subnets, so it can reach the brokers
+ * (the subnets also need routes to DynamoDB and S3: gateway endpoints or a NAT gateway, README
+ * "Kafka and Amazon MSK"). CloudFormation's VpcConfig directly: the L2 `vpc` prop needs an IVpc
+ * looked up or imported, and adds the AWSLambdaVPCAccessExecutionRole managed policy.
+ */
+function attachToNetwork(fn: lambda.Function, network: KafkaNetwork | undefined): void {
+  if (!network) return;
+  (fn.node.defaultChild as lambda.CfnFunction).vpcConfig = {
+    subnetIds: [...network.subnetIds],
+    securityGroupIds: [...network.securityGroupIds],
+  };
 }

@@ -17,6 +17,15 @@ import type { FailedBatches } from './failed-batches.js';
 import { DEFAULT_METRICS_NAMESPACE, type MetricsNamespaceProps } from './handler-environment.js';
 import { requireIntegerInRange, requirePositiveAtMost } from './validate.js';
 
+/**
+ * Where the ticks come from, as monitoring needs to know it: a consumer's lag is Lambda's IteratorAge
+ * on Kinesis and its OffsetLag on Kafka, and the heartbeat reads the stream on Kinesis and the
+ * aggregator's ticks on Kafka. A `TickSource` (stream-consumer.ts) is one.
+ */
+export type MonitoredSource =
+  | { readonly kind: 'kinesis'; readonly stream: kinesis.IStream }
+  | { readonly kind: 'kafka' };
+
 /** A stream consumer to watch: its function. */
 export interface MonitoredConsumer {
   /** Short name used in alarm ids and on the dashboard, e.g. `Aggregator`. */
@@ -55,10 +64,15 @@ export interface MonitoringProps extends MetricsNamespaceProps {
   readonly alerts?: Partial<AlertsConfig>;
   /** The serving store's bars table: alarms on its errors and throttles. @default no such alarms */
   readonly servingTable?: { readonly keyspaceName: string; readonly tableName: string };
-  /** The tick stream, for the heartbeat (`alarms.noTicksMinutes`). @default no heartbeat */
-  readonly stream?: kinesis.IStream;
+  /**
+   * The tick source: picks the consumers' lag alarms and the heartbeat's metric (`alarms.noTicksMinutes`).
+   * @default lag alarms on iterator age (Kinesis), no heartbeat
+   */
+  readonly source?: MonitoredSource;
   /** The aggregator's allowed lateness: the watermark lag is never below it. @default DEFAULT_CONFIG's */
   readonly allowedLatenessMs?: number;
+  /** Create the dashboard (CloudWatch bills $3 a month for each beyond an account's first three). @default true */
+  readonly dashboard?: boolean;
   /** @default 'tickflow' */
   readonly dashboardName?: string;
   /**
@@ -79,7 +93,8 @@ export class Monitoring extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
   /** The SQS queue subscribed to the topic for tooling, when `alerts.queue` is on. */
   readonly alertQueue?: sqs.Queue;
-  readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard, unless `dashboard: false`. */
+  readonly dashboard?: cloudwatch.Dashboard;
   private readonly thresholds: AlarmConfig;
   private readonly service: string;
   private readonly namespace: string;
@@ -94,11 +109,13 @@ export class Monitoring extends Construct {
     this.namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     this.topic = this.createTopic(props.topicKey);
     this.alertQueue = this.subscribe(alerts, props.topicKey);
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? 'tickflow',
-    });
+    this.dashboard =
+      props.dashboard === false
+        ? undefined
+        : new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName ?? 'tickflow' });
 
-    for (const consumer of props.consumers) this.watchConsumer(consumer);
+    const onKafka = props.source?.kind === 'kafka';
+    for (const consumer of props.consumers) this.watchConsumer(consumer, onKafka);
     for (const scheduled of props.scheduledFunctions ?? [])
       this.watchFunction(scheduled.name, scheduled.function);
     for (const machine of props.stateMachines ?? []) {
@@ -118,7 +135,7 @@ export class Monitoring extends Construct {
     this.watchPipelineMetrics();
     if (props.failedBatches) this.watchFailedBatches(props.failedBatches);
     if (props.servingTable) this.watchServingTable(props.servingTable);
-    if (props.stream && this.thresholds.noTicksMinutes > 0) this.watchHeartbeat(props.stream);
+    if (props.source && this.thresholds.noTicksMinutes > 0) this.watchHeartbeat(props.source);
   }
 
   /** Email and HTTPS subscriptions, and a queue for tooling, from `alerts`. */
@@ -163,7 +180,7 @@ export class Monitoring extends Construct {
       1,
       'a stream consumer gave up on a batch; it is in the on-failure bucket, whole, to replay',
     );
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Batches given up on', left: [triggered] }),
     );
   }
@@ -198,27 +215,45 @@ export class Monitoring extends Construct {
       this.addAlarm(id, metric, 1, 1, meaning);
       return metric;
     });
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Serving store errors and throttles', left: metrics }),
     );
   }
 
-  /** The heartbeat: no record put on the tick stream for `alarms.noTicksMinutes`. */
-  private watchHeartbeat(stream: kinesis.IStream): void {
-    const incoming = stream.metricIncomingRecords({ statistic: 'Sum', period: FIVE_MINUTES });
-    this.addAlarm(
-      'NoTicks',
-      incoming,
-      1,
-      Math.ceil(this.thresholds.noTicksMinutes / 5),
-      `no record reached the tick stream for ${this.thresholds.noTicksMinutes} minutes`,
-      { below: true },
-    );
+  /**
+   * The heartbeat, no ticks for `alarms.noTicksMinutes`: on Kinesis no record put on the stream
+   * (IncomingRecords); on Kafka no valid tick applied by the aggregator (its own ValidTicks): one metric
+   * for MSK and self-managed clusters alike, since a self-managed cluster publishes nothing to CloudWatch.
+   */
+  private watchHeartbeat(source: MonitoredSource): void {
+    const minutes = this.thresholds.noTicksMinutes;
+    const [metric, meaning] =
+      source.kind === 'kinesis'
+        ? [
+            source.stream.metricIncomingRecords({ statistic: 'Sum', period: FIVE_MINUTES }),
+            `no record reached the tick stream for ${minutes} minutes`,
+          ]
+        : [
+            this.pipelineMetric(AGGREGATOR_METRICS.validTicks),
+            `the aggregator applied no valid tick from the topic for ${minutes} minutes`,
+          ];
+    this.addAlarm('NoTicks', metric, 1, Math.ceil(minutes / 5), meaning, { below: true });
+  }
+
+  /** One of the aggregator's metrics (namespace `Tickflow/<prefix>`, its `service`), per 5 minutes. */
+  private pipelineMetric(metricName: string, statistic = 'Sum'): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName,
+      dimensionsMap: { [SERVICE_DIMENSION]: this.service },
+      statistic,
+      period: FIVE_MINUTES,
+    });
   }
 
   private watchMetric(spec: MetricAlarmSpec): void {
     this.addAlarm(spec.name, spec.metric, spec.threshold, spec.evaluationPeriods ?? 1, spec.meaning);
-    this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: spec.name, left: [spec.metric] }));
+    this.dashboard?.addWidgets(new cloudwatch.GraphWidget({ title: spec.name, left: [spec.metric] }));
   }
 
   private createTopic(topicKey: kms.IKey | undefined): sns.Topic {
@@ -244,21 +279,34 @@ export class Monitoring extends Construct {
     });
   }
 
-  private watchConsumer(consumer: MonitoredConsumer): void {
-    const iteratorAge = consumer.function.metric('IteratorAge', {
+  /**
+   * A consumer's lag (maximum per minute, 3 minutes in a row) and its errors and throttles. On Kafka
+   * Lambda publishes OffsetLag instead of IteratorAge: per function (AWS/Lambda, FunctionName; each
+   * consumer has one mapping), in records, the topic's newest offsets minus its consumer group's
+   * ("Types of metrics for Lambda functions" in the Lambda developer guide).
+   */
+  private watchConsumer(consumer: MonitoredConsumer, onKafka: boolean): void {
+    const lag = onKafka
+      ? {
+          metricName: 'OffsetLag',
+          threshold: this.thresholds.offsetLagRecords,
+          meaning: 'records wait in the topic: the consumer group trails its newest offsets',
+          title: 'offset lag (records)',
+        }
+      : {
+          metricName: 'IteratorAge',
+          threshold: this.thresholds.iteratorAgeMs,
+          meaning: 'records wait too long',
+          title: 'iterator age (ms)',
+        };
+    const metric = consumer.function.metric(lag.metricName, {
       statistic: 'Maximum',
       period: Duration.minutes(1),
     });
-    this.addAlarm(
-      `${consumer.name}IteratorAge`,
-      iteratorAge,
-      this.thresholds.iteratorAgeMs,
-      3,
-      'records wait too long',
-    );
+    this.addAlarm(`${consumer.name}${lag.metricName}`, metric, lag.threshold, 3, lag.meaning);
     this.watchFunction(consumer.name, consumer.function);
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: `${consumer.name} iterator age (ms)`, left: [iteratorAge] }),
+    this.dashboard?.addWidgets(
+      new cloudwatch.GraphWidget({ title: `${consumer.name} ${lag.title}`, left: [metric] }),
     );
   }
 
@@ -273,21 +321,14 @@ export class Monitoring extends Construct {
       1,
       'invocations were throttled',
     );
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({ title: `${name} errors and throttles`, left: [errors, throttles] }),
     );
   }
 
   /** Late ratio and duplicate ratio from the aggregator's EMF metrics, as metric math over ValidTicks. */
   private watchPipelineMetrics(): void {
-    const m = (metricName: string, statistic = 'Sum') =>
-      new cloudwatch.Metric({
-        namespace: this.namespace,
-        metricName,
-        dimensionsMap: { [SERVICE_DIMENSION]: this.service },
-        statistic,
-        period: FIVE_MINUTES,
-      });
+    const m = (metricName: string, statistic = 'Sum') => this.pipelineMetric(metricName, statistic);
     const valid = m(AGGREGATOR_METRICS.validTicks);
     // Distinct ids per numerator: one graph shows both ratios and CloudWatch needs unique ids there.
     const ratio = (label: string, id: string, numerator: cloudwatch.Metric) =>
@@ -330,7 +371,7 @@ export class Monitoring extends Construct {
       1,
       'producers retry too much',
     );
-    this.dashboard.addWidgets(
+    this.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Ticks',
         left: [
@@ -356,7 +397,7 @@ export class Monitoring extends Construct {
   /**
    * An alarm notifying the topic on ALARM and OK. By default it fires at or above the threshold and
    * missing data is not breaching; `below` fires under it and counts missing data as breaching (a
-   * heartbeat: a stream with no records publishes no datapoint).
+   * heartbeat: no records, no datapoint).
    */
   private addAlarm(
     id: string,
@@ -401,6 +442,14 @@ function validateAlerts(a: AlertsConfig): void {
 function validateAlarms(a: AlarmConfig, allowedLatenessMs: number): void {
   const name = 'Monitoring';
   requireIntegerInRange(name, 'alarms.iteratorAgeMs', a.iteratorAgeMs, 1000, 7 * 86_400_000, 'ms');
+  requireIntegerInRange(
+    name,
+    'alarms.offsetLagRecords',
+    a.offsetLagRecords,
+    1,
+    1_000_000_000,
+    'records of the topic not yet processed',
+  );
   requireIntegerInRange(
     name,
     'alarms.functionErrors',

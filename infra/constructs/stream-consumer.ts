@@ -10,15 +10,25 @@ import {
   type EventSourceMappingSettings,
   eventSourceMapping,
 } from '../config.js';
+import type { KafkaSource } from '../kafka-source.js';
 import type { FailedBatches } from './failed-batches.js';
+import { KafkaEventSource } from './kafka-event-source.js';
 import { type HandlerCodeProps, PipelineFunction, type PipelineFunctionProps } from './pipeline-function.js';
 import { requireIntegerInRange } from './validate.js';
 
+/** Where the ticks are: the stack's Kinesis stream, or a Kafka topic (`source` setting). */
+export type TickSource =
+  | { readonly kind: 'kinesis'; readonly stream: kinesis.IStream }
+  | { readonly kind: 'kafka'; readonly kafka: KafkaSource };
+
 /**
- * Where a consumer's records come from. A Kinesis stream is the one kind today; another kind is one
- * more member of this union and one more case in {@link eventSourceFor}.
+ * Where a consumer's records come from: a {@link TickSource}, and on Kafka the consumer group this
+ * consumer reads in (each consumer reads every partition, so each has its own group). Another kind
+ * is one more member of this union and one more case in {@link eventSourceFor}.
  */
-export type ConsumerSource = { readonly kind: 'kinesis'; readonly stream: kinesis.IStream };
+export type ConsumerSource =
+  | Extract<TickSource, { kind: 'kinesis' }>
+  | (Extract<TickSource, { kind: 'kafka' }> & { readonly consumerGroupId: string });
 
 export interface StreamConsumerProps {
   /** The function that receives the batches. */
@@ -38,7 +48,7 @@ export interface StreamConsumerProps {
  * failures reported, retries and record age bounded (one poison record cannot block a shard forever),
  * and batches that still fail written whole to the S3 on-failure destination, from where they can be
  * put back on the stream (an SQS destination keeps only their shard and sequence range, which the
- * stream forgets after its retention).
+ * stream forgets after its retention). On Kafka, see {@link KafkaEventSource} for what differs.
  */
 export class StreamConsumer extends Construct {
   readonly eventSource: lambda.IEventSource;
@@ -75,6 +85,8 @@ function eventSourceFor(
         maxRecordAge: Duration.seconds(mapping.maximumRecordAgeSeconds),
         onFailure,
       });
+    case 'kafka':
+      return new KafkaEventSource(source.kafka, source.consumerGroupId, mapping, onFailure);
   }
 }
 

@@ -18,8 +18,10 @@ import { Monitoring } from '../constructs/monitoring.js';
 import { Preprocess } from '../constructs/preprocess.js';
 import { ServingStore } from '../constructs/serving-store.js';
 import { StateStore } from '../constructs/state-store.js';
+import type { ConsumerSource, TickSource } from '../constructs/stream-consumer.js';
 import { TickStream } from '../constructs/tick-stream.js';
 import { InfraConfigError } from '../errors.js';
+import { mskClusterParts } from '../kafka-source.js';
 import { hasKeyspaces, KEYSPACES_REGIONS } from '../regions.js';
 
 /** Prebuilt bundles per handler, for CI artifacts; a handler without one is bundled from `functions/`. */
@@ -43,13 +45,15 @@ export interface TickflowStackProps extends StackProps {
 }
 
 /**
- * The whole pipeline in one stack: tick stream → aggregator (+ bronze writer, staged ticks compacted
- * every 5 minutes) → state tables → lake and the Keyspaces serving store, the scheduled materializer,
- * the preprocess state machine, the Glue/Athena catalog and the alarms.
+ * The whole pipeline in one stack: tick stream (or the Kafka topic of the `source` setting) →
+ * aggregator (+ bronze writer, staged ticks compacted every 5 minutes) → state tables → lake and the
+ * Keyspaces serving store, the scheduled materializer, the preprocess state machine, the Glue/Athena
+ * catalog and the alarms.
  */
 export class TickflowStack extends Stack {
   readonly dataKey: kms.Key;
-  readonly tickStream: TickStream;
+  /** The Kinesis tick stream; `undefined` when the source is Kafka (`source.kind` "kafka"). */
+  readonly tickStream?: TickStream;
   readonly stateStore: StateStore;
   readonly lake: Lake;
   readonly failedBatches: FailedBatches;
@@ -73,18 +77,30 @@ export class TickflowStack extends Stack {
     // One namespace per environment: the handlers publish to it and the alarms read it.
     const namespace = metricsNamespace(config.prefix);
     if (config.serving.enabled) this.requireKeyspacesRegion();
+    if (typeof config.dashboard !== 'boolean')
+      throw new InfraConfigError('dashboard', config.dashboard, 'use true or false');
 
     this.dataKey = new kms.Key(this, 'DataKey', {
       description: 'Encrypts the tickflow stream, state tables and dead-letter queues',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.tickStream = new TickStream(this, 'Ticks', {
-      streamName: names.tickStream,
-      shards: config.stream.shards,
-      retentionHours: config.stream.retentionHours,
-      encryptionKey: this.dataKey,
-    });
+    const kafka = config.source.kind === 'kafka' ? config.source : undefined;
+    if (kafka?.msk) this.requireSameRegion(kafka.msk.clusterArn);
+    this.tickStream = kafka
+      ? undefined
+      : new TickStream(this, 'Ticks', {
+          streamName: names.tickStream,
+          shards: config.stream.shards,
+          retentionHours: config.stream.retentionHours,
+          encryptionKey: this.dataKey,
+        });
+    const ticks: TickSource = this.tickStream
+      ? { kind: 'kinesis', stream: this.tickStream.stream }
+      : { kind: 'kafka', kafka: kafka! };
+    // On Kafka each consumer reads every partition in its own consumer group, named after the prefix.
+    const consumerSource = (consumer: string): ConsumerSource =>
+      ticks.kind === 'kinesis' ? ticks : { ...ticks, consumerGroupId: `${config.prefix}-${consumer}` };
     this.stateStore = new StateStore(this, 'State', {
       stateTableName: names.stateTable,
       seenIdsTableName: names.seenIdsTable,
@@ -107,7 +123,7 @@ export class TickflowStack extends Stack {
         })
       : undefined;
     this.aggregator = new Aggregator(this, 'Aggregator', {
-      stream: this.tickStream.stream,
+      source: consumerSource('aggregator'),
       stateStore: this.stateStore,
       engine,
       consumer: config.consumer,
@@ -117,7 +133,7 @@ export class TickflowStack extends Stack {
       metricsNamespace: namespace,
     });
     this.bronzeWriter = new BronzeWriter(this, 'Bronze', {
-      stream: this.tickStream.stream,
+      source: consumerSource('bronze'),
       lake: this.lake,
       eventTimes: config,
       consumer: config.consumer,
@@ -128,8 +144,9 @@ export class TickflowStack extends Stack {
     this.materializer = new Materializer(this, 'Materializer', {
       stateStore: this.stateStore,
       lake: this.lake,
-      stream: this.tickStream.stream,
+      source: ticks,
       engine,
+      everyMinutes: config.materializerMinutes,
       code: props.handlerCode?.materializer,
       metricsNamespace: namespace,
     });
@@ -175,8 +192,9 @@ export class TickflowStack extends Stack {
       failedBatches: this.failedBatches,
       servingTable: this.servingStore,
       alerts: config.alerts,
-      stream: this.tickStream.stream,
+      source: ticks,
       allowedLatenessMs: config.allowedLatenessMs,
+      dashboard: config.dashboard,
       // Dashboards are global to the account: one per environment and region.
       dashboardName: `${config.prefix}-${this.region}`,
       // One customer-managed key for the data and the alarm topic: each key bills $1 a month idle.
@@ -195,17 +213,26 @@ export class TickflowStack extends Stack {
       startDate: config.lakeStartDate,
     });
 
-    new CfnOutput(this, 'TickStreamName', { value: this.tickStream.stream.streamName });
-    new CfnOutput(this, 'TickStreamArn', { value: this.tickStream.stream.streamArn });
+    if (this.tickStream) {
+      new CfnOutput(this, 'TickStreamName', { value: this.tickStream.stream.streamName });
+      new CfnOutput(this, 'TickStreamArn', { value: this.tickStream.stream.streamArn });
+    } else {
+      new CfnOutput(this, 'KafkaTopic', {
+        description: 'The Kafka topic the pipeline consumes',
+        value: kafka!.topic,
+      });
+    }
     new CfnOutput(this, 'DataKeyArn', {
       description:
         'Customer-managed key of the stream, tables and queues (producers need kms:GenerateDataKey on it)',
       value: this.dataKey.keyArn,
     });
-    new CfnOutput(this, 'ProducerPolicyArn', {
-      description: 'Attach to a producer role or user: PutRecord(s) on the tick stream and its key',
-      value: this.tickStream.producerPolicy.managedPolicyArn,
-    });
+    if (this.tickStream) {
+      new CfnOutput(this, 'ProducerPolicyArn', {
+        description: 'Attach to a producer role or user: PutRecord(s) on the tick stream and its key',
+        value: this.tickStream.producerPolicy.managedPolicyArn,
+      });
+    }
     new CfnOutput(this, 'StateTableName', { value: this.stateStore.stateTable.tableName });
     new CfnOutput(this, 'OutputTableName', { value: this.stateStore.outputTable.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
@@ -223,6 +250,18 @@ export class TickflowStack extends Stack {
     }
     if (this.servingStore) {
       new CfnOutput(this, 'ServingKeyspaceName', { value: this.servingStore.keyspaceName });
+    }
+  }
+
+  /** Lambda maps a function only to an MSK cluster in its own region. */
+  private requireSameRegion(clusterArn: string): void {
+    const region = mskClusterParts(clusterArn).region;
+    if (!Token.isUnresolved(this.region) && region !== this.region) {
+      throw new InfraConfigError(
+        'source.msk.clusterArn',
+        clusterArn,
+        `the cluster is in ${region} but the stack deploys to ${this.region}; Lambda reads only from an MSK cluster in its own region`,
+      );
     }
   }
 

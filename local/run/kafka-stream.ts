@@ -38,7 +38,7 @@ export async function kafkaStream(
       }).publish(
         options.ticksPerSecond ? pace(records, { kind: 'rate', perSecond: options.ticksPerSecond }) : records,
       ),
-    publishMarks: (marks) => publishWatermarkMarksToKafka(bootstrap, topic, marks),
+    publishMarks: (marks) => publishWatermarkMarksToKafka({ bootstrap }, topic, marks),
     async consume(c) {
       const { parallelizationFactor: _, ...mapping } = c.mapping;
       const runner = new KafkaEventSourceMappingRunner({

@@ -46,7 +46,7 @@ export interface LocalRunOptions {
   readonly batchSize?: number;
   /**
    * Lambda's MaximumBatchingWindowInSeconds, in ms: a batch is invoked when it is full, reaches the
-   * payload limit, or has waited this long. @default the deployed consumer's
+   * payload limit, or has waited this long. @default LOCAL_RUN_DEFAULTS.maximumBatchingWindowMs (AWS: the deployed consumer's)
    */
   readonly maximumBatchingWindowMs?: number;
   /** @default the deployed intervals (`DEFAULT_CONFIG.intervals`) */
@@ -128,7 +128,8 @@ export interface RunProgress {
 
 /**
  * What only the local run decides. Everything else (intervals, lateness, idle timeout, skew limit,
- * event source mapping, function sizes) is the deployed stack's default from `infra/config.ts`.
+ * the event source mapping but its batching window, function sizes) is the deployed stack's default
+ * from `infra/config.ts`.
  */
 export const LOCAL_RUN_DEFAULTS = {
   /** Kinesis shards of the emulated stream (the deployed stream starts with one). */
@@ -137,6 +138,12 @@ export const LOCAL_RUN_DEFAULTS = {
   pack: 100,
   /** Processing time between two live rounds of the scheduled work: a run lasts seconds, not hours. */
   scheduleEveryMs: 2_000,
+  /**
+   * The event source mapping's batching window. A replay's records are all on the stream at once and
+   * a run lasts seconds, so it waits no longer than this for a batch to fill; a run that models AWS's
+   * batches (the cost bench) passes the deployed window (`consumer.maxBatchingWindowSeconds`, 10 s).
+   */
+  maximumBatchingWindowMs: 1_000,
   /** The CLI's idle timeout: short enough to see a quiet symbol's bars close during a run. */
   cliIdleTimeoutMs: 10_000,
   seed: 1,
@@ -190,7 +197,7 @@ export function resolveRunSettings(options: LocalRunOptions): RunSettings {
     mapping: {
       ...deployed,
       batchSize: options.batchSize ?? deployed.batchSize,
-      maximumBatchingWindowMs: options.maximumBatchingWindowMs ?? deployed.maximumBatchingWindowMs,
+      maximumBatchingWindowMs: options.maximumBatchingWindowMs ?? LOCAL_RUN_DEFAULTS.maximumBatchingWindowMs,
       // Injected faults are transient: unless told otherwise, retry until they pass.
       maximumRetryAttempts: options.maxRetryAttempts ?? (chaos > 0 ? -1 : deployed.maximumRetryAttempts),
     },

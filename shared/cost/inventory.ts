@@ -27,6 +27,12 @@ export interface AlwaysOnInventory {
    * @default 0
    */
   readonly kafkaClusters?: number;
+  /**
+   * Lambda's provisioned event pollers the Kafka event source mappings keep running (their minimum),
+   * billed per event poller unit hour, which `shared/cost/prices.ts` does not hold.
+   * @default 0
+   */
+  readonly kafkaEventPollers?: number;
 }
 
 /**
@@ -83,6 +89,11 @@ export function idleCost(inv: AlwaysOnInventory, table: PriceTable): { lines: Id
       item: 'Kafka cluster (MSK or your own; its own bill, not priced here)',
       count: inv.kafkaClusters ?? 0,
       usd: inv.kafkaClusters ? null : 0,
+    },
+    {
+      item: 'Lambda provisioned event pollers of the Kafka mappings (per event poller unit hour, not priced here)',
+      count: inv.kafkaEventPollers ?? 0,
+      usd: inv.kafkaEventPollers ? null : 0,
     },
   ];
   return { lines, usd: lines.reduce((a, l) => a + (l.usd ?? 0), 0) };

@@ -34,7 +34,7 @@ export interface MaterializerRoundReport {
 }
 
 /**
- * One round of the scheduled materializer, in AWS every minute and in the local run's live mode.
+ * One round of the scheduled materializer, in AWS every `materializerMinutes` and in the local run's live mode.
  * The idle flush: symbols quiet for the idle timeout get a watermark mark on the tick stream
  * (processing time made part of the stream, so the aggregator closes their bars exactly once whatever
  * instance runs). Then the lake: the partitions that changed since the previous round are rewritten.

@@ -1,15 +1,17 @@
 /**
  * cfn-lint (AWS's CloudFormation linter: resource specs per region, property rules) on the synthesized
  * template of every region the project supports (README, "Deploy"), every optional resource on, with
- * no error. cfn-lint is a Python tool (`pip install cfn-lint`); this test fails when it is missing,
+ * no error, with the Kinesis source and with each Kafka source. cfn-lint is a Python tool (`pip install cfn-lint`); this test fails when it is missing,
  * unless TICKFLOW_SKIP_CFN_LINT=1 says to skip it on a machine without Python.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../infra/config.js';
+import { PROJECT_ROOT } from '../../infra/constructs/pipeline-function.js';
+import type { SourceSetting } from '../../infra/kafka-source.js';
 import { hasKeyspaces } from '../../infra/regions.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { handlerCodeForTests, templateApp, testOutdir } from './support.js';
@@ -38,7 +40,31 @@ interface LintMatch {
   readonly Location: { readonly Path?: readonly (string | number)[] };
 }
 
-function templateFor(region: string | undefined): string {
+/**
+ * The Kafka sources, each on its own region-agnostic template: MSK with IAM, and a self-managed
+ * cluster with SASL/SCRAM in a VPC (the example files under docs/examples/environments) and with mTLS.
+ */
+const KAFKA_SOURCES: Record<string, SourceSetting> = {
+  msk: exampleSource('msk'),
+  sasl: exampleSource('kafka-sasl'),
+  mtls: {
+    kind: 'kafka',
+    topic: 'ticks',
+    selfManaged: {
+      bootstrapServers: ['kafka-1.example.com:9094'],
+      authentication: 'MTLS',
+      secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:tickflow-client-AbCdEf',
+      rootCaSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:tickflow-ca-AbCdEf',
+    },
+  },
+};
+
+function exampleSource(name: string): SourceSetting {
+  const file = join(PROJECT_ROOT, 'docs', 'examples', 'environments', `${name}.json`);
+  return JSON.parse(readFileSync(file, 'utf8')).settings.source;
+}
+
+function templateFor(region: string | undefined, kafka?: string): string {
   const app = templateApp();
   const stack = new TickflowStack(app, 'Tickflow', {
     env: region ? { account: '123456789012', region } : undefined,
@@ -51,10 +77,11 @@ function templateFor(region: string | undefined): string {
         queue: true,
       },
       nightlySchedule: 'cron(30 2 * * ? *)',
+      ...(kafka && { source: KAFKA_SOURCES[kafka] }),
     }),
     handlerCode: handlerCodeForTests(),
   });
-  const file = join(testOutdir(), `template-${region ?? 'any'}.json`);
+  const file = join(testOutdir(), `template-${region ?? 'any'}${kafka ? `-${kafka}` : ''}.json`);
   writeFileSync(file, JSON.stringify(app.synth().getStackArtifact(stack.artifactId).template));
   return file;
 }
@@ -63,15 +90,16 @@ describe.skipIf(process.env.TICKFLOW_SKIP_CFN_LINT === '1')('cfn-lint on the syn
   it('finds no error in any supported region', async () => {
     // The first run also lints the Keyspaces template for a region without it: cfn-lint must report
     // exactly that (so the linter ran and its report was read), which is why synth refuses it.
-    const runs: [string | undefined, string[]][] = [
-      [undefined, [...SUPPORTED_REGIONS, WITHOUT_KEYSPACES]],
-      [WITHOUT_KEYSPACES, [WITHOUT_KEYSPACES]],
+    // The Kafka templates (one per source kind) are linted together, on the supported regions.
+    const runs: [string[], string[]][] = [
+      [[templateFor(undefined)], [...SUPPORTED_REGIONS, WITHOUT_KEYSPACES]],
+      [[templateFor(WITHOUT_KEYSPACES)], [WITHOUT_KEYSPACES]],
+      [Object.keys(KAFKA_SOURCES).map((kafka) => templateFor(undefined, kafka)), SUPPORTED_REGIONS],
     ];
     const results = await Promise.all(
-      runs.map(async ([templateRegion, regions]) => {
+      runs.map(async ([files, regions]) => {
         const region = regions.join(',');
-        const file = templateFor(templateRegion);
-        const lint = await run('cfn-lint', ['--format', 'json', '--regions', ...regions, '--', file], {
+        const lint = await run('cfn-lint', ['--format', 'json', '--regions', ...regions, '--', ...files], {
           maxBuffer: 64 * 1024 * 1024,
         }).catch((err: NodeJS.ErrnoException & { stdout?: string }) => {
           if (err.code === 'ENOENT') {
@@ -88,8 +116,9 @@ describe.skipIf(process.env.TICKFLOW_SKIP_CFN_LINT === '1')('cfn-lint on the syn
           .map((m) => `${region} ${m.Rule.Id} ${m.Location.Path?.join('/')}: ${m.Message}`);
       }),
     );
-    const [agnostic, withoutKeyspaces] = results;
+    const [agnostic, withoutKeyspaces, kafka] = results;
     expect(withoutKeyspaces).toEqual([]);
+    expect(kafka).toEqual([]);
     const keyspacesMissing = (e: string) =>
       /E3006 .*AWS::Cassandra::\w+' does not exist in 'eu-central-2'/.test(e);
     expect(agnostic!.filter((e) => !keyspacesMissing(e))).toEqual([]);

@@ -16,13 +16,30 @@ function synth(config: TickflowConfig): Template {
 
 const count = (t: Template, type: string) => Object.keys(t.findResources(type)).length;
 
+/** An MSK source with IAM access (its alarms differ from Kinesis': offset lag, the aggregator's heartbeat). */
+const MSK = {
+  kind: 'kafka',
+  topic: 'ticks',
+  msk: {
+    clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/ticks/0b4cd1e2-1111-2222-3333-444455556666-2',
+    bootstrapServers: ['b-1.ticks.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9098'],
+  },
+  network: { subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['sg-0a1b2c3d4e5f60718'] },
+} as const;
+
 describe('the cost inventory derived from the config', () => {
   for (const [label, config] of [
     ['default config', DEFAULT_CONFIG],
     ['4 shards, 3 intervals', resolveConfig({ stream: { shards: 4 }, intervals: ['1m', '5m', '1h'] })],
     ['on-demand stream', resolveConfig({ stream: { shards: 'ON_DEMAND' } })],
     ['heartbeat on', resolveConfig({ alarms: { noTicksMinutes: 30 } })],
+    ['dashboard on, materializer every minute', resolveConfig({ dashboard: true, materializerMinutes: 1 })],
     ['no serving store', resolveConfig({ serving: { enabled: false } })],
+    ['Kafka source', resolveConfig({ source: MSK })],
+    [
+      'Kafka source, heartbeat on, 3 pollers',
+      resolveConfig({ source: { ...MSK, pollers: { minimum: 3 } }, alarms: { noTicksMinutes: 30 } }),
+    ],
   ] as const) {
     it(`matches the synthesized template's always-on resources (${label})`, () => {
       const t = synth(config);
@@ -41,12 +58,22 @@ describe('the cost inventory derived from the config', () => {
       const streams = Object.values(t.findResources('AWS::Kinesis::Stream')) as {
         Properties: { ShardCount?: number; StreamModeDetails?: { StreamMode: string } };
       }[];
-      expect(streams).toHaveLength(1);
-      const props = streams[0]!.Properties;
-      if (props.StreamModeDetails?.StreamMode === 'ON_DEMAND') {
-        expect(inv).toMatchObject({ onDemandStreams: 1, provisionedShards: 0 });
+      const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping')) as {
+        Properties: { ProvisionedPollerConfig?: { MinimumPollers: number } };
+      }[];
+      const pollers = mappings.map((m) => m.Properties.ProvisionedPollerConfig?.MinimumPollers ?? 0);
+      expect(inv.kafkaEventPollers ?? 0).toBe(pollers.reduce((a, b) => a + b, 0));
+      if (config.source.kind === 'kafka') {
+        expect(streams).toHaveLength(0);
+        expect(inv).toMatchObject({ onDemandStreams: 0, provisionedShards: 0, kafkaClusters: 1 });
       } else {
-        expect(inv).toMatchObject({ onDemandStreams: 0, provisionedShards: props.ShardCount });
+        expect(streams).toHaveLength(1);
+        const props = streams[0]!.Properties;
+        expect(inv).toMatchObject(
+          props.StreamModeDetails?.StreamMode === 'ON_DEMAND'
+            ? { onDemandStreams: 1, provisionedShards: 0 }
+            : { onDemandStreams: 0, provisionedShards: props.ShardCount },
+        );
       }
       const rules = Object.values(t.findResources('AWS::Events::Rule')) as {
         Properties: { ScheduleExpression?: string; State?: string };

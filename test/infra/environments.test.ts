@@ -46,8 +46,9 @@ const PHYSICAL_NAME_PROPS: Record<string, string[]> = {
 
 describe('environments: one stack each, every physical name derived from the prefix', () => {
   const dir = environmentsDir({
-    dev: { region: 'eu-west-1', account: '123456789012' },
-    prod: { region: 'eu-west-1', account: '123456789012', settings: { prefix: 'tf-prod' } },
+    // With the dashboard (off by default) on both, so its global name is checked too.
+    dev: { region: 'eu-west-1', account: '123456789012', settings: { dashboard: true } },
+    prod: { region: 'eu-west-1', account: '123456789012', settings: { prefix: 'tf-prod', dashboard: true } },
   });
 
   it('gives two environments two stacks that share no physical name (the keyspace included)', () => {

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, SERVING_DRIVER_MODULES } from '../../infra/constructs/pipeline-function.js';
 import { createTickflowApp } from '../../infra/tickflow-app.js';
 import { SERVING_ENV } from '../../shared/adapters/serving/env.js';
+import { HANDLER_ENV } from '../../shared/config.js';
 import { HANDLER_ENTRIES, handlerCodeForTests, handlerExists, testOutdir } from './support.js';
 
 interface Violation {
@@ -123,6 +124,45 @@ describe('full synth with validation and cdk-nag', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/NoHostAvailableError|All host\(s\) tried for query failed/);
   }, 30_000);
+
+  it('the bundled materializer initialises with its watermark target on the stream or on a Kafka topic, and fails init on an unreadable secret', async () => {
+    const env: Record<string, string | undefined> = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      ...lambdaEnvironmentOf('materializer'),
+    };
+    const kinesis = await importInChild(assetDirOf('materializer'), env);
+    expect({ code: kinesis.code, stdout: kinesis.stdout, stderr: kinesis.stderr }).toMatchObject({
+      code: 0,
+      stdout: 'function',
+    });
+    // What the stack sets with a Kafka source (test/infra/kafka-source.test.ts): MSK IAM reads no secret.
+    const { [HANDLER_ENV.tickStream]: _, ...withoutStream } = env;
+    const kafka = {
+      ...withoutStream,
+      [HANDLER_ENV.kafkaTopic]: 'ticks',
+      [HANDLER_ENV.kafkaBootstrap]: 'b-1.ticks.example:9098',
+      [HANDLER_ENV.kafkaAuth]: 'aws-msk-iam',
+    };
+    const msk = await importInChild(assetDirOf('materializer'), kafka);
+    expect({ code: msk.code, stdout: msk.stdout, stderr: msk.stderr }).toMatchObject({
+      code: 0,
+      stdout: 'function',
+    });
+    // SASL/SCRAM: the secret is read during init; a Secrets Manager nobody answers fails the cold start.
+    const port = await closedPort();
+    const scram = await importInChild(assetDirOf('materializer'), {
+      ...kafka,
+      [HANDLER_ENV.kafkaAuth]: 'scram-sha-512',
+      [HANDLER_ENV.kafkaSecretArn]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    expect(scram.code).not.toBe(0);
+    expect(scram.stderr).toMatch(/Kafka credentials secret .*k-AbCdEf: GetSecretValue failed/);
+  }, 60_000);
 
   function codeOf(name: string): Record<string, unknown> | undefined {
     const prefix = name.charAt(0).toUpperCase() + name.slice(1);

@@ -107,18 +107,42 @@ function namespacesOfFunctions(template: Template): Map<string, string> {
 
 const PREFIX = 'tickflow-prod';
 
+/** The same environment reading an MSK topic, with the heartbeat on: it reads the aggregator's metric there. */
+const KAFKA = resolveConfig({
+  prefix: PREFIX,
+  alarms: { noTicksMinutes: 30 },
+  source: {
+    kind: 'kafka',
+    topic: 'ticks',
+    msk: {
+      clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/ticks/0b4cd1e2-1111-2222-3333-444455556666-2',
+      bootstrapServers: ['b-1.ticks.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9098'],
+    },
+    network: { subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['sg-0a1b2c3d4e5f60718'] },
+  },
+});
+
 describe('metrics contract', () => {
   let template: Template;
+  let kafkaTemplate: Template;
   let emitted: Set<MetricId>;
   let namespaces: Map<string, string>;
 
   beforeAll(() => {
     const stack = new TickflowStack(templateApp(), 'Tickflow', {
       env: { account: '123456789012', region: 'eu-west-1' },
-      config: resolveConfig({ prefix: PREFIX }),
+      // With the dashboard (off by default), so its metrics are checked too.
+      config: resolveConfig({ prefix: PREFIX, dashboard: true }),
       handlerCode: handlerCodeForTests(),
     });
     template = Template.fromStack(stack);
+    kafkaTemplate = Template.fromStack(
+      new TickflowStack(templateApp(), 'Tickflow', {
+        env: { account: '123456789012', region: 'eu-west-1' },
+        config: KAFKA,
+        handlerCode: handlerCodeForTests(),
+      }),
+    );
     namespaces = namespacesOfFunctions(template);
     const ns = (service: string) => namespaces.get(service) ?? 'not in the template';
     const report = { ...emptyReport(3), valid: 3, bars: { '1m': 1 }, late: { '5m': 1 } };
@@ -180,6 +204,14 @@ describe('metrics contract', () => {
   it('every metric an alarm reads is one a publisher emits, with the same namespace and dimensions', () => {
     const unpublished = readByAlarms(template).filter((id) => !emitted.has(id));
     expect(unpublished).toEqual([]);
+  });
+
+  it("on a Kafka source too, whose heartbeat reads the aggregator's ValidTicks", () => {
+    expect(namespacesOfFunctions(kafkaTemplate)).toEqual(namespaces);
+    const read = readByAlarms(kafkaTemplate);
+    expect(read.length).toBe(readByAlarms(template).length + 1);
+    expect(read.filter((id) => !emitted.has(id))).toEqual([]);
+    expect(readByDashboard(kafkaTemplate).filter((id) => !emitted.has(id))).toEqual([]);
   });
 
   it('every metric the dashboard shows is one a publisher emits', () => {

@@ -41,7 +41,7 @@ function expectPropsError(build: (stack: Stack) => void, construct: string, prop
 
 function aggregatorWith(stack: Stack, engine: Partial<EngineSettings>): void {
   new Aggregator(stack, 'Aggregator', {
-    stream: new kinesis.Stream(stack, 'S'),
+    source: { kind: 'kinesis', stream: new kinesis.Stream(stack, 'S') },
     stateStore: new StateStore(stack, 'State', {
       stateTableName: 's',
       seenIdsTableName: 'i',
@@ -254,7 +254,7 @@ describe('Materializer props', () => {
             outputTableName: 'o',
           }),
           lake: new Lake(s, 'Lake'),
-          stream: new kinesis.Stream(s, 'S'),
+          source: { kind: 'kinesis', stream: new kinesis.Stream(s, 'S') },
           everyMinutes: 0,
           code: inline(),
         }),
@@ -267,6 +267,7 @@ describe('Materializer props', () => {
 describe('Monitoring props', () => {
   it.each([
     ['alarms.iteratorAgeMs', { iteratorAgeMs: 0 }],
+    ['alarms.offsetLagRecords', { offsetLagRecords: 0 }],
     ['alarms.functionErrors', { functionErrors: 0 }],
     ['alarms.functionThrottles', { functionThrottles: 0.5 }],
     ['alarms.failedBatches', { failedBatches: 0 }],

@@ -360,11 +360,16 @@ describe('TickflowStack with the default config', () => {
     });
   });
 
-  it('runs the materializer every minute', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(1 minute)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Materializer'), 'Arn'] } })],
-    });
+  it('runs the materializer every materializerMinutes: 5 by default, 1 when set', () => {
+    const rule = (t: Template, every: string) =>
+      t.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: `rate(${every})`,
+        Targets: [
+          Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Materializer'), 'Arn'] } }),
+        ],
+      });
+    rule(template, '5 minutes');
+    rule(synthStack(resolveConfig({ materializerMinutes: 1 })), '1 minute');
   });
 });
 

@@ -8,7 +8,7 @@
  * HTTP server answers GetSecretValue in its place (the SDK's request, the service's JSON answer).
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProduceOptions, produce } from '../../cli/commands/produce.js';
 import { main } from '../../cli/main.js';
 import { type LocalKafka, startLocalKafka } from '../../local/kafka/index.js';
+import { KafkaPublisher, publishWatermarkMarksToKafka } from '../../shared/adapters/kafka/publisher.js';
+import { watermarkConnection } from '../../shared/adapters/kafka/watermark-connection.js';
 import { makeTestCertificate, type TestCertificate } from '../support/tls-cert.js';
 
 const USER = { username: 'producer', password: 'p-secret' };
@@ -205,5 +207,62 @@ describe('tickflow produce --kafka with credentials', () => {
       produce({ ...simulation(topic, kafka.secure.SSL!), kafkaTls: true }, () => {}),
     ).rejects.toThrow(/self[- ]signed certificate/i);
     expect(await recordsOn(topic)).toBe(0);
+  });
+});
+
+describe('the deployed idle flush on Kafka (functions/materializer)', () => {
+  it('puts each watermark mark in its symbol’s partition, over SASL_SSL with the CA and the credentials from their secrets', async () => {
+    const topic = await newTopic();
+    const secrets: Record<string, string> = {
+      'ca-arn': JSON.stringify({ certificate: readFileSync(cert.caFile, 'utf8') }),
+      'scram-arn': JSON.stringify(USER),
+    };
+    const connection = await watermarkConnection(
+      {
+        kind: 'kafka',
+        topic,
+        bootstrap: kafka.secure.SASL_SSL!,
+        auth: 'scram-sha-512',
+        secretArn: 'scram-arn',
+        rootCaSecretArn: 'ca-arn',
+      },
+      'eu-west-1',
+      async (arn) => secrets[arn]!,
+    );
+    const symbols = ['BTC-USD', 'ETH-USD', 'SOL-USD', 'XAU:USD', 'EUR/USD'];
+    // A tick per symbol through the plaintext listener, then the marks through the secured one.
+    await new KafkaPublisher({ bootstrap: kafka.bootstrap, topic }).publish(
+      symbols.map((symbol) => ({ partitionKey: symbol, payload: { symbol, ts: 1, price: 1, size: 1 } })),
+    );
+    const stats = await publishWatermarkMarksToKafka(
+      connection,
+      topic,
+      symbols.map((symbol) => ({ symbol, watermark: 60_000 })),
+    );
+    expect(stats.records).toBe(symbols.length);
+
+    const partitionsOf = new Map<string, Set<number>>();
+    const consumer = new kafkajs.Kafka({
+      brokers: [kafka.bootstrap],
+      logLevel: kafkajs.logLevel.NOTHING,
+    }).consumer({
+      groupId: `marks-${topic}`,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let seen = 0;
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          const key = message.key!.toString();
+          partitionsOf.set(key, (partitionsOf.get(key) ?? new Set()).add(partition));
+          if (++seen === 2 * symbols.length) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    // Each symbol's tick and mark share one partition: the mark comes after the symbol's ticks.
+    expect([...partitionsOf.keys()].sort()).toEqual([...symbols].sort());
+    for (const partitions of partitionsOf.values()) expect(partitions.size).toBe(1);
   });
 });

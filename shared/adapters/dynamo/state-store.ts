@@ -30,8 +30,12 @@ const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 /** DynamoDB's item size limit (names and values together). */
 export const MAX_ITEM_BYTES = 400 * 1024;
-/** Snapshots above this are stored gzipped. */
-export const COMPRESS_ABOVE_BYTES = 8 * 1024;
+/**
+ * Snapshots above this are stored gzipped. Write units are per started KB of the item, and a head is
+ * rewritten on every commit: with the default six intervals and 10-minute lateness a snapshot holds
+ * ~3 KB of pane JSON (a 4-unit write), ~1 KB gzipped (a 2-unit head), for ~0.1 ms of CPU.
+ */
+export const COMPRESS_ABOVE_BYTES = 1024;
 /**
  * How long a seen-id log entry is kept (processing time, by the table's TTL): past its dedup
  * horizon an entry is never read again (readers ask only for keys ≥ the horizon start), so this is

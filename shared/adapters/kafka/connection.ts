@@ -14,8 +14,16 @@ import type { KafkaConfig, SASLOptions } from 'kafkajs';
 export interface KafkaConnection {
   /** `host:port[,host:port…]`. */
   readonly bootstrap: string;
-  /** TLS to the brokers; `ca` (PEM) replaces Node's trusted authorities, for a private CA. */
-  readonly tls?: { readonly ca?: string };
+  /**
+   * TLS to the brokers; `ca` (PEM) replaces Node's trusted authorities, for a private CA; `cert` and
+   * `key` (PEM, `passphrase` if the key is encrypted) authenticate the client (mTLS).
+   */
+  readonly tls?: {
+    readonly ca?: string;
+    readonly cert?: string;
+    readonly key?: string;
+    readonly passphrase?: string;
+  };
   readonly sasl?: KafkaSasl;
 }
 
@@ -45,7 +53,7 @@ export function kafkaClientConfig(connection: KafkaConnection, clientId: string)
       .split(',')
       .map((b) => b.trim())
       .filter((b) => b !== ''),
-    ...(tls && { ssl: tls.ca ? { ca: [tls.ca] } : true }),
+    ...(tls && { ssl: tls.ca || tls.cert ? { ...tls, ...(tls.ca && { ca: [tls.ca] }) } : true }),
     ...(sasl && { sasl: saslOptions(sasl) }),
   };
 }

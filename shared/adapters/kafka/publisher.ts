@@ -138,11 +138,11 @@ function text(record: ProducerRecord): string | Buffer {
  * each lands in its symbol's partition after the ticks already there (as on Kinesis).
  */
 export function publishWatermarkMarksToKafka(
-  bootstrap: string,
+  connection: KafkaConnection,
   topic: string,
   marks: readonly WatermarkMark[],
 ): Promise<PublishStats> {
-  return new KafkaPublisher({ bootstrap, topic }).publish(
+  return new KafkaPublisher({ ...connection, topic }).publish(
     marks.map((mark) => ({ partitionKey: mark.symbol, payload: watermarkMarkPayload(mark) })),
   );
 }

@@ -1,11 +1,12 @@
 /**
  * The local run takes what it does not decide itself from the deployed stack's configuration
- * (infra/config.ts): event source mapping, intervals, idle timeout, skew limit, function sizes.
+ * (infra/config.ts): event source mapping (but its batching window), intervals, idle timeout, skew
+ * limit, function sizes.
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, eventSourceMapping } from '../../../infra/config.js';
 import { lambdaSizing } from '../../../infra/cost-inventory.js';
-import { type LocalRunOptions, resolveRunSettings } from '../../../local/run/options.js';
+import { LOCAL_RUN_DEFAULTS, type LocalRunOptions, resolveRunSettings } from '../../../local/run/options.js';
 
 const replay: LocalRunOptions = { source: { kind: 'replay', file: 'x.csv' }, out: 'out' };
 const live: LocalRunOptions = {
@@ -15,12 +16,17 @@ const live: LocalRunOptions = {
 };
 
 describe('local run settings', () => {
-  it('runs the consumers with the deployed event source mapping', () => {
+  it('runs the consumers with the deployed event source mapping, but a batching window for seconds-long runs', () => {
     const run = resolveRunSettings(replay);
-    expect(run.mapping).toEqual(eventSourceMapping(DEFAULT_CONFIG.consumer));
+    expect(run.mapping).toEqual({
+      ...eventSourceMapping(DEFAULT_CONFIG.consumer),
+      maximumBatchingWindowMs: LOCAL_RUN_DEFAULTS.maximumBatchingWindowMs,
+    });
+    expect(LOCAL_RUN_DEFAULTS.maximumBatchingWindowMs).toBeLessThan(
+      DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds * 1000,
+    );
     expect(run.mapping).toMatchObject({
       batchSize: DEFAULT_CONFIG.consumer.batchSize,
-      maximumBatchingWindowMs: DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds * 1000,
       maximumRetryAttempts: DEFAULT_CONFIG.consumer.maxRetryAttempts,
       maximumRecordAgeSeconds: DEFAULT_CONFIG.consumer.maxRecordAgeSeconds,
       bisectBatchOnFunctionError: true,
