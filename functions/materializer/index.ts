@@ -37,8 +37,8 @@ const market = marketWatchFromEnv({
  * lake's changed partitions, then the market watch over them and over every quiet feed, each alert
  * published to the alarm topic once (see `materializerRound`). One run at a time: a lease held until
  * this invocation's timeout (two runs rewriting one partition could leave the older read's file in the
- * lake); a run that finds it taken returns `{ skipped: true }` and the next run catches up. Lambda does not retry a run (the
- * stack sets 0 asynchronous retries).
+ * lake); a run that finds it taken returns `{ skipped: true }` and the next run catches up. Lambda
+ * does not retry a run (the stack sets 0 asynchronous retries).
  */
 export async function handler(
   _event: unknown,

@@ -17,8 +17,8 @@ import { SnsAlertPublisher } from './sns/alert-publisher.js';
 /**
  * The materializer's market watch as the environment configures it (`TICKFLOW_MARKET_ALERTS`, the
  * thresholds as JSON; `TICKFLOW_ALERT_TOPIC_ARN`): bars read back from the outputs table, each alert
- * published to the topic once (sent ids, and the silences already alerted, recorded in the same table). `undefined` when the stack turns
- * market alerts off. A malformed setting fails the cold start, naming the variable.
+ * published to the topic once (sent ids, and the silences already alerted, recorded in the same
+ * table). `undefined` when the stack turns market alerts off. A malformed setting fails the cold start, naming the variable.
  */
 export function marketWatchFromEnv(
   deps: {
