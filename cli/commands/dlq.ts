@@ -1,19 +1,22 @@
 import { existsSync } from 'node:fs';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { loadEnvironment } from '../../infra/environments.js';
 import { createKinesisClient, createS3Client } from '../../shared/adapters/aws-clients.js';
 import { type ReplayReport, replayFailedBatches } from '../../shared/adapters/failed-batches/index.js';
 import { FileObjectStore } from '../../shared/adapters/file-object-store.js';
+import type { KafkaConnection } from '../../shared/adapters/kafka/connection.js';
+import { KafkaPublisher } from '../../shared/adapters/kafka/publisher.js';
 import { KinesisPublisher, putRecordsWith } from '../../shared/adapters/kinesis-publisher.js';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
 import { DEFAULT_ALLOWED_LATENESS_MS, resourceNames } from '../../shared/config.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { duration, UsageError } from '../options.js';
 import type { SdkClient } from '../status/stack-status.js';
+import { addKafkaFlags, checkKafkaFlags, type KafkaFlags, kafkaConnectionFromFlags } from './kafka-flags.js';
 
-interface ReplayFlags {
+interface ReplayFlags extends KafkaFlags {
   env?: string;
   bucket?: string;
   dir?: string;
@@ -32,16 +35,22 @@ export function register(program: Command): void {
   const dlq = program
     .command('dlq')
     .description("the stream consumers' on-failure destination: batches given up on, kept whole in S3");
-  dlq
+  const replayCommand = dlq
     .command('replay')
     .description(
-      'put the failed batches back on the stream, oldest first per shard, and move each one under replayed/ (docs/runbook.md, FailedBatches)',
+      'put the failed batches back on the stream (Kinesis, or a Kafka topic with --kafka), oldest first per shard or partition, and move each one under replayed/ (docs/runbook.md, FailedBatches)',
     )
     .option('--env <name>', 'a deployed environment (infra/environments/<name>.json): its bucket and stream')
     .option('--bucket <name>', 'the on-failure bucket (stack output FailedBatchesBucketName)')
     .option('--dir <dir>', "a folder laid out as the bucket: a local run's OUT/failed-batches")
-    .option('--stream <name>', 'the Kinesis stream to put the records on (default: the environment’s)')
-    .option('--region <region>', 'AWS region (default: the environment’s, or the SDK’s)')
+    .addOption(
+      new Option(
+        '--stream <name>',
+        'the Kinesis stream to put the records on (default: the environment’s)',
+      ).conflicts(['kafka', 'topic']),
+    )
+    .option('--region <region>', 'AWS region (default: the environment’s, or the SDK’s)');
+  addKafkaFlags(replayCommand)
     .option(
       '--since <time>',
       'only batches discarded at or after this time (ISO-8601, or a duration ago: 2h)',
@@ -77,6 +86,9 @@ Exit codes:
 async function replay(flags: ReplayFlags): Promise<ReplayReport> {
   if (!flags.env && !flags.bucket && !flags.dir)
     throw new UsageError('say where the failed batches are: --env NAME, --bucket NAME or --dir DIR');
+  checkKafkaFlags(flags);
+  if (flags.kafka && !flags.bucket && !flags.dir)
+    throw new UsageError('with --kafka, name the on-failure bucket: --bucket NAME (or --dir DIR)');
   if (flags.bucket && flags.dir) throw new UsageError('give one of --bucket and --dir');
   if (flags.dir && !existsSync(flags.dir))
     throw new UsageError(
@@ -89,8 +101,13 @@ async function replay(flags: ReplayFlags): Promise<ReplayReport> {
   const region = flags.region ?? environment?.env?.region;
   const streamName =
     flags.stream ?? (environment ? resourceNames(environment.config.prefix).tickStream : undefined);
-  if (!streamName && !flags.dryRun)
-    throw new UsageError('name the stream to put the records on: --stream NAME or --env NAME');
+  if (!flags.kafka && !streamName && !flags.dryRun)
+    throw new UsageError(
+      'name the stream to put the records on: --stream NAME, --env NAME, or --kafka HOST:PORT --topic NAME',
+    );
+  const kafka = flags.kafka
+    ? await kafkaConnectionFromFlags({ ...flags, kafka: flags.kafka }, (line) => process.stderr.write(line))
+    : undefined;
   const kinesis = createKinesisClient({ region });
   const s3 = createS3Client({ region });
   try {
@@ -98,13 +115,16 @@ async function replay(flags: ReplayFlags): Promise<ReplayReport> {
       flags.bucket ??
       (flags.dir ? undefined : await onFailureBucket(kinesis, new LambdaClient({ region }), streamName!));
     const store = flags.dir ? new FileObjectStore(flags.dir) : new S3ObjectStore(s3, bucket!);
-    const put = (records: readonly { partitionKey: string; data: Uint8Array }[]) =>
-      new KinesisPublisher({ streamName: streamName!, putRecords: putRecordsWith(kinesis) }).publish(
-        records.map((r) => ({ partitionKey: r.partitionKey, payload: r.data })),
-      );
+    const put = kafka
+      ? putOnKafka(kafka, flags.topic!)
+      : (records: readonly { partitionKey: string; data: Uint8Array }[]) =>
+          new KinesisPublisher({ streamName: streamName!, putRecords: putRecordsWith(kinesis) }).publish(
+            records.map((r) => ({ partitionKey: r.partitionKey, payload: r.data })),
+          );
     return await replayFailedBatches({
       store,
       put,
+      target: kafka ? 'kafka' : 'kinesis',
       since,
       until,
       mappingId: flags.mapping,
@@ -121,6 +141,21 @@ async function replay(flags: ReplayFlags): Promise<ReplayReport> {
     kinesis.destroy();
     s3.destroy();
   }
+}
+
+/**
+ * Puts failed records on a Kafka topic, each with its key (the tick's symbol), so the default
+ * partitioner sends it to its key's partition, after the records of that key already there; each
+ * record's bytes as they were (a JSON array stays one record).
+ */
+export function putOnKafka(
+  connection: KafkaConnection,
+  topic: string,
+): (records: readonly { partitionKey: string; data: Uint8Array }[]) => Promise<unknown> {
+  return (records) =>
+    new KafkaPublisher({ ...connection, topic, lingerMs: 0 }).publish(
+      records.map((r) => ({ partitionKey: r.partitionKey, payload: r.data })),
+    );
 }
 
 /** The S3 on-failure destination of the event source mappings reading `streamName`. */

@@ -1,3 +1,4 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { KeyspacesClient } from '@aws-sdk/client-keyspaces';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -15,14 +16,13 @@ import { resourceNames } from '../../shared/config.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { positiveInt } from '../options.js';
 import { formatStatus, stackStatus } from '../status/stack-status.js';
-import { STATE_MACHINE_ENV } from './preprocess.js';
 
 /** Adds `tickflow status` to the program. */
 export function register(program: Command): void {
   program
     .command('status')
     .description(
-      "a deployed environment's health: stream, event source mappings (state, iterator age, failed batches not replayed), alarms in ALARM, last materialization and compaction, last preprocess execution, the serving table (docs/runbook.md)",
+      "a deployed environment's health: the stack (status; its outputs name the resources), stream, event source mappings (state, iterator age, failed batches not replayed), alarms in ALARM, last materialization and compaction, last preprocess execution, the serving table (docs/runbook.md)",
     )
     .option('--env <name>', 'environment file infra/environments/<name>.json', 'dev')
     .option(
@@ -38,7 +38,7 @@ export function register(program: Command): void {
     )
     .option(
       '--state-machine <arn>',
-      `the preprocess state machine, to report its last execution (stack output PreprocessStateMachineArn; default $${STATE_MACHINE_ENV})`,
+      "the preprocess state machine whose last execution is reported (default: the stack's output PreprocessStateMachineArn)",
     )
     .addHelpText(
       'after',
@@ -58,6 +58,7 @@ export function register(program: Command): void {
         const serving = config.serving.enabled;
         const lines = await stackStatus(
           {
+            cloudformation: new CloudFormationClient({ region }),
             kinesis: createKinesisClient({ region }),
             doc: createDocumentClient({ region }),
             lambda: new LambdaClient({ region }),
@@ -76,7 +77,7 @@ export function register(program: Command): void {
             iteratorAgeMs: config.alarms.iteratorAgeMs,
             materializationStaleMs: (flags.staleAfter ?? 2 * config.materializerMinutes * 60) * 1000,
             compactionStaleMs: flags.compactionStaleAfter * 1000,
-            stateMachineArn: flags.stateMachine ?? process.env[STATE_MACHINE_ENV],
+            stateMachineArn: flags.stateMachine,
             environment: environment.name,
           },
         );

@@ -1,3 +1,4 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetTableCommand } from '@aws-sdk/client-keyspaces';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
@@ -19,6 +20,8 @@ export interface SdkClient {
 }
 
 export interface StatusClients {
+  /** Reads the stack's status and outputs (DescribeStacks). */
+  readonly cloudformation: SdkClient;
   readonly kinesis: SdkClient;
   readonly lambda: SdkClient;
   readonly cloudwatch: SdkClient;
@@ -43,7 +46,7 @@ export interface StatusTargets {
   readonly materializationStaleMs: number;
   /** How long ago the compactor's last run may have ended before it is a finding (it runs every 5 minutes). */
   readonly compactionStaleMs: number;
-  /** The preprocess state machine (stack output `PreprocessStateMachineArn`); not checked when absent. */
+  /** The preprocess state machine; by default the stack's output `PreprocessStateMachineArn`. */
   readonly stateMachineArn?: string;
   /** The environment's name, for the commands the report suggests. */
   readonly environment?: string;
@@ -56,8 +59,18 @@ export interface StatusLine {
   readonly text: string;
 }
 
+/** Stack statuses in which the stack's resources are as its template says (or being updated to it). */
+const SETTLED_STACK = new Set([
+  'CREATE_COMPLETE',
+  'UPDATE_COMPLETE',
+  'UPDATE_IN_PROGRESS',
+  'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+  'IMPORT_COMPLETE',
+]);
+
 /**
- * The health of a deployed stack: the stream, each event source mapping on it (state, iterator
+ * The health of a deployed stack: the stack itself (its status, and its outputs, which name the
+ * preprocess state machine), the stream, each event source mapping on it (state, iterator
  * age, on-failure destination depth), the stack's alarms in ALARM, the last materialization, the
  * compactor's last run, the last preprocess execution and the serving table. Every check that cannot
  * be made is a finding too (an unreadable resource is not healthy).
@@ -79,6 +92,23 @@ export async function stackStatus(
       });
     }
   };
+
+  let outputs: Record<string, string> | undefined;
+  await check('stack', async () => {
+    const stack = (await c.cloudformation.send(new DescribeStacksCommand({ StackName: t.stackName })))
+      .Stacks?.[0];
+    if (!stack) throw new Error(`DescribeStacks returned no stack named ${t.stackName}`);
+    outputs = Object.fromEntries(
+      // biome-ignore lint/suspicious/noExplicitAny: an Output as DescribeStacks returns it
+      (stack.Outputs ?? []).map((o: any) => [String(o.OutputKey), String(o.OutputValue)]),
+    );
+    const reason = stack.StackStatusReason ? ` (${stack.StackStatusReason})` : '';
+    lines.push({
+      component: 'stack',
+      ok: SETTLED_STACK.has(stack.StackStatus),
+      text: `${t.stackName} ${stack.StackStatus}${reason}`,
+    });
+  });
 
   let streamArn: string | undefined;
   await check('stream', async () => {
@@ -156,17 +186,18 @@ export async function stackStatus(
   });
 
   await check('preprocess', async () => {
-    if (!t.stateMachineArn) {
+    const stateMachineArn = t.stateMachineArn ?? outputs?.PreprocessStateMachineArn;
+    if (!stateMachineArn) {
       lines.push({
         component: 'preprocess',
         ok: true,
-        text: 'not checked: give --state-machine ARN (stack output PreprocessStateMachineArn)',
+        text: outputs
+          ? `not checked: the stack has no output PreprocessStateMachineArn; give --state-machine ARN`
+          : 'not checked: the stack could not be read; give --state-machine ARN',
       });
       return;
     }
-    const res = await c.sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: t.stateMachineArn, maxResults: 1 }),
-    );
+    const res = await c.sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1 }));
     const last = res.executions?.[0];
     if (!last) {
       lines.push({ component: 'preprocess', ok: true, text: 'no execution yet' });

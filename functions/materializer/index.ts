@@ -34,11 +34,11 @@ const market = marketWatchFromEnv({
 
 /**
  * Scheduled every `materializerMinutes` (infra/config.ts): the idle flush's watermark marks, then the
- * lake's changed partitions, then the market watch over them, each alert published to the alarm topic
- * once (see `materializerRound`). One run at a time: a lease held until this invocation's timeout (two runs
- * rewriting one partition could leave the older read's file in the lake); a run that finds it taken
- * returns `{ skipped: true }` and the next run catches up. Lambda does not retry a run (the
- * stack sets 0 asynchronous retries).
+ * lake's changed partitions, then the market watch over them and over every quiet feed, each alert
+ * published to the alarm topic once (see `materializerRound`). One run at a time: a lease held until
+ * this invocation's timeout (two runs rewriting one partition could leave the older read's file in the
+ * lake); a run that finds it taken returns `{ skipped: true }` and the next run catches up. Lambda
+ * does not retry a run (the stack sets 0 asynchronous retries).
  */
 export async function handler(
   _event: unknown,
@@ -53,7 +53,9 @@ export async function handler(
       idleTimeoutMs: options.idleTimeoutMs,
       onIdleWatermarks: (marks) => publishIdleWatermarks(marks, metricsNamespace),
       // The day before too: a bar just past midnight judges its move against the evening's returns.
-      ...(market && { watchMarket: (keys) => market.scanPartitions(keys, { dayBefore: true }) }),
+      ...(market && {
+        watchMarket: (keys, lastTicks) => market.watch(keys, lastTicks, { dayBefore: true }),
+      }),
     }),
   );
   return run.ran ? run.result : { skipped: true };

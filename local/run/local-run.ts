@@ -194,6 +194,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     const alerts = await watchMarket({
       outputs: pipeline.outputs,
       lakeFiles: exported.files,
+      lastTicks: (await pipeline.service.scanHeads()).lastTicks,
       config: run.alerts,
       file: join(out, 'alerts.jsonl'),
     });

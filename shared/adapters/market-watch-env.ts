@@ -10,15 +10,15 @@ import {
 import { MarketWatch, OnceAlertPublisher } from '../pipeline/market-watch.js';
 import type { MaterializableOutputs } from '../pipeline/ports.js';
 import { outputsSeriesSource } from './dynamo/market-series.js';
-import { DynamoSentAlertLog } from './dynamo/sent-alerts.js';
+import { DynamoQuietFeedIndex, DynamoSentAlertLog } from './dynamo/sent-alerts.js';
 import { ConfigurationError, optionalString, requireString } from './env.js';
 import { SnsAlertPublisher } from './sns/alert-publisher.js';
 
 /**
  * The materializer's market watch as the environment configures it (`TICKFLOW_MARKET_ALERTS`, the
  * thresholds as JSON; `TICKFLOW_ALERT_TOPIC_ARN`): bars read back from the outputs table, each alert
- * published to the topic once (sent ids recorded in the same table). `undefined` when the stack turns
- * market alerts off. A malformed setting fails the cold start, naming the variable.
+ * published to the topic once (sent ids, and the silences already alerted, recorded in the same
+ * table). `undefined` when the stack turns market alerts off. A malformed setting fails the cold start, naming the variable.
  */
 export function marketWatchFromEnv(
   deps: {
@@ -43,5 +43,10 @@ export function marketWatchFromEnv(
     new DynamoSentAlertLog(deps.doc, deps.outputTable, deps.retentionMs),
     new SnsAlertPublisher(deps.sns, requireString(env, HANDLER_ENV.alertTopicArn)),
   );
-  return new MarketWatch(outputsSeriesSource(deps.outputs), config, publisher);
+  return new MarketWatch(
+    outputsSeriesSource(deps.outputs),
+    config,
+    publisher,
+    new DynamoQuietFeedIndex(deps.doc, deps.outputTable, config.interval),
+  );
 }

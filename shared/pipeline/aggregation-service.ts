@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UnwritableSnapshotError } from '../domain/errors.js';
 import type { SeenIds } from '../domain/index.js';
+import type { LastTick } from '../domain/market-alerts/index.js';
 import { DEFAULT_EVENT_TIME_RANGE, type EventTimeRange, futureSkewReason } from '../domain/tick-bounds.js';
 import type { Bar, TickOrigin } from '../domain/types.js';
 import type { WatermarkMark } from '../domain/watermark-mark.js';
@@ -167,23 +168,37 @@ export class AggregationService {
    * written here; the marks take effect when the aggregator reads them back in stream order.
    */
   async idleWatermarks(idleTimeoutMs = this.opts.idleTimeoutMs ?? 60_000): Promise<WatermarkMark[]> {
+    return (await this.scanHeads(idleTimeoutMs)).marks;
+  }
+
+  /**
+   * One scan of every symbol's head for the scheduled round: the idle flush's marks
+   * (`idleWatermarks`), and each symbol's newest tick in event time, from which the market watch
+   * judges feeds that stay quiet (`detectQuietFeeds`) at no extra read.
+   */
+  async scanHeads(
+    idleTimeoutMs = this.opts.idleTimeoutMs ?? 60_000,
+  ): Promise<{ marks: WatermarkMark[]; lastTicks: LastTick[] }> {
     const now = this.now();
     const marks: WatermarkMark[] = [];
+    const lastTicks: LastTick[] = [];
     for (const s of await this.opts.state.scan()) {
-      if (s.flushed || now - s.lastActivity < idleTimeoutMs) continue;
-      // Trade ids play no part in the watermark: the head alone answers.
-      let watermark: number | null;
+      const idle = !s.flushed && now - s.lastActivity >= idleTimeoutMs;
+      // Trade ids play no part in the watermark or the newest tick: the head alone answers.
+      let engine: SymbolEngine;
       try {
-        watermark = this.opts.engine.restore(s.snapshot, []).idleWatermark(now, idleTimeoutMs);
+        engine = this.opts.engine.restore(s.snapshot, []);
       } catch (err) {
         // One unreadable state must not stop the idle flush of every other symbol.
-        const { state } = quarantineForUnusableState(s.symbol, s, 'unreadable', err, []);
-        this.opts.onUnusableState?.(state);
+        if (idle)
+          this.opts.onUnusableState?.(quarantineForUnusableState(s.symbol, s, 'unreadable', err, []).state);
         continue;
       }
+      if (engine.maxTs !== null) lastTicks.push({ symbol: s.symbol, ts: engine.maxTs });
+      const watermark = idle ? engine.idleWatermark(now, idleTimeoutMs) : null;
       if (watermark !== null) marks.push({ symbol: s.symbol, watermark });
     }
-    return marks;
+    return { marks, lastTicks };
   }
 
   private async settleAll(mode: SettleMode): Promise<BatchReport> {

@@ -1,5 +1,7 @@
 import {
   detectMarketAlerts,
+  detectQuietFeeds,
+  type LastTick,
   type MarketAlert,
   type MarketAlertConfig,
   type SymbolSeries,
@@ -7,7 +9,7 @@ import {
 import type { Bar } from '../domain/types.js';
 import { parsePartitionPath, utcDate } from '../lake/index.js';
 import { runLimited } from './concurrency.js';
-import type { AlertPublisher, MarketSeriesSource, SentAlertLog } from './ports.js';
+import type { AlertPublisher, MarketSeriesSource, QuietFeedIndex, SentAlertLog } from './ports.js';
 
 /**
  * Market alerts from closed bars (README "Market alerts"): reads each symbol's closed bars and late
@@ -23,37 +25,49 @@ export class MarketWatch {
     private readonly source: MarketSeriesSource,
     private readonly config: MarketAlertConfig,
     private readonly publisher: AlertPublisher,
+    /** The silences already alerted, kept between rounds; without it every quiet feed found is published. */
+    private readonly quietIndex?: QuietFeedIndex,
   ) {}
 
-  /** Scans the symbols over these UTC event dates; `asOf` defaults to the latest bar end read. */
-  async scan(symbols: readonly string[], dates: readonly string[], asOf?: number): Promise<MarketAlert[]> {
-    const { interval } = this.config;
-    const series: SymbolSeries[] = [];
-    await runLimited(symbols, 8, async (symbol) => {
-      const bars: Bar[] = [];
-      const lateWatermarks: number[] = [];
-      for (const date of dates) {
-        bars.push(...(await this.source.closedBars(symbol, interval, date)));
-        lateWatermarks.push(...(await this.source.lateWatermarks(symbol, interval, date)));
-      }
-      series.push({ symbol, bars, lateWatermarks });
+  /**
+   * A round's watch. The partitions' alerts: the symbols whose `bars/` or `late/` partitions of the
+   * watched interval are among these lake keys (the local run's whole lake, or the partitions a
+   * materializer round rewrote), scanned over those partitions' dates; `dayBefore` adds the day before
+   * each, so the lookback of a bar just past midnight has its history (other keys are ignored). And the
+   * quiet feeds of every symbol judged from its newest tick (`detectQuietFeeds`), which finds a feed
+   * that stays silent while its partitions no longer change (the bars judge only the silences between
+   * two of them: a silent symbol's last bars stay open for the allowed lateness). An alert both find
+   * (same id) counts once. With a quiet-feed index, a silence it records as alerted is not handed to the publisher
+   * again (no read per silent symbol per round); the index is rewritten, after publishing, only when the
+   * set of alerted silences changed (a symbol that ticks again leaves it).
+   */
+  async watch(
+    keys: readonly string[],
+    lastTicks: readonly LastTick[],
+    options: { dayBefore?: boolean } = {},
+  ): Promise<MarketAlert[]> {
+    const series = await this.readPartitions(keys, options);
+    const found = series.flatMap((s) => detectMarketAlerts(s, this.config));
+    const ids = new Set(found.map((a) => a.id));
+    const barsRead = new Map(
+      series.flatMap((s) => s.bars.map((b) => [`${b.symbol}|${b.windowStart}`, b] as const)),
+    );
+    // The last bar before the silence, when it is closed and this round read it.
+    const quiet = detectQuietFeeds(lastTicks, this.config).map((a) => {
+      const bar = barsRead.get(`${a.symbol}|${a.windowStart}`);
+      return bar ? { ...a, bar } : a;
     });
-    let end = asOf ?? Number.NEGATIVE_INFINITY;
-    if (asOf === undefined) for (const s of series) for (const b of s.bars) end = Math.max(end, b.windowEnd);
-    const alerts = series
-      .flatMap((s) => detectMarketAlerts(s, this.config, end))
-      .sort((a, b) => a.windowStart - b.windowStart || a.id.localeCompare(b.id));
-    if (alerts.length > 0) await this.publisher.publish(alerts);
-    return alerts;
+    const alerted = (await this.quietIndex?.read()) ?? new Map<string, number>();
+    const fresh = quiet.filter((a) => !ids.has(a.id) && alerted.get(a.symbol) !== a.windowStart);
+    const toSend = [...found, ...fresh].sort(byTime);
+    if (toSend.length > 0) await this.publisher.publish(toSend);
+    // Published: every current silence has been alerted, in this round or before.
+    const now = new Map(quiet.map((a) => [a.symbol, a.windowStart]));
+    if (this.quietIndex && !sameEntries(now, alerted)) await this.quietIndex.write(now);
+    return [...found, ...quiet.filter((a) => !ids.has(a.id))].sort(byTime);
   }
 
-  /**
-   * Scans the symbols whose `bars/` or `late/` partitions of the watched interval are among these lake
-   * keys (the local run's whole lake, or the partitions a materializer round rewrote), over those
-   * partitions' dates; `dayBefore` adds the day before each, so the lookback of a bar just past
-   * midnight has its history. Other keys are ignored.
-   */
-  scanPartitions(keys: readonly string[], options: { dayBefore?: boolean } = {}): Promise<MarketAlert[]> {
+  private readPartitions(keys: readonly string[], options: { dayBefore?: boolean }): Promise<SymbolSeries[]> {
     const symbols = new Set<string>();
     const dates = new Set<string>();
     for (const key of keys) {
@@ -65,9 +79,30 @@ export class MarketWatch {
       dates.add(partition.date!);
       if (options.dayBefore) dates.add(utcDate(Date.parse(`${partition.date}T00:00:00Z`) - 86_400_000));
     }
-    if (symbols.size === 0) return Promise.resolve([]);
-    return this.scan([...symbols].sort(), [...dates].sort());
+    return this.read([...symbols].sort(), [...dates].sort());
   }
+
+  /** Each symbol's closed bars and late ticks of the watched interval over these UTC event dates. */
+  private async read(symbols: readonly string[], dates: readonly string[]): Promise<SymbolSeries[]> {
+    const { interval } = this.config;
+    const series: SymbolSeries[] = [];
+    await runLimited(symbols, 8, async (symbol) => {
+      const bars: Bar[] = [];
+      const lateWatermarks: number[] = [];
+      for (const date of dates) {
+        bars.push(...(await this.source.closedBars(symbol, interval, date)));
+        lateWatermarks.push(...(await this.source.lateWatermarks(symbol, interval, date)));
+      }
+      series.push({ symbol, bars, lateWatermarks });
+    });
+    return series;
+  }
+}
+
+const byTime = (a: MarketAlert, b: MarketAlert) => a.windowStart - b.windowStart || a.id.localeCompare(b.id);
+
+function sameEntries(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
 
 /**

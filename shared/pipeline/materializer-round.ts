@@ -1,9 +1,10 @@
+import type { LastTick } from '../domain/market-alerts/index.js';
 import type { WatermarkMark } from '../domain/watermark-mark.js';
 import type { AggregationService } from './aggregation-service.js';
 import { type LakeMaterializer, markerDates } from './lake-materializer.js';
 
 export interface MaterializerRoundDeps {
-  readonly service: Pick<AggregationService, 'idleWatermarks'>;
+  readonly service: Pick<AggregationService, 'scanHeads'>;
   readonly materializer: Pick<LakeMaterializer, 'materialize' | 'materializeAgainNextRound'>;
   /** Puts the marks on the tick stream (each in its symbol's shard). */
   readonly publishMarks: (marks: readonly WatermarkMark[]) => Promise<unknown>;
@@ -11,17 +12,24 @@ export interface MaterializerRoundDeps {
   /** Told how many marks were put, before the lake part runs (the deployed function's metric). */
   readonly onIdleWatermarks?: (count: number) => void;
   /**
-   * The market watch over the partitions the round rewrote (`MarketWatch.scanPartitions`); returns the
-   * alerts it found. @default no market watch
+   * The market watch over the partitions the round rewrote and every symbol's newest tick, read in the
+   * same scan of the heads as the idle flush (`MarketWatch.watch`); returns the alerts it found.
+   * @default no market watch
    */
-  readonly watchMarket?: (rewrittenKeys: readonly string[]) => Promise<readonly unknown[]>;
+  readonly watchMarket?: (
+    rewrittenKeys: readonly string[],
+    lastTicks: readonly LastTick[],
+  ) => Promise<readonly unknown[]>;
 }
 
 export interface MaterializerRoundReport {
   readonly idleWatermarks: number;
   readonly partitions: number;
   readonly rows: number;
-  /** Market alerts found in the rewritten partitions (each sent once, however many rounds find it). */
+  /**
+   * Market alerts found in the rewritten partitions and quiet feeds still silent (each sent once,
+   * however many rounds find it).
+   */
   readonly marketAlerts: number;
 }
 
@@ -30,12 +38,14 @@ export interface MaterializerRoundReport {
  * The idle flush: symbols quiet for the idle timeout get a watermark mark on the tick stream
  * (processing time made part of the stream, so the aggregator closes their bars exactly once whatever
  * instance runs). Then the lake: the partitions that changed since the previous round are rewritten.
+ * Then the market watch, over those partitions and, from the heads the idle flush read, every feed
+ * that has gone quiet.
  */
 export async function materializerRound(
   deps: MaterializerRoundDeps,
   now: number = Date.now(),
 ): Promise<MaterializerRoundReport> {
-  const marks = await deps.service.idleWatermarks(deps.idleTimeoutMs);
+  const { marks, lastTicks } = await deps.service.scanHeads(deps.idleTimeoutMs);
   if (marks.length > 0) await deps.publishMarks(marks);
   deps.onIdleWatermarks?.(marks.length);
   const lake = await deps.materializer.materialize(markerDates(now));
@@ -45,7 +55,7 @@ export async function materializerRound(
   let alerts: readonly unknown[] = [];
   if (deps.watchMarket) {
     try {
-      alerts = await deps.watchMarket(lake.files);
+      alerts = await deps.watchMarket(lake.files, lastTicks);
     } catch (err) {
       await deps.materializer.materializeAgainNextRound(lake.files);
       throw err;

@@ -96,6 +96,8 @@ export interface SymbolEngine {
   idleWatermark(now: number, idleTimeoutMs: number): number | null;
   /** Current watermark (event time, epoch ms); null before the first tick. */
   readonly watermark: number | null;
+  /** Event time of the newest tick applied (epoch ms); null before the first tick. */
+  readonly maxTs: number | null;
   /** Event time from which trade-id sightings still matter (max event time − dedup horizon); null before the first tick. */
   readonly seenIdsFrom: number | null;
   /** The trade ids inside the dedup horizon with the largest ts seen with each. */
@@ -316,6 +318,18 @@ export interface SentAlertLog {
   sent(ids: readonly string[]): Promise<Set<string>>;
   /** Records that the alert was sent; recording it again changes nothing that matters. */
   record(alert: MarketAlert, sentAt: number): Promise<void>;
+}
+
+/**
+ * The quiet feeds whose current silence was already alerted, as symbol → start of the last bar before
+ * the silence (the outputs table in AWS): one small record the market watch reads each round instead of
+ * asking the sent-alert log about every silent symbol, which would cost a read per silent symbol per
+ * round (README "Market alerts").
+ */
+export interface QuietFeedIndex {
+  read(): Promise<Map<string, number>>;
+  /** Replaces the record. */
+  write(alerted: ReadonlyMap<string, number>): Promise<void>;
 }
 
 /**

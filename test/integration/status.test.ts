@@ -1,7 +1,9 @@
 /**
  * `tickflow status` against a deployed-shaped local stack: the stream, the outputs table (materialization
  * marks, the compactor's run lease) and the on-failure bucket are the emulators' (Kinesis, DynamoDB,
- * S3); Lambda's event source mappings, CloudWatch, SQS, Step Functions and the Keyspaces control plane
+ * S3); the stack is a CloudFormation stack on moto's server (`moto_server`), whose outputs carry the
+ * names the real stack's outputs carry (infra/stacks/tickflow-stack.ts), so status finds the preprocess
+ * state machine as it does on AWS, through DescribeStacks; Lambda's event source mappings, CloudWatch, SQS, Step Functions and the Keyspaces control plane
  * have no emulator here, so their clients answer with responses shaped as the API references' examples:
  * - ListEventSourceMappings: https://docs.aws.amazon.com/lambda/latest/api/API_ListEventSourceMappings.html
  *   (EventSourceMappingConfiguration: https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingConfiguration.html)
@@ -11,6 +13,7 @@
  * - Keyspaces GetTable: https://docs.aws.amazon.com/keyspaces/latest/APIReference/API_GetTable.html
  * - ListExecutions: https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
  */
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   formatStatus,
@@ -29,6 +32,7 @@ import { DynamoRunLease } from '../../shared/adapters/dynamo/run-lease.js';
 import { failedBatchKey } from '../../shared/adapters/failed-batches/index.js';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
 import { utcDate } from '../../shared/lake/index.js';
+import { type MotoServer, startMotoServer } from '../support/moto-server.js';
 
 const ACCOUNT = '123456789012';
 const NOW = Date.now();
@@ -150,9 +154,29 @@ function clients(
 
 describe('tickflow status on a deployed-shaped local stack', () => {
   let aws: LocalAws;
+  let moto: MotoServer;
+  let cloudformation: CloudFormationClient;
   let targets: StatusTargets;
   beforeAll(async () => {
-    aws = await startLocalAws({ shards: 2 });
+    [aws, moto] = await Promise.all([startLocalAws({ shards: 2 }), startMotoServer()]);
+    cloudformation = new CloudFormationClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    // A stack with the outputs status reads, under the deployed stack's name.
+    await cloudformation.send(
+      new CreateStackCommand({
+        StackName: 'Tickflow-dev',
+        TemplateBody: JSON.stringify({
+          Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+          Outputs: {
+            PreprocessStateMachineArn: { Value: STATE_MACHINE },
+            AlarmTopicArn: { Value: { Ref: 'Topic' } },
+          },
+        }),
+      }),
+    );
     targets = {
       stackName: 'Tickflow-dev',
       streamName: aws.names.tickStream,
@@ -162,16 +186,16 @@ describe('tickflow status on a deployed-shaped local stack', () => {
       iteratorAgeMs: 60_000,
       materializationStaleMs: 300_000,
       compactionStaleMs: 900_000,
-      stateMachineArn: STATE_MACHINE,
       environment: 'dev',
     };
   }, 60_000);
-  afterAll(() => aws?.stop());
+  afterAll(() => Promise.all([aws?.stop(), moto?.stop()]));
 
-  const run = async (o: Parameters<typeof clients>[1]) => {
+  const run = async (o: Parameters<typeof clients>[1], t: StatusTargets = targets) => {
     const fakes = clients(aws, o);
     const lines = await stackStatus(
       {
+        cloudformation,
         kinesis: createKinesisClient(aws.clientConfig),
         doc: createDocumentClient(aws.clientConfig),
         s3: createS3Client(aws.clientConfig),
@@ -181,7 +205,7 @@ describe('tickflow status on a deployed-shaped local stack', () => {
         keyspaces: fakes.keyspaces.client,
         sfn: fakes.sfn.client,
       },
-      targets,
+      t,
       NOW,
     );
     return { lines, fakes };
@@ -211,6 +235,9 @@ describe('tickflow status on a deployed-shaped local stack', () => {
     expect(lines.find((l) => l.component === 'compactor')?.text).toBe(
       `last compaction run ended ${new Date(NOW - 120_000).toISOString()} (120 s ago)`,
     );
+    expect(lines.find((l) => l.component === 'stack')?.text).toBe('Tickflow-dev CREATE_COMPLETE');
+    // The state machine is the stack's output: no flag, no environment variable.
+    expect(fakes.sfn.sent[0]!.input).toEqual({ stateMachineArn: STATE_MACHINE, maxResults: 1 });
     expect(lines.find((l) => l.component === 'preprocess')?.text).toBe(
       `last execution nightly-1 SUCCEEDED (started ${new Date(NOW - 3_600_000).toISOString()}, ended ${new Date(NOW - 3_000_000).toISOString()})`,
     );
@@ -269,9 +296,30 @@ describe('tickflow status on a deployed-shaped local stack', () => {
     expect(formatStatus(lines)).toMatch(/\d+ findings\n$/);
   });
 
+  it('--state-machine overrides the output; a stack that does not exist is a finding and the preprocess line says why it was not checked', async () => {
+    const other = `${STATE_MACHINE}-other`;
+    const { fakes } = await run({ iteratorAge: 1, depth: '0' }, { ...targets, stateMachineArn: other });
+    expect(fakes.sfn.sent[0]!.input).toEqual({ stateMachineArn: other, maxResults: 1 });
+
+    const { lines, fakes: none } = await run(
+      { iteratorAge: 1, depth: '0' },
+      { ...targets, stackName: 'Tickflow-gone' },
+    );
+    expect(lines.find((l) => l.component === 'stack')).toEqual({
+      component: 'stack',
+      ok: false,
+      text: 'could not be read: ValidationError: Stack with id Tickflow-gone does not exist',
+    });
+    expect(lines.find((l) => l.component === 'preprocess')?.text).toBe(
+      'not checked: the stack could not be read; give --state-machine ARN',
+    );
+    expect(none.sfn.sent).toEqual([]);
+  });
+
   it('a resource that cannot be read is a finding, not a crash', async () => {
     const lines = await stackStatus(
       {
+        cloudformation,
         kinesis: createKinesisClient(aws.clientConfig),
         doc: createDocumentClient(aws.clientConfig),
         ...Object.fromEntries(

@@ -16,6 +16,12 @@ export interface ReplayOptions {
   readonly store: ObjectStore;
   /** Puts records on the stream, each partition key's records in the order given; resolves once all are accepted. */
   readonly put: (records: readonly FailedRecord[]) => Promise<unknown>;
+  /**
+   * What `put` writes to: a Kinesis stream or a Kafka topic. Batches read from the other kind are left
+   * in place and reported (their records would land on a stream their consumer does not read).
+   * @default 'kinesis'
+   */
+  readonly target?: 'kinesis' | 'kafka';
   /** Only batches discarded at or after / before these times (epoch ms, from the object key). */
   readonly since?: number;
   readonly until?: number;
@@ -54,9 +60,10 @@ export interface ReplayReport {
 }
 
 /**
- * Puts the batches an event source mapping gave up on back on the stream, from the S3 on-failure
- * destination (docs/runbook.md, FailedBatches): oldest first per shard, each batch's records in their
- * order, then each batch is moved under `replayed/` so the next replay does not send it again.
+ * Puts the batches an event source mapping gave up on back on the stream (a Kinesis stream, or a Kafka
+ * topic with the records' keys, so each lands in its key's partition again), from the S3 on-failure
+ * destination (docs/runbook.md, FailedBatches): oldest first per shard or partition, each batch's
+ * records in their order, then each batch is moved under `replayed/` so the next replay does not send it again.
  *
  * Why this is safe to repeat: a crash between the put and the move sends the batch again on the next
  * replay, and the aggregator drops those ticks as duplicates by (symbol, id) within the dedup horizon;
@@ -89,8 +96,14 @@ export async function replayFailedBatches(o: ReplayOptions): Promise<ReplayRepor
     if (!body) continue; // expired or moved by another replay since the listing
     try {
       const batch = parseFailedBatch(key, body);
-      if (batch.source === 'kafka')
-        throw new InvalidFailedBatchError(key, 'a Kafka batch: putting it back on its topic is not built');
+      const target = o.target ?? 'kinesis';
+      if (batch.source !== target)
+        throw new InvalidFailedBatchError(
+          key,
+          batch.source === 'kafka'
+            ? 'a Kafka batch: put it back on its topic with --kafka HOST:PORT --topic NAME'
+            : 'a Kinesis batch: put it back on its stream without --kafka',
+        );
       batches.push({ batch, body });
     } catch (err) {
       if (!(err instanceof InvalidFailedBatchError)) throw err;

@@ -1,3 +1,4 @@
+import { parseInterval } from '../intervals.js';
 import type { Bar } from '../types.js';
 import { type AlertThresholds, type MarketAlertConfig, thresholdsFor } from './thresholds.js';
 
@@ -34,13 +35,16 @@ export interface SymbolSeries {
 
 /**
  * The market alerts of one symbol's closed bars, a pure function of its bars and late ticks and of
- * `asOf` (the stream's event time: the latest window end over all symbols), so scanning the same
- * outputs again gives the same alerts with the same ids.
+ * `asOf`, so scanning the same outputs again gives the same alerts with the same ids.
  *
  * - price move: the bar's close-to-close log return, scaled by √(intervals elapsed) so a return over
  *   a gap is not mistaken for a jump, further than `sigma` standard deviations from the mean of the
  *   previous `lookbackBars` returns (returns that raised an alert are left out of that history);
- * - quiet feed: no bar for `quietAfterMs` of event time, between two bars or up to `asOf`;
+ * - quiet feed: no bar for `quietAfterMs` of event time between two bars, and, when `asOf` is given
+ *   (the stream's event time: the latest window end over all symbols, once every window is closed),
+ *   up to `asOf`. While the stream runs, a silent symbol's last bars stay open for the allowed
+ *   lateness, so its last closed bar is not where its silence began: there the silence up to now is
+ *   judged from its newest tick ({@link detectQuietFeeds}) and `asOf` is left out;
  * - late spike: more than `maxLatePerBar` late ticks arriving while the symbol's watermark stood in
  *   one bar's window (the alert names that bar).
  *
@@ -49,7 +53,7 @@ export interface SymbolSeries {
 export function detectMarketAlerts(
   series: SymbolSeries,
   config: MarketAlertConfig,
-  asOf: number,
+  asOf?: number,
 ): MarketAlert[] {
   const bars = [...series.bars].sort((a, b) => a.windowStart - b.windowStart);
   if (bars.length === 0) return [];
@@ -115,26 +119,92 @@ function priceMoves(bars: readonly Bar[], intervalMs: number, t: AlertThresholds
   return out;
 }
 
-function quietFeeds(bars: readonly Bar[], asOf: number, t: AlertThresholds, ctx: Ctx): MarketAlert[] {
+function quietFeeds(
+  bars: readonly Bar[],
+  asOf: number | undefined,
+  t: AlertThresholds,
+  ctx: Ctx,
+): MarketAlert[] {
   const out: MarketAlert[] = [];
-  const quiet = (last: Bar, until: number, resumed: string) => {
-    const silence = until - last.windowEnd;
-    if (silence < t.quietAfterMs) return;
-    out.push(
-      alert(
+  const push = (a: MarketAlert | undefined) => a && out.push(a);
+  for (let i = 1; i < bars.length; i++)
+    push(
+      quietAlert(
         ctx,
-        'quiet-feed',
-        { ...last, bar: last },
-        { name: 'quietAfterMs', value: t.quietAfterMs },
-        silence,
-        `no tick for ${Math.round(silence / 1000)} s after this bar (${resumed}; threshold ${t.quietAfterMs / 1000} s)`,
+        t,
+        bars[i - 1]!,
+        bars[i - 1],
+        bars[i]!.windowStart,
+        `resumed ${iso(bars[i]!.windowStart)}`,
       ),
     );
-  };
-  for (let i = 1; i < bars.length; i++)
-    quiet(bars[i - 1]!, bars[i]!.windowStart, `resumed ${new Date(bars[i]!.windowStart).toISOString()}`);
-  quiet(bars.at(-1)!, asOf, `still quiet at ${new Date(asOf).toISOString()}`);
+  if (asOf !== undefined)
+    push(quietAlert(ctx, t, bars.at(-1)!, bars.at(-1), asOf, `still quiet at ${iso(asOf)}`));
   return out;
+}
+
+/** The quiet-feed alert of a silence from the end of the `last` window (its bar when known) to `until`, if long enough. */
+function quietAlert(
+  ctx: Ctx,
+  t: AlertThresholds,
+  last: { readonly windowStart: number; readonly windowEnd: number },
+  bar: Bar | undefined,
+  until: number,
+  note: string,
+): MarketAlert | undefined {
+  const silence = until - last.windowEnd;
+  if (silence < t.quietAfterMs) return undefined;
+  return alert(
+    ctx,
+    'quiet-feed',
+    { windowStart: last.windowStart, windowEnd: last.windowEnd, bar },
+    { name: 'quietAfterMs', value: t.quietAfterMs },
+    silence,
+    `no tick for ${Math.round(silence / 1000)} s after this bar (${note}; threshold ${t.quietAfterMs / 1000} s)`,
+  );
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A symbol's newest tick, in event time (what its aggregation state records). */
+export interface LastTick {
+  readonly symbol: string;
+  readonly ts: number;
+}
+
+/**
+ * Quiet feeds judged from each symbol's newest tick instead of its closed bars, so a feed that stays
+ * silent is alerted while it is silent: its bars stop changing, and a scan of the bars that changed
+ * never reads it again. The last bar before the silence is the latest window of the watched interval
+ * holding the newest tick; `asOf` defaults to the latest such window end over all the symbols (the
+ * stream's event time, as {@link detectMarketAlerts} takes the latest bar end). The rule and the id are
+ * the bar-based rule's (`quiet-feed|symbol|interval|windowStart`), so one silence is one alert
+ * whichever of the two finds it first, and a symbol that ticks again and falls silent again is a new
+ * one. The bar itself is not known here (it may still be open): the alert names its window only.
+ *
+ * @example detectQuietFeeds([{ symbol: 'AAPL', ts }], DEFAULT_MARKET_ALERT_CONFIG)
+ * @throws InvalidIntervalError when the config's interval is not an interval label.
+ */
+export function detectQuietFeeds(
+  lastTicks: readonly LastTick[],
+  config: MarketAlertConfig,
+  asOf?: number,
+): MarketAlert[] {
+  const { sizeMs, slideMs } = parseInterval(config.interval);
+  const windows = lastTicks.map((l) => {
+    const windowStart = Math.floor(l.ts / slideMs) * slideMs;
+    return { symbol: l.symbol, windowStart, windowEnd: windowStart + sizeMs };
+  });
+  let end = asOf ?? Number.NEGATIVE_INFINITY;
+  if (asOf === undefined) for (const w of windows) end = Math.max(end, w.windowEnd);
+  const out: MarketAlert[] = [];
+  for (const w of windows) {
+    const t = thresholdsFor(config, w.symbol);
+    const ctx = { symbol: w.symbol, interval: config.interval, symbolClass: t.class };
+    const a = quietAlert(ctx, t, w, undefined, end, `newest tick in this bar, still quiet at ${iso(end)}`);
+    if (a) out.push(a);
+  }
+  return out.sort((a, b) => a.windowStart - b.windowStart || a.id.localeCompare(b.id));
 }
 
 function lateSpikes(

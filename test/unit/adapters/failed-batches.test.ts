@@ -233,4 +233,50 @@ describe('replaying the destination', () => {
     ]);
     expect(await store.list('aws/lambda/')).toHaveLength(1);
   });
+
+  it('puts Kinesis batches on a Kinesis stream only, and Kafka batches on a Kafka topic only', async () => {
+    const kafkaKey = `aws/lambda/${MAPPING}/ticks-0/2026/12/03/2026-12-03T11.00.00-k`;
+    const kafkaDoc = {
+      requestContext: {
+        requestId: 'r',
+        functionArn: 'arn:f',
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 1,
+      },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: '1.0',
+      timestamp: new Date(NOW).toISOString(),
+      KafkaBatchInfo: { batchSize: 1, bootstrapServers: '127.0.0.1:9092', payloadSize: 50, recordsInfo: {} },
+      payload: JSON.stringify({
+        eventSource: 'SelfManagedKafka',
+        records: {
+          'ticks-0': [
+            {
+              topic: 'ticks',
+              partition: 0,
+              offset: 3,
+              key: Buffer.from('AAA').toString('base64'),
+              value: Buffer.from(JSON.stringify(tick('AAA', NOW, 'k1'))).toString('base64'),
+            },
+          ],
+        },
+      }),
+    };
+    await store.put(kafkaKey, new TextEncoder().encode(JSON.stringify(kafkaDoc)));
+    const toKinesis = await replay({ dryRun: true });
+    expect(toKinesis).toMatchObject({ batches: 4 });
+    expect(toKinesis.invalid).toEqual([
+      {
+        key: kafkaKey,
+        reason: 'a Kafka batch: put it back on its topic with --kafka HOST:PORT --topic NAME',
+      },
+    ]);
+    const toKafka = await replay({ target: 'kafka' });
+    expect(ids()).toEqual([['k1']]);
+    expect(toKafka).toMatchObject({ batches: 1, records: 1 });
+    expect(toKafka.invalid.map((i) => i.reason)).toEqual(
+      Array(4).fill('a Kinesis batch: put it back on its stream without --kafka'),
+    );
+    expect(await store.list('aws/lambda/')).toHaveLength(4);
+  });
 });

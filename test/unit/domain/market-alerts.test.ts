@@ -6,6 +6,7 @@ import {
   AlertConfigError,
   DEFAULT_MARKET_ALERT_CONFIG,
   detectMarketAlerts,
+  detectQuietFeeds,
   type MarketAlert,
   type MarketAlertConfig,
   thresholdsFor,
@@ -56,6 +57,66 @@ describe('market alerts on simulated ticks', () => {
     const ids = alertsOf(options, config).map((a) => a.id);
     expect(ids.some((id) => id.startsWith(`price-move|${jumped}|`))).toBe(false);
     expect(ids.filter((id) => id.startsWith('price-move'))).toHaveLength(1);
+  });
+});
+
+describe("quiet feeds from each symbol's newest tick", () => {
+  const MIN = 60_000;
+  const T = Date.UTC(2024, 2, 1, 10);
+
+  it("alerts a feed silent for the threshold up to the stream's event time, naming the window of its newest tick", () => {
+    // AAPL's newest tick is in 10:03; the stream's event time is the end of MSFT's 10:09 window.
+    const last = [
+      { symbol: 'AAPL', ts: T + 3 * MIN + 59_999 },
+      { symbol: 'MSFT', ts: T + 9 * MIN + 1 },
+    ];
+    const [quiet, ...rest] = detectQuietFeeds(last, DEFAULT_MARKET_ALERT_CONFIG);
+    expect(rest).toEqual([]);
+    expect(quiet).toMatchObject({
+      id: `quiet-feed|AAPL|1m|${T + 3 * MIN}`,
+      kind: 'quiet-feed',
+      windowStart: T + 3 * MIN,
+      windowEnd: T + 4 * MIN,
+      threshold: { name: 'quietAfterMs', value: 300_000 },
+      observed: 6 * MIN,
+    });
+    expect(quiet!.bar).toBeUndefined();
+    // One window less of silence is under the threshold… exactly the threshold is quiet.
+    expect(detectQuietFeeds(last, DEFAULT_MARKET_ALERT_CONFIG, T + 8 * MIN)).toHaveLength(0);
+    expect(detectQuietFeeds(last, DEFAULT_MARKET_ALERT_CONFIG, T + 9 * MIN)).toHaveLength(1);
+  });
+
+  it('gives a silence the id the bar-based rule gives it, so either finding it is one alert', () => {
+    const { options, expectedAlertIds } = anomalyScenario();
+    const ticks: Tick[] = [...new MarketSimulator(options).records()].map(
+      (r) => r.payload as unknown as Tick,
+    );
+    const newest = new Map<string, number>();
+    for (const t of ticks) newest.set(t.symbol, Math.max(newest.get(t.symbol) ?? 0, t.ts));
+    const lastTicks = [...newest].map(([symbol, ts]) => ({ symbol, ts }));
+    // The symbol silent to the end, and no other: the silence that ended is not one any more.
+    expect(detectQuietFeeds(lastTicks, DEFAULT_MARKET_ALERT_CONFIG).map((a) => a.id)).toEqual(
+      alertsOf(options)
+        .filter((a) => a.kind === 'quiet-feed' && a.message.includes('still quiet'))
+        .map((a) => a.id),
+    );
+    expect(expectedAlertIds).toContain(detectQuietFeeds(lastTicks, DEFAULT_MARKET_ALERT_CONFIG)[0]!.id);
+  });
+
+  it("applies the class threshold and a sliding interval's latest window holding the tick", () => {
+    const config = validateAlertConfig({
+      interval: '5m_1m',
+      defaults: DEFAULT_MARKET_ALERT_CONFIG.defaults,
+      classes: [{ name: 'slow', symbols: ['BOND-*'], thresholds: { quietAfterMs: 60 * MIN } }],
+    });
+    const last = [
+      { symbol: 'BOND-10Y', ts: T + 30_000 },
+      { symbol: 'EQ', ts: T + 30_000 },
+    ];
+    const alerts = detectQuietFeeds(last, config, T + 20 * MIN);
+    expect(alerts.map((a) => [a.id, a.windowEnd, a.symbolClass])).toEqual([
+      [`quiet-feed|EQ|5m_1m|${T}`, T + 5 * MIN, 'default'],
+    ]);
   });
 });
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MARKET_ALERT_CONFIG, type MarketAlert } from '../../../shared/domain/market-alerts/index.js';
 import { partitionFileKey, partitionKey } from '../../../shared/lake/index.js';
 import { MarketWatch, OnceAlertPublisher } from '../../../shared/pipeline/market-watch.js';
-import type { AlertPublisher, SentAlertLog } from '../../../shared/pipeline/ports.js';
+import type { AlertPublisher, QuietFeedIndex, SentAlertLog } from '../../../shared/pipeline/ports.js';
 
 const alert = (symbol: string, windowStart: number): MarketAlert => ({
   id: `price-move|${symbol}|1m|${windowStart}`,
@@ -86,7 +86,7 @@ describe('OnceAlertPublisher', () => {
   });
 });
 
-describe('MarketWatch.scanPartitions', () => {
+describe('MarketWatch.watch: partitions', () => {
   it("reads the watched interval's bar and late partitions it is given, with the day before when asked", async () => {
     const reads: string[] = [];
     const source = {
@@ -108,7 +108,7 @@ describe('MarketWatch.scanPartitions', () => {
       key('bars', '5m', 'NVDA', '2024-03-01'),
       partitionFileKey(partitionKey('quarantine', { date: '2024-03-01' })),
     ];
-    expect(await watch.scanPartitions(keys, { dayBefore: true })).toEqual([]);
+    expect(await watch.watch(keys, [], { dayBefore: true })).toEqual([]);
     expect(reads.sort()).toEqual(
       ['AAPL', 'EUR/USD']
         .flatMap((s) =>
@@ -117,10 +117,108 @@ describe('MarketWatch.scanPartitions', () => {
         .sort(),
     );
     reads.length = 0;
-    await watch.scanPartitions(keys);
+    await watch.watch(keys, []);
     expect(reads.filter((r) => r.endsWith('2024-02-29'))).toEqual([]);
     reads.length = 0;
-    await watch.scanPartitions([key('bars', '5m', 'NVDA', '2024-03-01')]);
+    await watch.watch([key('bars', '5m', 'NVDA', '2024-03-01')], []);
     expect(reads).toEqual([]);
+  });
+});
+
+describe('MarketWatch.watch: quiet feeds from the newest ticks', () => {
+  const MIN = 60_000;
+  const T = Date.UTC(2024, 2, 1, 10);
+  const noBars = { closedBars: async () => [], lateWatermarks: async () => [] };
+  class MemoryIndex implements QuietFeedIndex {
+    entries = new Map<string, number>();
+    writes = 0;
+    async read() {
+      return new Map(this.entries);
+    }
+    async write(alerted: ReadonlyMap<string, number>) {
+      this.writes++;
+      this.entries = new Map(alerted);
+    }
+  }
+
+  it('alerts a feed that stays silent once, and again only after it ticked and fell silent again', async () => {
+    const topic = new Topic();
+    const index = new MemoryIndex();
+    const watch = new MarketWatch(noBars, DEFAULT_MARKET_ALERT_CONFIG, topic, index);
+    // MSFT ticks every minute; AAPL stops after 10:00 and stays silent, then ticks at 10:20 once.
+    const round = (minute: number, aaplTs: number) =>
+      watch.watch(
+        [],
+        [
+          { symbol: 'MSFT', ts: T + minute * MIN },
+          { symbol: 'AAPL', ts: aaplTs },
+        ],
+      );
+    for (let m = 1; m <= 15; m++) await round(m, T);
+    const first = `quiet-feed|AAPL|1m|${T}`;
+    expect(topic.messages).toEqual([first]);
+    expect(index.writes).toBe(1);
+    expect((await round(16, T)).map((a) => a.id)).toEqual([first]); // still found, not sent again
+    await round(20, T + 20 * MIN); // ticked: no longer quiet, leaves the index
+    expect(index.entries).toEqual(new Map());
+    for (let m = 21; m <= 30; m++) await round(m, T + 20 * MIN);
+    expect(topic.messages).toEqual([first, `quiet-feed|AAPL|1m|${T + 20 * MIN}`]);
+    expect(index.writes).toBe(3);
+  });
+
+  it('a round whose publish fails records nothing in the index, so the next round sends the alert', async () => {
+    const topic = new Topic();
+    const index = new MemoryIndex();
+    const watch = new MarketWatch(noBars, DEFAULT_MARKET_ALERT_CONFIG, topic, index);
+    const last = [
+      { symbol: 'MSFT', ts: T + 10 * MIN },
+      { symbol: 'AAPL', ts: T },
+    ];
+    topic.failOn = `quiet-feed|AAPL|1m|${T}`;
+    await expect(watch.watch([], last)).rejects.toThrow('publish failed');
+    expect(index.writes).toBe(0);
+    topic.failOn = undefined;
+    await watch.watch([], last);
+    expect(topic.messages).toEqual([`quiet-feed|AAPL|1m|${T}`]);
+  });
+
+  it('an alert the partition scan also finds is sent once, with its bar', async () => {
+    // AAPL's bars end at 10:05, MSFT's at 10:13: both scans see AAPL quiet since its 10:04 bar.
+    const barsOf = (symbol: string, count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        symbol,
+        interval: '1m',
+        windowStart: T + i * MIN,
+        windowEnd: T + (i + 1) * MIN,
+        open: 1,
+        high: 1,
+        low: 1,
+        close: 1,
+        volume: 1,
+        vwap: 1,
+        tradeCount: 1,
+      }));
+    const source = {
+      closedBars: async (symbol: string) => (symbol === 'AAPL' ? barsOf('AAPL', 5) : barsOf('MSFT', 13)),
+      lateWatermarks: async () => [],
+    };
+    const sent: MarketAlert[] = [];
+    const watch = new MarketWatch(source, DEFAULT_MARKET_ALERT_CONFIG, {
+      publish: async (alerts) => {
+        sent.push(...alerts);
+      },
+    });
+    const key = (symbol: string) =>
+      partitionFileKey(partitionKey('bars', { interval: '1m', symbol, date: '2024-03-01' }));
+    const found = await watch.watch(
+      [key('AAPL'), key('MSFT')],
+      [
+        { symbol: 'AAPL', ts: T + 4 * MIN + 1 },
+        { symbol: 'MSFT', ts: T + 12 * MIN },
+      ],
+    );
+    expect(found.map((a) => a.id)).toEqual([`quiet-feed|AAPL|1m|${T + 4 * MIN}`]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.bar?.windowStart).toBe(T + 4 * MIN);
   });
 });
