@@ -190,7 +190,7 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   stream: { shards: 1, retentionHours: 24 },
   consumer: {
     batchSize: 500,
-    maxBatchingWindowSeconds: 10,
+    maxBatchingWindowSeconds: 20,
     parallelizationFactor: 1,
     maxRetryAttempts: 10,
     maxRecordAgeSeconds: 6 * 3600,
