@@ -80,6 +80,15 @@ export type SourceSetting =
   | (Omit<KafkaSource, 'pollers'> & { readonly pollers?: Partial<KafkaPollers> });
 
 export const DEFAULT_SOURCE: SourceConfig = { kind: 'kinesis' };
+
+/** The stack's stream consumers: on Kafka each reads every partition in a consumer group of its own. */
+export type KafkaConsumer = 'aggregator' | 'bronze';
+export const KAFKA_CONSUMERS: readonly KafkaConsumer[] = ['aggregator', 'bronze'];
+
+/** A consumer's group, named after the environment's prefix (`tickflow-dev-aggregator`). */
+export function consumerGroupId(prefix: string, consumer: KafkaConsumer): string {
+  return `${prefix}-${consumer}`;
+}
 export const DEFAULT_POLLERS: KafkaPollers = { minimum: 1, maximum: 2 };
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;

@@ -21,7 +21,7 @@ import { StateStore } from '../constructs/state-store.js';
 import type { ConsumerSource, TickSource } from '../constructs/stream-consumer.js';
 import { TickStream } from '../constructs/tick-stream.js';
 import { InfraConfigError } from '../errors.js';
-import { mskClusterParts } from '../kafka-source.js';
+import { consumerGroupId, type KafkaConsumer, mskClusterParts } from '../kafka-source.js';
 import { hasKeyspaces, KEYSPACES_REGIONS } from '../regions.js';
 
 /** Prebuilt bundles per handler, for CI artifacts; a handler without one is bundled from `functions/`. */
@@ -99,8 +99,10 @@ export class TickflowStack extends Stack {
       ? { kind: 'kinesis', stream: this.tickStream.stream }
       : { kind: 'kafka', kafka: kafka! };
     // On Kafka each consumer reads every partition in its own consumer group, named after the prefix.
-    const consumerSource = (consumer: string): ConsumerSource =>
-      ticks.kind === 'kinesis' ? ticks : { ...ticks, consumerGroupId: `${config.prefix}-${consumer}` };
+    const consumerSource = (consumer: KafkaConsumer): ConsumerSource =>
+      ticks.kind === 'kinesis'
+        ? ticks
+        : { ...ticks, consumerGroupId: consumerGroupId(config.prefix, consumer) };
     this.stateStore = new StateStore(this, 'State', {
       stateTableName: names.stateTable,
       seenIdsTableName: names.seenIdsTable,
@@ -236,6 +238,9 @@ export class TickflowStack extends Stack {
     new CfnOutput(this, 'StateTableName', { value: this.stateStore.stateTable.tableName });
     new CfnOutput(this, 'OutputTableName', { value: this.stateStore.outputTable.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
+    // `tickflow status` lists a self-managed Kafka cluster's event source mappings by function.
+    new CfnOutput(this, 'AggregatorFunctionName', { value: this.aggregator.function.functionName });
+    new CfnOutput(this, 'BronzeWriterFunctionName', { value: this.bronzeWriter.function.functionName });
     new CfnOutput(this, 'FailedBatchesBucketName', {
       description: 'On-failure destination of the stream consumers: each discarded batch, whole',
       value: this.failedBatches.bucket.bucketName,

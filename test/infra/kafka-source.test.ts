@@ -225,6 +225,18 @@ describe('Kafka source: IAM as IAM evaluates it (MSK with IAM access control)', 
 });
 
 describe('Kafka source: a self-managed cluster', () => {
+  it("names each consumer's function in an output, the function its mapping invokes (tickflow status lists a self-managed cluster's mappings by function)", () => {
+    const t = synth(SASL);
+    const outputs = t.toJSON().Outputs;
+    for (const [output, fn] of [
+      ['AggregatorFunctionName', 'Aggregator'],
+      ['BronzeWriterFunctionName', 'Bronze'],
+    ] as const) {
+      expect(outputs[output].Value).toEqual(mappingOf(t, fn).Properties.FunctionName);
+      expect(outputs[output].Value).toEqual({ Ref: expect.stringMatching(new RegExp(`^${fn}Handler`)) });
+    }
+  });
+
   it('maps SASL/SCRAM with the secret and the VPC subnets and security groups in the URI forms Lambda documents', () => {
     const t = synth(SASL);
     expect(mappingOf(t, 'Aggregator').Properties).toMatchObject({
