@@ -79,6 +79,23 @@ export interface StatusLine {
   readonly text: string;
 }
 
+/** A stack's status (and why) and its outputs by key, from DescribeStacks. */
+export async function describeStack(
+  cloudformation: SdkClient,
+  stackName: string,
+): Promise<{ status: string; reason?: string; outputs: Record<string, string> }> {
+  const stack = (await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+  if (!stack) throw new Error(`DescribeStacks returned no stack named ${stackName}`);
+  return {
+    status: stack.StackStatus,
+    reason: stack.StackStatusReason,
+    outputs: Object.fromEntries(
+      // biome-ignore lint/suspicious/noExplicitAny: an Output as DescribeStacks returns it
+      (stack.Outputs ?? []).map((o: any) => [String(o.OutputKey), String(o.OutputValue)]),
+    ),
+  };
+}
+
 /** Stack statuses in which the stack's resources are as its template says (or being updated to it). */
 const SETTLED_STACK = new Set([
   'CREATE_COMPLETE',
@@ -116,18 +133,13 @@ export async function stackStatus(
 
   let outputs: Record<string, string> | undefined;
   await check('stack', async () => {
-    const stack = (await c.cloudformation.send(new DescribeStacksCommand({ StackName: t.stackName })))
-      .Stacks?.[0];
-    if (!stack) throw new Error(`DescribeStacks returned no stack named ${t.stackName}`);
-    outputs = Object.fromEntries(
-      // biome-ignore lint/suspicious/noExplicitAny: an Output as DescribeStacks returns it
-      (stack.Outputs ?? []).map((o: any) => [String(o.OutputKey), String(o.OutputValue)]),
-    );
-    const reason = stack.StackStatusReason ? ` (${stack.StackStatusReason})` : '';
+    const stack = await describeStack(c.cloudformation, t.stackName);
+    outputs = stack.outputs;
+    const reason = stack.reason ? ` (${stack.reason})` : '';
     lines.push({
       component: 'stack',
-      ok: SETTLED_STACK.has(stack.StackStatus),
-      text: `${t.stackName} ${stack.StackStatus}${reason}`,
+      ok: SETTLED_STACK.has(stack.status),
+      text: `${t.stackName} ${stack.status}${reason}`,
     });
   });
 
