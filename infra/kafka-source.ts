@@ -7,6 +7,7 @@
  * Everything is checked at synth with a message that names the setting, because a wrong ARN or
  * subnet id would otherwise surface as a failed event source mapping long after `cdk deploy`.
  */
+import { Fn, Token } from 'aws-cdk-lib';
 import { InfraConfigError } from './errors.js';
 
 export interface KinesisSource {
@@ -45,6 +46,20 @@ export interface SelfManagedCluster {
   readonly rootCaSecretArn?: string;
 }
 
+/**
+ * An Amazon MSK Serverless cluster the stack creates for a trial, with its own VPC and the topic
+ * (infra/constructs/msk-trial.ts). It bills per cluster-hour whether ticks flow or not
+ * (`npx tickflow cost --idle`), which is why it is a trial option and not the default.
+ */
+export interface MskTrial {
+  /** Partitions of the topic the stack creates: the consumers' parallelism. Raised in place, never lowered. */
+  readonly partitions: number;
+}
+
+export const DEFAULT_TRIAL: MskTrial = { partitions: 4 };
+/** MSK Serverless' quota of partitions per cluster (Amazon MSK Developer Guide, "MSK Serverless quotas"). */
+export const MAX_TRIAL_PARTITIONS = 2400;
+
 /** The subnets and security groups through which Lambda reaches the brokers. */
 export interface KafkaNetwork {
   readonly subnetIds: readonly string[];
@@ -60,9 +75,10 @@ export interface KafkaPollers {
 export interface KafkaSource {
   readonly kind: 'kafka';
   readonly topic: string;
-  /** Exactly one of `msk` and `selfManaged`. */
+  /** Exactly one of `msk`, `selfManaged` and `trial`. */
   readonly msk?: MskCluster;
   readonly selfManaged?: SelfManagedCluster;
+  readonly trial?: MskTrial;
   /**
    * Required with `msk` (the idle flush runs in the cluster's VPC to produce to it; the event source
    * mappings use the cluster's own network configuration); with `selfManaged`, give it when the
@@ -77,7 +93,10 @@ export type SourceConfig = KinesisSource | KafkaSource;
 /** The setting as written in an environment file: the pollers may be left out. */
 export type SourceSetting =
   | KinesisSource
-  | (Omit<KafkaSource, 'pollers'> & { readonly pollers?: Partial<KafkaPollers> });
+  | (Omit<KafkaSource, 'pollers' | 'trial'> & {
+      readonly pollers?: Partial<KafkaPollers>;
+      readonly trial?: Partial<MskTrial>;
+    });
 
 export const DEFAULT_SOURCE: SourceConfig = { kind: 'kinesis' };
 export const DEFAULT_POLLERS: KafkaPollers = { minimum: 1, maximum: 2 };
@@ -104,20 +123,28 @@ export function parseSource(value: unknown): SourceConfig {
     return DEFAULT_SOURCE;
   }
   if (obj.kind !== 'kafka') throw new InfraConfigError(`${at}.kind`, obj.kind, 'use "kinesis" or "kafka"');
-  only(at, obj, ['kind', 'topic', 'msk', 'selfManaged', 'network', 'pollers']);
+  only(at, obj, ['kind', 'topic', 'msk', 'selfManaged', 'trial', 'network', 'pollers']);
   const topic = obj.topic;
   if (typeof topic !== 'string' || !TOPIC.test(topic)) {
     throw new InfraConfigError(`${at}.topic`, topic, "use the topic's name: 1-249 letters, digits, . _ or -");
   }
-  if ((obj.msk === undefined) === (obj.selfManaged === undefined)) {
+  if (['msk', 'selfManaged', 'trial'].filter((k) => obj[k] !== undefined).length !== 1) {
     throw new InfraConfigError(
       at,
       value,
-      'give exactly one of "msk" (an Amazon MSK cluster with IAM auth) and "selfManaged" (bootstrap servers with SASL/SCRAM or mTLS)',
+      'give exactly one of "msk" (an Amazon MSK cluster with IAM auth), "selfManaged" (bootstrap servers with SASL/SCRAM or mTLS) and "trial" (an MSK Serverless cluster the stack creates)',
     );
   }
   const msk = obj.msk === undefined ? undefined : parseMsk(obj.msk);
   const selfManaged = obj.selfManaged === undefined ? undefined : parseSelfManaged(obj.selfManaged);
+  const trial = obj.trial === undefined ? undefined : parseTrial(obj.trial);
+  if (trial && obj.network !== undefined) {
+    throw new InfraConfigError(
+      `${at}.network`,
+      obj.network,
+      'leave it out with "trial": the stack creates the VPC, its subnets and security group itself',
+    );
+  }
   const network = obj.network === undefined ? undefined : parseNetwork(obj.network);
   if (msk && !network) {
     throw new InfraConfigError(
@@ -131,6 +158,7 @@ export function parseSource(value: unknown): SourceConfig {
     topic,
     ...(msk && { msk }),
     ...(selfManaged && { selfManaged }),
+    ...(trial && { trial }),
     ...(network && { network }),
     pollers: obj.pollers === undefined ? DEFAULT_POLLERS : parsePollers(obj.pollers),
   };
@@ -155,6 +183,21 @@ function parseMsk(value: unknown): MskCluster {
       'the IAM brokers (port 9098) of aws kafka get-bootstrap-brokers',
     ),
   };
+}
+
+function parseTrial(value: unknown): MskTrial {
+  const at = 'source.trial';
+  const obj = object(at, value, 'use {"partitions": 4}, or {} for the defaults');
+  only(at, obj, ['partitions']);
+  const partitions = obj.partitions ?? DEFAULT_TRIAL.partitions;
+  if (!Number.isInteger(partitions) || (partitions as number) < 1 || (partitions as number) > MAX_TRIAL_PARTITIONS) {
+    throw new InfraConfigError(
+      `${at}.partitions`,
+      partitions,
+      `use an integer from 1 to ${MAX_TRIAL_PARTITIONS} (each partition bills per hour; 4 is plenty for a trial)`,
+    );
+  }
+  return { partitions: partitions as number };
 }
 
 function parseSelfManaged(value: unknown): SelfManagedCluster {
@@ -300,6 +343,17 @@ export function mskResourceArns(clusterArn: string): {
   topic(name: string): string;
   group(name: string): string;
 } {
+  if (Token.isUnresolved(clusterArn)) {
+    // A cluster the stack creates: its ARN is known at deploy only, so CloudFormation rewrites
+    // `…:cluster/<name>/<uuid>` to `…:topic/<name>/<uuid>/<topic>` (and group) itself.
+    const parts = Fn.split(':cluster/', clusterArn, 2);
+    const [base, id] = [Fn.select(0, parts), Fn.select(1, parts)];
+    return {
+      cluster: clusterArn,
+      topic: (name) => Fn.join('', [base, ':topic/', id, '/', name]),
+      group: (name) => Fn.join('', [base, ':group/', id, '/', name]),
+    };
+  }
   const p = mskClusterParts(clusterArn);
   const base = `arn:${p.partition}:kafka:${p.region}:${p.account}`;
   return {
