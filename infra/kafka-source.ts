@@ -57,6 +57,8 @@ export interface MskTrial {
 }
 
 export const DEFAULT_TRIAL: MskTrial = { partitions: 4 };
+/** AZs the trial VPC spans (MSK Serverless needs subnets in at least two). */
+export const TRIAL_AZS = 2;
 /** MSK Serverless' quota of partitions per cluster (Amazon MSK Developer Guide, "MSK Serverless quotas"). */
 export const MAX_TRIAL_PARTITIONS = 2400;
 
@@ -346,8 +348,7 @@ export function mskResourceArns(clusterArn: string): {
   if (Token.isUnresolved(clusterArn)) {
     // A cluster the stack creates: its ARN is known at deploy only, so CloudFormation rewrites
     // `…:cluster/<name>/<uuid>` to `…:topic/<name>/<uuid>/<topic>` (and group) itself.
-    const parts = Fn.split(':cluster/', clusterArn, 2);
-    const [base, id] = [Fn.select(0, parts), Fn.select(1, parts)];
+    const [base, id] = Fn.split(':cluster/', clusterArn, 2) as [string, string];
     return {
       cluster: clusterArn,
       topic: (name) => Fn.join('', [base, ':topic/', id, '/', name]),
