@@ -446,7 +446,7 @@ describe('Kafka source: the idle cost and the example environment files', () => 
   });
 
   it('synthesizes the example files of docs/examples/environments with cdk-nag clean', () => {
-    for (const name of ['msk', 'kafka-sasl']) {
+    for (const name of ['msk', 'kafka-sasl', 'msk-trial']) {
       expect(loadEnvironment(name, {}, EXAMPLES).config.source.kind).toBe('kafka');
       const outdir = testOutdir();
       const { app } = createTickflowApp({
