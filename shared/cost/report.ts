@@ -15,7 +15,7 @@ import type { Usage, UsageKey } from './usage.js';
  * in the per-tick figure. List prices without free tiers.
  */
 
-export type Service = 'dynamodb' | 'kinesis' | 's3' | 'lambda' | 'keyspaces' | 'stepFunctions' | 'sqs';
+export type Service = 'dynamodb' | 'kinesis' | 's3' | 'lambda' | 'keyspaces' | 'stepFunctions';
 export type Architecture = 'arm64' | 'x86_64';
 
 export interface RunFacts {
@@ -100,7 +100,6 @@ const RULES: readonly Rule[] = [
     service: 'stepFunctions',
     price: 'stepFunctions.stateTransition',
   },
-  { usage: 'sqs.requests', service: 'sqs', price: 'sqs.request' },
 ];
 
 const SERVICES: readonly Service[] = [
@@ -110,7 +109,6 @@ const SERVICES: readonly Service[] = [
   'lambda',
   'keyspaces',
   'stepFunctions',
-  'sqs',
 ];
 
 /** Prices a run's usage. */
