@@ -102,14 +102,7 @@ const RULES: readonly Rule[] = [
   },
 ];
 
-const SERVICES: readonly Service[] = [
-  'dynamodb',
-  'kinesis',
-  's3',
-  'lambda',
-  'keyspaces',
-  'stepFunctions',
-];
+const SERVICES: readonly Service[] = ['dynamodb', 'kinesis', 's3', 'lambda', 'keyspaces', 'stepFunctions'];
 
 /** Prices a run's usage. */
 export function costOfRun(
