@@ -58,7 +58,10 @@ const MINUTES_PER_MONTH = 730 * 60;
 export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
   const inventory = kinesisInventory(config);
   if (config.source.kind === 'kinesis') return inventory;
-  const kafka = { ...onKafka(inventory), kafkaEventPollers: STREAM_CONSUMERS * config.source.pollers.minimum };
+  const kafka = {
+    ...onKafka(inventory),
+    kafkaEventPollers: STREAM_CONSUMERS * config.source.pollers.minimum,
+  };
   const trial = config.source.trial;
   if (!trial) return kafka;
   return {

@@ -192,7 +192,11 @@ function parseTrial(value: unknown): MskTrial {
   const obj = object(at, value, 'use {"partitions": 4}, or {} for the defaults');
   only(at, obj, ['partitions']);
   const partitions = obj.partitions ?? DEFAULT_TRIAL.partitions;
-  if (!Number.isInteger(partitions) || (partitions as number) < 1 || (partitions as number) > MAX_TRIAL_PARTITIONS) {
+  if (
+    !Number.isInteger(partitions) ||
+    (partitions as number) < 1 ||
+    (partitions as number) > MAX_TRIAL_PARTITIONS
+  ) {
     throw new InfraConfigError(
       `${at}.partitions`,
       partitions,

@@ -197,7 +197,8 @@ export class MskTrialCluster extends Construct {
     // The framework invokes the handler's versions too (`<arn>:*`); nothing else.
     Validations.of(frameworkRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArnOf(handler)}:*]`,
-      reason: "The custom resource framework invokes the topic handler's versions; the wildcard is the version.",
+      reason:
+        "The custom resource framework invokes the topic handler's versions; the wildcard is the version.",
     });
     const topic = new CustomResource(this, 'Topic', {
       serviceToken: provider.serviceToken,

@@ -240,7 +240,8 @@ export class TickflowStack extends Stack {
       });
       if (this.mskTrial) {
         new CfnOutput(this, 'KafkaClusterArn', {
-          description: 'The trial MSK Serverless cluster (bills per cluster-hour: delete the stack when done)',
+          description:
+            'The trial MSK Serverless cluster (bills per cluster-hour: delete the stack when done)',
           value: this.mskTrial.clusterArn,
         });
         new CfnOutput(this, 'KafkaBootstrapServers', {

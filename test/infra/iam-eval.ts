@@ -84,7 +84,8 @@ function resolveValue(template: Template, value: unknown, env: IamEnv): string |
     if (ref === 'AWS::URLSuffix') return 'amazonaws.com';
     // The Ref of a topic or an MSK Serverless cluster is its ARN (the other resources' Refs are names, which policies do not use).
     const type = template.toJSON().Resources[ref]?.Type;
-    if (type === 'AWS::SNS::Topic' || type === 'AWS::MSK::ServerlessCluster') return arnOf(template, ref, env);
+    if (type === 'AWS::SNS::Topic' || type === 'AWS::MSK::ServerlessCluster')
+      return arnOf(template, ref, env);
     throw new Error(`cannot resolve Ref ${ref}`);
   }
   if ('Fn::Join' in v) {

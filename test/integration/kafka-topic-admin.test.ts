@@ -35,7 +35,11 @@ const common = {
   ResourceType: 'Custom::KafkaTopic',
 };
 const create = (topic: string, partitions: number) =>
-  ({ ...common, RequestType: 'Create', ResourceProperties: props(topic, partitions) }) as CloudFormationCustomResourceEvent;
+  ({
+    ...common,
+    RequestType: 'Create',
+    ResourceProperties: props(topic, partitions),
+  }) as CloudFormationCustomResourceEvent;
 const update = (topic: string, partitions: number, old: [string, number]) =>
   ({
     ...common,
