@@ -1,7 +1,8 @@
 /**
  * The `source` setting: where the ticks come from. `kinesis` (the default) is the stack's own Kinesis
  * stream; `kafka` is a topic on a cluster the user runs, Amazon MSK (IAM auth) or self-managed Kafka
- * (SASL/SCRAM or mTLS, credentials in Secrets Manager). docs/configuration.md documents every field,
+ * (SASL/SCRAM or mTLS, credentials in Secrets Manager), or on an MSK Serverless cluster the stack
+ * creates for a trial (`trial`). docs/configuration.md documents every field,
  * README ("Kafka and Amazon MSK") the network and the differences from Kinesis.
  *
  * Everything is checked at synth with a message that names the setting, because a wrong ARN or
@@ -59,8 +60,11 @@ export interface MskTrial {
 export const DEFAULT_TRIAL: MskTrial = { partitions: 4 };
 /** AZs the trial VPC spans (MSK Serverless needs subnets in at least two). */
 export const TRIAL_AZS = 2;
-/** MSK Serverless' quota of partitions per cluster (Amazon MSK Developer Guide, "MSK Serverless quotas"). */
-export const MAX_TRIAL_PARTITIONS = 2400;
+/**
+ * MSK Serverless' partitions per cluster as the Amazon MSK Developer Guide's "MSK Serverless quota"
+ * table has listed it (120); plenty for a trial, and each one bills per hour.
+ */
+export const MAX_TRIAL_PARTITIONS = 120;
 
 /** The subnets and security groups through which Lambda reaches the brokers. */
 export interface KafkaNetwork {

@@ -301,9 +301,9 @@ describe('trial: the setting is checked at synth', () => {
       'source.network',
       /creates the VPC/,
     ));
-  it('refuses partitions that are not a whole number from 1 to 2400', () => {
-    for (const partitions of [0, 2401, 2.5, '4'])
-      refuse({ ...TRIAL, trial: { partitions } }, 'source.trial.partitions', /from 1 to 2400/);
+  it('refuses partitions that are not a whole number from 1 to 120', () => {
+    for (const partitions of [0, 121, 2.5, '4'])
+      refuse({ ...TRIAL, trial: { partitions } }, 'source.trial.partitions', /from 1 to 120/);
   });
   it('refuses an unknown trial field', () =>
     refuse({ ...TRIAL, trial: { partitions: 4, brokers: 3 } }, 'source.trial.brokers', /no such setting/));
