@@ -33,7 +33,7 @@ export class KafkaEventSource implements lambda.IEventSource {
     private readonly consumerGroupId: string,
     private readonly mapping: EventSourceMappingSettings,
     private readonly onFailure: lambda.IEventSourceDlq,
-    /** Created before the mapping: the trial cluster's topic (Lambda checks the topic exists). */
+    /** Created before the mapping, so it never polls a topic that does not exist yet (the trial cluster's). */
     private readonly topicResource?: IDependable,
   ) {}
 
