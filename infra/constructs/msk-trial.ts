@@ -40,7 +40,7 @@ import { attachToNetwork, type HandlerCodeProps, PipelineFunction } from './pipe
 export const MSK_IAM_PORT = 9098;
 
 export interface MskTrialClusterProps extends HandlerCodeProps {
-  /** The cluster's name (`<prefix>-trial`): letters, digits and hyphens, at most 64. */
+  /** The cluster's name (`<prefix>-trial`, which the prefix rule keeps within MSK's letters, digits and hyphens). */
   readonly clusterName: string;
   readonly topic: string;
   readonly trial: MskTrial;
@@ -113,7 +113,7 @@ export class MskTrialCluster extends Construct {
     this.topicResource = this.topic(props);
   }
 
-  /** The cluster's ARN (`Ref`), with IAM's topic and group ARNs derived from it by CloudFormation. */
+  /** The cluster's ARN (`Fn::GetAtt Arn`); IAM's topic and group ARNs are derived from it at deploy. */
   get clusterArn(): string {
     return this.cluster.attrArn;
   }
