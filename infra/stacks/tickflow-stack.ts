@@ -15,6 +15,7 @@ import { FailedBatches } from '../constructs/failed-batches.js';
 import { Lake } from '../constructs/lake.js';
 import { Materializer } from '../constructs/materializer.js';
 import { Monitoring } from '../constructs/monitoring.js';
+import { MskTrialCluster } from '../constructs/msk-trial.js';
 import { Preprocess } from '../constructs/preprocess.js';
 import { ServingStore } from '../constructs/serving-store.js';
 import { StateStore } from '../constructs/state-store.js';
@@ -35,6 +36,8 @@ export interface HandlerCode {
   readonly preprocessFinalize?: lambda.Code;
   readonly backfillPrepare?: lambda.Code;
   readonly backfillSymbol?: lambda.Code;
+  /** The trial MSK Serverless cluster's topic handler (`source.trial`). */
+  readonly kafkaTopic?: lambda.Code;
 }
 
 export interface TickflowStackProps extends StackProps {
@@ -66,6 +69,8 @@ export class TickflowStack extends Stack {
   readonly backfill: Backfill;
   /** `undefined` when `config.serving.enabled` is false. */
   readonly servingStore?: ServingStore;
+  /** The MSK Serverless cluster and VPC of `source.trial`; `undefined` otherwise. */
+  readonly mskTrial?: MskTrialCluster;
   readonly monitoring: Monitoring;
   readonly catalog: Catalog;
 
@@ -85,8 +90,18 @@ export class TickflowStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const kafka = config.source.kind === 'kafka' ? config.source : undefined;
-    if (kafka?.msk) this.requireSameRegion(kafka.msk.clusterArn);
+    const configured = config.source.kind === 'kafka' ? config.source : undefined;
+    if (configured?.msk) this.requireSameRegion(configured.msk.clusterArn);
+    this.mskTrial = configured?.trial
+      ? new MskTrialCluster(this, 'KafkaTrial', {
+          clusterName: `${config.prefix}-trial`,
+          topic: configured.topic,
+          trial: configured.trial,
+          snsEndpoint: config.marketAlerts !== 'off',
+          code: props.handlerCode?.kafkaTopic,
+        })
+      : undefined;
+    const kafka = configured && (this.mskTrial?.resolve(configured) ?? configured);
     this.tickStream = kafka
       ? undefined
       : new TickStream(this, 'Ticks', {
@@ -97,7 +112,7 @@ export class TickflowStack extends Stack {
         });
     const ticks: TickSource = this.tickStream
       ? { kind: 'kinesis', stream: this.tickStream.stream }
-      : { kind: 'kafka', kafka: kafka! };
+      : { kind: 'kafka', kafka: kafka!, topicResource: this.mskTrial?.topicResource };
     // On Kafka each consumer reads every partition in its own consumer group, named after the prefix.
     const consumerSource = (consumer: KafkaConsumer): ConsumerSource =>
       ticks.kind === 'kinesis'
@@ -202,6 +217,8 @@ export class TickflowStack extends Stack {
       // One customer-managed key for the data and the alarm topic: each key bills $1 a month idle.
       topicKey: this.dataKey,
     });
+    // The idle flush produces to the topic: after the stack created it.
+    if (this.mskTrial) this.materializer.function.node.addDependency(this.mskTrial.topicResource);
     if (config.marketAlerts !== 'off') {
       this.materializer.publishMarketAlerts(this.monitoring.topic, config.marketAlerts);
     }
@@ -223,6 +240,17 @@ export class TickflowStack extends Stack {
         description: 'The Kafka topic the pipeline consumes',
         value: kafka!.topic,
       });
+      if (this.mskTrial) {
+        new CfnOutput(this, 'KafkaClusterArn', {
+          description:
+            'The trial MSK Serverless cluster (bills per cluster-hour: delete the stack when done)',
+          value: this.mskTrial.clusterArn,
+        });
+        new CfnOutput(this, 'KafkaBootstrapServers', {
+          description: "The trial cluster's IAM brokers (port 9098, reachable inside its VPC only)",
+          value: this.mskTrial.bootstrapServers,
+        });
+      }
     }
     new CfnOutput(this, 'DataKeyArn', {
       description:
