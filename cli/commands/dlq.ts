@@ -102,21 +102,6 @@ export async function replay(
 ): Promise<ReplayReport> {
   if (!flags.env && !flags.bucket && !flags.dir)
     throw new UsageError('say where the failed batches are: --env NAME, --bucket NAME or --dir DIR');
-  const source = environment?.config.source.kind === 'kafka' ? environment.config.source : undefined;
-  if (source && flags.stream)
-    throw new UsageError(
-      `--env ${environment!.name} reads the Kafka topic ${source.topic}; --stream puts on Kinesis: drop it`,
-    );
-  const connectionFlags = flags.kafka !== undefined || CONNECTION_FLAGS.some((f) => flags[f] !== undefined);
-  if (source)
-    flags = {
-      ...flags,
-      kafka: flags.kafka ?? (source.msk ?? source.selfManaged!).bootstrapServers.join(','),
-      topic: flags.topic ?? source.topic,
-    };
-  checkKafkaFlags(flags);
-  if (flags.kafka && !flags.env && !flags.bucket && !flags.dir)
-    throw new UsageError('with --kafka, name the on-failure bucket: --bucket NAME, --env NAME or --dir DIR');
   if (flags.bucket && flags.dir) throw new UsageError('give one of --bucket and --dir');
   if (flags.dir && !existsSync(flags.dir))
     throw new UsageError(
@@ -126,6 +111,25 @@ export async function replay(
   const since = flags.since === undefined ? undefined : timeFlag('--since', flags.since, now);
   const until = flags.until === undefined ? undefined : timeFlag('--until', flags.until, now);
   const region = flags.region ?? environment?.env?.region;
+  const configured = environment?.config.source.kind === 'kafka' ? environment.config.source : undefined;
+  if (configured && flags.stream)
+    throw new UsageError(
+      `--env ${environment!.name} reads the Kafka topic ${configured.topic}; --stream puts on Kinesis: drop it`,
+    );
+  // The stack's outputs name the bucket and, for a trial cluster, its ARN and brokers.
+  const outputs =
+    environment && ((!flags.bucket && !flags.dir) || configured?.trial)
+      ? await stackOutputs(environment, region)
+      : {};
+  const source = configured && deployedKafkaSource(configured, outputs, environment!.stackName);
+  const connectionFlags = flags.kafka !== undefined || CONNECTION_FLAGS.some((f) => flags[f] !== undefined);
+  if (source)
+    flags = {
+      ...flags,
+      kafka: flags.kafka ?? (source.msk ?? source.selfManaged!).bootstrapServers.join(','),
+      topic: flags.topic ?? source.topic,
+    };
+  checkKafkaFlags(flags);
   const streamName =
     flags.stream ?? (environment ? resourceNames(environment.config.prefix).tickStream : undefined);
   if (!flags.kafka && !streamName && !flags.dryRun)
@@ -142,7 +146,7 @@ export async function replay(
   const kinesis = createKinesisClient({ region });
   const s3 = createS3Client({ region });
   try {
-    const bucket = flags.bucket ?? (flags.dir ? undefined : await failedBatchesBucket(environment!, region));
+    const bucket = flags.bucket ?? (flags.dir ? undefined : failedBatchesBucket(environment!, outputs));
     const store = flags.dir ? new FileObjectStore(flags.dir) : new S3ObjectStore(s3, bucket!);
     const put = flags.kafka
       ? putOnKafka(kafka!, flags.topic!)
@@ -196,23 +200,47 @@ async function environmentConnection(
   return watermarkConnection(target as Extract<WatermarkTarget, { kind: 'kafka' }>, region);
 }
 
-/** The stack's on-failure bucket, its output `FailedBatchesBucketName` (both sources write there). */
-async function failedBatchesBucket(
+/** The stack's outputs (DescribeStacks). */
+async function stackOutputs(
   environment: TickflowEnvironment,
   region: string | undefined,
-): Promise<string> {
+): Promise<Record<string, string>> {
   const cloudformation = new CloudFormationClient({ ...(region && { region }) });
   try {
-    const { outputs } = await describeStack(cloudformation, environment.stackName);
-    const bucket = outputs.FailedBatchesBucketName;
-    if (!bucket)
-      throw new UsageError(
-        `the stack ${environment.stackName} has no output FailedBatchesBucketName: name the bucket with --bucket`,
-      );
-    return bucket;
+    return (await describeStack(cloudformation, environment.stackName)).outputs;
   } finally {
     cloudformation.destroy();
   }
+}
+
+/** The stack's on-failure bucket, its output `FailedBatchesBucketName` (both sources write there). */
+function failedBatchesBucket(environment: TickflowEnvironment, outputs: Record<string, string>): string {
+  const bucket = outputs.FailedBatchesBucketName;
+  if (!bucket)
+    throw new UsageError(
+      `the stack ${environment.stackName} has no output FailedBatchesBucketName: name the bucket with --bucket`,
+    );
+  return bucket;
+}
+
+/**
+ * The Kafka source as deployed: a trial cluster (`source.trial`) gets the ARN and IAM brokers the stack
+ * created it with (outputs `KafkaClusterArn`, `KafkaBootstrapServers`), as the stack resolves it
+ * (infra/constructs/msk-trial.ts); any other source is as configured.
+ */
+export function deployedKafkaSource(
+  source: KafkaSource,
+  outputs: Record<string, string>,
+  stackName: string,
+): KafkaSource {
+  if (!source.trial) return source;
+  const clusterArn = outputs.KafkaClusterArn;
+  const brokers = outputs.KafkaBootstrapServers;
+  if (!clusterArn || !brokers)
+    throw new UsageError(
+      `the stack ${stackName} has no output KafkaClusterArn or KafkaBootstrapServers for its trial cluster: deploy it again, or give --kafka HOST:PORT`,
+    );
+  return { ...source, msk: { clusterArn, bootstrapServers: brokers.split(',') } };
 }
 
 /**

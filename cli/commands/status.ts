@@ -61,7 +61,8 @@ export function register(program: Command): void {
         s3: createS3Client({ region }),
         sfn: new SFNClient({ region }),
         keyspaces: environment.config.serving.enabled ? new KeyspacesClient({ region }) : undefined,
-        kafka: source.kind === 'kafka' && source.msk ? new KafkaClient({ region }) : undefined,
+        kafka:
+          source.kind === 'kafka' && (source.msk || source.trial) ? new KafkaClient({ region }) : undefined,
       });
     });
 }
@@ -111,7 +112,8 @@ export function statusSource(config: TickflowConfig): StatusSource {
     kind: 'kafka',
     topic: source.topic,
     ...(source.msk && { clusterArn: source.msk.clusterArn }),
-    bootstrapServers: (source.msk ?? source.selfManaged!).bootstrapServers,
+    ...(source.trial && { trial: true }),
+    bootstrapServers: (source.msk ?? source.selfManaged)?.bootstrapServers ?? [],
     consumerGroups: KAFKA_CONSUMERS.map((consumer) => consumerGroupId(config.prefix, consumer)),
     offsetLagRecords: config.alarms.offsetLagRecords,
   };

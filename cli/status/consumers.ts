@@ -57,7 +57,8 @@ export async function kinesisConsumers(
 }
 
 /**
- * A Kafka source: the cluster (on MSK its state from DescribeClusterV2, ACTIVE being the healthy one;
+ * A Kafka source: the cluster (on MSK, the stack's trial cluster included, its state from
+ * DescribeClusterV2, ACTIVE being the healthy one;
  * a self-managed cluster has no AWS API to describe it, so only its brokers are named) and the topic,
  * then the stack's Kafka event source mappings: on MSK those of the cluster's ARN in the stack's
  * consumer groups, on a self-managed cluster those of the functions the stack's outputs name.
@@ -71,7 +72,18 @@ export async function kafkaConsumers(
   check: Check,
   now: number,
 ): Promise<void> {
-  const clusterArn = source.clusterArn;
+  // The trial cluster's ARN is known once deployed: the stack's output.
+  const clusterArn = source.trial ? outputs?.KafkaClusterArn : source.clusterArn;
+  if (source.trial && !clusterArn) {
+    lines.push({
+      component: 'source',
+      ok: false,
+      text: outputs
+        ? 'the stack has no output KafkaClusterArn for its trial cluster (deploy it again)'
+        : 'not checked: the stack could not be read, so its trial cluster is not known',
+    });
+    return;
+  }
   await check('source', async () => {
     if (!clusterArn) {
       lines.push({
@@ -90,7 +102,7 @@ export async function kafkaConsumers(
     lines.push({
       component: 'source',
       ok: info.State === 'ACTIVE',
-      text: `MSK cluster ${info.ClusterName} ${info.State}${why} (${info.ClusterType}), topic ${source.topic}`,
+      text: `MSK ${source.trial ? 'trial ' : ''}cluster ${info.ClusterName} ${info.State}${why} (${info.ClusterType}), topic ${source.topic}`,
     });
   });
 

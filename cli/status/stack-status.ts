@@ -47,6 +47,11 @@ export type StatusSource =
       readonly topic: string;
       /** Amazon MSK: the cluster, described with DescribeClusterV2; its mappings listed by its ARN. */
       readonly clusterArn?: string;
+      /**
+       * The stack's own MSK Serverless trial cluster (`source.trial`): its ARN and brokers are known
+       * only once deployed, as the stack's outputs `KafkaClusterArn` and `KafkaBootstrapServers`.
+       */
+      readonly trial?: boolean;
       /** The brokers; on a self-managed cluster the only thing there is to report (no AWS API describes it). */
       readonly bootstrapServers: readonly string[];
       /** One consumer group per consumer of the stack (`<prefix>-aggregator`, `<prefix>-bronze`). */

@@ -369,6 +369,8 @@ describe('tickflow status on a deployed-shaped local stack', () => {
               KafkaTopic: { Value: TOPIC },
               AggregatorFunctionName: { Value: FUNCTIONS.aggregator },
               BronzeWriterFunctionName: { Value: FUNCTIONS.bronze },
+              // What a trial cluster's stack outputs (`source.trial`); ignored by the other sources.
+              KafkaClusterArn: { Value: CLUSTER },
               FailedBatchesBucketName: { Value: aws.names.failedBatchesBucket },
             },
           }),
@@ -545,6 +547,19 @@ describe('tickflow status on a deployed-shaped local stack', () => {
           }),
         ),
       );
+    });
+
+    it("MSK trial: the cluster is the stack's output KafkaClusterArn, its mappings found by it", async () => {
+      const r = await kafkaStatus(environment({ kind: 'kafka', topic: TOPIC, trial: { partitions: 4 } }), {
+        mappings: [kafkaMapping('aggregator', CLUSTER), kafkaMapping('bronze', CLUSTER)],
+        offsetLag: 0,
+      });
+      expect(unhealthy(r.printed)).toEqual([]);
+      expect(r.code).toBe(0);
+      expect(r.printed).toContain(
+        `  ok      source: MSK trial cluster ticks ACTIVE (SERVERLESS), topic ${TOPIC}\n`,
+      );
+      expect(r.lambda.map((s) => s.input)).toEqual([{ EventSourceArn: CLUSTER }]);
     });
 
     it('MSK: a cluster not ACTIVE, a mapping in PROBLEM state and an offset lag above the limit are each UNHEALTHY; exit 1', async () => {
