@@ -228,7 +228,7 @@ function failedBatchesBucket(environment: TickflowEnvironment, outputs: Record<s
  * created it with (outputs `KafkaClusterArn`, `KafkaBootstrapServers`), as the stack resolves it
  * (infra/constructs/msk-trial.ts); any other source is as configured.
  */
-export function deployedKafkaSource(
+function deployedKafkaSource(
   source: KafkaSource,
   outputs: Record<string, string>,
   stackName: string,

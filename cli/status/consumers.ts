@@ -57,11 +57,11 @@ export async function kinesisConsumers(
 }
 
 /**
- * A Kafka source: the cluster (on MSK, the stack's trial cluster included, its state from
- * DescribeClusterV2, ACTIVE being the healthy one;
- * a self-managed cluster has no AWS API to describe it, so only its brokers are named) and the topic,
- * then the stack's Kafka event source mappings: on MSK those of the cluster's ARN in the stack's
- * consumer groups, on a self-managed cluster those of the functions the stack's outputs name.
+ * A Kafka source: the cluster and the topic (on MSK, the stack's trial cluster included, the cluster's
+ * state from DescribeClusterV2, ACTIVE being the healthy one; a self-managed cluster has no AWS API to
+ * describe it, so only its brokers are named), then the stack's Kafka event source mappings: on MSK
+ * those of the cluster's ARN in the stack's consumer groups, on a self-managed cluster those of the
+ * functions the stack's outputs name.
  */
 export async function kafkaConsumers(
   c: StatusClients,
