@@ -50,6 +50,15 @@ export function duration(value: string): number {
   return Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 'ms']!);
 }
 
+/** A millisecond default as `duration` reads it back (`1000` → `1s`), for `--help`. */
+export function durationText(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    if (ms >= DURATION_UNITS[unit]! && ms % DURATION_UNITS[unit]! === 0)
+      return `${ms / DURATION_UNITS[unit]!}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
 /** Comma-separated list, trimmed, empty items rejected. */
 export function list(value: string): string[] {
   const items = value.split(',').map((s) => s.trim());

@@ -173,7 +173,7 @@ export interface TickflowConfig {
   readonly bronzePartRows: number;
   /**
    * Market alerts (README "Market alerts"): the materializer scans the closed bars of `interval` it
-   * rewrote each minute and publishes each alert to the alarm topic once; `'off'` leaves them out.
+   * rewrote each round (every `materializerMinutes`) and publishes each alert to the alarm topic once; `'off'` leaves them out.
    */
   readonly marketAlerts: MarketAlertConfig | 'off';
 }

@@ -21,6 +21,7 @@ import { parseEventTimeText, parseIntervals } from '../../shared/domain/index.js
 import { EXIT_CODES, EXIT_CODES_HELP } from '../exit-codes.js';
 import {
   duration,
+  durationText,
   list,
   nonNegativeInt,
   positiveInt,
@@ -67,7 +68,7 @@ export function register(program: Command): void {
   local
     .command('run')
     .description(
-      'Run the whole pipeline locally: producer → Kinesis (kinesalite) → event source mapping → aggregator → DynamoDB (dynalite) → Parquet lake in S3 (s3rver) → DIR/lake and DIR/summary.json.',
+      'Run the whole pipeline locally: producer → Kinesis (kinesalite) or Kafka (--source kafka) → event source mapping → aggregator and bronze writer → DynamoDB (dynalite) → Parquet lake in S3 (s3rver) → DIR/lake and DIR/summary.json.',
     )
     .addOption(
       new Option('--replay <file>', 'replay a CSV file with header ts,symbol,price,size,id').conflicts(
@@ -77,7 +78,11 @@ export function register(program: Command): void {
     .addOption(
       new Option('--simulate', 'publish a seeded market simulation (GBM; crypto, FOREX, metals, stocks)'),
     )
-    .option('--out <dir>', 'output directory (lake/, summary.json, dlq.jsonl)', './.tickflow/local')
+    .option(
+      '--out <dir>',
+      'output directory (lake/, summary.json, report.html, alerts.jsonl, failed-batches/)',
+      './.tickflow/local',
+    )
     .option('--symbols <n>', 'simulated symbols', positiveInt, 8)
     .option('--ticks <n>', 'simulated ticks', positiveInt, 100_000)
     .option(
@@ -106,31 +111,34 @@ export function register(program: Command): void {
       batchSize,
       DEFAULT_CONFIG.consumer.batchSize,
     )
-    .option(
-      '--batching-window <duration>',
-      `event source mapping MaximumBatchingWindowInSeconds (0–300 s; deployed: ${DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds} s)`,
-      duration,
-      LOCAL_RUN_DEFAULTS.maximumBatchingWindowMs,
+    .addOption(
+      new Option(
+        '--batching-window <duration>',
+        `event source mapping MaximumBatchingWindowInSeconds (0–300 s; deployed: ${DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds} s)`,
+      )
+        .argParser(duration)
+        .default(
+          LOCAL_RUN_DEFAULTS.maximumBatchingWindowMs,
+          durationText(LOCAL_RUN_DEFAULTS.maximumBatchingWindowMs),
+        ),
     )
     .option('--intervals <list>', 'window labels, e.g. 1m,5m,15m,1h,1d,5m_1m', intervalList, [
       ...DEFAULT_CONFIG.intervals,
     ])
-    .option(
-      '--lateness <duration>',
-      'allowed lateness of the watermark',
-      duration,
-      DEFAULT_CONFIG.allowedLatenessMs,
+    .addOption(
+      new Option('--lateness <duration>', 'allowed lateness of the watermark')
+        .argParser(duration)
+        .default(DEFAULT_CONFIG.allowedLatenessMs, durationText(DEFAULT_CONFIG.allowedLatenessMs)),
     )
     .option(
       '--dedup-horizon <duration>',
       'event-time horizon of trade-id dedup (default: the allowed lateness)',
       duration,
     )
-    .option(
-      '--idle-timeout <duration>',
-      'processing time before a quiet symbol is flushed (live mode)',
-      duration,
-      LOCAL_RUN_DEFAULTS.cliIdleTimeoutMs,
+    .addOption(
+      new Option('--idle-timeout <duration>', 'processing time before a quiet symbol is flushed (live mode)')
+        .argParser(duration)
+        .default(LOCAL_RUN_DEFAULTS.cliIdleTimeoutMs, durationText(LOCAL_RUN_DEFAULTS.cliIdleTimeoutMs)),
     )
     .addOption(
       new Option(
@@ -145,11 +153,13 @@ export function register(program: Command): void {
         .argParser(eventTime)
         .default(DEFAULT_EVENT_TIME_TO_MS, '2100-01-01'),
     )
-    .option(
-      '--max-skew <duration>',
-      'live mode (--simulate --rate): quarantine ticks stamped further than this ahead of their arrival',
-      duration,
-      DEFAULT_MAX_FUTURE_SKEW_MS,
+    .addOption(
+      new Option(
+        '--max-skew <duration>',
+        'live mode (--simulate --rate): quarantine ticks stamped further than this ahead of their arrival',
+      )
+        .argParser(duration)
+        .default(DEFAULT_MAX_FUTURE_SKEW_MS, durationText(DEFAULT_MAX_FUTURE_SKEW_MS)),
     )
     .option(
       '--pack <n>',

@@ -33,7 +33,7 @@ export type RunSource =
 
 export interface LocalRunOptions {
   readonly source: RunSource;
-  /** Output directory: `lake/`, `summary.json`, `dlq.jsonl`. */
+  /** Output directory: `lake/`, `summary.json`, `failed-batches/` (the on-failure destination). */
   readonly out: string;
   /**
    * The stream: Kinesis (kinesalite) or Kafka (a local Apache Kafka broker, which needs Java 17+).
@@ -68,7 +68,7 @@ export interface LocalRunOptions {
    * @default true for a simulation with a `rate`, false otherwise
    */
   readonly live?: boolean;
-  /** Processing time between two rounds of that scheduled work. @default LOCAL_RUN_DEFAULTS.scheduleEveryMs (AWS: 1 minute) */
+  /** Processing time between two rounds of that scheduled work. @default LOCAL_RUN_DEFAULTS.scheduleEveryMs (AWS: every `materializerMinutes`, 5 minutes) */
   readonly scheduleEveryMs?: number;
   /** Ticks packed per Kinesis record (JSON arrays). @default LOCAL_RUN_DEFAULTS.pack */
   readonly pack?: number;
@@ -141,7 +141,7 @@ export const LOCAL_RUN_DEFAULTS = {
   /**
    * The event source mapping's batching window. A replay's records are all on the stream at once and
    * a run lasts seconds, so it waits no longer than this for a batch to fill; a run that models AWS's
-   * batches (the cost bench) passes the deployed window (`consumer.maxBatchingWindowSeconds`, 10 s).
+   * batches (the cost bench) passes the deployed window (`consumer.maxBatchingWindowSeconds`, 20 s).
    */
   maximumBatchingWindowMs: 1_000,
   /** The CLI's idle timeout: short enough to see a quiet symbol's bars close during a run. */
