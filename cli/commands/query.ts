@@ -12,6 +12,7 @@ interface QueryOptions {
   lake: string;
   athena?: boolean;
   workgroup: string;
+  database: string;
   region?: string;
   format: OutputFormat;
   named?: string;
@@ -43,8 +44,17 @@ export function register(program: Command, engines: QueryEngines = DEFAULT_ENGIN
     .description('Run SQL on the lake: DuckDB over the local lake, or Athena (--athena)')
     .argument('[sql]', 'SQL text over the tables bars, ticks, late, quarantine, features')
     .option('--lake <dir>', 'local lake directory', DEFAULT_LOCAL_LAKE_DIR)
-    .option('--athena', 'run on Athena (Glue database tickflow) instead of the local lake')
-    .option('--workgroup <name>', 'Athena workgroup', 'tickflow')
+    .option('--athena', "run on Athena (a deployed stack's Glue database) instead of the local lake")
+    .option(
+      '--workgroup <name>',
+      'Athena workgroup (stack output AthenaWorkGroupName: the prefix)',
+      'tickflow',
+    )
+    .option(
+      '--database <name>',
+      'Glue database (stack output GlueDatabaseName: the prefix with - as _)',
+      'tickflow',
+    )
     .option('--region <region>', 'AWS region of Athena (default: the SDK chain, e.g. AWS_REGION)')
     .addOption(
       new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'),
@@ -65,7 +75,11 @@ export function register(program: Command, engines: QueryEngines = DEFAULT_ENGIN
       }
       const text = sql ?? namedSql(opts);
       const engine = opts.athena
-        ? engines.athena({ workGroup: opts.workgroup, ...(opts.region && { region: opts.region }) })
+        ? engines.athena({
+            workGroup: opts.workgroup,
+            database: opts.database,
+            ...(opts.region && { region: opts.region }),
+          })
         : await engines.local(opts.lake).catch(reportQueryError);
       if (!engine) return;
       const controller = new AbortController();
@@ -91,8 +105,8 @@ function checkFlags(sql: string | undefined, opts: QueryOptions, command: Comman
     throw new UsageError('--param only goes with --named');
   const fromUser = (name: string) => command.getOptionValueSource(name) === 'cli';
   if (opts.athena && fromUser('lake')) throw new UsageError('--lake and --athena exclude each other');
-  if (!opts.athena && (fromUser('workgroup') || fromUser('region'))) {
-    throw new UsageError('--workgroup and --region only apply with --athena');
+  if (!opts.athena && (fromUser('workgroup') || fromUser('database') || fromUser('region'))) {
+    throw new UsageError('--workgroup, --database and --region only apply with --athena');
   }
 }
 

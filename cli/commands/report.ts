@@ -17,6 +17,7 @@ interface ReportFlags {
   lake: string;
   athena?: boolean;
   workgroup: string;
+  database: string;
   region?: string;
   symbols?: string[];
   summary?: string;
@@ -39,7 +40,16 @@ export function register(program: Command, engines: QueryEngines = DEFAULT_ENGIN
     .description('Write an HTML report of the lake: candlesticks, volume, VWAP, features, data quality')
     .option('--lake <dir>', 'local lake directory', DEFAULT_LOCAL_LAKE_DIR)
     .option('--athena', 'read the lake of a deployed stack through Athena (needs --symbols)')
-    .option('--workgroup <name>', 'Athena workgroup', 'tickflow')
+    .option(
+      '--workgroup <name>',
+      'Athena workgroup (stack output AthenaWorkGroupName: the prefix)',
+      'tickflow',
+    )
+    .option(
+      '--database <name>',
+      'Glue database (stack output GlueDatabaseName: the prefix with - as _)',
+      'tickflow',
+    )
     .option('--region <region>', 'AWS region of Athena (default: the SDK chain, e.g. AWS_REGION)')
     .option(
       '--symbols <list>',
@@ -66,7 +76,11 @@ export function register(program: Command, engines: QueryEngines = DEFAULT_ENGIN
       try {
         const run = summary ? readRunCounts(summary) : undefined;
         engine = flags.athena
-          ? engines.athena({ workGroup: flags.workgroup, ...(flags.region && { region: flags.region }) })
+          ? engines.athena({
+              workGroup: flags.workgroup,
+              database: flags.database,
+              ...(flags.region && { region: flags.region }),
+            })
           : await engines.local(flags.lake);
         const source = flags.athena ? `Athena workgroup ${flags.workgroup}` : `lake ${resolve(flags.lake)}`;
         const written = await writeReport(
@@ -100,8 +114,8 @@ export function register(program: Command, engines: QueryEngines = DEFAULT_ENGIN
 function checkFlags(flags: ReportFlags, command: Command): void {
   const fromUser = (name: string) => command.getOptionValueSource(name) === 'cli';
   if (flags.athena && fromUser('lake')) throw new UsageError('--lake and --athena exclude each other');
-  if (!flags.athena && (fromUser('workgroup') || fromUser('region'))) {
-    throw new UsageError('--workgroup and --region only apply with --athena');
+  if (!flags.athena && (fromUser('workgroup') || fromUser('database') || fromUser('region'))) {
+    throw new UsageError('--workgroup, --database and --region only apply with --athena');
   }
   if (flags.athena && !flags.symbols) {
     throw new UsageError(

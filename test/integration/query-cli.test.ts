@@ -131,6 +131,35 @@ describe('tickflow query', () => {
     expect(stderr).toMatch(/^3 rows in \d+ ms, scanned 50\.0 MiB ≈ \$0\.000243 \(Athena query q-1\)\n$/);
   });
 
+  it('--athena --workgroup --database reach an environment whose prefix is not the default', async () => {
+    const exchange = SUCCEEDED_EXCHANGE.map((e, i) =>
+      i === 0
+        ? {
+            ...e,
+            input: {
+              QueryString: 'SELECT 1',
+              WorkGroup: 'tickflow-dev',
+              QueryExecutionContext: { Database: 'tickflow_dev' },
+            },
+          }
+        : e,
+    );
+    const program = new Command('tickflow').exitOverride();
+    register(program, {
+      local: (dir) => DuckDbLake.open({ lakeDir: dir }),
+      athena: (options) =>
+        new AthenaQueryEngine({ ...options, client: new ReplayAthena(exchange), sleep: async () => {} }),
+    });
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await program.parseAsync(
+      ['query', 'SELECT 1', '--athena', '--workgroup', 'tickflow-dev', '--database', 'tickflow_dev'],
+      { from: 'user' },
+    );
+    vi.restoreAllMocks();
+    expect(process.exitCode ?? 0).toBe(0);
+  });
+
   it('--list-named shows every named query with its parameters', async () => {
     const { stdout } = await tickflow('--list-named', '--format', 'csv');
     expect(stdout).toContain('latest-bars,symbol (required) interval=1m limit=20,');
@@ -143,6 +172,7 @@ describe('tickflow query', () => {
     [['SELECT 1', '--param', 'a=b'], '--param only goes with --named'],
     [['SELECT 1', '--athena', '--lake', '/tmp'], '--lake and --athena'],
     [['SELECT 1', '--workgroup', 'w'], 'only apply with --athena'],
+    [['SELECT 1', '--database', 'd'], 'only apply with --athena'],
     [['--named', 'latest-bars'], 'missing --param symbol'],
     [['--named', 'nope'], 'unknown; known: latest-bars'],
     [['--named', 'latest-bars', '--param', 'symbol=A', '--param', 'limit=0'], 'limit=0: expected an integer'],
