@@ -172,7 +172,7 @@ export interface TickflowConfig {
   /** Rows per part of a compacted bronze tick file (see Compactor `partRows`). */
   readonly bronzePartRows: number;
   /**
-   * Market alerts (README "Market alerts"): the materializer scans the closed bars of `interval` it
+   * Market alerts (docs/market-alerts.md): the materializer scans the closed bars of `interval` it
    * rewrote each round (every `materializerMinutes`) and publishes each alert to the alarm topic once; `'off'` leaves them out.
    */
   readonly marketAlerts: MarketAlertConfig | 'off';

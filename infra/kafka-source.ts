@@ -3,7 +3,7 @@
  * stream; `kafka` is a topic on a cluster the user runs, Amazon MSK (IAM auth) or self-managed Kafka
  * (SASL/SCRAM or mTLS, credentials in Secrets Manager), or on an MSK Serverless cluster the stack
  * creates for a trial (`trial`). docs/configuration.md documents every field,
- * README ("Kafka and Amazon MSK") the network and the differences from Kinesis.
+ * docs/kafka.md the network and the differences from Kinesis.
  *
  * Everything is checked at synth with a message that names the setting, because a wrong ARN or
  * subnet id would otherwise surface as a failed event source mapping long after `cdk deploy`.

@@ -99,7 +99,7 @@ export const HANDLER_ENV = {
   eventTimeToMs: 'TICKFLOW_EVENT_TIME_TO_MS',
   /** Live skew check of the aggregator; `off` turns it off (replays of historical data through a stream). */
   maxFutureSkewMs: 'TICKFLOW_MAX_FUTURE_SKEW_MS',
-  /** The market watch's thresholds as JSON (README "Market alerts"); unset = no market watch. */
+  /** The market watch's thresholds as JSON (docs/market-alerts.md); unset = no market watch. */
   marketAlerts: 'TICKFLOW_MARKET_ALERTS',
   /** The topic market alerts are published to (the alarm topic). */
   alertTopicArn: 'TICKFLOW_ALERT_TOPIC_ARN',

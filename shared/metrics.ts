@@ -50,7 +50,7 @@ export const AGGREGATOR_METRICS = {
   barsEmitted: 'BarsEmitted',
   stateWrites: 'StateWrites',
   stateConflicts: 'StateConflicts',
-  /** Symbols whose state could not be used; their ticks were quarantined (README, "Hostile input"). */
+  /** Symbols whose state could not be used; their ticks were quarantined (docs/stream-contract.md). */
   unusableStates: 'UnusableStates',
   failedSymbols: 'FailedSymbols',
   watermarkLagMs: 'WatermarkLagMs',

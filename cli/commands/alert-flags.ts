@@ -18,7 +18,7 @@ export interface AlertFlags {
 
 /**
  * The thresholds a run uses: the defaults, then the `--alerts-config` file (`interval`, `defaults`,
- * `classes`; README "Market alerts"), then the single flags over its defaults. Bad values are a usage
+ * `classes`; docs/market-alerts.md), then the single flags over its defaults. Bad values are a usage
  * error naming the setting.
  */
 export function alertConfigFromFlags(flags: AlertFlags): MarketAlertConfig {

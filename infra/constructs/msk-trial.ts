@@ -1,6 +1,6 @@
 /**
  * The MSK Serverless trial cluster of `source.trial`: a VPC, the cluster with IAM client
- * authentication, its bootstrap brokers, and the topic. README "Kafka and Amazon MSK" (trial) says
+ * authentication, its bootstrap brokers, and the topic. docs/kafka.md (the trial) says
  * what it costs and how to tear it down; `npx tickflow cost --idle` prices it.
  *
  * The network, from Lambda's "Configuring your Amazon MSK cluster and Amazon VPC network for Lambda"

@@ -146,9 +146,9 @@ export class PipelineFunction extends Construct {
 
 /**
  * Puts a function's network interfaces in a Kafka VPC's subnets, so it can reach the brokers (the
- * subnets also need routes to the services it calls: gateway endpoints for DynamoDB and S3, README
- * "Kafka and Amazon MSK"). CloudFormation's VpcConfig directly: the L2 `vpc` prop needs an IVpc
- * looked up or imported, and adds the AWSLambdaVPCAccessExecutionRole managed policy.
+ * subnets also need routes to the services it calls: gateway endpoints for DynamoDB and S3,
+ * docs/kafka.md). CloudFormation's VpcConfig directly: the L2 `vpc` prop needs an IVpc looked up or
+ * imported, and adds the AWSLambdaVPCAccessExecutionRole managed policy.
  */
 export function attachToNetwork(fn: lambda.Function, network: KafkaNetwork | undefined): void {
   if (!network) return;

@@ -86,7 +86,7 @@ export class TickflowStack extends Stack {
       throw new InfraConfigError('dashboard', config.dashboard, 'use true or false');
 
     this.dataKey = new kms.Key(this, 'DataKey', {
-      description: 'Encrypts the tickflow stream, state tables and dead-letter queues',
+      description: 'Encrypts the tickflow stream, state tables, alarm topic and alert queue',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -10,7 +10,7 @@ import type { LocalStream } from './stream.js';
  * consumer group per function, as Lambda gives each mapping its own), with the same mapping
  * settings as on Kinesis except the parallelization factor, which Kafka mappings do not have (a
  * topic's partitions are its parallelism). Kafka is not metered: MSK bills by broker or cluster
- * hour and storage, not per request (README, "Kafka and Amazon MSK").
+ * hour and storage, not per request (docs/kafka.md).
  */
 export async function kafkaStream(
   bootstrap: string,

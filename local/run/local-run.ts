@@ -232,7 +232,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       },
       durations,
       usage,
-      // Kafka bills no shard-hours (an MSK cluster's own price is the user's: README, "Kafka and Amazon MSK").
+      // Kafka bills no shard-hours (an MSK cluster's own price is the user's: docs/kafka.md).
       shards: stream.kind === 'kinesis' ? run.shards : 0,
       stream: stream.kind,
       sizing: run.sizing,

@@ -82,7 +82,7 @@ export interface LocalRunOptions {
   readonly seed?: number | string;
   /** Idle timeout of the live idle flush (processing time). @default the deployed one (`DEFAULT_CONFIG.idleTimeoutMs`) */
   readonly idleTimeoutMs?: number;
-  /** Market-alert thresholds and the interval watched (README "Market alerts"). @default DEFAULT_MARKET_ALERT_CONFIG */
+  /** Market-alert thresholds and the interval watched (docs/market-alerts.md). @default DEFAULT_MARKET_ALERT_CONFIG */
   readonly alerts?: MarketAlertConfig;
   /** Serving store to write forming and final bars to; its lifetime is the caller's. */
   readonly serving?: LocalServing;

@@ -30,7 +30,7 @@ export interface RunSummary {
   readonly lake: { readonly dir: string; readonly files: number; readonly barRows: Record<string, number> };
   /** The bronze layer after compaction: raw valid ticks in hourly files (parts of busy hours counted apart). */
   readonly bronze: { readonly ticks: number; readonly files: number; readonly duplicatesDropped: number };
-  /** Market alerts raised from the closed bars (README "Market alerts"), written to `alerts.jsonl`. */
+  /** Market alerts raised from the closed bars (docs/market-alerts.md), written to `alerts.jsonl`. */
   readonly alerts: RunAlerts;
   readonly eventSourceMapping: {
     invocations: number;

@@ -177,7 +177,7 @@ export class SymbolAggregator {
         panes: panes.intervals[i]!,
       })),
     };
-    // The reader's own check: whatever is written can be restored (README, "Hostile input").
+    // The reader's own check: whatever is written can be restored (docs/stream-contract.md, "Hostile input").
     try {
       assertSnapshotShape(
         snapshot,

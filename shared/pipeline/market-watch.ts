@@ -12,7 +12,7 @@ import { runLimited } from './concurrency.js';
 import type { AlertPublisher, MarketSeriesSource, QuietFeedIndex, SentAlertLog } from './ports.js';
 
 /**
- * Market alerts from closed bars (README "Market alerts"): reads each symbol's closed bars and late
+ * Market alerts from closed bars (docs/market-alerts.md): reads each symbol's closed bars and late
  * ticks of the watched interval back from the outputs, runs the pure detector
  * ({@link detectMarketAlerts}) over them and publishes what it finds.
  *

@@ -324,7 +324,7 @@ export interface SentAlertLog {
  * The quiet feeds whose current silence was already alerted, as symbol → start of the last bar before
  * the silence (the outputs table in AWS): one small record the market watch reads each round instead of
  * asking the sent-alert log about every silent symbol, which would cost a read per silent symbol per
- * round (README "Market alerts").
+ * round (docs/market-alerts.md).
  */
 export interface QuietFeedIndex {
   read(): Promise<Map<string, number>>;
@@ -336,7 +336,7 @@ export interface QuietFeedIndex {
  * The idle flush's watermark marks as the bronze consumer read them from the stream, one small object
  * per mark keyed by its stream position (`_marks/symbol=<S>/date=<date of the watermark>/…`), so a
  * retried batch rewrites the same objects. Marks are rare (one per quiet symbol when a bar is due), and
- * a backfill needs them to decide lateness as the stream did (README, "Backfill from the bronze layer").
+ * a backfill needs them to decide lateness as the stream did (docs/backfill.md).
  */
 export interface MarkStore {
   write(mark: OriginMark): Promise<void>;

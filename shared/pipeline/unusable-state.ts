@@ -5,7 +5,7 @@ import type { QuarantineEntry, StoredSymbolState, SymbolItem } from './ports.js'
  * the batch would produce a state that could not be read back (`unwritable`). Neither may block the
  * shard: the symbol's ticks of the batch go to quarantine with a reason naming the state, the stored
  * item is left as it is for someone to inspect, and the rest of the batch proceeds
- * (README, "Hostile input").
+ * (docs/stream-contract.md, "Hostile input").
  */
 export interface UnusableState {
   readonly symbol: string;

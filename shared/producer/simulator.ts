@@ -32,7 +32,7 @@ export interface SimulationOptions {
   readonly late?: { readonly fraction: number; readonly minAgeMs?: number; readonly maxAgeMs?: number };
   /** A fraction of extra records breaks the contract, for demos of the quarantine path. */
   readonly malformed?: { readonly fraction: number };
-  /** Injected anomalies, for testing market alerts (README "Market alerts"). */
+  /** Injected anomalies, for testing market alerts (docs/market-alerts.md). */
   readonly anomalies?: SimulatedAnomalies;
 }
 

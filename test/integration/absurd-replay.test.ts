@@ -1,6 +1,6 @@
 /**
- * The local run never dies on input (README, "Hostile input"): a replay file mixing ordinary ticks
- * with absurd ones — timestamps in seconds, microseconds and nanoseconds, far-future and pre-2000
+ * The local run never dies on input (docs/stream-contract.md, "Hostile input"): a replay file
+ * mixing ordinary ticks with absurd ones — timestamps in seconds, microseconds and nanoseconds, far-future and pre-2000
  * times, price 1e308 (whose price·size once overflowed a symbol's state), sizes past 1e12, "NaN" and
  * "Infinity", huge ids — runs to the end through the real pipeline, with nothing in the on-failure
  * destination, exactly the absurd rows quarantined with a reason, and the ordinary ticks' bars equal

@@ -35,7 +35,7 @@ import { REPORT_EXCHANGE } from '../support/report/athena-report-exchange.js';
 import { WIDE_LAKE, writeWideLake } from '../support/report/wide-lake.js';
 
 const SCREENSHOTS = resolve('.tickflow/test-output/report');
-/** The documented bound of a report with the default flags (README, "See the market"). */
+/** The documented bound of a report with the default flags (docs/report.md, "Size"). */
 const MAX_REPORT_BYTES = 4 * 2 ** 20;
 
 let browser: Browser;

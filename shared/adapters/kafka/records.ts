@@ -14,7 +14,7 @@ export type KafkaEvent = MSKEvent | SelfManagedKafkaEvent;
  * validator rejects, and a record without a value (a tombstone) an empty one: quarantined, not lost.
  * The arrival time is the record's Kafka timestamp: the broker's clock when the topic uses
  * `message.timestamp.type=LogAppendTime`, the producer's otherwise (the live clock check compares
- * tick times with it; see the README, "Kafka and Amazon MSK").
+ * tick times with it; see docs/kafka.md).
  */
 export function decodeKafkaRecords(event: KafkaEvent): DecodedRecord[] {
   const out: DecodedRecord[] = [];

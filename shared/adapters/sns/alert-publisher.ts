@@ -18,7 +18,7 @@ export const ALERT_SEVERITY: Readonly<Record<MarketAlertKind, 'critical' | 'warn
   'late-spike': 'warning',
 };
 
-/** The JSON body of a market alert's SNS message (README "Market alerts"). */
+/** The JSON body of a market alert's SNS message (docs/market-alerts.md). */
 export interface AlertMessageBody {
   readonly source: 'tickflow.market-alert';
   /** `rule|symbol|interval|windowStart`: the same anomaly always has the same id, for deduplication. */

@@ -1,5 +1,5 @@
 /**
- * Market-alert thresholds (README "Market alerts"): one set by default and overrides per symbol class,
+ * Market-alert thresholds (docs/market-alerts.md): one set by default and overrides per symbol class,
  * a class being a list of symbol patterns (`*` matches any run of characters). Pure data and validation.
  */
 

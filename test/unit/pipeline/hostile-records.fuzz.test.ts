@@ -1,6 +1,6 @@
 /**
- * Hostile input cannot hurt (README, "Hostile input"): 12,000 generated Kinesis records go through
- * the aggregator's Lambda handler over the in-memory stores — numbers at and past every limit, every
+ * Hostile input cannot hurt (docs/stream-contract.md, "Hostile input"): 12,000 generated Kinesis
+ * records go through the aggregator's Lambda handler over the in-memory stores — numbers at and past every limit, every
  * timestamp unit, exponent and hexadecimal forms, "NaN"/"Infinity" strings, deep nesting, huge
  * arrays, duplicate and `__proto__` keys, invalid UTF-8, a BOM, empty payloads, KPL aggregates of
  * all of those, and clocks running ahead (live mode). Each generated candidate tick knows whether
