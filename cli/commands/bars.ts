@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_KEYSPACE } from '../../shared/adapters/serving/config.js';
 import {
   ServingStore,
   type ServingStoreConfig,
@@ -10,7 +11,7 @@ import { positiveInt } from '../options.js';
 
 type Format = 'table' | 'json' | 'csv';
 
-interface BarsOptions {
+export interface BarsOptions {
   symbol: string;
   interval: string;
   limit: number;
@@ -21,6 +22,7 @@ interface BarsOptions {
   export?: string;
   contactPoint: string;
   keyspaces?: boolean;
+  keyspace: string;
   region?: string;
 }
 
@@ -48,6 +50,11 @@ export function register(program: Command): void {
       ),
     )
     .addOption(new Option('--keyspaces', 'read Amazon Keyspaces (SigV4, TLS)').conflicts('contactPoint'))
+    .option(
+      '--keyspace <name>',
+      "the keyspace: a deployed environment's is the stack output ServingKeyspaceName (its prefix with - as _)",
+      DEFAULT_KEYSPACE,
+    )
     .option('--region <region>', 'AWS region of Keyspaces', process.env.AWS_REGION)
     .action(async (opts: BarsOptions) => {
       const store = await ServingStore.connect(storeConfig(opts));
@@ -77,12 +84,15 @@ export function register(program: Command): void {
     });
 }
 
-function storeConfig(opts: BarsOptions): ServingStoreConfig {
+/** Where `tickflow bars` reads: the local Cassandra, or Keyspaces in a region; either in `--keyspace`. */
+export function storeConfig(
+  opts: Pick<BarsOptions, 'keyspaces' | 'keyspace' | 'region' | 'contactPoint'>,
+): ServingStoreConfig {
   if (opts.keyspaces) {
     if (!opts.region) throw new InvalidArgumentError('--keyspaces needs --region (or AWS_REGION)');
-    return { kind: 'keyspaces', region: opts.region };
+    return { kind: 'keyspaces', region: opts.region, keyspace: opts.keyspace };
   }
-  return { kind: 'local', contactPoints: [opts.contactPoint] };
+  return { kind: 'local', contactPoints: [opts.contactPoint], keyspace: opts.keyspace };
 }
 
 /** Parses an ISO-8601 instant or integer epoch milliseconds. */
