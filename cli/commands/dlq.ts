@@ -37,11 +37,11 @@ interface ReplayFlags extends KafkaFlags {
 export function register(program: Command): void {
   const dlq = program
     .command('dlq')
-    .description("the stream consumers' on-failure destination: batches given up on, kept whole in S3");
+    .description("The stream consumers' on-failure destination: batches given up on, kept whole in S3");
   const replayCommand = dlq
     .command('replay')
     .description(
-      "put the failed batches back on the stream (Kinesis, or a Kafka topic: the environment's, or --kafka), oldest first per shard or partition, and move each one under replayed/ (docs/runbook.md, FailedBatches)",
+      "Put the failed batches back on the stream (Kinesis, or a Kafka topic: the environment's, or --kafka), oldest first per shard or partition, and move each one under replayed/ (docs/runbook.md, "Re-driving failed batches")",
     )
     .option(
       '--env <name>',

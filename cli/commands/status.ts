@@ -25,7 +25,7 @@ export function register(program: Command): void {
   program
     .command('status')
     .description(
-      "a deployed environment's health: the stack (status; its outputs name the resources), the source (Kinesis stream; or Kafka topic and cluster: MSK's state, a self-managed cluster's brokers), event source mappings (state, last processing result, iterator age or offset lag, failed batches not replayed), alarms in ALARM, last materialization and compaction, last preprocess execution, the serving table (docs/runbook.md)",
+      "A deployed environment's health: the stack (status; its outputs name the resources), the source (Kinesis stream; or Kafka topic and cluster: MSK's state, a self-managed cluster's brokers), event source mappings (state, last processing result, iterator age or offset lag, failed batches not replayed), alarms in ALARM, last materialization and compaction, last preprocess execution, the serving table (docs/runbook.md)",
     )
     .option('--env <name>', 'environment file infra/environments/<name>.json', 'dev')
     .option(
