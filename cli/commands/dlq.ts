@@ -41,7 +41,7 @@ export function register(program: Command): void {
   const replayCommand = dlq
     .command('replay')
     .description(
-      "Put the failed batches back on the stream (Kinesis, or a Kafka topic: the environment's, or --kafka), oldest first per shard or partition, and move each one under replayed/ (docs/runbook.md, "Re-driving failed batches")",
+      "Put the failed batches back on the stream (Kinesis, or a Kafka topic: the environment's, or --kafka), oldest first per shard or partition, and move each one under replayed/ (docs/runbook.md, 'Re-driving failed batches')",
     )
     .option(
       '--env <name>',
