@@ -15,12 +15,11 @@ import { HANDLER_ENV, resolveConfig, type TickflowConfigOverrides } from '../../
 import { PROJECT_ROOT } from '../../infra/constructs/pipeline-function.js';
 import { alwaysOnInventory } from '../../infra/cost-inventory.js';
 import { loadEnvironment } from '../../infra/environments.js';
-import { InfraConfigError } from '../../infra/errors.js';
 import type { SourceSetting } from '../../infra/kafka-source.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { idleCost, PRICE_TABLE } from '../../shared/cost/index.js';
 import { arnOf, isAllowed, statementsOfPolicies } from './iam-eval.js';
-import { handlerCodeForTests, templateApp } from './support.js';
+import { expectSourceRefused, handlerCodeForTests, templateApp } from './support.js';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const TRIAL: SourceSetting = { kind: 'kafka', topic: 'ticks', trial: { partitions: 4 } };
@@ -269,18 +268,7 @@ describe('trial: IAM as IAM evaluates it, on the ARNs the created cluster will h
 });
 
 describe('trial: the setting is checked at synth', () => {
-  const refuse = (source: unknown, key: string, hint: RegExp) => {
-    const err = (() => {
-      try {
-        resolveConfig({ source: source as SourceSetting });
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(err).toBeInstanceOf(InfraConfigError);
-    expect(err).toMatchObject({ key });
-    expect((err as Error).message).toMatch(hint);
-  };
+  const refuse = expectSourceRefused;
   const MSK = {
     clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/ticks/0b4cd1e2-1111-2222-3333-444455556666-2',
     bootstrapServers: ['b-1.example:9098'],
