@@ -4,6 +4,7 @@ import { ServingStore, type StoredBar } from '../../shared/adapters/serving/inde
 import { meterServingUpsert } from '../../shared/adapters/serving/metering.js';
 import type { ServingSink } from '../../shared/pipeline/ports.js';
 import { isJavaAvailable, type LocalCassandra, startLocalCassandra } from '../cassandra/index.js';
+import { JvmInstallError } from '../jvm/errors.js';
 
 /** The serving store of a local run: a real Cassandra started for the run, and its export. */
 export interface LocalServing extends ServingSink {
@@ -24,17 +25,29 @@ export interface ServingPartitionRange {
 
 export type ServingChoice = 'none' | 'cassandra' | 'auto';
 
+/** What {@link startLocalServing} needs from the machine; tests replace it. */
+export interface LocalServingHost {
+  readonly javaAvailable: () => boolean;
+  readonly startCassandra: () => Promise<LocalCassandra>;
+}
+
+const THIS_MACHINE: LocalServingHost = {
+  javaAvailable: () => isJavaAvailable(),
+  startCassandra: () => startLocalCassandra(),
+};
+
 /**
  * Starts a local Cassandra (Maven Central jars, 127.0.0.1, a free port, a temporary data directory)
  * and connects the serving store to it. `auto` falls back to no serving store, with one line that
- * says why, when Java is missing.
+ * says why, when Java is missing or the first run cannot fetch Cassandra (no Maven, no network).
  */
 export async function startLocalServing(
   choice: ServingChoice,
   log: (line: string) => void,
+  host: LocalServingHost = THIS_MACHINE,
 ): Promise<LocalServing | undefined> {
   if (choice === 'none') return undefined;
-  if (!isJavaAvailable()) {
+  if (!host.javaAvailable()) {
     if (choice === 'cassandra')
       throw new Error('--serving cassandra needs Java 17+ on the PATH (java -version)');
     log(
@@ -43,7 +56,16 @@ export async function startLocalServing(
     return undefined;
   }
   log('starting a local Cassandra for the serving store (first run downloads it from Maven Central)…');
-  const node: LocalCassandra = await startLocalCassandra();
+  let node: LocalCassandra;
+  try {
+    node = await host.startCassandra();
+  } catch (err) {
+    if (choice !== 'auto' || !(err instanceof JvmInstallError)) throw err;
+    log(
+      `serving store skipped: ${err.message.split('\n')[0]} (install Maven and let it reach Maven Central, or pass --serving none to silence this)`,
+    );
+    return undefined;
+  }
   let store: ServingStore | undefined;
   try {
     store = await ServingStore.connect({
