@@ -181,7 +181,7 @@ export function register(program: Command): void {
     .addOption(
       new Option(
         '--serving <store>',
-        'serving store for forming and final bars: a local Cassandra, or auto (when Java is present)',
+        'serving store for forming and final bars: a local Cassandra, or auto (Cassandra when Java 17+ is present and its jars can be fetched)',
       )
         .choices(['none', 'cassandra', 'auto'])
         .default('none'),
