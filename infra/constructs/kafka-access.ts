@@ -100,13 +100,22 @@ function add(fn: lambda.IFunction, actions: readonly string[], resources: readon
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources: [...resources] }));
 }
 
+/**
+ * The network interface actions, in a policy of their own: EC2 authorizes the Describe actions only
+ * on `*`, so this policy, and nothing else on the role, carries the acknowledged `Resource::*`.
+ * `fn` depends on it, so the event source mapping (which depends on `fn`) is created after it.
+ */
 function addNetwork(fn: lambda.IFunction, actions: readonly string[]): void {
-  add(fn, actions, ['*']);
-  if (fn.role) {
-    Validations.of(fn.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Lambda manages network interfaces in the Kafka VPC; EC2 authorizes the Describe actions only on "*" (the actions are the six of the AWS managed policy for this, nothing else).',
-    });
-  }
+  if (!fn.role) throw new Error(`${fn.node.path} has no role to grant its network interface actions to`);
+  const id = actions === ESM_NETWORK_ACTIONS ? 'EsmNetworkPolicy' : 'FunctionNetworkPolicy';
+  const policy = new iam.Policy(fn, id, {
+    statements: [new iam.PolicyStatement({ actions: [...actions], resources: ['*'] })],
+  });
+  policy.attachToRole(fn.role);
+  fn.node.addDependency(policy);
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Lambda manages network interfaces in the Kafka VPC; EC2 authorizes the Describe actions only on "*" (the actions are those of the AWS managed policy for this, nothing else).',
+  });
 }

@@ -7,7 +7,6 @@ const SERVICE_LABEL: Record<Service, string> = {
   lambda: 'Lambda',
   keyspaces: 'Keyspaces',
   stepFunctions: 'Step Functions',
-  sqs: 'SQS',
 };
 
 /** Dollars with enough digits to show small per-tick figures. */

@@ -7,5 +7,4 @@ export * from './prices.js';
 export * from './projection.js';
 export * from './report.js';
 export * from './s3.js';
-export * from './sqs.js';
 export * from './usage.js';

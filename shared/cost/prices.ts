@@ -24,7 +24,6 @@ export type PriceKey =
   | 'keyspaces.writeRequestUnit'
   | 'keyspaces.readRequestUnit'
   | 'stepFunctions.stateTransition'
-  | 'sqs.request'
   | 'kms.keyMonth'
   | 'kms.request'
   | 'cloudwatch.customMetricMonth'
@@ -160,12 +159,6 @@ export const PRICE_TABLE: PriceTable = {
       'state transitions, standard workflows',
       'https://aws.amazon.com/step-functions/pricing/',
       true,
-    ),
-    'sqs.request': p(
-      0.4,
-      1e6,
-      'requests, standard queue, first 100 billion per month',
-      'https://unanswered.io/guide/aws-sqs-pricing-and-cost-optimization',
     ),
     'kms.keyMonth': p(1, 1, 'customer managed key-month', 'https://aws.amazon.com/kms/pricing/', true),
     'kms.request': p(

@@ -15,7 +15,7 @@ import type { Usage, UsageKey } from './usage.js';
  * in the per-tick figure. List prices without free tiers.
  */
 
-export type Service = 'dynamodb' | 'kinesis' | 's3' | 'lambda' | 'keyspaces' | 'stepFunctions' | 'sqs';
+export type Service = 'dynamodb' | 'kinesis' | 's3' | 'lambda' | 'keyspaces' | 'stepFunctions';
 export type Architecture = 'arm64' | 'x86_64';
 
 export interface RunFacts {
@@ -100,18 +100,9 @@ const RULES: readonly Rule[] = [
     service: 'stepFunctions',
     price: 'stepFunctions.stateTransition',
   },
-  { usage: 'sqs.requests', service: 'sqs', price: 'sqs.request' },
 ];
 
-const SERVICES: readonly Service[] = [
-  'dynamodb',
-  'kinesis',
-  's3',
-  'lambda',
-  'keyspaces',
-  'stepFunctions',
-  'sqs',
-];
+const SERVICES: readonly Service[] = ['dynamodb', 'kinesis', 's3', 'lambda', 'keyspaces', 'stepFunctions'];
 
 /** Prices a run's usage. */
 export function costOfRun(

@@ -26,7 +26,6 @@ export const USAGE_UNITS = {
   'keyspaces.readUnits': 'Keyspaces read request units',
   'keyspaces.failedConditionalWrites': 'Keyspaces lightweight transactions whose condition was false',
   'stepFunctions.stateTransitions': 'Step Functions state transitions (retries included)',
-  'sqs.requests': 'SQS requests (64 KiB chunks) sent to the on-failure destination',
 } as const;
 
 export type UsageKey = keyof typeof USAGE_UNITS;

@@ -124,10 +124,32 @@ describe('Kafka source: the event source mappings (MSK with IAM)', () => {
     }
   });
 
-  it('creates each mapping after its role policy, which Lambda checks when it creates the mapping', () => {
+  it('creates each mapping after its role policies, which Lambda checks when it creates the mapping', () => {
     expect(mappingOf(t, 'Aggregator').DependsOn).toEqual([
+      expect.stringMatching(/^AggregatorHandlerFunctionEsmNetworkPolicy/),
       expect.stringMatching(/^AggregatorHandlerRoleDefaultPolicy/),
     ]);
+  });
+
+  it('keeps the network actions, which EC2 authorizes only on "*", in a policy of their own (the only one with "*" on the Kafka roles)', () => {
+    const kafkaRoles = /^(AggregatorHandler|BronzeHandler|MaterializerHandler)/;
+    const policies = Object.entries(t.findResources('AWS::IAM::Policy')).filter(([id]) =>
+      kafkaRoles.test(id),
+    );
+    expect(policies.filter(([id]) => /NetworkPolicy/.test(id))).toHaveLength(3);
+    for (const [id, policy] of policies) {
+      const statements = policy.Properties.PolicyDocument.Statement as {
+        Action: unknown;
+        Resource: unknown;
+      }[];
+      const star = statements.filter((s) => ([] as unknown[]).concat(s.Resource).includes('*'));
+      if (/NetworkPolicy/.test(id)) {
+        expect(star).toEqual(statements);
+        for (const s of statements) expect(String(s.Action)).toMatch(/^ec2:/);
+      } else {
+        expect({ id, star }).toEqual({ id, star: [] });
+      }
+    }
   });
 
   it('takes the poller bounds from source.pollers', () => {

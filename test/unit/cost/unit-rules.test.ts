@@ -14,7 +14,6 @@ import {
   putPayloadUnits,
   readUnits,
   s3RequestClass,
-  sqsRequests,
   writeUnits,
 } from '../../../shared/cost/index.js';
 
@@ -143,13 +142,5 @@ describe('Amazon Keyspaces', () => {
     // A query returning 4 rows of 2 KB (8 KB): 2 units at LOCAL_QUORUM, 1 at LOCAL_ONE.
     expect(keyspacesReadUnits(8 * KB)).toBe(2);
     expect(keyspacesReadUnits(8 * KB, true)).toBe(1);
-  });
-});
-
-describe('SQS', () => {
-  // https://aws.amazon.com/sqs/pricing/: each 64 KB chunk of a payload is billed as one request.
-  it('bills a 256 KB message as 4 requests and a small one as 1', () => {
-    expect(sqsRequests(256 * KB)).toBe(4);
-    expect(sqsRequests(200)).toBe(1);
   });
 });
