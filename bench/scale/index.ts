@@ -214,7 +214,7 @@ function steadyNote(o: CaseOutcome, st: SteadyOutcome): string {
     `${o.scaleCase.name} (${o.scaleCase.steady?.note}): interval ${(i.fromMs / 1000).toFixed(0)}–${(i.toMs / 1000).toFixed(0)} s of the stream phase, ` +
     `${formatCount(i.ticks)} ticks produced (${i.ticksPerSecond.toFixed(0)} ticks/s held), backlog at its start ${formatCount(i.backlogAtStart)} ticks; ` +
     `${formatCount(i.invocations)} aggregator invocations, ${i.recordsPerBatch.toFixed(1)} records (of up to 100 ticks) per batch; ` +
-    `${i.compactions} bronze compactor runs (every ${scheduledFunctions(DEFAULT_CONFIG).compactor} min, as deployed); ` +
+    `bronze compactor runs: ${i.compactions} (every ${scheduledFunctions(DEFAULT_CONFIG).compactor} min, as deployed); ` +
     `$${st.cost.perMillionTicks.toFixed(4)} per million ticks (${services(st.cost)}), $${perMonth(st.cost.perMillionTicks, 1_000).toFixed(0)} a month at 1,000 ticks/s; ` +
     `DynamoDB ${formatCount(u['dynamodb.writeUnits'])} WRU + ${formatCount(u['dynamodb.readUnits'])} RRU, ` +
     `Lambda ${formatCount(u['lambda.requests'])} requests ${u['lambda.gbSeconds'].toFixed(1)} GB-s, ` +
