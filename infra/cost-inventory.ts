@@ -6,6 +6,7 @@
 
 import { type AlwaysOnInventory, type Architecture, onKafka } from '../shared/cost/index.js';
 import type { TickflowConfig } from './config.js';
+import { TRIAL_AZS } from './kafka-source.js';
 
 /** The stack's shape as the constructs build it (see infra/stacks/tickflow-stack.ts). */
 const STREAM_CONSUMERS = 2; // aggregator, bronze writer
@@ -50,12 +51,26 @@ const MINUTES_PER_MONTH = 730 * 60;
  * The always-on inventory of a deployment with `config`. A Kafka source has no Kinesis stream; it has
  * the user's cluster and the event pollers the two mappings keep running, both listed unpriced. Its
  * alarms read as many metrics as on Kinesis (offset lag for iterator age, the aggregator's valid ticks
- * for the stream's incoming records in the heartbeat).
+ * for the stream's incoming records in the heartbeat). The trial cluster (`source.trial`) is the
+ * stack's own and priced: the cluster, its topic's partitions, and the SNS interface endpoint the idle
+ * flush publishes market alerts through, in each of the VPC's AZs (infra/constructs/msk-trial.ts).
  */
 export function alwaysOnInventory(config: TickflowConfig): AlwaysOnInventory {
   const inventory = kinesisInventory(config);
   if (config.source.kind === 'kinesis') return inventory;
-  return { ...onKafka(inventory), kafkaEventPollers: STREAM_CONSUMERS * config.source.pollers.minimum };
+  const kafka = {
+    ...onKafka(inventory),
+    kafkaEventPollers: STREAM_CONSUMERS * config.source.pollers.minimum,
+  };
+  const trial = config.source.trial;
+  if (!trial) return kafka;
+  return {
+    ...kafka,
+    kafkaClusters: 0,
+    mskServerlessClusters: 1,
+    mskServerlessPartitions: trial.partitions,
+    vpcInterfaceEndpointAzs: config.marketAlerts === 'off' ? 0 : TRIAL_AZS,
+  };
 }
 
 function kinesisInventory(config: TickflowConfig): AlwaysOnInventory {

@@ -1,12 +1,14 @@
 /**
  * The `source` setting: where the ticks come from. `kinesis` (the default) is the stack's own Kinesis
  * stream; `kafka` is a topic on a cluster the user runs, Amazon MSK (IAM auth) or self-managed Kafka
- * (SASL/SCRAM or mTLS, credentials in Secrets Manager). docs/configuration.md documents every field,
+ * (SASL/SCRAM or mTLS, credentials in Secrets Manager), or on an MSK Serverless cluster the stack
+ * creates for a trial (`trial`). docs/configuration.md documents every field,
  * README ("Kafka and Amazon MSK") the network and the differences from Kinesis.
  *
  * Everything is checked at synth with a message that names the setting, because a wrong ARN or
  * subnet id would otherwise surface as a failed event source mapping long after `cdk deploy`.
  */
+import { Fn, Token } from 'aws-cdk-lib';
 import { InfraConfigError } from './errors.js';
 
 export interface KinesisSource {
@@ -45,6 +47,25 @@ export interface SelfManagedCluster {
   readonly rootCaSecretArn?: string;
 }
 
+/**
+ * An Amazon MSK Serverless cluster the stack creates for a trial, with its own VPC and the topic
+ * (infra/constructs/msk-trial.ts). It bills per cluster-hour whether ticks flow or not
+ * (`npx tickflow cost --idle`), which is why it is a trial option and not the default.
+ */
+export interface MskTrial {
+  /** Partitions of the topic the stack creates: the consumers' parallelism. Raised in place, never lowered. */
+  readonly partitions: number;
+}
+
+export const DEFAULT_TRIAL: MskTrial = { partitions: 4 };
+/** AZs the trial VPC spans (MSK Serverless needs subnets in at least two). */
+export const TRIAL_AZS = 2;
+/**
+ * MSK Serverless' partitions per cluster as the Amazon MSK Developer Guide's "MSK Serverless quota"
+ * table has listed it (120); plenty for a trial, and each one bills per hour.
+ */
+export const MAX_TRIAL_PARTITIONS = 120;
+
 /** The subnets and security groups through which Lambda reaches the brokers. */
 export interface KafkaNetwork {
   readonly subnetIds: readonly string[];
@@ -60,9 +81,10 @@ export interface KafkaPollers {
 export interface KafkaSource {
   readonly kind: 'kafka';
   readonly topic: string;
-  /** Exactly one of `msk` and `selfManaged`. */
+  /** Exactly one of `msk`, `selfManaged` and `trial`. */
   readonly msk?: MskCluster;
   readonly selfManaged?: SelfManagedCluster;
+  readonly trial?: MskTrial;
   /**
    * Required with `msk` (the idle flush runs in the cluster's VPC to produce to it; the event source
    * mappings use the cluster's own network configuration); with `selfManaged`, give it when the
@@ -77,9 +99,21 @@ export type SourceConfig = KinesisSource | KafkaSource;
 /** The setting as written in an environment file: the pollers may be left out. */
 export type SourceSetting =
   | KinesisSource
-  | (Omit<KafkaSource, 'pollers'> & { readonly pollers?: Partial<KafkaPollers> });
+  | (Omit<KafkaSource, 'pollers' | 'trial'> & {
+      readonly pollers?: Partial<KafkaPollers>;
+      readonly trial?: Partial<MskTrial>;
+    });
 
 export const DEFAULT_SOURCE: SourceConfig = { kind: 'kinesis' };
+
+/** The stack's stream consumers: on Kafka each reads every partition in a consumer group of its own. */
+export type KafkaConsumer = 'aggregator' | 'bronze';
+export const KAFKA_CONSUMERS: readonly KafkaConsumer[] = ['aggregator', 'bronze'];
+
+/** A consumer's group, named after the environment's prefix (`tickflow-dev-aggregator`). */
+export function consumerGroupId(prefix: string, consumer: KafkaConsumer): string {
+  return `${prefix}-${consumer}`;
+}
 export const DEFAULT_POLLERS: KafkaPollers = { minimum: 1, maximum: 2 };
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -104,20 +138,28 @@ export function parseSource(value: unknown): SourceConfig {
     return DEFAULT_SOURCE;
   }
   if (obj.kind !== 'kafka') throw new InfraConfigError(`${at}.kind`, obj.kind, 'use "kinesis" or "kafka"');
-  only(at, obj, ['kind', 'topic', 'msk', 'selfManaged', 'network', 'pollers']);
+  only(at, obj, ['kind', 'topic', 'msk', 'selfManaged', 'trial', 'network', 'pollers']);
   const topic = obj.topic;
   if (typeof topic !== 'string' || !TOPIC.test(topic)) {
     throw new InfraConfigError(`${at}.topic`, topic, "use the topic's name: 1-249 letters, digits, . _ or -");
   }
-  if ((obj.msk === undefined) === (obj.selfManaged === undefined)) {
+  if (['msk', 'selfManaged', 'trial'].filter((k) => obj[k] !== undefined).length !== 1) {
     throw new InfraConfigError(
       at,
       value,
-      'give exactly one of "msk" (an Amazon MSK cluster with IAM auth) and "selfManaged" (bootstrap servers with SASL/SCRAM or mTLS)',
+      'give exactly one of "msk" (an Amazon MSK cluster with IAM auth), "selfManaged" (bootstrap servers with SASL/SCRAM or mTLS) and "trial" (an MSK Serverless cluster the stack creates)',
     );
   }
   const msk = obj.msk === undefined ? undefined : parseMsk(obj.msk);
   const selfManaged = obj.selfManaged === undefined ? undefined : parseSelfManaged(obj.selfManaged);
+  const trial = obj.trial === undefined ? undefined : parseTrial(obj.trial);
+  if (trial && obj.network !== undefined) {
+    throw new InfraConfigError(
+      `${at}.network`,
+      obj.network,
+      'leave it out with "trial": the stack creates the VPC, its subnets and security group itself',
+    );
+  }
   const network = obj.network === undefined ? undefined : parseNetwork(obj.network);
   if (msk && !network) {
     throw new InfraConfigError(
@@ -131,6 +173,7 @@ export function parseSource(value: unknown): SourceConfig {
     topic,
     ...(msk && { msk }),
     ...(selfManaged && { selfManaged }),
+    ...(trial && { trial }),
     ...(network && { network }),
     pollers: obj.pollers === undefined ? DEFAULT_POLLERS : parsePollers(obj.pollers),
   };
@@ -155,6 +198,25 @@ function parseMsk(value: unknown): MskCluster {
       'the IAM brokers (port 9098) of aws kafka get-bootstrap-brokers',
     ),
   };
+}
+
+function parseTrial(value: unknown): MskTrial {
+  const at = 'source.trial';
+  const obj = object(at, value, 'use {"partitions": 4}, or {} for the defaults');
+  only(at, obj, ['partitions']);
+  const partitions = obj.partitions ?? DEFAULT_TRIAL.partitions;
+  if (
+    !Number.isInteger(partitions) ||
+    (partitions as number) < 1 ||
+    (partitions as number) > MAX_TRIAL_PARTITIONS
+  ) {
+    throw new InfraConfigError(
+      `${at}.partitions`,
+      partitions,
+      `use an integer from 1 to ${MAX_TRIAL_PARTITIONS} (each partition bills per hour; 4 is plenty for a trial)`,
+    );
+  }
+  return { partitions: partitions as number };
 }
 
 function parseSelfManaged(value: unknown): SelfManagedCluster {
@@ -300,6 +362,16 @@ export function mskResourceArns(clusterArn: string): {
   topic(name: string): string;
   group(name: string): string;
 } {
+  if (Token.isUnresolved(clusterArn)) {
+    // A cluster the stack creates: its ARN is known at deploy only, so CloudFormation rewrites
+    // `…:cluster/<name>/<uuid>` to `…:topic/<name>/<uuid>/<topic>` (and group) itself.
+    const [base, id] = Fn.split(':cluster/', clusterArn, 2) as [string, string];
+    return {
+      cluster: clusterArn,
+      topic: (name) => Fn.join('', [base, ':topic/', id, '/', name]),
+      group: (name) => Fn.join('', [base, ':group/', id, '/', name]),
+    };
+  }
   const p = mskClusterParts(clusterArn);
   const base = `arn:${p.partition}:kafka:${p.region}:${p.account}`;
   return {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { TickflowConfig } from '../../infra/config.js';
 import { alwaysOnInventory } from '../../infra/cost-inventory.js';
@@ -11,6 +12,7 @@ interface CostFlags {
   summary?: string;
   idle?: boolean;
   env: string;
+  envDir?: string;
   rate?: number;
   symbols?: number;
   json?: boolean;
@@ -29,6 +31,10 @@ export function register(program: Command): void {
       "print what an environment's stack bills per month while no tick flows (from its environment file), no run needed",
     )
     .option('--env <name>', 'environment file infra/environments/<name>.json, with --idle', 'dev')
+    .option(
+      '--env-dir <dir>',
+      'read the environment file from this folder instead of infra/environments (e.g. docs/examples/environments), with --idle',
+    )
     .option(
       '--rate <ticksPerSecond>',
       "ticks per second to project to (default: the run's rate)",
@@ -49,7 +55,7 @@ Exit codes:
     )
     .action((flags: CostFlags) => {
       if (flags.idle) {
-        process.stdout.write(formatIdle(flags.env, flags.json === true));
+        process.stdout.write(formatIdle(flags.env, flags.envDir, flags.json === true));
         return;
       }
       if (!flags.summary) throw new UsageError("pass --summary FILE (a local run's summary.json), or --idle");
@@ -62,10 +68,10 @@ Exit codes:
 }
 
 /** The idle inventory of an environment's stack, priced: one line per resource kind and the total. */
-function formatIdle(envName: string, json: boolean): string {
+function formatIdle(envName: string, envDir: string | undefined, json: boolean): string {
   let config: TickflowConfig;
   try {
-    config = loadEnvironment(envName).config;
+    config = loadEnvironment(envName, {}, envDir === undefined ? undefined : resolve(envDir)).config;
   } catch (err) {
     throw new UsageError(`--env: ${(err as Error).message}`);
   }

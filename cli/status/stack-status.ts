@@ -1,17 +1,13 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetTableCommand } from '@aws-sdk/client-keyspaces';
-import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
-import { ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { materializedPk } from '../../shared/adapters/dynamo/output-store.js';
 import { DynamoRunLease } from '../../shared/adapters/dynamo/run-lease.js';
-import { FAILED_BATCH_PREFIX } from '../../shared/adapters/failed-batches/index.js';
 import { utcDate } from '../../shared/lake/index.js';
+import { kafkaConsumers, kinesisConsumers } from './consumers.js';
 
 /** Any SDK v3 client: the command is sent, the output returned (tests inject documented responses). */
 export interface SdkClient {
@@ -31,17 +27,46 @@ export interface StatusClients {
   readonly doc: DynamoDBDocumentClient | SdkClient;
   /** Absent when the environment has no serving store. */
   readonly keyspaces?: SdkClient;
+  /** The Amazon MSK control plane (DescribeClusterV2); needed only for a source on MSK. */
+  readonly kafka?: SdkClient;
 }
+
+/**
+ * Where the stack reads its ticks (the `source` setting, infra/kafka-source.ts), with the lag that
+ * makes a consumer behind: Lambda publishes `IteratorAge` for Kinesis and `OffsetLag` for Kafka.
+ */
+export type StatusSource =
+  | {
+      readonly kind: 'kinesis';
+      readonly streamName: string;
+      /** Iterator age above which a consumer is behind (the deployed alarm's threshold). */
+      readonly iteratorAgeMs: number;
+    }
+  | {
+      readonly kind: 'kafka';
+      readonly topic: string;
+      /** Amazon MSK: the cluster, described with DescribeClusterV2; its mappings listed by its ARN. */
+      readonly clusterArn?: string;
+      /**
+       * The stack's own MSK Serverless trial cluster (`source.trial`): its ARN and brokers are known
+       * only once deployed, as the stack's outputs `KafkaClusterArn` and `KafkaBootstrapServers`.
+       */
+      readonly trial?: boolean;
+      /** The brokers; on a self-managed cluster the only thing there is to report (no AWS API describes it). */
+      readonly bootstrapServers: readonly string[];
+      /** One consumer group per consumer of the stack (`<prefix>-aggregator`, `<prefix>-bronze`). */
+      readonly consumerGroups: readonly string[];
+      /** Offset lag above which a consumer is behind, in records (the deployed alarm's threshold). */
+      readonly offsetLagRecords: number;
+    };
 
 /** What `tickflow status` looks at, by name (derived from the environment, infra/config.ts). */
 export interface StatusTargets {
   readonly stackName: string;
-  readonly streamName: string;
+  readonly source: StatusSource;
   readonly outputTable: string;
   readonly keyspace?: string;
   readonly servingTable?: string;
-  /** Iterator age above which a consumer is behind (the deployed alarm's threshold). */
-  readonly iteratorAgeMs: number;
   /** How old the last materialization may be before it is a finding (it runs every minute). */
   readonly materializationStaleMs: number;
   /** How long ago the compactor's last run may have ended before it is a finding (it runs every 5 minutes). */
@@ -59,6 +84,23 @@ export interface StatusLine {
   readonly text: string;
 }
 
+/** A stack's status (and why) and its outputs by key, from DescribeStacks. */
+export async function describeStack(
+  cloudformation: SdkClient,
+  stackName: string,
+): Promise<{ status: string; reason?: string; outputs: Record<string, string> }> {
+  const stack = (await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+  if (!stack) throw new Error(`DescribeStacks returned no stack named ${stackName}`);
+  return {
+    status: stack.StackStatus,
+    reason: stack.StackStatusReason,
+    outputs: Object.fromEntries(
+      // biome-ignore lint/suspicious/noExplicitAny: an Output as DescribeStacks returns it
+      (stack.Outputs ?? []).map((o: any) => [String(o.OutputKey), String(o.OutputValue)]),
+    ),
+  };
+}
+
 /** Stack statuses in which the stack's resources are as its template says (or being updated to it). */
 const SETTLED_STACK = new Set([
   'CREATE_COMPLETE',
@@ -70,8 +112,9 @@ const SETTLED_STACK = new Set([
 
 /**
  * The health of a deployed stack: the stack itself (its status, and its outputs, which name the
- * preprocess state machine), the stream, each event source mapping on it (state, iterator
- * age, on-failure destination depth), the stack's alarms in ALARM, the last materialization, the
+ * preprocess state machine and the consumers' functions), the source (the Kinesis stream, or the Kafka
+ * cluster and topic), each event source mapping reading it (state, last processing result, iterator
+ * age or offset lag, on-failure destination depth), the stack's alarms in ALARM, the last materialization, the
  * compactor's last run, the last preprocess execution and the serving table. Every check that cannot
  * be made is a finding too (an unreadable resource is not healthy).
  */
@@ -95,43 +138,18 @@ export async function stackStatus(
 
   let outputs: Record<string, string> | undefined;
   await check('stack', async () => {
-    const stack = (await c.cloudformation.send(new DescribeStacksCommand({ StackName: t.stackName })))
-      .Stacks?.[0];
-    if (!stack) throw new Error(`DescribeStacks returned no stack named ${t.stackName}`);
-    outputs = Object.fromEntries(
-      // biome-ignore lint/suspicious/noExplicitAny: an Output as DescribeStacks returns it
-      (stack.Outputs ?? []).map((o: any) => [String(o.OutputKey), String(o.OutputValue)]),
-    );
-    const reason = stack.StackStatusReason ? ` (${stack.StackStatusReason})` : '';
+    const stack = await describeStack(c.cloudformation, t.stackName);
+    outputs = stack.outputs;
+    const reason = stack.reason ? ` (${stack.reason})` : '';
     lines.push({
       component: 'stack',
-      ok: SETTLED_STACK.has(stack.StackStatus),
-      text: `${t.stackName} ${stack.StackStatus}${reason}`,
+      ok: SETTLED_STACK.has(stack.status),
+      text: `${t.stackName} ${stack.status}${reason}`,
     });
   });
 
-  let streamArn: string | undefined;
-  await check('stream', async () => {
-    const s = (await c.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: t.streamName })))
-      .StreamDescriptionSummary;
-    streamArn = s.StreamARN;
-    const ok = s.StreamStatus === 'ACTIVE';
-    lines.push({
-      component: 'stream',
-      ok,
-      text: `${t.streamName} ${s.StreamStatus}, ${s.OpenShardCount} open shards`,
-    });
-  });
-
-  if (streamArn) {
-    await check('event source mappings', async () => {
-      const res = await c.lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: streamArn }));
-      const mappings = res.EventSourceMappings ?? [];
-      if (mappings.length === 0)
-        lines.push({ component: 'event source mappings', ok: false, text: `none reads ${t.streamName}` });
-      for (const m of mappings) await mappingStatus(c, t, m, lines, now);
-    });
-  }
+  if (t.source.kind === 'kinesis') await kinesisConsumers(c, t, t.source, lines, check, now);
+  else await kafkaConsumers(c, t, t.source, outputs, lines, check, now);
 
   await check('alarms', async () => {
     const res = await c.cloudwatch.send(
@@ -226,122 +244,6 @@ export async function stackStatus(
     });
   }
   return lines;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: an EventSourceMappingConfiguration as ListEventSourceMappings returns it
-async function mappingStatus(c: StatusClients, t: StatusTargets, m: any, lines: StatusLine[], now: number) {
-  const fn = String(m.FunctionArn).split(':').at(-1);
-  const component = `consumer ${fn}`;
-  lines.push({
-    component,
-    ok: m.State === 'Enabled',
-    text: `mapping ${m.UUID} ${m.State}${m.State === 'Enabled' ? '' : ` (${m.StateTransitionReason})`}, last result: ${m.LastProcessingResult}`,
-  });
-  const stats = await c.cloudwatch.send(
-    new GetMetricStatisticsCommand({
-      Namespace: 'AWS/Lambda',
-      MetricName: 'IteratorAge',
-      Dimensions: [{ Name: 'FunctionName', Value: fn }],
-      StartTime: new Date(now - 10 * 60_000),
-      EndTime: new Date(now),
-      Period: 60,
-      Statistics: ['Maximum'],
-    }),
-  );
-  const newest = [...(stats.Datapoints ?? [])].sort(
-    (a, b) => new Date(b.Timestamp).getTime() - new Date(a.Timestamp).getTime(),
-  )[0];
-  if (newest)
-    lines.push({
-      component,
-      ok: newest.Maximum <= t.iteratorAgeMs,
-      text: `iterator age ${Math.round(newest.Maximum)} ms (limit ${t.iteratorAgeMs} ms)`,
-    });
-  else
-    lines.push({
-      component,
-      ok: true,
-      text: 'iterator age: no datapoint in the last 10 minutes (no records read)',
-    });
-
-  const destination: string | undefined = m.DestinationConfig?.OnFailure?.Destination;
-  if (!destination) {
-    lines.push({
-      component,
-      ok: false,
-      text: 'no on-failure destination: discarded batches would leave no trace',
-    });
-    return;
-  }
-  const [, , service, , account, name] = destination.split(':');
-  if (service === 's3') {
-    await bucketDepth(c, t, m.UUID, name!, component, lines);
-    return;
-  }
-  if (service !== 'sqs') {
-    lines.push({
-      component,
-      ok: true,
-      text: `on-failure destination ${destination} (depth not checked for ${service})`,
-    });
-    return;
-  }
-  const { QueueUrl } = await c.sqs.send(
-    new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }),
-  );
-  const attrs = await c.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
-  );
-  const depth = Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0);
-  lines.push({
-    component,
-    ok: depth === 0,
-    text:
-      depth === 0
-        ? `on-failure queue ${name} empty`
-        : `on-failure queue ${name} holds ${depth} discarded batches (docs/runbook.md, FailedBatches)`,
-  });
-}
-
-/**
- * The failed batches of one mapping not yet replayed: Lambda's objects under `aws/lambda/<mapping>/`
- * (a replay moves them under `replayed/`), counted with ListObjectsV2.
- */
-async function bucketDepth(
-  c: StatusClients,
-  t: StatusTargets,
-  mappingId: string,
-  bucket: string,
-  component: string,
-  lines: StatusLine[],
-) {
-  let depth = 0;
-  let oldest: Date | undefined;
-  let token: string | undefined;
-  do {
-    const page = await c.s3.send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: `${FAILED_BATCH_PREFIX}${mappingId}/`,
-        ContinuationToken: token,
-      }),
-    );
-    for (const o of page.Contents ?? []) {
-      depth++;
-      const at = o.LastModified ? new Date(o.LastModified) : undefined;
-      if (at && (!oldest || at < oldest)) oldest = at;
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  const replay = `tickflow dlq replay --env ${t.environment ?? '<env>'} --mapping ${mappingId}`;
-  lines.push({
-    component,
-    ok: depth === 0,
-    text:
-      depth === 0
-        ? `on-failure bucket ${bucket}: no failed batch to replay`
-        : `on-failure bucket ${bucket} holds ${depth} failed batches not replayed${oldest ? ` (oldest ${oldest.toISOString()})` : ''}: fix the cause, then ${replay} (docs/runbook.md, FailedBatches)`,
-  });
 }
 
 /** The report: one line per check, findings marked. */

@@ -76,6 +76,26 @@ export function grantKafkaProduce(fn: lambda.IFunction, source: KafkaSource): vo
   if (source.network) addNetwork(fn, FUNCTION_NETWORK_ACTIONS);
 }
 
+/**
+ * Lets `fn` (the trial cluster's topic handler, in its VPC) create, describe, grow and delete
+ * `topic` on the MSK cluster `clusterArn`, and nothing else of the cluster.
+ */
+export function grantKafkaTopicAdmin(fn: lambda.IFunction, clusterArn: string, topic: string): void {
+  const arns = mskResourceArns(clusterArn);
+  add(fn, ['kafka-cluster:Connect'], [arns.cluster]);
+  add(
+    fn,
+    [
+      'kafka-cluster:DescribeTopic',
+      'kafka-cluster:CreateTopic',
+      'kafka-cluster:AlterTopic',
+      'kafka-cluster:DeleteTopic',
+    ],
+    [arns.topic(topic)],
+  );
+  addNetwork(fn, FUNCTION_NETWORK_ACTIONS);
+}
+
 /** GetSecretValue on the credentials (and root CA) secret; kms:Decrypt on its key, only through Secrets Manager. */
 function grantSecrets(fn: lambda.IFunction, source: KafkaSource): void {
   const cluster = source.selfManaged!;

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { IDependable } from 'constructs';
 import type { EventSourceMappingSettings } from '../config.js';
 import type { KafkaSource, SelfManagedAuth } from '../kafka-source.js';
 import { grantKafkaConsume } from './kafka-access.js';
@@ -32,6 +33,8 @@ export class KafkaEventSource implements lambda.IEventSource {
     private readonly consumerGroupId: string,
     private readonly mapping: EventSourceMappingSettings,
     private readonly onFailure: lambda.IEventSourceDlq,
+    /** Created before the mapping, so it never polls a topic that does not exist yet (the trial cluster's). */
+    private readonly topicResource?: IDependable,
   ) {}
 
   bind(target: lambda.IFunction): void {
@@ -60,6 +63,7 @@ export class KafkaEventSource implements lambda.IEventSource {
     // Lambda checks the role when it creates the mapping: create it after the role's policy.
     const policy = target.role?.node.tryFindChild('DefaultPolicy');
     if (policy instanceof iam.Policy) esm.node.addDependency(policy);
+    if (this.topicResource) esm.node.addDependency(this.topicResource);
   }
 }
 

@@ -1,14 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { MarketAlertConfig } from '../../shared/domain/market-alerts/index.js';
 import { METRIC_SERVICES } from '../../shared/metrics.js';
 import { HANDLER_ENV } from '../config.js';
-import type { KafkaNetwork } from '../kafka-source.js';
 import {
   DEFAULT_ENGINE,
   type EngineSettings,
@@ -19,7 +17,7 @@ import {
 } from './handler-environment.js';
 import { grantKafkaProduce } from './kafka-access.js';
 import type { Lake, LakePrefix } from './lake.js';
-import { type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
+import { attachToNetwork, type HandlerCodeProps, PipelineFunction } from './pipeline-function.js';
 import type { StateStore } from './state-store.js';
 import type { TickSource } from './stream-consumer.js';
 import { requireIntegerInRange } from './validate.js';
@@ -111,18 +109,4 @@ export class Materializer extends Construct {
     this.function.addEnvironment(HANDLER_ENV.alertTopicArn, topic.topicArn);
     topic.grantPublish(this.function);
   }
-}
-
-/**
- * Puts the function's network interfaces in the Kafka VPC's subnets, so it can reach the brokers
- * (the subnets also need routes to DynamoDB and S3: gateway endpoints or a NAT gateway, README
- * "Kafka and Amazon MSK"). CloudFormation's VpcConfig directly: the L2 `vpc` prop needs an IVpc
- * looked up or imported, and adds the AWSLambdaVPCAccessExecutionRole managed policy.
- */
-function attachToNetwork(fn: lambda.Function, network: KafkaNetwork | undefined): void {
-  if (!network) return;
-  (fn.node.defaultChild as lambda.CfnFunction).vpcConfig = {
-    subnetIds: [...network.subnetIds],
-    securityGroupIds: [...network.securityGroupIds],
-  };
 }

@@ -8,6 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { InvalidPropsError } from '../errors.js';
+import type { KafkaNetwork } from '../kafka-source.js';
 import { acknowledgeKmsGrantFamilies } from './nag.js';
 import { requireIntegerInRange } from './validate.js';
 
@@ -141,6 +142,20 @@ export class PipelineFunction extends Construct {
     });
     acknowledgeKmsGrantFamilies(role);
   }
+}
+
+/**
+ * Puts a function's network interfaces in a Kafka VPC's subnets, so it can reach the brokers (the
+ * subnets also need routes to the services it calls: gateway endpoints for DynamoDB and S3, README
+ * "Kafka and Amazon MSK"). CloudFormation's VpcConfig directly: the L2 `vpc` prop needs an IVpc
+ * looked up or imported, and adds the AWSLambdaVPCAccessExecutionRole managed policy.
+ */
+export function attachToNetwork(fn: lambda.Function, network: KafkaNetwork | undefined): void {
+  if (!network) return;
+  (fn.node.defaultChild as lambda.CfnFunction).vpcConfig = {
+    subnetIds: [...network.subnetIds],
+    securityGroupIds: [...network.securityGroupIds],
+  };
 }
 
 /** Modules the Node.js Lambda runtime provides; NodejsFunction leaves them out by default. */

@@ -105,7 +105,7 @@ export class ServingStore extends Construct {
         ? { encryptionType: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyIdentifier: props.encryptionKey.keyArn }
         : { encryptionType: 'AWS_OWNED_KMS_KEY' },
     });
-    this.table.addDependency(this.keyspace);
+    this.table.node.addDependency(this.keyspace);
     this.table.applyRemovalPolicy(removalPolicy);
   }
 

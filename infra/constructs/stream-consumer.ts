@@ -3,7 +3,7 @@ import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import {
   type ConsumerConfig,
   DEFAULT_CONFIG,
@@ -19,7 +19,12 @@ import { requireIntegerInRange } from './validate.js';
 /** Where the ticks are: the stack's Kinesis stream, or a Kafka topic (`source` setting). */
 export type TickSource =
   | { readonly kind: 'kinesis'; readonly stream: kinesis.IStream }
-  | { readonly kind: 'kafka'; readonly kafka: KafkaSource };
+  | {
+      readonly kind: 'kafka';
+      readonly kafka: KafkaSource;
+      /** The resource that creates the topic (the trial cluster's), when the stack creates it. */
+      readonly topicResource?: IDependable;
+    };
 
 /**
  * Where a consumer's records come from: a {@link TickSource}, and on Kafka the consumer group this
@@ -86,7 +91,13 @@ function eventSourceFor(
         onFailure,
       });
     case 'kafka':
-      return new KafkaEventSource(source.kafka, source.consumerGroupId, mapping, onFailure);
+      return new KafkaEventSource(
+        source.kafka,
+        source.consumerGroupId,
+        mapping,
+        onFailure,
+        source.topicResource,
+      );
   }
 }
 

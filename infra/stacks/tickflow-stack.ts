@@ -15,13 +15,14 @@ import { FailedBatches } from '../constructs/failed-batches.js';
 import { Lake } from '../constructs/lake.js';
 import { Materializer } from '../constructs/materializer.js';
 import { Monitoring } from '../constructs/monitoring.js';
+import { MskTrialCluster } from '../constructs/msk-trial.js';
 import { Preprocess } from '../constructs/preprocess.js';
 import { ServingStore } from '../constructs/serving-store.js';
 import { StateStore } from '../constructs/state-store.js';
 import type { ConsumerSource, TickSource } from '../constructs/stream-consumer.js';
 import { TickStream } from '../constructs/tick-stream.js';
 import { InfraConfigError } from '../errors.js';
-import { mskClusterParts } from '../kafka-source.js';
+import { consumerGroupId, type KafkaConsumer, mskClusterParts } from '../kafka-source.js';
 import { hasKeyspaces, KEYSPACES_REGIONS } from '../regions.js';
 
 /** Prebuilt bundles per handler, for CI artifacts; a handler without one is bundled from `functions/`. */
@@ -35,6 +36,8 @@ export interface HandlerCode {
   readonly preprocessFinalize?: lambda.Code;
   readonly backfillPrepare?: lambda.Code;
   readonly backfillSymbol?: lambda.Code;
+  /** The trial MSK Serverless cluster's topic handler (`source.trial`). */
+  readonly kafkaTopic?: lambda.Code;
 }
 
 export interface TickflowStackProps extends StackProps {
@@ -66,6 +69,8 @@ export class TickflowStack extends Stack {
   readonly backfill: Backfill;
   /** `undefined` when `config.serving.enabled` is false. */
   readonly servingStore?: ServingStore;
+  /** The MSK Serverless cluster and VPC of `source.trial`; `undefined` otherwise. */
+  readonly mskTrial?: MskTrialCluster;
   readonly monitoring: Monitoring;
   readonly catalog: Catalog;
 
@@ -85,8 +90,18 @@ export class TickflowStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const kafka = config.source.kind === 'kafka' ? config.source : undefined;
-    if (kafka?.msk) this.requireSameRegion(kafka.msk.clusterArn);
+    const configured = config.source.kind === 'kafka' ? config.source : undefined;
+    if (configured?.msk) this.requireSameRegion(configured.msk.clusterArn);
+    this.mskTrial = configured?.trial
+      ? new MskTrialCluster(this, 'KafkaTrial', {
+          clusterName: `${config.prefix}-trial`,
+          topic: configured.topic,
+          trial: configured.trial,
+          snsEndpoint: config.marketAlerts !== 'off',
+          code: props.handlerCode?.kafkaTopic,
+        })
+      : undefined;
+    const kafka = configured && (this.mskTrial?.resolve(configured) ?? configured);
     this.tickStream = kafka
       ? undefined
       : new TickStream(this, 'Ticks', {
@@ -97,10 +112,12 @@ export class TickflowStack extends Stack {
         });
     const ticks: TickSource = this.tickStream
       ? { kind: 'kinesis', stream: this.tickStream.stream }
-      : { kind: 'kafka', kafka: kafka! };
+      : { kind: 'kafka', kafka: kafka!, topicResource: this.mskTrial?.topicResource };
     // On Kafka each consumer reads every partition in its own consumer group, named after the prefix.
-    const consumerSource = (consumer: string): ConsumerSource =>
-      ticks.kind === 'kinesis' ? ticks : { ...ticks, consumerGroupId: `${config.prefix}-${consumer}` };
+    const consumerSource = (consumer: KafkaConsumer): ConsumerSource =>
+      ticks.kind === 'kinesis'
+        ? ticks
+        : { ...ticks, consumerGroupId: consumerGroupId(config.prefix, consumer) };
     this.stateStore = new StateStore(this, 'State', {
       stateTableName: names.stateTable,
       seenIdsTableName: names.seenIdsTable,
@@ -200,6 +217,8 @@ export class TickflowStack extends Stack {
       // One customer-managed key for the data and the alarm topic: each key bills $1 a month idle.
       topicKey: this.dataKey,
     });
+    // The idle flush produces to the topic: after the stack created it.
+    if (this.mskTrial) this.materializer.function.node.addDependency(this.mskTrial.topicResource);
     if (config.marketAlerts !== 'off') {
       this.materializer.publishMarketAlerts(this.monitoring.topic, config.marketAlerts);
     }
@@ -221,6 +240,17 @@ export class TickflowStack extends Stack {
         description: 'The Kafka topic the pipeline consumes',
         value: kafka!.topic,
       });
+      if (this.mskTrial) {
+        new CfnOutput(this, 'KafkaClusterArn', {
+          description:
+            'The trial MSK Serverless cluster (bills per cluster-hour: delete the stack when done)',
+          value: this.mskTrial.clusterArn,
+        });
+        new CfnOutput(this, 'KafkaBootstrapServers', {
+          description: "The trial cluster's IAM brokers (port 9098, reachable inside its VPC only)",
+          value: this.mskTrial.bootstrapServers,
+        });
+      }
     }
     new CfnOutput(this, 'DataKeyArn', {
       description:
@@ -236,6 +266,9 @@ export class TickflowStack extends Stack {
     new CfnOutput(this, 'StateTableName', { value: this.stateStore.stateTable.tableName });
     new CfnOutput(this, 'OutputTableName', { value: this.stateStore.outputTable.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
+    // `tickflow status` lists a self-managed Kafka cluster's event source mappings by function.
+    new CfnOutput(this, 'AggregatorFunctionName', { value: this.aggregator.function.functionName });
+    new CfnOutput(this, 'BronzeWriterFunctionName', { value: this.bronzeWriter.function.functionName });
     new CfnOutput(this, 'FailedBatchesBucketName', {
       description: 'On-failure destination of the stream consumers: each discarded batch, whole',
       value: this.failedBatches.bucket.bucketName,

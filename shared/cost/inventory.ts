@@ -33,6 +33,15 @@ export interface AlwaysOnInventory {
    * @default 0
    */
   readonly kafkaEventPollers?: number;
+  /**
+   * MSK Serverless clusters the stack itself creates (`source.trial`), billed per cluster-hour.
+   * @default 0
+   */
+  readonly mskServerlessClusters?: number;
+  /** Partitions on those clusters, billed per partition-hour. @default 0 */
+  readonly mskServerlessPartitions?: number;
+  /** Interface VPC endpoints counted once per AZ they are in, billed per endpoint-AZ-hour. @default 0 */
+  readonly vpcInterfaceEndpointAzs?: number;
 }
 
 /**
@@ -85,6 +94,24 @@ export function idleCost(inv: AlwaysOnInventory, table: PriceTable): { lines: Id
     line('CloudWatch dashboards', inv.dashboards, 'cloudwatch.dashboardMonth'),
     line('CloudWatch custom metrics', inv.customMetrics, 'cloudwatch.customMetricMonth'),
     line('Lambda scheduled invocations', inv.scheduledInvocationsPerMonth, 'lambda.request'),
+    line(
+      'MSK Serverless trial clusters',
+      inv.mskServerlessClusters ?? 0,
+      'msk.serverlessClusterHour',
+      (inv.mskServerlessClusters ?? 0) * HOURS_PER_MONTH,
+    ),
+    line(
+      'MSK Serverless partitions',
+      inv.mskServerlessPartitions ?? 0,
+      'msk.serverlessPartitionHour',
+      (inv.mskServerlessPartitions ?? 0) * HOURS_PER_MONTH,
+    ),
+    line(
+      'VPC interface endpoints (one per AZ)',
+      inv.vpcInterfaceEndpointAzs ?? 0,
+      'vpc.interfaceEndpointAzHour',
+      (inv.vpcInterfaceEndpointAzs ?? 0) * HOURS_PER_MONTH,
+    ),
     {
       item: 'Kafka cluster (MSK or your own; its own bill, not priced here)',
       count: inv.kafkaClusters ?? 0,

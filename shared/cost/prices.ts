@@ -28,7 +28,10 @@ export type PriceKey =
   | 'kms.request'
   | 'cloudwatch.customMetricMonth'
   | 'cloudwatch.alarmMonth'
-  | 'cloudwatch.dashboardMonth';
+  | 'cloudwatch.dashboardMonth'
+  | 'msk.serverlessClusterHour'
+  | 'msk.serverlessPartitionHour'
+  | 'vpc.interfaceEndpointAzHour';
 
 export interface Price {
   /** US dollars per `per` units, or null when no citable source gave it. */
@@ -184,6 +187,27 @@ export const PRICE_TABLE: PriceTable = {
       1,
       'dashboard-month',
       'https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/',
+    ),
+    // AWS's page (https://aws.amazon.com/msk/pricing/) renders the MSK Serverless table in the browser.
+    'msk.serverlessClusterHour': p(
+      0.75,
+      1,
+      'MSK Serverless cluster-hour',
+      'https://gist.github.com/EverettBerry/d24aa940ad43c313803248cea6366682',
+    ),
+    'msk.serverlessPartitionHour': p(
+      0.0015,
+      1,
+      'MSK Serverless partition-hour',
+      'https://gist.github.com/EverettBerry/d24aa940ad43c313803248cea6366682',
+    ),
+    // Billed per endpoint per AZ it is in (https://aws.amazon.com/privatelink/pricing/); the rate from
+    // the calculator's default: 4,378 endpoint-hours → $43.78.
+    'vpc.interfaceEndpointAzHour': p(
+      0.01,
+      1,
+      'interface VPC endpoint-hour, per AZ',
+      'https://cloudcostkit.com/calculators/aws-vpc-interface-endpoint-cost-calculator',
     ),
   },
 };

@@ -41,12 +41,14 @@ interface LintMatch {
 }
 
 /**
- * The Kafka sources, each on its own region-agnostic template: MSK with IAM, and a self-managed
- * cluster with SASL/SCRAM in a VPC (the example files under docs/examples/environments) and with mTLS.
+ * The Kafka sources, each on its own region-agnostic template: MSK with IAM, a self-managed cluster
+ * with SASL/SCRAM in a VPC, the MSK Serverless trial cluster the stack creates with its VPC (the
+ * example files under docs/examples/environments) and a self-managed cluster with mTLS.
  */
 const KAFKA_SOURCES: Record<string, SourceSetting> = {
   msk: exampleSource('msk'),
   sasl: exampleSource('kafka-sasl'),
+  trial: exampleSource('msk-trial'),
   mtls: {
     kind: 'kafka',
     topic: 'ticks',

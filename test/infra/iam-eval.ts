@@ -1,8 +1,8 @@
 /**
  * Evaluates a synthesized template's identity policies the way IAM does for one request: resolve
- * every Resource to an ARN string (Ref, Fn::GetAtt Arn, Fn::Join and the pseudo parameters), then
- * match action and ARN with IAM's wildcards (`*` any run of characters, `?` one; actions
- * case-insensitive). An explicit Deny wins. Of the Conditions, `StringEquals` and
+ * every Resource to an ARN string (Ref, Fn::GetAtt Arn, Fn::Join, Fn::Select of Fn::Split and the
+ * pseudo parameters), then match action and ARN with IAM's wildcards (`*` any run of characters, `?`
+ * one; actions case-insensitive). An explicit Deny wins. Of the Conditions, `StringEquals` and
  * `ForAllValues:StringEquals` are evaluated against the request's context keys (e.g.
  * `dynamodb:LeadingKeys`, `kms:EncryptionContext:aws:kinesis:arn`); a statement with any other
  * condition is treated as not applying, so the check errs towards "denied".
@@ -18,7 +18,7 @@ export interface IamEnv {
 export type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 /** The ARN a resource of the template has, for the resource types the pipeline's policies name. */
-function arnOf(template: Template, logicalId: string, env: IamEnv): string {
+export function arnOf(template: Template, logicalId: string, env: IamEnv): string {
   const resource = template.toJSON().Resources[logicalId] as {
     Type: string;
     Properties: Record<string, unknown>;
@@ -38,6 +38,9 @@ function arnOf(template: Template, logicalId: string, env: IamEnv): string {
       return `arn:${p}:kms:${env.region}:${env.account}:key/${logicalId}`;
     case 'AWS::S3::Bucket':
       return `arn:${p}:s3:::${name('BucketName')}`;
+    // A cluster the stack creates: its uuid is MSK's, so the logical id stands in for it.
+    case 'AWS::MSK::ServerlessCluster':
+      return `arn:${p}:kafka:${env.region}:${env.account}:cluster/${name('ClusterName')}/${logicalId}-uuid`;
     // A topic without a literal name gets a generated one: its logical id stands in for it.
     case 'AWS::SNS::Topic':
       return `arn:${p}:sns:${env.region}:${env.account}:${logicalId}`;
@@ -47,8 +50,27 @@ function arnOf(template: Template, logicalId: string, env: IamEnv): string {
 }
 
 function resolve(template: Template, value: unknown, env: IamEnv): string {
+  const resolved = resolveValue(template, value, env);
+  if (typeof resolved !== 'string') throw new Error(`${JSON.stringify(value)} is a list, not a string`);
+  return resolved;
+}
+
+/** A template value as CloudFormation evaluates it: a string, or a list (Fn::Split). */
+function resolveValue(template: Template, value: unknown, env: IamEnv): string | string[] {
   if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((item) => resolve(template, item, env));
   const v = value as Record<string, unknown>;
+  if ('Fn::Split' in v) {
+    const [sep, source] = v['Fn::Split'] as [string, unknown];
+    return resolve(template, source, env).split(sep);
+  }
+  if ('Fn::Select' in v) {
+    const [index, list] = v['Fn::Select'] as [number | string, unknown];
+    const items = resolveValue(template, list, env);
+    const item = Array.isArray(items) ? items[Number(index)] : undefined;
+    if (item === undefined) throw new Error(`Fn::Select ${index} out of ${JSON.stringify(items)}`);
+    return item;
+  }
   if ('Fn::GetAtt' in v) {
     const [id, attr] = v['Fn::GetAtt'] as [string, string];
     if (attr !== 'Arn') throw new Error(`cannot resolve GetAtt ${id}.${attr}`);
@@ -60,8 +82,10 @@ function resolve(template: Template, value: unknown, env: IamEnv): string {
     if (ref === 'AWS::Region') return env.region;
     if (ref === 'AWS::AccountId') return env.account;
     if (ref === 'AWS::URLSuffix') return 'amazonaws.com';
-    // The Ref of a topic is its ARN (the other resources' Refs are names, which policies do not use).
-    if (template.toJSON().Resources[ref]?.Type === 'AWS::SNS::Topic') return arnOf(template, ref, env);
+    // The Ref of a topic or an MSK Serverless cluster is its ARN (the other resources' Refs are names, which policies do not use).
+    const type = template.toJSON().Resources[ref]?.Type;
+    if (type === 'AWS::SNS::Topic' || type === 'AWS::MSK::ServerlessCluster')
+      return arnOf(template, ref, env);
     throw new Error(`cannot resolve Ref ${ref}`);
   }
   if ('Fn::Join' in v) {

@@ -18,14 +18,13 @@ import {
 import { PROJECT_ROOT } from '../../infra/constructs/pipeline-function.js';
 import { alwaysOnInventory } from '../../infra/cost-inventory.js';
 import { loadEnvironment } from '../../infra/environments.js';
-import { InfraConfigError } from '../../infra/errors.js';
 import type { SourceSetting } from '../../infra/kafka-source.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
 import { createTickflowApp } from '../../infra/tickflow-app.js';
 import { watermarkTargetFromEnv } from '../../shared/adapters/watermark-target-env.js';
 import { idleCost, PRICE_TABLE } from '../../shared/cost/index.js';
 import { isAllowed, type Statement, statementsOfPolicies } from './iam-eval.js';
-import { handlerCodeForTests, templateApp, testOutdir } from './support.js';
+import { expectSourceRefused, handlerCodeForTests, templateApp, testOutdir } from './support.js';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const CLUSTER = 'arn:aws:kafka:eu-west-1:123456789012:cluster/ticks/0b4cd1e2-1111-2222-3333-444455556666-2';
@@ -247,6 +246,18 @@ describe('Kafka source: IAM as IAM evaluates it (MSK with IAM access control)', 
 });
 
 describe('Kafka source: a self-managed cluster', () => {
+  it("names each consumer's function in an output, the function its mapping invokes (tickflow status lists a self-managed cluster's mappings by function)", () => {
+    const t = synth(SASL);
+    const outputs = t.toJSON().Outputs;
+    for (const [output, fn] of [
+      ['AggregatorFunctionName', 'Aggregator'],
+      ['BronzeWriterFunctionName', 'Bronze'],
+    ] as const) {
+      expect(outputs[output].Value).toEqual(mappingOf(t, fn).Properties.FunctionName);
+      expect(outputs[output].Value).toEqual({ Ref: expect.stringMatching(new RegExp(`^${fn}Handler`)) });
+    }
+  });
+
   it('maps SASL/SCRAM with the secret and the VPC subnets and security groups in the URI forms Lambda documents', () => {
     const t = synth(SASL);
     expect(mappingOf(t, 'Aggregator').Properties).toMatchObject({
@@ -333,18 +344,7 @@ describe('Kafka source: a self-managed cluster', () => {
 });
 
 describe('Kafka source: the setting is checked at synth', () => {
-  const refuse = (source: unknown, key: string, hint: RegExp) => {
-    const err = (() => {
-      try {
-        resolveConfig({ source: source as SourceSetting });
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(err).toBeInstanceOf(InfraConfigError);
-    expect(err).toMatchObject({ key });
-    expect((err as Error).message).toMatch(hint);
-  };
+  const refuse = expectSourceRefused;
 
   it('refuses an unknown kind', () => refuse({ kind: 'pulsar' }, 'source.kind', /"kinesis" or "kafka"/));
   it('refuses both cluster kinds, or none', () => {
@@ -468,7 +468,7 @@ describe('Kafka source: the idle cost and the example environment files', () => 
   });
 
   it('synthesizes the example files of docs/examples/environments with cdk-nag clean', () => {
-    for (const name of ['msk', 'kafka-sasl']) {
+    for (const name of ['msk', 'kafka-sasl', 'msk-trial']) {
       expect(loadEnvironment(name, {}, EXAMPLES).config.source.kind).toBe('kafka');
       const outdir = testOutdir();
       const { app } = createTickflowApp({

@@ -10,8 +10,11 @@ import { join, resolve } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
+import { resolveConfig } from '../../infra/config.js';
 import { PROJECT_ROOT } from '../../infra/constructs/pipeline-function.js';
+import { InfraConfigError } from '../../infra/errors.js';
+import type { SourceSetting } from '../../infra/kafka-source.js';
 import type { HandlerCode } from '../../infra/stacks/tickflow-stack.js';
 
 export const HANDLER_ENTRIES = {
@@ -70,4 +73,17 @@ export function handlerCodeForTests(): HandlerCode {
 
 export function templateOf(stack: Stack): Template {
   return Template.fromStack(stack);
+}
+
+/** Asserts that the `source` setting is refused at synth with an error naming `key` and saying `hint`. */
+export function expectSourceRefused(source: unknown, key: string, hint: RegExp): void {
+  let err: unknown;
+  try {
+    resolveConfig({ source: source as SourceSetting });
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(InfraConfigError);
+  expect(err).toMatchObject({ key });
+  expect((err as Error).message).toMatch(hint);
 }
