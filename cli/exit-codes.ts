@@ -8,7 +8,10 @@ export const EXIT_CODES = {
   failure: 1,
   /** A bad flag or combination of flags; nothing ran. */
   usage: 2,
-  /** The run finished but records went to the on-failure destination (their ticks are in no bar). */
+  /**
+   * The run finished but records went to the on-failure destination (their ticks are in no bar), or
+   * valid ticks are in no bronze file.
+   */
   dataLost: 3,
 } as const;
 
@@ -20,4 +23,5 @@ Exit codes:
   2  bad flags (nothing ran)
   3  records went to the on-failure destination: ticks are missing from the lake and the serving
      store; the summary says how many, and DIR/failed-batches/ holds the batches whole (put them
-     back on a stream with tickflow dlq replay --dir DIR/failed-batches)`;
+     back on a stream with tickflow dlq replay --dir DIR/failed-batches). Or valid ticks are in no
+     bronze file (ticks/): the summary says how many and what the compactor left staged`;

@@ -1,3 +1,5 @@
+import { DEFAULT_CONFIG } from '../../infra/config.js';
+import { scheduledFunctions } from '../../infra/cost-inventory.js';
 import type { MarketLoad } from '../../test/support/market-load.js';
 
 /** One run of the scale suite: a generated market load through the whole local pipeline. */
@@ -73,14 +75,15 @@ export function scaleCases(quick: boolean): ScaleCase[] {
 /**
  * The reference workload live for longer than the lateness, priced from lateness + 2 minutes to the
  * end: by then 1-minute and 5-minute bars close at their steady rate, so the interval pays for
- * closing bars (outputs, serving store, the materializer's rewrites) as a deployment does. At 17
- * minutes that interval is 5 minutes long. The quick variant is a smoke test, not the reference:
- * 3 minutes live with a 1-minute lateness, priced from 2 minutes.
+ * closing bars (outputs, serving store, the materializer's rewrites) as a deployment does. The
+ * interval lasts one period of the slowest scheduled function (materializer, compactor), so it holds
+ * a run of each: with the deployed 5 minutes the run is 17 minutes live. The quick variant is a smoke
+ * test, not the reference: 3 minutes live with a 1-minute lateness, priced from 2 minutes.
  */
 function steadyCase(quick: boolean): ScaleCase {
   const latenessMin = quick ? 1 : 10;
-  const liveMin = quick ? 3 : 17;
   const fromMin = quick ? 2 : latenessMin + 2;
+  const liveMin = quick ? 3 : fromMin + Math.max(...Object.values(scheduledFunctions(DEFAULT_CONFIG)));
   return {
     name: 'steady',
     describe: `reference workload live × ${liveMin} min, lateness ${latenessMin} min, priced from ${fromMin} min`,

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../infra/config.js';
+import { scheduledFunctions } from '../../infra/cost-inventory.js';
 import { type CostSection, perMonth } from '../../shared/cost/index.js';
 import { type BenchRow, formatCount, verdict } from '../harness/report.js';
 import type { Suite } from '../harness/suite.js';
@@ -56,7 +57,7 @@ function throughputRow(o: CaseOutcome): BenchRow {
     (o.scaleCase.allowedLatenessMs ?? DEFAULT_CONFIG.allowedLatenessMs) >= DEFAULT_CONFIG.allowedLatenessMs;
   const allDropped = dropped === o.referenceDuplicates && (!everyRetry || dropped === o.retriesSent);
   // Bronze keeps every valid tick once (trade-id duplicates included; only redeliveries go).
-  const bronzeComplete = s.bronze.ticks === s.valid;
+  const bronzeComplete = s.bronze.ticks === s.valid && s.bronze.rows === s.bronze.ticks;
   const ok = s.records.toDestination === 0 && allDropped && exact && bronzeComplete;
   return {
     suite: 'scale',
@@ -64,7 +65,7 @@ function throughputRow(o: CaseOutcome): BenchRow {
     ours:
       `${formatCount(s.ticksPerSecond)} ticks/s; ${s.records.toDestination} to on-failure; ` +
       `${formatCount(dropped)}/${formatCount(o.retriesSent)} retries dropped; bars exact: ${exact ? 'yes' : 'no'}; ` +
-      `bronze ${formatCount(s.bronze.ticks)} ticks in ${formatCount(s.bronze.files)} files, compacted in ${((s.durationsMs.compact ?? 0) / 1000).toFixed(0)} s`,
+      `bronze ${formatCount(s.bronze.ticks)} ticks in ${formatCount(s.bronze.files)} files, ${s.bronze.compactions} compaction runs, the last in ${((s.durationsMs.compact ?? 0) / 1000).toFixed(0)} s`,
     reference: `SQL reference: ${formatCount(o.agreement.bars)} bars, ${formatCount(o.referenceDuplicates)} duplicates`,
     ratio: null,
     target: '0 to on-failure, every retry dropped, bars exact, every valid tick in bronze',
@@ -213,6 +214,7 @@ function steadyNote(o: CaseOutcome, st: SteadyOutcome): string {
     `${o.scaleCase.name} (${o.scaleCase.steady?.note}): interval ${(i.fromMs / 1000).toFixed(0)}–${(i.toMs / 1000).toFixed(0)} s of the stream phase, ` +
     `${formatCount(i.ticks)} ticks produced (${i.ticksPerSecond.toFixed(0)} ticks/s held), backlog at its start ${formatCount(i.backlogAtStart)} ticks; ` +
     `${formatCount(i.invocations)} aggregator invocations, ${i.recordsPerBatch.toFixed(1)} records (of up to 100 ticks) per batch; ` +
+    `bronze compactor runs: ${i.compactions} (every ${scheduledFunctions(DEFAULT_CONFIG).compactor} min, as deployed); ` +
     `$${st.cost.perMillionTicks.toFixed(4)} per million ticks (${services(st.cost)}), $${perMonth(st.cost.perMillionTicks, 1_000).toFixed(0)} a month at 1,000 ticks/s; ` +
     `DynamoDB ${formatCount(u['dynamodb.writeUnits'])} WRU + ${formatCount(u['dynamodb.readUnits'])} RRU, ` +
     `Lambda ${formatCount(u['lambda.requests'])} requests ${u['lambda.gbSeconds'].toFixed(1)} GB-s, ` +

@@ -94,6 +94,7 @@ export async function runScaleCase(
             rate: scaleCase.load.rate,
             // What AWS runs: the deployed schedule and batching window, not the local run's shorter ones.
             scheduleEveryMs: scheduledFunctions(DEFAULT_CONFIG).materializer * 60_000,
+            compactEveryMs: scheduledFunctions(DEFAULT_CONFIG).compactor * 60_000,
             maximumBatchingWindowMs: DEFAULT_CONFIG.consumer.maxBatchingWindowSeconds * 1000,
           }
         : {}),

@@ -15,6 +15,8 @@ export interface SteadyInterval {
   readonly invocations: number;
   /** Mean Kinesis records per aggregator invocation: grows when the consumer falls behind. */
   readonly recordsPerBatch: number;
+  /** Bronze compactor runs finished in the interval. */
+  readonly compactions: number;
   /** Final bars emitted in the interval, by interval label. */
   readonly bars: Readonly<Record<string, number>>;
 }
@@ -44,6 +46,7 @@ export function steadyInterval(samples: readonly RunSample[], fromMs: number): S
     ticksPerSecond: ticks / seconds,
     backlogAtStart: start.published - start.applied,
     invocations,
+    compactions: end.compactions - start.compactions,
     recordsPerBatch: invocations === 0 ? 0 : (end.recordsDelivered - start.recordsDelivered) / invocations,
     bars,
   };

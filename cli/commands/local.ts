@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONFIG } from '../../infra/config.js';
+import { scheduledFunctions } from '../../infra/cost-inventory.js';
 import { runPreprocessLocally } from '../../local/preprocess/index.js';
 import { usd as formatUsd } from '../../local/run/cost-format.js';
 import { LOCAL_RUN_DEFAULTS, type LocalRunOptions, runLocalPipeline } from '../../local/run/local-run.js';
@@ -48,6 +49,7 @@ interface LocalRunFlags extends AlertFlags {
   lateness: number;
   dedupHorizon?: number;
   idleTimeout: number;
+  compactEvery?: number;
   tsFrom: number;
   tsTo: number;
   maxSkew: number;
@@ -139,6 +141,11 @@ export function register(program: Command): void {
       new Option('--idle-timeout <duration>', 'processing time before a quiet symbol is flushed (live mode)')
         .argParser(duration)
         .default(LOCAL_RUN_DEFAULTS.cliIdleTimeoutMs, durationText(LOCAL_RUN_DEFAULTS.cliIdleTimeoutMs)),
+    )
+    .option(
+      '--compact-every <duration>',
+      `run the bronze compactor this often while the stream flows, as AWS does every ${scheduledFunctions(DEFAULT_CONFIG).compactor} minutes (default: once, after the stream)`,
+      positiveDuration,
     )
     .addOption(
       new Option(
@@ -232,6 +239,7 @@ export function register(program: Command): void {
         allowedLatenessMs: flags.lateness,
         dedupHorizonMs: flags.dedupHorizon,
         idleTimeoutMs: flags.idleTimeout,
+        compactEveryMs: flags.compactEvery,
         eventTimeRange: { fromMs: flags.tsFrom, toMs: flags.tsTo },
         maxFutureSkewMs: flags.maxSkew,
         rate: flags.rate,
@@ -257,7 +265,8 @@ export function register(program: Command): void {
         if (after.failed) process.exitCode = EXIT_CODES.failure;
         process.stdout.write(`  summary       ${flags.out}/summary.json\n`);
         // Lost data outranks every other outcome: a script must not read this run as complete.
-        if (summary.discarded.records > 0) process.exitCode = EXIT_CODES.dataLost;
+        if (summary.discarded.records > 0 || summary.bronze.missing > 0)
+          process.exitCode = EXIT_CODES.dataLost;
       } finally {
         bar?.stop();
         await serving?.stop();
@@ -294,6 +303,12 @@ function progressBar(): { update: LocalRunOptions['onProgress'] & {}; stop: () =
       stopped = true;
     },
   };
+}
+
+function positiveDuration(v: string): number {
+  const ms = duration(v);
+  if (ms <= 0) throw new InvalidArgumentError(`expected a duration above 0, like 30s or 5m, got "${v}"`);
+  return ms;
 }
 
 function shardCount(v: string): number {

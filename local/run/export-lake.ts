@@ -1,7 +1,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { decodeParquet } from '../../shared/adapters/parquet/index.js';
+import { type DecodedRow, decodeParquet } from '../../shared/adapters/parquet/index.js';
 import { parsePartitionPath } from '../../shared/lake/index.js';
+import { positionIdentity } from '../../shared/pipeline/bronze/tick-order.js';
 import { runLimited } from '../../shared/pipeline/concurrency.js';
 import type { ObjectStore } from '../../shared/pipeline/ports.js';
 import type { LocalServing, ServingPartitionRange } from './serving.js';
@@ -55,33 +56,83 @@ export async function exportRun(lake: ObjectStore, out: string, serving?: LocalS
 /** Rows per dataset in an exported lake. */
 export interface LakeCounts {
   readonly quarantined: number;
-  readonly ticks: number;
   /** Bar rows per interval label. */
   readonly barRows: Record<string, number>;
+  readonly bronze: BronzeCount;
 }
 
-/** Rows per dataset in the exported lake (quarantine total and bars per interval). */
+/** The bronze layer as a reader of `ticks/` sees it: every part of every compacted file. */
+export interface BronzeCount {
+  /** Distinct ticks, by stream identity (shard, sequence number, sub-index). */
+  readonly ticks: number;
+  /** Rows: more than `ticks` only if some tick were stored twice. */
+  readonly rows: number;
+  /** Parquet files (parts counted apart). */
+  readonly files: number;
+}
+
+/**
+ * Rows per dataset in the exported lake (quarantine total, bars per interval) and the bronze ticks,
+ * counted from the files themselves whichever compaction run wrote them.
+ */
 async function countLake(dir: string, files: readonly string[]): Promise<LakeCounts> {
-  const COUNT_COLUMN: Partial<Record<string, string>> = {
-    quarantine: 'reason',
-    ticks: 'ts',
-    bars: 'window_start',
-  };
+  const COUNT_COLUMN: Partial<Record<string, string>> = { quarantine: 'reason', bars: 'window_start' };
   let quarantined = 0;
-  let ticks = 0;
   const barRows: Record<string, number> = {};
+  const bronze = new BronzeCounter();
   for (const key of files) {
     // Tables only: the bronze layer's watermark marks (`_marks/`) are no partition files.
     if (!key.endsWith('.parquet')) continue;
     const loc = parsePartitionPath(key);
+    if (loc.dataset === 'ticks') {
+      bronze.add(
+        key.slice(0, key.lastIndexOf('/')),
+        await decodeParquet(await readFile(join(dir, key)), IDENTITY_COLUMNS),
+      );
+      continue;
+    }
     const column = COUNT_COLUMN[loc.dataset];
     if (!column) continue;
     const rows = (await decodeParquet(await readFile(join(dir, key)), [column])).length;
     if (loc.dataset === 'quarantine') quarantined += rows;
-    else if (loc.dataset === 'ticks') ticks += rows;
     else barRows[loc.partition.interval!] = (barRows[loc.partition.interval!] ?? 0) + rows;
   }
-  return { quarantined, ticks, barRows };
+  return { quarantined, barRows, bronze: bronze.count() };
+}
+
+const IDENTITY_COLUMNS = ['shard_id', 'sequence_number', 'sub_index'];
+
+/**
+ * Counts bronze ticks by identity, one partition (symbol, date) at a time: a tick's file is a function
+ * of its symbol and event time (`hourFileOf`), so a tick stored twice is stored twice in one partition,
+ * and only that partition's identities are held at once. Files must come partition by partition
+ * (sorted keys do).
+ */
+class BronzeCounter {
+  private partition: string | undefined;
+  private ids = new Set<string>();
+  private ticks = 0;
+  private rows = 0;
+  private files = 0;
+
+  add(partition: string, rows: readonly DecodedRow[]): void {
+    if (partition !== this.partition) {
+      this.ticks += this.ids.size;
+      this.ids = new Set();
+      this.partition = partition;
+    }
+    for (const row of rows) {
+      this.ids.add(
+        positionIdentity(String(row.shard_id), String(row.sequence_number), Number(row.sub_index)),
+      );
+    }
+    this.rows += rows.length;
+    this.files++;
+  }
+
+  count(): BronzeCount {
+    return { ticks: this.ticks + this.ids.size, rows: this.rows, files: this.files };
+  }
 }
 
 /** The (symbol, interval) pairs of the lake's bars and their date range, for reading the serving store back. */

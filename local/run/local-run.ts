@@ -14,6 +14,7 @@ import { seedToState } from '../../shared/random.js';
 import { startLocalAws } from '../aws-stack.js';
 import { type LocalKafka, startLocalKafka } from '../kafka/index.js';
 import { watchMarket } from './alerts.js';
+import { CompactionRuns } from './compaction.js';
 import { type Consumers, startConsumers } from './consumers.js';
 import { copyFailedBatches, FailureDestination } from './discarded.js';
 import { flushAll, materializeAndCompact } from './drain.js';
@@ -56,6 +57,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
   let stream: LocalStream | undefined;
   let consumers: Consumers | undefined;
   let live: LiveSchedule | undefined;
+  let compacting: LiveSchedule | undefined;
   let sampler: NodeJS.Timeout | undefined;
   try {
     if (options.stream === 'kafka') {
@@ -86,6 +88,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       eventTimeRange: run.engine.eventTimeRange,
     });
 
+    const compaction = new CompactionRuns(bronze.compactor, meter, run.sizing);
     let totals: BatchReport = emptyReport(0);
     let published = 0;
     let barsInLake = 0;
@@ -133,6 +136,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       });
     }
 
+    if (run.compactEveryMs !== undefined) compacting = compaction.schedule(run.compactEveryMs);
+
     const tStream = performance.now();
     const aggregatorStats = consumers.aggregator.stats;
     const sample = (): RunSample => ({
@@ -143,6 +148,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       bars: { ...totals.bars },
       invocations: aggregatorStats.invocations,
       recordsDelivered: aggregatorStats.recordsDelivered,
+      compactions: compaction.finished,
     });
     const sampling = options.usageSamples;
     sampler = sampling && setInterval(() => sampling.onSample(sample()), sampling.everyMs);
@@ -162,6 +168,9 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       live = undefined;
       await consumers.waitUntilIdle();
     }
+    // A scheduled compaction still running finishes before the last one starts: runs never overlap.
+    await compacting?.stop();
+    compacting = undefined;
     durations.stream = performance.now() - tStream;
     clearInterval(sampler);
     sampling?.onSample(sample());
@@ -173,9 +182,9 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     durations.flush = performance.now() - tFlush;
 
     progress('materialize', source.totalHint);
-    const { compaction, materializeMs, compactMs } = await materializeAndCompact({
+    const { materializeMs, compactMs } = await materializeAndCompact({
       materializer: pipeline.materializer,
-      compactor: bronze.compactor,
+      compaction,
       meter,
       sizing: run.sizing,
     });
@@ -222,7 +231,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       recordsToDestination: consumers.recordsToDestination(),
       eventSourceMapping: consumers.aggregator.stats,
       discarded,
-      compaction,
+      compaction: compaction.totals(),
       alerts,
       chaos: {
         probability: run.chaos,
@@ -244,6 +253,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
   } finally {
     clearInterval(sampler);
     await live?.stop();
+    await compacting?.stop();
     await consumers?.stop();
     stream?.close();
     failedBatches.destroy();

@@ -70,6 +70,13 @@ export interface LocalRunOptions {
   readonly live?: boolean;
   /** Processing time between two rounds of that scheduled work. @default LOCAL_RUN_DEFAULTS.scheduleEveryMs (AWS: every `materializerMinutes`, 5 minutes) */
   readonly scheduleEveryMs?: number;
+  /**
+   * Processing time between two runs of the bronze compactor while the stream flows, as its scheduled
+   * function runs in AWS (every 5 minutes): the runs' requests are metered with the stream's. Live or
+   * not, the compactor also runs once after the stream phase, for what is still staged.
+   * @default none: the compactor runs only after the stream phase
+   */
+  readonly compactEveryMs?: number;
   /** Ticks packed per Kinesis record (JSON arrays). @default LOCAL_RUN_DEFAULTS.pack */
   readonly pack?: number;
   /** Probability that a state or sink write fails (half before, half after it takes effect). @default 0 */
@@ -116,6 +123,8 @@ export interface RunSample {
   /** Aggregator invocations so far, and the Kinesis records delivered to them. */
   readonly invocations: number;
   readonly recordsDelivered: number;
+  /** Bronze compactor runs finished so far. */
+  readonly compactions: number;
 }
 
 export interface RunProgress {
@@ -163,6 +172,7 @@ export interface RunSettings {
   readonly shards: number;
   readonly pack: number;
   readonly scheduleEveryMs: number;
+  readonly compactEveryMs: number | undefined;
   readonly idleTimeoutMs: number;
   readonly maxFutureSkewMs: number | undefined;
   readonly seed: number | string;
@@ -205,10 +215,18 @@ export function resolveRunSettings(options: LocalRunOptions): RunSettings {
     shards: options.shards ?? LOCAL_RUN_DEFAULTS.shards,
     pack: options.pack ?? LOCAL_RUN_DEFAULTS.pack,
     scheduleEveryMs: options.scheduleEveryMs ?? LOCAL_RUN_DEFAULTS.scheduleEveryMs,
+    compactEveryMs:
+      options.compactEveryMs === undefined ? undefined : every('compactEveryMs', options.compactEveryMs),
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_CONFIG.idleTimeoutMs,
     maxFutureSkewMs: live ? (options.maxFutureSkewMs ?? (skew === 'off' ? undefined : skew)) : undefined,
     seed: options.seed ?? LOCAL_RUN_DEFAULTS.seed,
     chaos,
     alerts,
   };
+}
+
+function every(option: string, ms: number): number {
+  if (!Number.isFinite(ms) || ms <= 0)
+    throw new RangeError(`${option} must be a duration above 0 ms, got ${ms}`);
+  return ms;
 }

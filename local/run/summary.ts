@@ -2,10 +2,10 @@ import type { TickflowConfig } from '../../infra/config.js';
 import { alwaysOnInventory, type LambdaSizing } from '../../infra/cost-inventory.js';
 import type { PublishStats } from '../../shared/adapters/kinesis-publisher.js';
 import { type CostSection, costOfRun, onKafka, shardHours, type Usage } from '../../shared/cost/index.js';
-import type { CompactionReport } from '../../shared/pipeline/bronze/tick-compactor.js';
 import type { StoredSymbolState } from '../../shared/pipeline/ports.js';
 import type { EventSourceMappingStats } from '../esm-runner.js';
 import type { RunAlerts } from './alerts.js';
+import type { CompactionTotals } from './compaction.js';
 import { formatCost } from './cost-format.js';
 import type { DiscardedRecords } from './discarded.js';
 import type { RunExport } from './export-lake.js';
@@ -28,8 +28,8 @@ export interface RunSummary {
   /** Records given up on after their retries (the on-failure destination), and the ticks they held. */
   readonly discarded: DiscardedRecords;
   readonly lake: { readonly dir: string; readonly files: number; readonly barRows: Record<string, number> };
-  /** The bronze layer after compaction: raw valid ticks in hourly files (parts of busy hours counted apart). */
-  readonly bronze: { readonly ticks: number; readonly files: number; readonly duplicatesDropped: number };
+  /** The bronze layer after the stream: the lake's `ticks/` files as a reader sees them. */
+  readonly bronze: BronzeSummary;
   /** Market alerts raised from the closed bars (docs/market-alerts.md), written to `alerts.jsonl`. */
   readonly alerts: RunAlerts;
   readonly eventSourceMapping: {
@@ -50,6 +50,24 @@ export interface RunSummary {
   readonly ticksPerSecond: number;
   /** Billable units the run's requests consumed, priced (README "Cost"). */
   readonly cost: CostSection;
+}
+
+/** The bronze layer counted from the lake's compacted files, whatever compaction run wrote them. */
+export interface BronzeSummary {
+  /** Distinct raw ticks (by stream identity) in every part of every hourly file under `ticks/`. */
+  readonly ticks: number;
+  /** Their rows: above `ticks` only if a tick were stored twice. */
+  readonly rows: number;
+  /** Parquet files under `ticks/` (parts of busy hours counted apart). */
+  readonly files: number;
+  /** Valid ticks in no bronze file: the aggregator applied more ticks than bronze holds. */
+  readonly missing: number;
+  /** Compactor runs: scheduled ones during the stream (`compactEveryMs`) and the one after it. */
+  readonly compactions: number;
+  /** Staged rows the runs dropped as already compacted or staged twice (redeliveries). */
+  readonly duplicatesDropped: number;
+  /** What the last run left staged: objects it could not read, objects over its per-run limit. */
+  readonly leftStaged: { readonly unreadable: number; readonly remaining: number };
 }
 
 /** Exact counts from the committed per-symbol counters (not from batch reports, which retries repeat). */
@@ -85,7 +103,7 @@ export interface RunFacts {
   /** The aggregator's event source mapping. */
   readonly eventSourceMapping: Readonly<EventSourceMappingStats>;
   readonly discarded: Omit<DiscardedRecords, 'ticksNotAggregated'>;
-  readonly compaction: CompactionReport;
+  readonly compaction: CompactionTotals;
   readonly alerts: RunAlerts;
   readonly chaos: RunSummary['chaos'];
   /** Wall time per phase, ms, with `stream` and `total`. */
@@ -120,11 +138,7 @@ export function buildSummary(f: RunFacts): RunSummary {
     symbols: f.states.length,
     records: { produced: f.published.records, toDestination: f.recordsToDestination },
     discarded: { ...f.discarded, ticksNotAggregated: Math.max(0, f.published.ticks - rows) },
-    bronze: {
-      ticks: f.compaction.rowsOut,
-      files: f.compaction.filesWritten,
-      duplicatesDropped: f.compaction.duplicatesDropped,
-    },
+    bronze: bronzeSummary(lakeCounts.bronze, counts.valid, f.compaction),
     alerts: f.alerts,
     lake: { dir: f.exported.lakeDir, files: f.exported.files.length, barRows: lakeCounts.barRows },
     eventSourceMapping: {
@@ -143,6 +157,20 @@ export function buildSummary(f: RunFacts): RunSummary {
       f.stream === 'kafka' ? onKafka(alwaysOnInventory(f.deployConfig)) : alwaysOnInventory(f.deployConfig),
     ),
     ...(f.producer !== undefined ? { producer: f.producer } : {}),
+  };
+}
+
+function bronzeSummary(
+  lake: RunExport['counts']['bronze'],
+  valid: number,
+  compaction: CompactionTotals,
+): BronzeSummary {
+  return {
+    ...lake,
+    missing: Math.max(0, valid - lake.ticks),
+    compactions: compaction.runs,
+    duplicatesDropped: compaction.duplicatesDropped,
+    leftStaged: { unreadable: compaction.last.unreadable.length, remaining: compaction.last.remaining },
   };
 }
 
@@ -166,8 +194,10 @@ export function formatSummary(s: RunSummary): string {
       .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
       .join(', ')}`,
     `  lake          ${s.lake.files} Parquet files under ${s.lake.dir}`,
-    `  bronze        ${fmt(s.bronze.ticks)} raw ticks in ${s.bronze.files} files (ticks/, hourly, busy hours in parts)`,
+    `  bronze        ${fmt(s.bronze.ticks)} raw ticks in ${s.bronze.files} files (ticks/, hourly, busy hours in parts), ${s.bronze.compactions} compaction runs`,
   ];
+  if (s.bronze.rows > s.bronze.ticks)
+    lines.push(`                ${fmt(s.bronze.rows - s.bronze.ticks)} rows repeat a tick already in ticks/`);
   const kinds = Object.entries(s.alerts.byKind).map(([kind, n]) => `${kind} ${n}`);
   lines.push(
     `  alerts        ${fmt(s.alerts.total)} market alerts${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''} → ${s.alerts.file}`,
@@ -188,6 +218,13 @@ export function formatSummary(s: RunSummary): string {
       `  DATA LOST     ${fmt(s.discarded.records)} records holding ${fmt(s.discarded.ticks)} ticks went to the on-failure destination after their retries (${per});`,
       `                ${fmt(s.discarded.ticksNotAggregated)} published ticks are in no bar; the ${fmt(s.discarded.batches)} failed batches, whole, are in ${s.discarded.dir}`,
       `                (as the S3 on-failure destination keeps them: tickflow dlq replay --dir ${s.discarded.dir} --dry-run lists them)`,
+    );
+  }
+  if (s.bronze.missing > 0) {
+    const { unreadable, remaining } = s.bronze.leftStaged;
+    lines.push(
+      `  BRONZE SHORT  ${fmt(s.bronze.missing)} valid ticks are in no bronze file (ticks/): ${fmt(s.valid)} valid, ${fmt(s.bronze.ticks)} in bronze;`,
+      `                the last compaction left ${fmt(unreadable)} unreadable and ${fmt(remaining)} further staged objects under staging/`,
     );
   }
   return `${lines.join('\n')}\n`;

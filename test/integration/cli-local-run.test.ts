@@ -65,6 +65,8 @@ it('replays a CSV into a lake DuckDB reads, with the quarantine and duplicate co
   expect(stdout).toContain('ticks in      10  = valid 6 + quarantined 4');
   const summary = JSON.parse(await readFile(join(dir, 'out', 'summary.json'), 'utf8'));
   expect(summary).toMatchObject({ rows: 10, valid: 6, quarantined: 4, duplicates: 1, symbols: 2 });
+  // Bronze keeps every valid tick once (the trade-id duplicate too), compacted once after the stream.
+  expect(summary.bronze).toMatchObject({ ticks: 6, rows: 6, missing: 0, compactions: 1 });
   // Every run carries its metered cost.
   expect(stdout).toContain('per million ticks');
   expect(summary.cost.usage['dynamodb.writeUnits']).toBeGreaterThan(0);
@@ -112,6 +114,16 @@ it('a bad flag gets a message that says what to do, and exit code 2', async () =
     "option '--batch-size <n>' argument 'lots' is invalid",
   );
   expect((err as { stderr: string }).stderr).toContain('expected a positive integer');
+  const never = await run(process.execPath, [
+    'bin/tickflow.mjs',
+    'local',
+    'run',
+    '--simulate',
+    '--compact-every',
+    '0s',
+  ]).catch((e: { code: number; stderr: string }) => e);
+  expect(never).toMatchObject({ code: 2 });
+  expect((never as { stderr: string }).stderr).toContain('expected a duration above 0, like 30s or 5m');
 });
 
 it('a run that sent records to the on-failure destination says so and exits 3, also under --chaos', {
@@ -150,6 +162,14 @@ it('a run that sent records to the on-failure destination says so and exits 3, a
   expect(summary.discarded.ticks).toBeGreaterThanOrEqual(summary.discarded.ticksNotAggregated);
   expect(summary.discarded.ticksNotAggregated).toBe(3000 - summary.rows);
   expect(stdout).toContain(`DATA LOST     ${summary.discarded.records.toLocaleString('en-US')} records`);
+  // Bronze, counted from its files, lacks at most the ticks the bronze writer gave up on (some of its
+  // failed writes took effect before they failed); every tick here is valid.
+  const gaveUp = summary.discarded.byConsumer.bronze?.ticks ?? 0;
+  expect(summary.bronze.ticks).toBeLessThanOrEqual(3000);
+  expect(summary.bronze.ticks).toBeGreaterThanOrEqual(3000 - gaveUp);
+  expect(summary.bronze.missing).toBe(Math.max(0, summary.valid - summary.bronze.ticks));
+  if (summary.bronze.missing > 0)
+    expect(stdout).toContain(`BRONZE SHORT  ${summary.bronze.missing.toLocaleString('en-US')} valid ticks`);
   // The failed batches, whole, as the S3 on-failure destination keeps them: a dry run of the replay reads them.
   const failed = join(out, 'failed-batches');
   expect(stdout).toContain(failed);
@@ -166,6 +186,41 @@ it('a run that sent records to the on-failure destination says so and exits 3, a
   expect(replay.batches).toBe(summary.discarded.batches);
   // A record both consumers gave up on is in two batches and would be put once.
   expect(replay.records + replay.duplicateRecords).toBe(summary.discarded.records);
+});
+
+it('with --compact-every the compactor also runs during the stream, and bronze still holds every valid tick', {
+  timeout: 180_000,
+}, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tickflow-cli-'));
+  dirs.push(dir);
+  const out = join(dir, 'out');
+  // Three seconds of publishing with a run every second: parts written by earlier runs are in the count.
+  const { stdout } = await run(
+    process.execPath,
+    [
+      'bin/tickflow.mjs',
+      'local',
+      'run',
+      '--simulate',
+      '--ticks',
+      '6000',
+      '--rate',
+      '2000',
+      '--compact-every',
+      '1s',
+      '--out',
+      out,
+      '--no-preprocess',
+      '--no-progress',
+    ],
+    { cwd: process.cwd(), env: { ...process.env, CI: 'true' } },
+  );
+  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+  expect(summary.valid).toBe(6000);
+  expect(summary.bronze.compactions).toBeGreaterThanOrEqual(2);
+  expect(summary.bronze).toMatchObject({ ticks: 6000, rows: 6000, missing: 0 });
+  expect(stdout).not.toContain('BRONZE SHORT');
+  expect(stdout).toMatch(/bronze +6,000 raw ticks in \d+ files .*, \d+ compaction runs/);
 });
 
 it('tickflow cost projects a run to another rate and symbol count; bad input exits 2', {

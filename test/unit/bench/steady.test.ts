@@ -13,6 +13,7 @@ const sample = (atMs: number, s: Partial<RunSample> = {}): RunSample => ({
   bars: {},
   invocations: 0,
   recordsDelivered: 0,
+  compactions: 0,
   ...s,
 });
 
@@ -47,6 +48,7 @@ describe('steadyInterval', () => {
       bars: { '1m': 200, '5m': 100 },
       invocations: 30,
       recordsDelivered: 295,
+      compactions: 1,
     }),
     sample(41_000, {
       usage: usage({ 'dynamodb.writeUnits': 150 }),
@@ -55,6 +57,7 @@ describe('steadyInterval', () => {
       bars: { '1m': 300, '5m': 100 },
       invocations: 35,
       recordsDelivered: 395,
+      compactions: 2,
     }),
   ];
 
@@ -68,6 +71,7 @@ describe('steadyInterval', () => {
     expect(i.backlogAtStart).toBe(500);
     expect(i.invocations).toBe(15);
     expect(i.recordsPerBatch).toBeCloseTo(200 / 15);
+    expect(i.compactions).toBe(2);
     expect(i.bars).toEqual({ '1m': 200, '5m': 100 });
   });
 
