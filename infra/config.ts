@@ -155,6 +155,12 @@ export interface TickflowConfig {
    * bars as they close).
    */
   readonly materializerMinutes: number;
+  /**
+   * Minutes between runs of the scheduled bronze compactor (1–60). Each run rewrites the open part of
+   * every symbol's current hour file, so fewer runs mean fewer S3 PUTs and less Lambda time; the compacted
+   * `ticks/` layer (backfill's source) lags the stream by up to this much, the staged objects hold the rest.
+   */
+  readonly compactorMinutes: number;
   /** Days after which lake objects' non-current versions expire. */
   readonly lakeNoncurrentVersionDays: number;
   /**
@@ -219,6 +225,7 @@ export const DEFAULT_CONFIG: TickflowConfig = {
   },
   dashboard: false,
   materializerMinutes: 5,
+  compactorMinutes: 15,
   lakeNoncurrentVersionDays: 30,
   outputsRetentionDays: 30,
   nightlySchedule: undefined,

@@ -12,7 +12,7 @@ import { TRIAL_AZS } from './kafka-source.js';
 const STREAM_CONSUMERS = 2; // aggregator, bronze writer
 /** Minutes between runs of each scheduled function. */
 export function scheduledFunctions(config: TickflowConfig): { materializer: number; compactor: number } {
-  return { materializer: config.materializerMinutes, compactor: 5 };
+  return { materializer: config.materializerMinutes, compactor: config.compactorMinutes };
 }
 const STATE_MACHINES = 2; // preprocess, backfill
 /** One customer-managed key for the data (stream, tables, queues) and the alarm topic. */

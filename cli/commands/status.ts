@@ -35,9 +35,8 @@ export function register(program: Command): void {
     )
     .option(
       '--compaction-stale-after <seconds>',
-      "a compactor's last run that ended longer ago than this is a finding (it runs every 5 minutes)",
+      "a compactor's last run that ended longer ago than this is a finding (default: two compactor periods, `compactorMinutes`)",
       positiveInt,
-      900,
     )
     .option(
       '--state-machine <arn>',
@@ -70,7 +69,7 @@ export function register(program: Command): void {
 export interface StatusFlags {
   env: string;
   staleAfter?: number;
-  compactionStaleAfter: number;
+  compactionStaleAfter?: number;
   stateMachine?: string;
 }
 
@@ -91,7 +90,7 @@ export async function runStatus(
     keyspace: serving ? config.serving.keyspaceName : undefined,
     servingTable: serving ? BARS_TABLE : undefined,
     materializationStaleMs: (flags.staleAfter ?? 2 * config.materializerMinutes * 60) * 1000,
-    compactionStaleMs: flags.compactionStaleAfter * 1000,
+    compactionStaleMs: (flags.compactionStaleAfter ?? 2 * config.compactorMinutes * 60) * 1000,
     stateMachineArn: flags.stateMachine,
     environment: environment.name,
   });

@@ -20,9 +20,9 @@ const metrics = new BronzeMetricsPublisher(metricsNamespaceFromEnv(), METRIC_SER
 const lease = new DynamoRunLease(createDocumentClient(), requireString(process.env, HANDLER_ENV.outputTable));
 
 /**
- * Scheduled every 5 minutes: folds the staged bronze objects into the hourly tick files. One run at
- * a time (a lease held until this invocation's timeout): a second delivery of the same schedule
- * returns `{ skipped: true }`. A failure throws; the next scheduled run repairs whatever the failed
+ * Scheduled every `compactorMinutes` (infra/config.ts): folds the staged bronze objects into the
+ * hourly tick files. One run at a time (a lease held until this invocation's timeout): a second
+ * delivery of the same schedule returns `{ skipped: true }`. A failure throws; the next scheduled run repairs whatever the failed
  * one left (see TickCompactor). Lambda does not retry it (the stack sets 0 asynchronous retries).
  */
 export async function handler(

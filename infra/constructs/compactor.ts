@@ -30,7 +30,7 @@ export interface CompactorProps extends HandlerCodeProps, MetricsNamespaceProps 
   readonly lake: Lake;
   /** Holds the run lease that keeps one run at a time (in its outputs table). */
   readonly stateStore: StateStore;
-  /** Minutes between runs. @default 5 */
+  /** Minutes between runs (the stack passes `compactorMinutes`). @default 5 */
   readonly everyMinutes?: number;
   /** Timeout of one run; must end before the next run starts. @default 4 minutes */
   readonly timeoutSeconds?: number;
@@ -53,13 +53,14 @@ export interface CompactorProps extends HandlerCodeProps, MetricsNamespaceProps 
    * @default the handler's (262,144: one row group, ≈ 4.5 MB)
    */
   readonly partRows?: number;
-  /** Runs in a row that must leave a backlog before it alarms. @default 3 (15 minutes at the default rate) */
+  /** Runs in a row that must leave a backlog before it alarms. @default 3 */
   readonly backlogAlarmPeriods?: number;
 }
 
 /**
- * The scheduled bronze compactor: every 5 minutes folds the staged objects of `staging/ticks/` into the
- * hourly files of `ticks/` ("few large files"), exactly once per tick, then deletes what it consumed.
+ * The scheduled bronze compactor: every `everyMinutes` (the stack's `compactorMinutes`) folds the
+ * staged objects of `staging/ticks/` into the hourly files of `ticks/` ("few large files"), exactly
+ * once per tick, then deletes what it consumed.
  * One run at a time through a lease in the outputs table (two runs writing the same part of an hour
  * file at once could lose rows), not reserved concurrency, which a new account whose unreserved concurrency is at
  * its minimum cannot grant. A run that fails is not retried (0 asynchronous retries); the next one

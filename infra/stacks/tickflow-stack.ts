@@ -170,6 +170,7 @@ export class TickflowStack extends Stack {
     this.compactor = new Compactor(this, 'Compactor', {
       lake: this.lake,
       stateStore: this.stateStore,
+      everyMinutes: config.compactorMinutes,
       fileMinutes: config.bronzeFileMinutes,
       partRows: config.bronzePartRows,
       code: props.handlerCode?.compactor,

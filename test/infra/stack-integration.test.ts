@@ -55,9 +55,9 @@ describe('TickflowStack: bronze compaction', () => {
     template = synth();
   });
 
-  it('runs the compactor every 5 minutes, without reserved concurrency, and does not retry a failed run', () => {
+  it('runs the compactor every compactorMinutes, without reserved concurrency, and does not retry a failed run', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(5 minutes)',
+      ScheduleExpression: 'rate(15 minutes)',
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Compactor'), 'Arn'] },
@@ -74,6 +74,13 @@ describe('TickflowStack: bronze compaction', () => {
       [HANDLER_ENV.outputTable]: { Ref: expect.stringMatching(/OutputTable/) },
       [HANDLER_ENV.serviceName]: 'compactor',
       [HANDLER_ENV.metricsNamespace]: metricsNamespace(DEFAULT_CONFIG.prefix),
+    });
+  });
+
+  it('takes another compactor period from compactorMinutes', () => {
+    synth(resolveConfig({ compactorMinutes: 5 })).hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Compactor'), 'Arn'] } })],
     });
   });
 
