@@ -69,7 +69,7 @@ export interface StatusTargets {
   readonly servingTable?: string;
   /** How old the last materialization may be before it is a finding (it runs every minute). */
   readonly materializationStaleMs: number;
-  /** How long ago the compactor's last run may have ended before it is a finding (it runs every 5 minutes). */
+  /** How long ago the compactor's last run may have ended before it is a finding (it runs every `compactorMinutes`). */
   readonly compactionStaleMs: number;
   /** The preprocess state machine; by default the stack's output `PreprocessStateMachineArn`. */
   readonly stateMachineArn?: string;

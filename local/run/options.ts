@@ -72,7 +72,7 @@ export interface LocalRunOptions {
   readonly scheduleEveryMs?: number;
   /**
    * Processing time between two runs of the bronze compactor while the stream flows, as its scheduled
-   * function runs in AWS (every 5 minutes): the runs' requests are metered with the stream's. Live or
+   * function runs in AWS (every `compactorMinutes`): the runs' requests are metered with the stream's. Live or
    * not, the compactor also runs once after the stream phase, for what is still staged.
    * @default none: the compactor runs only after the stream phase
    */
