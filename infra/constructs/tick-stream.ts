@@ -57,6 +57,9 @@ export class TickStream extends Construct {
       retentionPeriod: Duration.hours(retentionHours),
       encryption: kinesis.StreamEncryption.KMS,
       encryptionKey: this.encryptionKey,
+      // A buffer, not a store: its records are in bronze once consumed. CDK's default (retain) would
+      // keep its shards billing after `cdk destroy`, the one cost a torn-down environment would leave.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     this.producerPolicy = new iam.ManagedPolicy(this, 'ProducerPolicy', {
       description: `Lets a producer put ticks on ${props.streamName} (a KMS-encrypted stream)`,

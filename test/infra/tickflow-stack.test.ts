@@ -56,6 +56,11 @@ describe('TickflowStack with the default config', () => {
     });
   });
 
+  it('deletes the stream with the stack (a buffer whose shards would otherwise bill on), and keeps its key', () => {
+    template.hasResource('AWS::Kinesis::Stream', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+  });
+
   it('maps both consumers with bisect, partial-batch failures, bounded retries and an S3 on-failure destination', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
