@@ -1,19 +1,20 @@
 import { type Command, Option } from 'commander';
 import { AthenaQueryEngine, type AthenaQueryOptions } from '../../shared/adapters/query/athena-query.js';
-import { DEFAULT_LOCAL_LAKE_DIR, DuckDbLake } from '../../shared/adapters/query/duckdb-lake.js';
+import { DuckDbLake } from '../../shared/adapters/query/duckdb-lake.js';
 import { NamedQueryError, QueryCancelledError, QueryError } from '../../shared/query/errors.js';
 import { NAMED_QUERIES } from '../../shared/query/named-queries.js';
 import { type OutputFormat, renderResult } from '../../shared/query/render.js';
 import { findNamedQuery, parseParams, renderNamedQuery } from '../../shared/query/render-named-query.js';
 import type { QueryEngine, QueryResult, QueryStats } from '../../shared/query/result.js';
 import { UsageError } from '../options.js';
+import {
+  addLakeSourceFlags,
+  checkLakeSourceFlags,
+  type LakeSourceFlags,
+  openLakeEngine,
+} from './lake-source.js';
 
-interface QueryOptions {
-  lake: string;
-  athena?: boolean;
-  workgroup: string;
-  database: string;
-  region?: string;
+interface QueryOptions extends LakeSourceFlags {
   format: OutputFormat;
   named?: string;
   param: string[];
@@ -39,23 +40,11 @@ export const DEFAULT_ENGINES: QueryEngines = {
  * @example tickflow query --named latest-bars --param symbol=EUR/USD --format csv
  */
 export function register(program: Command, engines: QueryEngines = DEFAULT_ENGINES): void {
-  program
+  const command = program
     .command('query')
     .description('Run SQL on the lake: DuckDB over the local lake, or Athena (--athena)')
-    .argument('[sql]', 'SQL text over the tables bars, ticks, late, quarantine, features')
-    .option('--lake <dir>', 'local lake directory', DEFAULT_LOCAL_LAKE_DIR)
-    .option('--athena', "run on Athena (a deployed stack's Glue database) instead of the local lake")
-    .option(
-      '--workgroup <name>',
-      'Athena workgroup (stack output AthenaWorkGroupName: the prefix)',
-      'tickflow',
-    )
-    .option(
-      '--database <name>',
-      'Glue database (stack output GlueDatabaseName: the prefix with - as _)',
-      'tickflow',
-    )
-    .option('--region <region>', 'AWS region of Athena (default: the SDK chain, e.g. AWS_REGION)')
+    .argument('[sql]', 'SQL text over the tables bars, ticks, late, quarantine, features');
+  addLakeSourceFlags(command, "run on Athena (a deployed stack's Glue database) instead of the local lake")
     .addOption(
       new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'),
     )
@@ -74,13 +63,7 @@ export function register(program: Command, engines: QueryEngines = DEFAULT_ENGIN
         return;
       }
       const text = sql ?? namedSql(opts);
-      const engine = opts.athena
-        ? engines.athena({
-            workGroup: opts.workgroup,
-            database: opts.database,
-            ...(opts.region && { region: opts.region }),
-          })
-        : await engines.local(opts.lake).catch(reportQueryError);
+      const engine = await openLakeEngine(engines, opts).catch(reportQueryError);
       if (!engine) return;
       const controller = new AbortController();
       const onInterrupt = () => controller.abort();
@@ -103,11 +86,7 @@ function checkFlags(sql: string | undefined, opts: QueryOptions, command: Comman
   if (given !== 1) throw new UsageError('query needs exactly one of: a SQL text, --named NAME, --list-named');
   if (opts.param.length > 0 && opts.named === undefined)
     throw new UsageError('--param only goes with --named');
-  const fromUser = (name: string) => command.getOptionValueSource(name) === 'cli';
-  if (opts.athena && fromUser('lake')) throw new UsageError('--lake and --athena exclude each other');
-  if (!opts.athena && (fromUser('workgroup') || fromUser('database') || fromUser('region'))) {
-    throw new UsageError('--workgroup, --database and --region only apply with --athena');
-  }
+  checkLakeSourceFlags(opts, command);
 }
 
 function namedSql(opts: QueryOptions): string {

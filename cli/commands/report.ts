@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_LOCAL_LAKE_DIR } from '../../shared/adapters/query/duckdb-lake.js';
 import { readRunCounts } from '../../shared/adapters/report/run-summary.js';
 import { writeReport } from '../../shared/adapters/report/write-report.js';
 import { QueryError } from '../../shared/query/errors.js';
@@ -11,14 +10,15 @@ import { DEFAULT_MAX_CANDLES } from '../../shared/report/model.js';
 import { DEFAULT_SYMBOLS_PER_PAGE } from '../../shared/report/paging.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { list, positiveInt, UsageError } from '../options.js';
+import {
+  addLakeSourceFlags,
+  checkLakeSourceFlags,
+  type LakeSourceFlags,
+  openLakeEngine,
+} from './lake-source.js';
 import { DEFAULT_ENGINES, type QueryEngines } from './query.js';
 
-interface ReportFlags {
-  lake: string;
-  athena?: boolean;
-  workgroup: string;
-  database: string;
-  region?: string;
+interface ReportFlags extends LakeSourceFlags {
   symbols?: string[];
   summary?: string;
   out: string;
@@ -35,22 +35,10 @@ interface ReportFlags {
  * @example tickflow report --lake .tickflow/local/lake --out report.html
  */
 export function register(program: Command, engines: QueryEngines = DEFAULT_ENGINES): void {
-  program
+  const command = program
     .command('report')
-    .description('Write an HTML report of the lake: candlesticks, volume, VWAP, features, data quality')
-    .option('--lake <dir>', 'local lake directory', DEFAULT_LOCAL_LAKE_DIR)
-    .option('--athena', 'read the lake of a deployed stack through Athena (needs --symbols)')
-    .option(
-      '--workgroup <name>',
-      'Athena workgroup (stack output AthenaWorkGroupName: the prefix)',
-      'tickflow',
-    )
-    .option(
-      '--database <name>',
-      'Glue database (stack output GlueDatabaseName: the prefix with - as _)',
-      'tickflow',
-    )
-    .option('--region <region>', 'AWS region of Athena (default: the SDK chain, e.g. AWS_REGION)')
+    .description('Write an HTML report of the lake: candlesticks, volume, VWAP, features, data quality');
+  addLakeSourceFlags(command, 'read the lake of a deployed stack through Athena (needs --symbols)')
     .option(
       '--symbols <list>',
       'only these symbols, comma-separated (default: every symbol of the lake)',
@@ -75,13 +63,7 @@ export function register(program: Command, engines: QueryEngines = DEFAULT_ENGIN
       let engine: QueryEngine | undefined;
       try {
         const run = summary ? readRunCounts(summary) : undefined;
-        engine = flags.athena
-          ? engines.athena({
-              workGroup: flags.workgroup,
-              database: flags.database,
-              ...(flags.region && { region: flags.region }),
-            })
-          : await engines.local(flags.lake);
+        engine = await openLakeEngine(engines, flags);
         const source = flags.athena ? `Athena workgroup ${flags.workgroup}` : `lake ${resolve(flags.lake)}`;
         const written = await writeReport(
           engine,
@@ -112,11 +94,7 @@ export function register(program: Command, engines: QueryEngines = DEFAULT_ENGIN
 }
 
 function checkFlags(flags: ReportFlags, command: Command): void {
-  const fromUser = (name: string) => command.getOptionValueSource(name) === 'cli';
-  if (flags.athena && fromUser('lake')) throw new UsageError('--lake and --athena exclude each other');
-  if (!flags.athena && (fromUser('workgroup') || fromUser('database') || fromUser('region'))) {
-    throw new UsageError('--workgroup, --database and --region only apply with --athena');
-  }
+  checkLakeSourceFlags(flags, command);
   if (flags.athena && !flags.symbols) {
     throw new UsageError(
       '--athena needs --symbols A,B,…: the lake partitions symbols by injection, so Athena cannot list them',
