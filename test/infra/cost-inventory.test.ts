@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, resolveConfig, type TickflowConfig } from '../../infra/config.js';
 import { alwaysOnInventory, lambdaSizing } from '../../infra/cost-inventory.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
-import { handlerCodeForTests, templateApp } from './support.js';
+import { handlerCodeForTests, MSK_SOURCE, templateApp } from './support.js';
 
 function synth(config: TickflowConfig): Template {
   const stack = new TickflowStack(templateApp(), 'Tickflow', {
@@ -17,15 +17,7 @@ function synth(config: TickflowConfig): Template {
 const count = (t: Template, type: string) => Object.keys(t.findResources(type)).length;
 
 /** An MSK source with IAM access (its alarms differ from Kinesis': offset lag, the aggregator's heartbeat). */
-const MSK = {
-  kind: 'kafka',
-  topic: 'ticks',
-  msk: {
-    clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/ticks/0b4cd1e2-1111-2222-3333-444455556666-2',
-    bootstrapServers: ['b-1.ticks.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9098'],
-  },
-  network: { subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['sg-0a1b2c3d4e5f60718'] },
-} as const;
+const MSK = MSK_SOURCE;
 
 describe('the cost inventory derived from the config', () => {
   for (const [label, config] of [

@@ -12,7 +12,7 @@ import { BronzeMetricsPublisher } from '../../shared/adapters/bronze/metrics.js'
 import { BatchMetricsPublisher, publishIdleWatermarks } from '../../shared/adapters/metrics.js';
 import { METRIC_SERVICES, METRICS_NAMESPACE_ROOT, metricsNamespace } from '../../shared/metrics.js';
 import { emptyReport } from '../../shared/pipeline/aggregation-service.js';
-import { handlerCodeForTests, templateApp } from './support.js';
+import { handlerCodeForTests, MSK_SOURCE, templateApp } from './support.js';
 
 /** One metric as CloudWatch identifies it: namespace, name and the dimension values, sorted by name. */
 type MetricId = string;
@@ -111,15 +111,7 @@ const PREFIX = 'tickflow-prod';
 const KAFKA = resolveConfig({
   prefix: PREFIX,
   alarms: { noTicksMinutes: 30 },
-  source: {
-    kind: 'kafka',
-    topic: 'ticks',
-    msk: {
-      clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/ticks/0b4cd1e2-1111-2222-3333-444455556666-2',
-      bootstrapServers: ['b-1.ticks.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9098'],
-    },
-    network: { subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['sg-0a1b2c3d4e5f60718'] },
-  },
+  source: MSK_SOURCE,
 });
 
 describe('metrics contract', () => {

@@ -6,17 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig, type TickflowConfigOverrides } from '../../infra/config.js';
 import { PROJECT_ROOT } from '../../infra/constructs/pipeline-function.js';
 import { TickflowStack } from '../../infra/stacks/tickflow-stack.js';
-import { handlerCodeForTests, templateApp } from './support.js';
+import { handlerCodeForTests, MSK_SOURCE, templateApp } from './support.js';
 
-const MSK: TickflowConfigOverrides['source'] = {
-  kind: 'kafka',
-  topic: 'ticks',
-  msk: {
-    clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/ticks/0b4cd1e2-1111-2222-3333-444455556666-2',
-    bootstrapServers: ['b-1.ticks.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9098'],
-  },
-  network: { subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['sg-0a1b2c3d4e5f60718'] },
-};
+const MSK: TickflowConfigOverrides['source'] = MSK_SOURCE;
 
 describe('docs/runbook.md', () => {
   const runbook = readFileSync(resolve(PROJECT_ROOT, 'docs', 'runbook.md'), 'utf8');

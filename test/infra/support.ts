@@ -87,3 +87,14 @@ export function expectSourceRefused(source: unknown, key: string, hint: RegExp):
   expect(err).toMatchObject({ key });
   expect((err as Error).message).toMatch(hint);
 }
+
+/** An MSK source with IAM access, one subnet: the Kafka shape of the alarm, runbook and cost tests. */
+export const MSK_SOURCE = {
+  kind: 'kafka',
+  topic: 'ticks',
+  msk: {
+    clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/ticks/0b4cd1e2-1111-2222-3333-444455556666-2',
+    bootstrapServers: ['b-1.ticks.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9098'],
+  },
+  network: { subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['sg-0a1b2c3d4e5f60718'] },
+} as const;
