@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AwsClientConfig, ServiceEndpoints } from '../shared/adapters/aws-clients.js';
 import { EMULATOR_CREDENTIALS } from '../shared/adapters/aws-clients.js';
+import type { PipelineResources } from '../shared/adapters/pipeline-wiring.js';
 import { type ResourceNames, resourceNames } from '../shared/config.js';
 import type { EmulatorHostOptions, EmulatorPorts, HostMessage, ParentMessage } from './emulators/protocol.js';
 import { ensureResources } from './emulators/resources.js';
@@ -39,6 +40,16 @@ export interface AwsTarget {
   readonly clientConfig: AwsClientConfig;
   /** Releases what this target started; safe to call more than once. */
   stop(): Promise<void>;
+}
+
+/** The pipeline's tables and lake bucket among a target's names, as `wirePipeline` takes them. */
+export function pipelineResources(names: ResourceNames): PipelineResources {
+  return {
+    stateTable: names.stateTable,
+    seenIdsTable: names.seenIdsTable,
+    outputTable: names.outputTable,
+    lakeBucket: names.lakeBucket,
+  };
 }
 
 /** The embedded emulators, running in one child process. */

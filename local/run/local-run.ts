@@ -11,7 +11,7 @@ import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
 import { type BatchReport, emptyReport } from '../../shared/pipeline/aggregation-service.js';
 import type { ServingSink } from '../../shared/pipeline/ports.js';
 import { seedToState } from '../../shared/random.js';
-import { startLocalAws } from '../aws-stack.js';
+import { pipelineResources, startLocalAws } from '../aws-stack.js';
 import { type LocalKafka, startLocalKafka } from '../kafka/index.js';
 import { watchMarket } from './alerts.js';
 import { CompactionRuns } from './compaction.js';
@@ -71,10 +71,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     const serving = options.serving && faults ? faultySink(options.serving, faults) : options.serving;
     const pipeline = wirePipeline({
       aws: clientConfig,
-      stateTable: aws.names.stateTable,
-      seenIdsTable: aws.names.seenIdsTable,
-      outputTable: aws.names.outputTable,
-      lakeBucket: aws.names.lakeBucket,
+      ...pipelineResources(aws.names),
       engine: run.engine,
       idleTimeoutMs: run.idleTimeoutMs,
       maxFutureSkewMs: run.maxFutureSkewMs,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAggregatorHandler } from '../../functions/aggregator/handler.js';
-import { type LocalAws, startLocalAws } from '../../local/aws-stack.js';
+import { type LocalAws, pipelineResources, startLocalAws } from '../../local/aws-stack.js';
 import { EventSourceMappingRunner } from '../../local/esm-runner.js';
 import { FailureDestination } from '../../local/run/discarded.js';
 import { exportRun } from '../../local/run/export-lake.js';
@@ -76,10 +76,7 @@ it('batches given up on during an outage are put back by a replay, the bars then
   const outage = new Outage();
   const pipeline = wirePipeline({
     aws: aws.clientConfig,
-    stateTable: aws.names.stateTable,
-    seenIdsTable: aws.names.seenIdsTable,
-    outputTable: aws.names.outputTable,
-    lakeBucket: aws.names.lakeBucket,
+    ...pipelineResources(aws.names),
     engine: aggregatorConfig({ intervals: parseIntervals(['1m', '5m']), allowedLatenessMs: LATENESS_MS }),
     idleTimeoutMs: 60_000,
     faults: outage,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAggregatorHandler } from '../../functions/aggregator/handler.js';
-import { type LocalAws, startLocalAws } from '../../local/aws-stack.js';
+import { type LocalAws, pipelineResources, startLocalAws } from '../../local/aws-stack.js';
 import { EventSourceMappingRunner } from '../../local/esm-runner.js';
 import { createKinesisClient } from '../../shared/adapters/aws-clients.js';
 import { decodeKinesisRecords } from '../../shared/adapters/kinesis/records.js';
@@ -32,10 +32,7 @@ it('a quiet symbol’s window closes when the aggregator reads the idle flush’
 }, async () => {
   const pipeline = wirePipeline({
     aws: aws.clientConfig,
-    stateTable: aws.names.stateTable,
-    seenIdsTable: aws.names.seenIdsTable,
-    outputTable: aws.names.outputTable,
-    lakeBucket: aws.names.lakeBucket,
+    ...pipelineResources(aws.names),
     // No lateness, so a second of quiet moves the watermark past the minute the ticks are in.
     engine: aggregatorConfig({ intervals: parseIntervals(['1m']), allowedLatenessMs: 0 }),
     idleTimeoutMs: 1_000,

@@ -17,7 +17,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { type LocalAws, startLocalAws } from '../../local/aws-stack.js';
+import { type LocalAws, pipelineResources, startLocalAws } from '../../local/aws-stack.js';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { marketWatchFromEnv } from '../../shared/adapters/market-watch-env.js';
 import { wirePipeline } from '../../shared/adapters/pipeline-wiring.js';
@@ -106,10 +106,7 @@ describe('market alerts published to the alert topic', () => {
     const result = aggregateAll(ticks, aggregatorConfig({ intervals: parseIntervals(['1m']) }));
     const pipeline = wirePipeline({
       aws: aws.clientConfig,
-      stateTable: aws.names.stateTable,
-      seenIdsTable: aws.names.seenIdsTable,
-      outputTable: aws.names.outputTable,
-      lakeBucket: aws.names.lakeBucket,
+      ...pipelineResources(aws.names),
       engine: aggregatorConfig({ intervals: parseIntervals(['1m']) }),
       idleTimeoutMs: 3_600_000,
     });
@@ -201,10 +198,7 @@ describe('market alerts published to the alert topic', () => {
     const engine = aggregatorConfig({ intervals: parseIntervals(['1m']) });
     const pipeline = wirePipeline({
       aws: aws.clientConfig,
-      stateTable: aws.names.stateTable,
-      seenIdsTable: aws.names.seenIdsTable,
-      outputTable: aws.names.outputTable,
-      lakeBucket: aws.names.lakeBucket,
+      ...pipelineResources(aws.names),
       engine,
       // No idle marks: the silent symbol's last bars stay open, as they would for the lateness on AWS.
       idleTimeoutMs: 3_600_000,
