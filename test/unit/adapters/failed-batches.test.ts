@@ -93,40 +93,13 @@ describe('the on-failure object', () => {
   });
 
   it('reads a Kafka batch too (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), records per topic-partition', () => {
-    const value = (t: object) => Buffer.from(JSON.stringify(t)).toString('base64');
-    const doc = {
-      requestContext: {
-        requestId: 'r',
-        functionArn: 'arn:f',
-        condition: 'RetryAttemptsExhausted',
-        approximateInvokeCount: 1,
-      },
-      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-      version: '1.0',
-      timestamp: new Date(NOW).toISOString(),
-      KafkaBatchInfo: { batchSize: 2, bootstrapServers: '127.0.0.1:9092', payloadSize: 100, recordsInfo: {} },
-      payload: JSON.stringify({
-        eventSource: 'SelfManagedKafka',
-        records: {
-          'ticks-0': [
-            {
-              topic: 'ticks',
-              partition: 0,
-              offset: 7,
-              key: Buffer.from('AAA').toString('base64'),
-              value: value(tick('AAA', NOW, 'a')),
-            },
-            {
-              topic: 'ticks',
-              partition: 0,
-              offset: 8,
-              key: Buffer.from('AAA').toString('base64'),
-              value: value(tick('AAA', NOW, 'b')),
-            },
-          ],
-        },
-      }),
-    };
+    const doc = kafkaFailureDoc(
+      [
+        [7, tick('AAA', NOW, 'a')],
+        [8, tick('AAA', NOW, 'b')],
+      ],
+      100,
+    );
     const batch = parseFailedBatch(
       failedBatchKey(MAPPING, 'ticks-0', new Date(NOW), 'k'),
       new TextEncoder().encode(JSON.stringify(doc)),
@@ -236,32 +209,7 @@ describe('replaying the destination', () => {
 
   it('puts Kinesis batches on a Kinesis stream only, and Kafka batches on a Kafka topic only', async () => {
     const kafkaKey = `aws/lambda/${MAPPING}/ticks-0/2026/12/03/2026-12-03T11.00.00-k`;
-    const kafkaDoc = {
-      requestContext: {
-        requestId: 'r',
-        functionArn: 'arn:f',
-        condition: 'RetryAttemptsExhausted',
-        approximateInvokeCount: 1,
-      },
-      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-      version: '1.0',
-      timestamp: new Date(NOW).toISOString(),
-      KafkaBatchInfo: { batchSize: 1, bootstrapServers: '127.0.0.1:9092', payloadSize: 50, recordsInfo: {} },
-      payload: JSON.stringify({
-        eventSource: 'SelfManagedKafka',
-        records: {
-          'ticks-0': [
-            {
-              topic: 'ticks',
-              partition: 0,
-              offset: 3,
-              key: Buffer.from('AAA').toString('base64'),
-              value: Buffer.from(JSON.stringify(tick('AAA', NOW, 'k1'))).toString('base64'),
-            },
-          ],
-        },
-      }),
-    };
+    const kafkaDoc = kafkaFailureDoc([[3, tick('AAA', NOW, 'k1')]], 50);
     await store.put(kafkaKey, new TextEncoder().encode(JSON.stringify(kafkaDoc)));
     const toKinesis = await replay({ dryRun: true });
     expect(toKinesis).toMatchObject({ batches: 4 });
@@ -280,3 +228,44 @@ describe('replaying the destination', () => {
     expect(await store.list('aws/lambda/')).toHaveLength(4);
   });
 });
+
+/**
+ * What Lambda writes to an S3 on-failure destination for a Kafka batch given up on
+ * (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html): these ticks at these
+ * offsets of partition 0 of topic `ticks`, keyed by their symbol.
+ */
+function kafkaFailureDoc(
+  records: readonly (readonly [number, ReturnType<typeof tick>])[],
+  payloadSize: number,
+) {
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+  return {
+    requestContext: {
+      requestId: 'r',
+      functionArn: 'arn:f',
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: 1,
+    },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    version: '1.0',
+    timestamp: new Date(NOW).toISOString(),
+    KafkaBatchInfo: {
+      batchSize: records.length,
+      bootstrapServers: '127.0.0.1:9092',
+      payloadSize,
+      recordsInfo: {},
+    },
+    payload: JSON.stringify({
+      eventSource: 'SelfManagedKafka',
+      records: {
+        'ticks-0': records.map(([offset, t]) => ({
+          topic: 'ticks',
+          partition: 0,
+          offset,
+          key: base64(t.symbol),
+          value: base64(JSON.stringify(t)),
+        })),
+      },
+    }),
+  };
+}
